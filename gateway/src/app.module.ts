@@ -1,0 +1,23 @@
+// The gateway: the only public port. Each feature folder is one module; the gateway keeps no
+// workspace state and reaches the services only through the clients in clients/.
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import type { Logger } from 'pino';
+import { ForgeCoreModule, type ForgeConfig } from '@pi-forge/runtime';
+import { ClientsModule } from './clients/clients.module.js';
+import { ErrorEnvelopeFilter } from './common/error-envelope.filter.js';
+import { HealthModule } from './health/health.module.js';
+import { UiConfigController } from './ui-config/ui-config.controller.js';
+import { WebAppModule } from './web-app/web-app.module.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: ForgeConfig, logger: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ForgeCoreModule.forRoot(config, logger), ClientsModule, WebAppModule, HealthModule],
+      controllers: [UiConfigController],
+      providers: [{ provide: APP_FILTER, useClass: ErrorEnvelopeFilter }],
+    };
+  }
+}

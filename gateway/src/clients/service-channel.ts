@@ -1,0 +1,71 @@
+// One gRPC channel to one service, shared by its service stub and its grpc.health.v1 stub.
+// Reconnect backoff is kept short (100 ms → 1 s) so a restarted service is found again fast.
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { HEALTH_PROTO_PATH, type ServiceContract } from '@pi-forge/proto';
+import { GRPC_CHANNEL_OPTIONS } from '@pi-forge/runtime';
+
+export type ServiceState = 'serving' | 'not_serving' | 'unreachable';
+
+const LOADER_OPTIONS: protoLoader.Options = { longs: Number, enums: String, defaults: true, oneofs: true };
+const CHANNEL_OPTIONS: grpc.ChannelOptions = {
+  ...GRPC_CHANNEL_OPTIONS,
+  'grpc.initial_reconnect_backoff_ms': 100,
+  'grpc.max_reconnect_backoff_ms': 1000,
+  'grpc.min_reconnect_backoff_ms': 100,
+};
+
+type Stub = grpc.Client & Record<string, (...args: unknown[]) => unknown>;
+
+function loadStubConstructor(protoPath: string, qualifiedName: string): grpc.ServiceClientConstructor {
+  const def = protoLoader.loadSync(protoPath, LOADER_OPTIONS);
+  let node: unknown = grpc.loadPackageDefinition(def);
+  for (const part of qualifiedName.split('.')) node = (node as Record<string, unknown>)[part];
+  return node as grpc.ServiceClientConstructor;
+}
+
+const healthConstructor = loadStubConstructor(HEALTH_PROTO_PATH, 'grpc.health.v1.Health');
+
+export class ServiceChannel {
+  readonly channel: grpc.Channel;
+  readonly stub: Stub;
+  private readonly health: Stub;
+
+  constructor(readonly contract: ServiceContract, readonly url: string) {
+    this.channel = new grpc.Channel(url, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+    const Ctor = loadStubConstructor(contract.protoPath, `${contract.package}.${contract.service}`);
+    this.stub = new Ctor(url, grpc.credentials.createInsecure(), { channelOverride: this.channel }) as Stub;
+    this.health = new healthConstructor(url, grpc.credentials.createInsecure(), { channelOverride: this.channel }) as Stub;
+  }
+
+  /** A unary call with a deadline; rejects with the grpc ServiceError. */
+  unary<Req, Res>(method: string, request: Req, timeoutMs = 30_000, metadata = new grpc.Metadata()): Promise<Res> {
+    const fn = this.stub[method];
+    if (typeof fn !== 'function') return Promise.reject(new Error(`${this.contract.service} has no method ${method}`));
+    return new Promise((resolve, reject) => {
+      fn.call(this.stub, request, metadata, { deadline: Date.now() + timeoutMs }, (err: grpc.ServiceError | null, res: Res) => {
+        if (err) reject(err);
+        else resolve(res);
+      });
+    });
+  }
+
+  /** grpc.health.v1 Check of the whole server, within timeoutMs. */
+  async check(timeoutMs: number): Promise<ServiceState> {
+    try {
+      const res = await new Promise<{ status: string }>((resolve, reject) => {
+        (this.health.Check as (...a: unknown[]) => void).call(this.health, { service: '' }, new grpc.Metadata(), { deadline: Date.now() + timeoutMs },
+          (err: grpc.ServiceError | null, r: { status: string }) => (err ? reject(err) : resolve(r)));
+      });
+      return res.status === 'SERVING' ? 'serving' : 'not_serving';
+    } catch {
+      return 'unreachable';
+    }
+  }
+
+  close(): void {
+    this.stub.close();
+    this.health.close();
+    this.channel.close();
+  }
+}

@@ -1,0 +1,21 @@
+// Base of the gateway's one-client-per-service rule: each client owns one channel to its
+// service and closes it on shutdown. Controllers never touch gRPC directly.
+import type { OnApplicationShutdown } from '@nestjs/common';
+import type { ServiceContract } from '@pi-forge/proto';
+import { ServiceChannel } from './service-channel.js';
+
+/** Default deadline of a unary call that does no long work. */
+export const QUICK_CALL_MS = 10_000;
+
+export abstract class ServiceClient implements OnApplicationShutdown {
+  readonly channel: ServiceChannel;
+  constructor(contract: ServiceContract, url: string) {
+    this.channel = new ServiceChannel(contract, url);
+  }
+  get name(): ServiceContract['name'] {
+    return this.channel.contract.name;
+  }
+  onApplicationShutdown(): void {
+    this.channel.close();
+  }
+}

@@ -1,0 +1,63 @@
+// Entry point of the gateway: `node gateway/dist/src/main.js` (or via the launcher).
+import 'reflect-metadata';
+import { mkdirSync } from 'node:fs';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { WsAdapter } from '@nestjs/platform-ws';
+import fastifyStatic from '@fastify/static';
+import { createLogger, installShutdownHandlers, loadProcessConfig, onShutdown, PinoNestLogger, redactUrl } from '@pi-forge/runtime';
+import { AppModule } from './app.module.js';
+import { WebAppFiles } from './web-app/web-app-files.js';
+import { validationPipe } from './common/validation.js';
+
+const t0 = performance.now();
+const config = loadProcessConfig('pi-forge-gateway');
+const logger = createLogger('gateway', config.LOG_LEVEL);
+installShutdownHandlers(logger, config.SHUTDOWN_TIMEOUT_MS);
+for (const dir of [config.FORGE_DATA_DIR, config.WORKSPACE_PATH]) {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    logger.fatal({ err, dir }, 'cannot create data folder; set FORGE_DATA_DIR / WORKSPACE_PATH to a writable path');
+    process.exit(1);
+  }
+}
+
+const adapter = new FastifyAdapter({
+  bodyLimit: 100 * 1024 * 1024,
+  trustProxy: config.TRUST_PROXY,
+  forceCloseConnections: true,
+  return503OnClosing: true,
+});
+const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {
+  logger: new PinoNestLogger(logger),
+});
+app.setGlobalPrefix('api/v1');
+app.useGlobalPipes(validationPipe());
+app.useWebSocketAdapter(new WsAdapter(app));
+
+const fastify = app.getHttpAdapter().getInstance();
+fastify.addHook('onResponse', (req, reply, done) => {
+  logger.info({ method: req.method, url: redactUrl(req.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime), ip: req.ip }, 'request');
+  done();
+});
+const webRoot = app.get(WebAppFiles).root;
+if (webRoot) {
+  await app.register(fastifyStatic as never, {
+    root: webRoot,
+    prefix: '/',
+    index: ['index.html'],
+    setHeaders: (res: { setHeader(k: string, v: string): void }, path: string) => {
+      res.setHeader('cache-control', /[/\\]assets[/\\]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
+    },
+  });
+}
+
+await app.listen(config.PORT, config.HOST);
+const address = fastify.server.address();
+const port = typeof address === 'object' && address ? address.port : config.PORT;
+onShutdown(async () => {
+  await app.close();
+});
+process.send?.({ type: 'listening', host: config.HOST, port });
+logger.info({ host: config.HOST, port, startupMs: Math.round(performance.now() - t0), webApp: !!webRoot }, 'gateway listening');

@@ -1,0 +1,37 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { CONFIG, productVersion, type ForgeConfig } from '@pi-forge/runtime';
+import { Public } from '../common/public.decorator.js';
+
+const THEME_KEYS = ['appBackground', 'panelBackground', 'userBubbleBackground', 'assistantBubbleBackground', 'primaryText', 'secondaryText', 'mutedText', 'highlightBackground', 'highlightText', 'selectionBackground'] as const;
+const THEME_DEFAULTS: Record<(typeof THEME_KEYS)[number], string> = {
+  appBackground: '#0a0a0a', panelBackground: '#141414', userBubbleBackground: '#1f2937', assistantBubbleBackground: '#111827',
+  primaryText: '#e5e7eb', secondaryText: '#d1d5db', mutedText: '#9ca3af', highlightBackground: '#2563eb', highlightText: '#ffffff', selectionBackground: '#1e3a8a',
+};
+
+@Controller('ui-config')
+export class UiConfigController {
+  private readonly version = productVersion();
+  constructor(@Inject(CONFIG) private readonly config: ForgeConfig) {}
+
+  /** What the browser needs before login: feature flags, version, branding (contract §2.3). */
+  @Public()
+  @Get()
+  get() {
+    const c = this.config;
+    const orchestrationEnabled = !c.ORCHESTRATION_DISABLED && c.ORCHESTRATION_ENABLED && !c.MINIMAL_UI;
+    return {
+      minimal: c.MINIMAL_UI,
+      workspaceRoot: c.WORKSPACE_PATH,
+      version: this.version,
+      passwordAuthEnabled: !!c.UI_PASSWORD || existsSync(join(c.FORGE_DATA_DIR, 'password-hash')),
+      ldapEnabled: c.LDAP_ENABLED,
+      orchestrationEnabled,
+      serverTheme: { enabled: false, colors: { ...THEME_DEFAULTS }, defaults: { ...THEME_DEFAULTS } },
+      authBannerHtml: c.AUTH_BANNER_HTML,
+      logoUrlMode: c.LOGO_URL_MODE,
+      ...(c.AUTH_BANNER_TEXT ? { authBannerText: c.AUTH_BANNER_TEXT.replace(/\\n/g, '\n').replace(/\\r/g, '\r') } : {}),
+    };
+  }
+}

@@ -1,0 +1,136 @@
+// The foundation end to end: four real processes, real gRPC over unix sockets, real signals.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { descendants, isGone, REPO_ROOT, startStack, waitFor, type ProcName, type Stack } from '@pi-forge/test-fixtures';
+
+describe('launcher: boot, crash recovery, shutdown', () => {
+  let stack: Stack;
+  before(async () => {
+    stack = await startStack({ name: 'launcher' });
+  });
+  after(async () => {
+    await stack?.dispose();
+  });
+
+  it('boots all four from fresh folders: health ok, every service serving', async () => {
+    const res = await fetch(`${stack.baseUrl}/api/v1/health`);
+    assert.equal(res.status, 200);
+    const body = await res.json();
+    assert.deepEqual(body, { status: 'ok', activeSessions: 0, activePtys: 0, services: { agent: 'serving', pty: 'serving', workspace: 'serving' } });
+    const ready = stack.logs.find((l) => typeof l.msg === 'string' && l.msg.startsWith('pi-forge ready at'));
+    console.log(`time to healthy: ${ready?.readyMs} ms`);
+    // four processes besides the launcher, each its own OS process
+    const pids = (['gateway', 'agent', 'pty', 'workspace'] as ProcName[]).map((p) => stack.pid(p));
+    assert.equal(new Set(pids).size, 4);
+    for (const pid of pids) assert.ok(!isGone(pid));
+  });
+
+  it('merges every process log into one pino JSON stream tagged by process', () => {
+    const procs = new Set(stack.logs.map((l) => l.proc));
+    for (const p of ['launcher', 'gateway', 'agent', 'pty', 'workspace']) assert.ok(procs.has(p), `no log line from ${p}`);
+    for (const line of stack.rawLog) assert.doesNotThrow(() => JSON.parse(line), `not JSON: ${line}`);
+  });
+
+  it('answers unknown /api paths with a JSON 404', async () => {
+    const res = await fetch(`${stack.baseUrl}/api/v1/no-such-route`);
+    assert.equal(res.status, 404);
+    assert.match(res.headers.get('content-type') ?? '', /application\/json/);
+    assert.equal((await res.json()).error, 'not_found');
+  });
+
+  it('redacts token= and ticket= from request logs', async () => {
+    await fetch(`${stack.baseUrl}/api/v1/health?token=sekrit-token-value&ticket=sekrit-ticket-value`);
+    await waitFor('request logged', () => stack.rawLog.some((l) => l.includes('"url":"/api/v1/health?token=REDACTED')));
+    assert.ok(!stack.rawLog.some((l) => l.includes('sekrit-token-value') || l.includes('sekrit-ticket-value')));
+  });
+
+  for (const proc of ['workspace', 'pty', 'agent'] as const) {
+    it(`kill -9 of the ${proc} service: degraded within 1 s, ok again within 5 s`, async () => {
+      const oldPid = await stack.kill9(proc);
+      const t0 = Date.now();
+      const res = await fetch(`${stack.baseUrl}/api/v1/health`, { signal: AbortSignal.timeout(1_000) });
+      assert.equal(res.status, 200);
+      const body = await res.json();
+      assert.ok(Date.now() - t0 < 1_000, 'health answered within 1 s');
+      // The restart is at least 100 ms of backoff plus a boot away, so health must see the gap.
+      assert.equal(body.status, 'degraded');
+      assert.notEqual(body.services[proc], 'serving');
+      for (const other of ['agent', 'pty', 'workspace'].filter((p) => p !== proc)) assert.equal(body.services[other], 'serving');
+      await waitFor('health ok again', async () => (await stack.health()).status === 'ok', 5_000);
+      assert.notEqual(stack.pid(proc), oldPid, 'a new process serves');
+      assert.ok(stack.logs.some((l) => l.msg === 'process exited unexpectedly; restarting' && l.child === proc));
+    });
+  }
+
+  it('kill -9 of the gateway: the launcher restarts it on the same port', async () => {
+    const old = await stack.kill9('gateway');
+    await waitFor('gateway back', async () => (await stack.health()).status === 'ok', 5_000);
+    assert.notEqual(stack.pid('gateway'), old);
+  });
+
+  it('SIGTERM stops everything cleanly, leaves no process or socket, and a restart works', async () => {
+    const tree = descendants(stack.launcher.pid!);
+    assert.ok(tree.length >= 4, `expected the four children, saw ${tree.length}`);
+    const t0 = Date.now();
+    const code = await stack.stop();
+    const ms = Date.now() - t0;
+    console.log(`shutdown took ${ms} ms`);
+    assert.equal(code, 0);
+    await waitFor('every child gone', () => tree.every(isGone), 2_000);
+    const sockets = stack.logs.filter((l) => typeof l.url === 'string' && (l.url as string).startsWith('unix://')).map((l) => (l.url as string).slice('unix://'.length));
+    assert.equal(new Set(sockets).size, 3);
+    for (const sock of sockets) assert.ok(!existsSync(sock), `stale socket ${sock}`);
+    assert.ok(!existsSync(sockets[0].slice(0, sockets[0].lastIndexOf('/'))), 'runtime folder removed');
+    const again = await startStack({ name: 'launcher-restart', dirs: stack.dirs, port: stack.port });
+    try {
+      assert.equal((await again.health()).status, 'ok');
+    } finally {
+      await again.stop();
+    }
+  });
+});
+
+describe('launcher: configuration', () => {
+  it('stops with exit code 2 and names the variable on a bad value', () => {
+    const r = spawnSync(process.execPath, [join(REPO_ROOT, 'launcher/dist/src/main.js')], {
+      env: { ...process.env, PORT: 'eighty' }, encoding: 'utf8', timeout: 10_000,
+    });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /PORT must be a non-negative integer, got "eighty"/);
+  });
+
+  it('rejects unknown flags and prints grouped help', () => {
+    const bad = spawnSync(process.execPath, [join(REPO_ROOT, 'launcher/dist/src/main.js'), '--no-such-flag'], { encoding: 'utf8', timeout: 10_000 });
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /unknown flag --no-such-flag/);
+    const help = spawnSync(process.execPath, [join(REPO_ROOT, 'launcher/dist/src/main.js'), '--help'], { encoding: 'utf8', timeout: 10_000 });
+    assert.equal(help.status, 0);
+    for (const group of ['Network:', 'Paths:', 'Auth:', 'Services:']) assert.ok(help.stdout.includes(group), group);
+    assert.match(help.stdout, /--port <int>\s+PORT \(default: 3000\)/);
+  });
+
+  it('a flag beats the env var (pi-forge --port)', async () => {
+    const { freePort } = await import('@pi-forge/test-fixtures');
+    const port = await freePort();
+    const stack = await startStack({ name: 'launcher-flag', env: { PORT: '1' }, args: ['--port', String(port)], port });
+    try {
+      assert.equal((await stack.health()).status, 'ok');
+    } finally {
+      await stack.dispose();
+    }
+  });
+
+  it('the pi-forge bin starts the same system', async () => {
+    const { freePort } = await import('@pi-forge/test-fixtures');
+    const port = await freePort();
+    const stack = await startStack({ name: 'launcher-bin', args: ['--port', String(port)], port, entry: join(REPO_ROOT, 'launcher/bin/pi-forge.mjs') });
+    try {
+      assert.equal((await stack.health()).status, 'ok');
+    } finally {
+      await stack.dispose();
+    }
+  });
+});

@@ -1,0 +1,136 @@
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+
+// The one table of every setting pi-forge reads: env var, CLI flag, type, default, help and
+// which processes need it. The parser, `--help` and docs/configuration.md all come from here.
+
+export type ProcessName = 'gateway' | 'agent' | 'pty' | 'workspace';
+export const PROCESS_NAMES: readonly ProcessName[] = ['gateway', 'agent', 'pty', 'workspace'];
+
+export type OptionType = 'string' | 'int' | 'bool' | 'list' | 'path' | 'url';
+
+export interface OptionSpec {
+  /** Environment variable name (the canonical name). */
+  env: string;
+  /** Kebab-case CLI flag without the leading dashes. */
+  flag: string;
+  type: OptionType;
+  category: 'Network' | 'Paths' | 'Auth' | 'Features' | 'Rate limits' | 'Terminal' | 'Services' | 'Agent';
+  help: string;
+  /** Default as a raw string (parsed like user input); a function derives it from other values. */
+  default?: string | ((raw: RawLookup) => string | undefined);
+  /** Accepts `@path` on the command line (file contents, trimmed). Never logged. */
+  sensitive?: boolean;
+  /** Processes that receive this value from the launcher. Omitted = every process. */
+  processes?: readonly ProcessName[];
+  /** Accepted values for an enum-like string. */
+  choices?: readonly string[];
+  /** Inclusive bounds for ints; `fallback` keeps the default when out of range (contract §6.1). */
+  min?: number;
+  max?: number;
+  outOfRange?: 'error' | 'fallback';
+}
+
+export type RawLookup = (env: string) => string | undefined;
+
+const GW: readonly ProcessName[] = ['gateway'];
+const home = (rel: string) => (raw: RawLookup) => `${raw('HOME') ?? ''}/${rel}`;
+
+export const CONFIG_OPTIONS = [
+  // Network
+  { env: 'PORT', flag: 'port', type: 'int', category: 'Network', default: '3000', min: 0, max: 65535, processes: GW, help: 'Public listen port of the gateway.' },
+  { env: 'HOST', flag: 'host', type: 'string', category: 'Network', default: '127.0.0.1', processes: GW, help: 'Bind address (0.0.0.0 in containers). Keep loopback unless auth is on.' },
+  { env: 'CORS_ORIGIN', flag: 'cors-origin', type: 'list', category: 'Network', processes: GW, help: 'Allowed CORS origins (exact match, comma-separated). Unset reflects the request origin.' },
+  { env: 'TRUST_PROXY', flag: 'trust-proxy', type: 'bool', category: 'Network', default: 'false', processes: GW, help: 'Take the client IP from X-Forwarded-For (only behind a reverse proxy).' },
+
+  // Paths
+  { env: 'WORKSPACE_PATH', flag: 'workspace-path', type: 'path', category: 'Paths', default: home('.pi-forge/workspace'), help: 'Root for project code; projects must be inside it.' },
+  { env: 'PI_CONFIG_DIR', flag: 'pi-config-dir', type: 'path', category: 'Paths', default: home('.pi/agent'), help: 'pi SDK config dir (auth.json, models.json, settings.json).' },
+  { env: 'FORGE_DATA_DIR', flag: 'forge-data-dir', type: 'path', category: 'Paths', default: home('.pi-forge'), help: 'pi-forge state dir (projects.json, jwt-secret, password-hash, …).' },
+  { env: 'SESSION_DIR', flag: 'session-dir', type: 'path', category: 'Paths', default: (raw) => `${raw('WORKSPACE_PATH') ?? `${raw('HOME') ?? ''}/.pi-forge/workspace`}/.pi/sessions`, help: 'Session JSONL root (one folder per project).' },
+  { env: 'CLIENT_DIST_PATH', flag: 'client-dist-path', type: 'path', category: 'Paths', processes: GW, help: 'Built web app to serve (default: the bundled web/dist).' },
+
+  // Auth
+  { env: 'UI_PASSWORD', flag: 'ui-password', type: 'string', category: 'Auth', sensitive: true, processes: GW, help: 'Browser password; enables auth. Ignored once password-hash exists.' },
+  { env: 'UI_PASSWORD_FILE', flag: 'ui-password-file', type: 'path', category: 'Auth', processes: GW, help: 'File holding the password; wins over UI_PASSWORD.' },
+  { env: 'FORGE_LOCAL_ADMIN_USERNAME', flag: 'local-admin-username', type: 'string', category: 'Auth', default: 'admin', processes: GW, help: 'Username that selects the local password when LDAP is on.' },
+  { env: 'API_KEY', flag: 'api-key', type: 'string', category: 'Auth', sensitive: true, processes: GW, help: 'Static bearer token for scripts; enables auth.' },
+  { env: 'JWT_SECRET', flag: 'jwt-secret', type: 'string', category: 'Auth', sensitive: true, processes: GW, help: 'HS256 signing key (default: generated into FORGE_DATA_DIR/jwt-secret).' },
+  { env: 'JWT_EXPIRES_IN_SECONDS', flag: 'jwt-expires-in-seconds', type: 'int', category: 'Auth', default: '604800', min: 1, processes: GW, help: 'Absolute JWT lifetime.' },
+  { env: 'LOGIN_INACTIVITY_TIMEOUT_SECONDS', flag: 'login-inactivity-timeout-seconds', type: 'int', category: 'Auth', default: '0', processes: GW, help: 'Idle expiry for JWTs (0 = off).' },
+  { env: 'LOGIN_ATTEMPT_LIMIT_MAX', flag: 'login-attempt-limit-max', type: 'int', category: 'Auth', default: '10', min: 1, max: 1000, outOfRange: 'fallback', processes: GW, help: 'Failed logins before lock-out.' },
+  { env: 'LOGIN_LOCKOUT_MS', flag: 'login-lockout-ms', type: 'int', category: 'Auth', default: '300000', min: 1000, max: 86_400_000, outOfRange: 'fallback', processes: GW, help: 'Lock-out duration.' },
+  { env: 'REQUIRE_PASSWORD_CHANGE', flag: 'require-password-change', type: 'bool', category: 'Auth', default: 'false', processes: GW, help: 'Force a password change after logging in with the env password.' },
+  { env: 'LDAP_ENABLED', flag: 'ldap-enabled', type: 'bool', category: 'Auth', default: 'false', processes: GW, help: 'Enable LDAP login (not implemented in this release; see docs).' },
+  { env: 'LDAP_URL', flag: 'ldap-url', type: 'string', category: 'Auth', processes: GW, help: 'ldap:// or ldaps:// URL.' },
+  { env: 'LDAP_BIND_DN', flag: 'ldap-bind-dn', type: 'string', category: 'Auth', processes: GW, help: 'Service-account DN.' },
+  { env: 'LDAP_BIND_PASSWORD', flag: 'ldap-bind-password', type: 'string', category: 'Auth', sensitive: true, processes: GW, help: 'Service-account password.' },
+  { env: 'LDAP_BIND_PASSWORD_FILE', flag: 'ldap-bind-password-file', type: 'path', category: 'Auth', processes: GW, help: 'File with the bind password; wins.' },
+  { env: 'LDAP_BASE_DN', flag: 'ldap-base-dn', type: 'string', category: 'Auth', processes: GW, help: 'Search base.' },
+  { env: 'LDAP_USER_FILTER', flag: 'ldap-user-filter', type: 'string', category: 'Auth', default: '(|(uid={{username}})(sAMAccountName={{username}})(mail={{username}}))', processes: GW, help: 'Search filter template.' },
+  { env: 'LDAP_REQUIRED_GROUP_DN', flag: 'ldap-required-group-dn', type: 'string', category: 'Auth', processes: GW, help: 'Required group DN.' },
+  { env: 'LDAP_GROUP_ATTRIBUTE', flag: 'ldap-group-attribute', type: 'string', category: 'Auth', default: 'memberOf', processes: GW, help: 'Group attribute.' },
+  { env: 'LDAP_TIMEOUT_MS', flag: 'ldap-timeout-ms', type: 'int', category: 'Auth', default: '5000', processes: GW, help: 'Connect/operation timeout.' },
+  { env: 'LDAP_TLS_REJECT_UNAUTHORIZED', flag: 'ldap-tls-reject-unauthorized', type: 'bool', category: 'Auth', default: 'true', processes: GW, help: 'Verify LDAPS certificates.' },
+  { env: 'METRICS_TOKEN', flag: 'metrics-token', type: 'string', category: 'Auth', sensitive: true, processes: GW, help: 'Bearer token that may read /metrics without logging in.' },
+
+  // Features
+  { env: 'LOG_LEVEL', flag: 'log-level', type: 'string', category: 'Features', default: 'info', choices: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], help: 'pino log level.' },
+  { env: 'SERVE_CLIENT', flag: 'serve-client', type: 'bool', category: 'Features', default: 'true', processes: GW, help: 'Serve the web app (skipped when its dist is missing).' },
+  { env: 'MINIMAL_UI', flag: 'minimal-ui', type: 'bool', category: 'Features', default: 'false', help: 'Locked-down UI and server gates.' },
+  { env: 'AUTH_BANNER_TEXT', flag: 'auth-banner-text', type: 'string', category: 'Features', processes: GW, help: 'Public login banner (no secrets).' },
+  { env: 'AUTH_BANNER_HTML', flag: 'auth-banner-html', type: 'bool', category: 'Features', default: 'false', processes: GW, help: 'Render the banner as sanitized HTML.' },
+  { env: 'LOGO_URL_MODE', flag: 'logo-url-mode', type: 'string', category: 'Features', default: 'cache', choices: ['cache', 'direct'], processes: GW, help: 'How logo URLs reach the browser.' },
+  { env: 'LOGO_IMG_SRC_ALLOWLIST', flag: 'logo-img-src-allowlist', type: 'list', category: 'Features', processes: GW, help: 'Extra CSP img-src entries (direct mode).' },
+  { env: 'AUTH_URL_LOGO', flag: 'auth-url-logo', type: 'url', category: 'Features', processes: GW, help: 'Login-page logo URL.' },
+  { env: 'AUTH_LOGO_URL', flag: 'auth-logo-url', type: 'url', category: 'Features', processes: GW, help: 'Legacy alias of AUTH_URL_LOGO.' },
+  { env: 'APP_LOGO_DARK_URL', flag: 'app-logo-dark-url', type: 'url', category: 'Features', processes: GW, help: 'Header logo for dark themes.' },
+  { env: 'APP_LOGO_LIGHT_URL', flag: 'app-logo-light-url', type: 'url', category: 'Features', processes: GW, help: 'Header logo for light themes.' },
+  { env: 'AUTH_COLOR_SCHEME', flag: 'auth-color-scheme', type: 'list', category: 'Features', processes: GW, help: '8 comma-separated #rgb/#rrggbb colours for the login page.' },
+  { env: 'HIDE_BUILTIN_PROVIDERS', flag: 'hide-builtin-providers', type: 'bool', category: 'Features', default: 'false', processes: ['gateway', 'agent'], help: 'List only providers from models.json.' },
+  { env: 'EXPOSE_DOCS', flag: 'expose-docs', type: 'bool', category: 'Features', default: 'true', processes: GW, help: 'Serve /api/docs (Swagger UI and OpenAPI JSON).' },
+  { env: 'ORCHESTRATION_DISABLED', flag: 'disable-orchestration', type: 'bool', category: 'Features', default: 'false', help: 'Disable orchestration.' },
+  { env: 'ORCHESTRATION_ENABLED', flag: 'orchestration-enabled', type: 'bool', category: 'Features', default: 'true', help: 'Legacy: only false disables.' },
+  { env: 'ORCHESTRATION_MAX_WORKERS_PER_SUPERVISOR', flag: 'orchestration-max-workers-per-supervisor', type: 'int', category: 'Features', default: '8', min: 1, max: 100, outOfRange: 'fallback', help: 'Live-worker cap per supervisor.' },
+  { env: 'AGENT_SECRET_HYGIENE_RULE', flag: 'agent-secret-hygiene', type: 'bool', category: 'Features', default: 'false', processes: ['agent'], help: 'Ask the model not to echo env-var values.' },
+
+  // Rate limits
+  { env: 'RATE_LIMIT_LOGIN_MAX', flag: 'rate-limit-login-max', type: 'int', category: 'Rate limits', default: '10', processes: GW, help: 'Max login requests per window per client IP.' },
+  { env: 'RATE_LIMIT_LOGIN_WINDOW_MS', flag: 'rate-limit-login-window-ms', type: 'int', category: 'Rate limits', default: '60000', min: 1, processes: GW, help: 'Window of the login rate limit.' },
+  { env: 'RATE_LIMIT_PROMPT_MAX', flag: 'rate-limit-prompt-max', type: 'int', category: 'Rate limits', default: '60', processes: GW, help: 'Max prompt requests per window per client IP.' },
+  { env: 'RATE_LIMIT_PROMPT_WINDOW_MS', flag: 'rate-limit-prompt-window-ms', type: 'int', category: 'Rate limits', default: '60000', min: 1, processes: GW, help: 'Window of the prompt rate limit.' },
+  { env: 'RATE_LIMIT_UPLOAD_MAX', flag: 'rate-limit-upload-max', type: 'int', category: 'Rate limits', default: '30', processes: GW, help: 'Max upload requests per window per client IP.' },
+  { env: 'RATE_LIMIT_UPLOAD_WINDOW_MS', flag: 'rate-limit-upload-window-ms', type: 'int', category: 'Rate limits', default: '60000', min: 1, processes: GW, help: 'Window of the upload rate limit.' },
+  { env: 'RATE_LIMIT_SEARCH_MAX', flag: 'rate-limit-search-max', type: 'int', category: 'Rate limits', default: '60', processes: GW, help: 'Max search requests per window per client IP.' },
+  { env: 'RATE_LIMIT_SEARCH_WINDOW_MS', flag: 'rate-limit-search-window-ms', type: 'int', category: 'Rate limits', default: '60000', min: 1, processes: GW, help: 'Window of the search rate limit.' },
+  { env: 'RATE_LIMIT_PUSH_MAX', flag: 'rate-limit-push-max', type: 'int', category: 'Rate limits', default: '10', processes: GW, help: 'Max push requests per window per client IP.' },
+  { env: 'RATE_LIMIT_PUSH_WINDOW_MS', flag: 'rate-limit-push-window-ms', type: 'int', category: 'Rate limits', default: '60000', min: 1, processes: GW, help: 'Window of the push rate limit.' },
+
+  // Terminal
+  { env: 'PTY_IDLE_REAP_MS', flag: 'pty-idle-reap-ms', type: 'int', category: 'Terminal', default: '600000', processes: ['pty'], help: 'Lifetime of a detached terminal (0 = kill on disconnect).' },
+  { env: 'TERMINAL_WS_KEEPALIVE_MS', flag: 'terminal-ws-keepalive-ms', type: 'int', category: 'Terminal', default: '30000', processes: GW, help: 'WebSocket ping cadence (0 = off).' },
+  { env: 'TERMINAL_PASSTHROUGH_ENV', flag: 'terminal-passthrough-env', type: 'list', category: 'Terminal', processes: ['pty', 'agent', 'workspace'], help: 'Extra env var names inherited by terminals and `!` exec.' },
+
+  // Services (ours, beyond the original)
+  { env: 'FORGE_RUNTIME_DIR', flag: 'runtime-dir', type: 'path', category: 'Services', default: (raw) => defaultRuntimeDir(raw), help: 'Folder for the services\' unix sockets (default: a per-data-dir folder under the OS temp dir).' },
+  { env: 'AGENT_GRPC_URL', flag: 'agent-grpc-url', type: 'string', category: 'Services', processes: ['gateway', 'agent'], default: (raw) => socketUrl(raw, 'agent'), help: 'Address of the agent service: unix:///path.sock or host:port.' },
+  { env: 'PTY_GRPC_URL', flag: 'pty-grpc-url', type: 'string', category: 'Services', processes: ['gateway', 'pty'], default: (raw) => socketUrl(raw, 'pty'), help: 'Address of the pty service: unix:///path.sock or host:port.' },
+  { env: 'WORKSPACE_GRPC_URL', flag: 'workspace-grpc-url', type: 'string', category: 'Services', processes: ['gateway', 'workspace'], default: (raw) => socketUrl(raw, 'workspace'), help: 'Address of the workspace service: unix:///path.sock or host:port.' },
+  { env: 'SHUTDOWN_TIMEOUT_MS', flag: 'shutdown-timeout-ms', type: 'int', category: 'Services', default: '1000', min: 100, max: 60_000, help: 'How long a process may drain on SIGTERM before it is forced down.' },
+] as const satisfies readonly OptionSpec[];
+
+/**
+ * Unix socket paths are limited to ~107 bytes, so the sockets live in a short per-install folder
+ * under the OS temp dir, keyed by FORGE_DATA_DIR: two installs on one machine never collide, and
+ * every process of one install derives the same folder without talking to the others.
+ */
+function defaultRuntimeDir(raw: RawLookup): string {
+  const dataDir = raw('FORGE_DATA_DIR') ?? `${raw('HOME') ?? ''}/.pi-forge`;
+  const key = createHash('sha256').update(dataDir).digest('hex').slice(0, 12);
+  const uid = typeof process.getuid === 'function' ? process.getuid() : 0;
+  return `${tmpdir()}/pi-forge-${uid}-${key}`;
+}
+
+function socketUrl(raw: RawLookup, service: string): string {
+  return `unix://${raw('FORGE_RUNTIME_DIR') ?? defaultRuntimeDir(raw)}/${service}.sock`;
+}

@@ -1,0 +1,17 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { ForgeCoreModule, type ForgeConfig } from '@pi-forge/runtime';
+import { StatsController } from './stats/stats.controller.js';
+import { TerminalRegistry } from './terminals/terminal-registry.js';
+
+@Module({})
+export class PtyModule {
+  static forRoot(config: ForgeConfig, logger: Logger): DynamicModule {
+    return {
+      module: PtyModule,
+      imports: [ForgeCoreModule.forRoot(config, logger)],
+      controllers: [StatsController],
+      providers: [TerminalRegistry],
+    };
+  }
+}
