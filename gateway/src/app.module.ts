@@ -4,6 +4,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { ForgeCoreModule, type ForgeConfig } from '@pi-forge/runtime';
+import { AuthModule } from './auth/auth.module.js';
 import { ClientsModule } from './clients/clients.module.js';
 import { ErrorEnvelopeFilter } from './common/error-envelope.filter.js';
 import { HealthModule } from './health/health.module.js';
@@ -15,7 +16,13 @@ export class AppModule {
   static forRoot(config: ForgeConfig, logger: Logger): DynamicModule {
     return {
       module: AppModule,
-      imports: [ForgeCoreModule.forRoot(config, logger), ClientsModule, WebAppModule, HealthModule],
+      imports: [
+        ForgeCoreModule.forRoot(config, logger),
+        ClientsModule,
+        WebAppModule,
+        AuthModule,
+        HealthModule,
+      ],
       controllers: [UiConfigController],
       providers: [{ provide: APP_FILTER, useClass: ErrorEnvelopeFilter }],
     };

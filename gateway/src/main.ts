@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { WsAdapter } from '@nestjs/platform-ws';
 import fastifyStatic from '@fastify/static';
+import fastifyMultipart from '@fastify/multipart';
 import { createLogger, installShutdownHandlers, loadProcessConfig, onShutdown, PinoNestLogger, redactUrl } from '@pi-forge/runtime';
 import { AppModule } from './app.module.js';
 import { WebAppFiles } from './web-app/web-app-files.js';
@@ -41,6 +42,8 @@ fastify.addHook('onResponse', (req, reply, done) => {
   logger.info({ method: req.method, url: redactUrl(req.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime), ip: req.ip }, 'request');
   done();
 });
+// Multipart for uploads and prompt attachments; each route sets its own tighter limits per request.
+await app.register(fastifyMultipart as never, { limits: { fileSize: 500 * 1024 * 1024, files: 512, fields: 1032, parts: 2048 } });
 const webRoot = app.get(WebAppFiles).root;
 if (webRoot) {
   await app.register(fastifyStatic as never, {
