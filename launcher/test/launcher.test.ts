@@ -134,3 +134,55 @@ describe('launcher: configuration', () => {
     }
   });
 });
+
+describe('health: a hung service', () => {
+  it('answers within about a second, naming the frozen service, and recovers when it resumes', async () => {
+    const stack = await startStack({ name: 'health-hang' });
+    try {
+      const pid = stack.pid('workspace');
+      process.kill(pid, 'SIGSTOP');
+      try {
+        const t0 = Date.now();
+        const res = await fetch(`${stack.baseUrl}/api/v1/health`, { signal: AbortSignal.timeout(3_000) });
+        const ms = Date.now() - t0;
+        assert.equal(res.status, 200);
+        const body = await res.json();
+        assert.equal(body.status, 'degraded');
+        assert.equal(body.services.workspace, 'unreachable');
+        assert.equal(body.services.agent, 'serving');
+        assert.ok(ms < 1_500, `health took ${ms} ms`);
+      } finally {
+        process.kill(pid, 'SIGCONT');
+      }
+      await waitFor('health ok again', async () => (await stack.health()).status === 'ok', 5_000);
+    } finally {
+      await stack.dispose();
+    }
+  });
+});
+
+describe('each process starts alone', () => {
+  it('a service started by itself serves grpc.health.v1, and a lone gateway reports it', async () => {
+    const { makeStackDirs, freePort } = await import('@pi-forge/test-fixtures');
+    const dirs = makeStackDirs();
+    const port = await freePort();
+    const env = { ...process.env, HOME: dirs.home, WORKSPACE_PATH: dirs.workspace, FORGE_DATA_DIR: dirs.data, PI_CONFIG_DIR: dirs.piConfig, PORT: String(port) };
+    const { spawn } = await import('node:child_process');
+    const workspace = spawn(process.execPath, [join(REPO_ROOT, 'services/workspace/dist/src/main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const gateway = spawn(process.execPath, [join(REPO_ROOT, 'gateway/dist/src/main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const body = await waitFor('lone gateway sees the workspace service', async () => {
+        const b = await (await fetch(`http://127.0.0.1:${port}/api/v1/health`)).json();
+        return b.services?.workspace === 'serving' ? b : undefined;
+      }, 15_000);
+      assert.equal(body.status, 'degraded');
+      assert.equal(body.services.agent, 'unreachable');
+      assert.equal(body.services.pty, 'unreachable');
+    } finally {
+      for (const p of [gateway, workspace]) p.kill('SIGTERM');
+      await Promise.all([gateway, workspace].map((p) => new Promise((r) => (p.exitCode !== null ? r(null) : p.once('exit', r)))));
+      assert.equal(workspace.exitCode, 0);
+      assert.equal(gateway.exitCode, 0);
+    }
+  });
+});
