@@ -53,6 +53,17 @@ try {
   client.close();
 
   rows.push(['D GET /api/v1/health through the gateway', await measure(async () => (await fetch(`${stack.baseUrl}/api/v1/health`)).json())]);
+
+  // The same unary call when the pty service listens on TCP loopback instead of a unix socket.
+  const tcpPort = await freePort();
+  const tcp = await startStack({ name: 'bench-foundation-tcp', env: { PTY_GRPC_URL: `127.0.0.1:${tcpPort}` } });
+  try {
+    const tcpClient = new Pty(`127.0.0.1:${tcpPort}`, grpc.credentials.createInsecure());
+    rows.push(['C′ gRPC unary round trip (TCP 127.0.0.1)', await measure(() => new Promise((res, rej) => tcpClient.GetStats({}, (e, r) => (e ? rej(e) : res(r)))))]);
+    tcpClient.close();
+  } finally {
+    await tcp.dispose();
+  }
 } finally {
   await stack.dispose();
 }
