@@ -178,6 +178,24 @@ describe('each process starts alone', () => {
       assert.equal(body.status, 'degraded');
       assert.equal(body.services.agent, 'unreachable');
       assert.equal(body.services.pty, 'unreachable');
+
+      // grpc.health.v1 Watch: SERVING now, NOT_SERVING as soon as shutdown begins.
+      const grpc = await import('@grpc/grpc-js');
+      const loader = await import('@grpc/proto-loader');
+      const { HEALTH_PROTO_PATH } = await import('@pi-forge/proto');
+      const { loadConfig } = await import('@pi-forge/runtime');
+      const url = loadConfig({ env }).WORKSPACE_GRPC_URL;
+      const Health = (grpc.loadPackageDefinition(loader.loadSync(HEALTH_PROTO_PATH, { enums: String })) as any).grpc.health.v1.Health;
+      const health = new Health(url, grpc.credentials.createInsecure());
+      const seen: string[] = [];
+      const watch = health.Watch({ service: '' });
+      watch.on('data', (m: { status: string }) => seen.push(m.status));
+      watch.on('error', () => {});
+      await waitFor('SERVING from Watch', () => seen.includes('SERVING'), 5_000);
+      workspace.kill('SIGTERM');
+      await waitFor('NOT_SERVING from Watch', () => seen.includes('NOT_SERVING'), 5_000);
+      watch.cancel();
+      health.close();
     } finally {
       for (const p of [gateway, workspace]) p.kill('SIGTERM');
       await Promise.all([gateway, workspace].map((p) => new Promise((r) => (p.exitCode !== null ? r(null) : p.once('exit', r)))));
