@@ -8,6 +8,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { ClientsModule } from './clients/clients.module.js';
 import { ErrorEnvelopeFilter } from './common/error-envelope.filter.js';
 import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { UiConfigController } from './ui-config/ui-config.controller.js';
 import { WebAppModule } from './web-app/web-app.module.js';
 
@@ -22,6 +23,7 @@ export class AppModule {
         WebAppModule,
         AuthModule,
         HealthModule,
+        MetricsModule,
       ],
       controllers: [UiConfigController],
       providers: [{ provide: APP_FILTER, useClass: ErrorEnvelopeFilter }],

@@ -33,7 +33,8 @@ const adapter = new FastifyAdapter({
 const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {
   logger: new PinoNestLogger(logger),
 });
-app.setGlobalPrefix('api/v1');
+// /metrics stays at the root, where Prometheus scrapes by default.
+app.setGlobalPrefix('api/v1', { exclude: ['metrics'] });
 app.useGlobalPipes(validationPipe());
 app.useWebSocketAdapter(new WsAdapter(app));
 

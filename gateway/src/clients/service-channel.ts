@@ -30,6 +30,8 @@ export class ServiceChannel {
   readonly channel: grpc.Channel;
   readonly stub: Stub;
   private readonly health: Stub;
+  /** Told about every finished unary call (gRPC status code, milliseconds); the metrics module sets it. */
+  onCall: ((method: string, code: number, ms: number) => void) | undefined;
 
   constructor(readonly contract: ServiceContract, readonly url: string) {
     this.channel = new grpc.Channel(url, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
@@ -42,8 +44,10 @@ export class ServiceChannel {
   unary<Req, Res>(method: string, request: Req, timeoutMs = 30_000, metadata = new grpc.Metadata()): Promise<Res> {
     const fn = this.stub[method];
     if (typeof fn !== 'function') return Promise.reject(new Error(`${this.contract.service} has no method ${method}`));
+    const started = performance.now();
     return new Promise((resolve, reject) => {
       fn.call(this.stub, request, metadata, { deadline: Date.now() + timeoutMs }, (err: grpc.ServiceError | null, res: Res) => {
+        this.onCall?.(method, err?.code ?? grpc.status.OK, performance.now() - started);
         if (err) reject(err);
         else resolve(res);
       });

@@ -1,0 +1,94 @@
+// GET /metrics end to end: who may read it, that it is valid Prometheus text, and that the
+// numbers move with real traffic, real gRPC calls and a real service crash.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { startStack, waitFor, type Stack } from '@pi-forge/test-fixtures';
+import { parsePrometheusText, sampleValue, type Exposition } from './prometheus-text.js';
+
+const METRICS_TOKEN = 'metrics-token-for-tests-0123456789';
+const API_KEY = 'api-key-for-metrics-tests-0123456789';
+
+describe('metrics: GET /metrics', () => {
+  let stack: Stack;
+  const scrape = async (): Promise<Exposition> => {
+    const res = await fetch(`${stack.baseUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` }, signal: AbortSignal.timeout(10_000) });
+    assert.equal(res.status, 200);
+    return parsePrometheusText(await res.text());
+  };
+
+  before(async () => {
+    stack = await startStack({ name: 'metrics', env: { METRICS_TOKEN, API_KEY } });
+  });
+  after(async () => {
+    await stack?.dispose();
+  });
+
+  it('answers only to the metrics token, with {error, message} otherwise', async () => {
+    const cases: Array<[string | undefined, string]> = [
+      [undefined, 'missing_token'],
+      ['Bearer wrong-token', 'invalid_token'],
+      [`Bearer ${API_KEY}`, 'invalid_token'],
+      [`Basic ${Buffer.from(`x:${METRICS_TOKEN}`).toString('base64')}`, 'invalid_token'],
+    ];
+    for (const [authorization, error] of cases) {
+      const res = await fetch(`${stack.baseUrl}/metrics`, { headers: authorization ? { authorization } : {} });
+      assert.equal(res.status, 401, `${authorization} → 401`);
+      const body = await res.json();
+      assert.equal(body.error, error);
+      assert.equal(typeof body.message, 'string');
+      assert.ok(!JSON.stringify(body).includes(METRICS_TOKEN));
+    }
+    const ok = await fetch(`${stack.baseUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    assert.equal(ok.status, 200);
+    assert.match(ok.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
+    // not under the API prefix
+    assert.equal((await fetch(`${stack.baseUrl}/api/v1/metrics`, { headers: { authorization: `Bearer ${API_KEY}` } })).status, 404);
+  });
+
+  it('is valid Prometheus text with every documented family', async () => {
+    const exp = await scrape();
+    const expected: Record<string, string> = {
+      forge_active_sessions: 'gauge', forge_active_ptys: 'gauge', forge_sse_clients: 'gauge', forge_service_up: 'gauge',
+      forge_service_restarts_total: 'counter', forge_http_requests_total: 'counter',
+      forge_http_request_duration_seconds: 'histogram', forge_grpc_client_duration_seconds: 'histogram',
+      forge_gateway_process_resident_memory_bytes: 'gauge',
+    };
+    for (const [name, type] of Object.entries(expected)) assert.equal(exp.types.get(name), type, name);
+    for (const service of ['agent', 'pty', 'workspace']) {
+      assert.equal(sampleValue(exp, 'forge_service_up', { service }), 1, `${service} up`);
+      assert.equal(sampleValue(exp, 'forge_service_restarts_total', { service }), 0, `${service} restarts`);
+    }
+    assert.equal(sampleValue(exp, 'forge_active_sessions'), 0);
+    assert.equal(sampleValue(exp, 'forge_active_ptys'), 0);
+    assert.equal(sampleValue(exp, 'forge_sse_clients'), 0);
+  });
+
+  it('counts requests by route pattern and times gRPC calls by service', async () => {
+    const before = await scrape();
+    const labels = { method: 'GET', route: '/api/v1/health', status: '200' };
+    const n0 = sampleValue(before, 'forge_http_requests_total', labels) ?? 0;
+    const g0 = sampleValue(before, 'forge_grpc_client_duration_seconds_count', { service: 'pty', method: 'GetStats', code: '0' }) ?? 0;
+    for (let i = 0; i < 5; i++) assert.equal((await fetch(`${stack.baseUrl}/api/v1/health?i=${i}`)).status, 200);
+    const missing = await fetch(`${stack.baseUrl}/api/v1/no-such-route/${Date.now()}`, { headers: { authorization: `Bearer ${API_KEY}` } });
+    assert.equal(missing.status, 404);
+    const exp = await scrape();
+    assert.equal(sampleValue(exp, 'forge_http_requests_total', labels), n0 + 5);
+    // the query string and unknown paths never become label values
+    assert.ok(!exp.samples.some((s) => (s.labels.route ?? '').includes('?') || (s.labels.route ?? '').includes('no-such-route')));
+    assert.ok((sampleValue(exp, 'forge_http_request_duration_seconds_count', { method: 'GET', route: '/api/v1/health' }) ?? 0) >= 5);
+    // each health request and each scrape asks the pty service for its stats over gRPC
+    assert.ok((sampleValue(exp, 'forge_grpc_client_duration_seconds_count', { service: 'pty', method: 'GetStats', code: '0' }) ?? 0) >= g0 + 6);
+  });
+
+  it('sees a service go down and counts its restart', async () => {
+    await stack.kill9('pty');
+    const down = await scrape();
+    assert.equal(sampleValue(down, 'forge_service_up', { service: 'pty' }), 0);
+    await waitFor('pty serving again', async () => (await stack.health()).services.pty === 'serving', 15_000);
+    await waitFor('restart counted', async () => sampleValue(await scrape(), 'forge_service_restarts_total', { service: 'pty' }) === 1, 5_000);
+    const exp = await scrape();
+    assert.equal(sampleValue(exp, 'forge_service_up', { service: 'pty' }), 1);
+    assert.equal(sampleValue(exp, 'forge_service_restarts_total', { service: 'agent' }), 0);
+    assert.equal(sampleValue(exp, 'forge_service_restarts_total', { service: 'workspace' }), 0);
+  });
+});
