@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { ForgeCoreModule, type ForgeConfig } from '@pi-forge/runtime';
 import { StatsController } from './stats/stats.controller.js';
+import { AttachController } from './terminals/attach.controller.js';
 import { TerminalRegistry } from './terminals/terminal-registry.js';
 
 @Module({})
@@ -10,7 +11,7 @@ export class PtyModule {
     return {
       module: PtyModule,
       imports: [ForgeCoreModule.forRoot(config, logger)],
-      controllers: [StatsController],
+      controllers: [StatsController, AttachController],
       providers: [TerminalRegistry],
     };
   }

@@ -1,14 +1,14 @@
 import { Controller } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
-import { type GetStatsResponse, type PtyServiceController } from '@pi-forge/proto/pty';
+import { type GetStatsResponse } from '@pi-forge/proto/pty';
 import { TerminalRegistry } from '../terminals/terminal-registry.js';
 
 @Controller()
-export class StatsController implements Pick<PtyServiceController, 'getStats'> {
+export class StatsController {
   constructor(private readonly terminals: TerminalRegistry) {}
 
   @GrpcMethod('PtyService', 'GetStats')
   getStats(): GetStatsResponse {
-    return { activePtys: this.terminals.size };
+    return { activePtys: this.terminals.size, attachedPtys: this.terminals.attachedCount };
   }
 }
