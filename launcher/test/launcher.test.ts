@@ -204,3 +204,40 @@ describe('each process starts alone', () => {
     }
   });
 });
+
+describe('no orphans, no stale sockets', () => {
+  it('kill -9 of the launcher: its children notice and exit on their own', async () => {
+    const stack = await startStack({ name: 'launcher-kill9' });
+    try {
+      const children = (['gateway', 'agent', 'pty', 'workspace'] as ProcName[]).map((p) => stack.pid(p));
+      process.kill(stack.launcher.pid!, 'SIGKILL');
+      await waitFor('all four children gone', () => children.every(isGone), 5_000);
+      const sockets = stack.logs.filter((l) => typeof l.url === 'string' && (l.url as string).startsWith('unix://')).map((l) => (l.url as string).slice(7));
+      for (const sock of sockets) assert.ok(!existsSync(sock), `socket ${sock} left behind`);
+    } finally {
+      await stack.dispose();
+    }
+  });
+
+  it('a socket file left by a killed service does not stop the next start', async () => {
+    const { makeStackDirs, freePort } = await import('@pi-forge/test-fixtures');
+    const { loadConfig } = await import('@pi-forge/runtime');
+    const { spawn } = await import('node:child_process');
+    const { mkdirSync } = await import('node:fs');
+    const dirs = makeStackDirs();
+    const sock = loadConfig({ env: { HOME: dirs.home, FORGE_DATA_DIR: dirs.data } }).PTY_GRPC_URL.slice('unix://'.length);
+    mkdirSync(sock.slice(0, sock.lastIndexOf('/')), { recursive: true });
+    // A process that binds the socket path and then dies by SIGKILL, leaving the file.
+    const holder = spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(sock)}, () => console.log('bound'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise((r) => holder.stdout!.once('data', r));
+    holder.kill('SIGKILL');
+    await new Promise((r) => holder.once('exit', r));
+    assert.ok(existsSync(sock), 'stale socket file exists before start');
+    const stack = await startStack({ name: 'launcher-stale-socket', dirs, port: await freePort() });
+    try {
+      assert.equal((await stack.health()).services.pty, 'serving');
+    } finally {
+      await stack.dispose();
+    }
+  });
+});

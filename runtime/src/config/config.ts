@@ -8,9 +8,9 @@ import { CONFIG_OPTIONS, type OptionSpec, type OptionType, type ProcessName, typ
 type Spec = (typeof CONFIG_OPTIONS)[number];
 type ValueOf<T extends OptionType> = T extends 'int' ? number : T extends 'bool' ? boolean : T extends 'list' ? string[] : string;
 
-/** Every setting, keyed by its env var name; options without a default may be undefined. */
+/** Every setting, keyed by its env var name; options without a default may be undefined (lists are empty). */
 export type ForgeConfig = {
-  readonly [S in Spec as S['env']]: S extends { default: unknown } ? ValueOf<S['type']> : ValueOf<S['type']> | undefined;
+  readonly [S in Spec as S['env']]: S extends { default: unknown } ? ValueOf<S['type']> : S['type'] extends 'list' ? string[] : ValueOf<S['type']> | undefined;
 } & {
   /** The raw string of every set option (flags merged over env), for handing to child processes. */
   readonly raw: Readonly<Record<string, string>>;
