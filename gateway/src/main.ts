@@ -10,6 +10,7 @@ import { createLogger, installShutdownHandlers, loadProcessConfig, onShutdown, P
 import { AppModule } from './app.module.js';
 import { WebAppFiles } from './web-app/web-app-files.js';
 import { validationPipe } from './common/validation.js';
+import { installEdge } from './common/edge.js';
 
 const t0 = performance.now();
 const config = loadProcessConfig('pi-forge-gateway');
@@ -37,6 +38,8 @@ const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(c
 app.setGlobalPrefix('api/v1', { exclude: ['metrics'] });
 app.useGlobalPipes(validationPipe());
 app.useWebSocketAdapter(new WsAdapter(app));
+// Headers, CORS, rate limits, the unknown-path auth check and /api/docs: before any route is registered.
+await installEdge(app, config, logger);
 
 const fastify = app.getHttpAdapter().getInstance();
 fastify.addHook('onResponse', (req, reply, done) => {

@@ -1,17 +1,41 @@
-import { Global, Module } from '@nestjs/common';
-import type { IncomingMessage } from 'node:http';
-import { UpgradeAuthenticator, type UpgradeDecision } from './upgrade-authenticator.js';
+// Authentication for the whole gateway: the global guard (default deny), login and tokens, tickets, and
+// the WebSocket upgrade check. Exports only what other features may use: UpgradeAuthenticator and
+// AuthGate (for the unmatched-route hook), plus the origin policy that CORS and upgrades share.
+import { Global, Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import type { Logger } from 'pino';
+import { CONFIG, LOGGER, type ForgeConfig } from '@pi-forge/runtime';
+import { OriginPolicy } from '../common/cors.js';
+import { AuthController } from './auth.controller.js';
+import { AuthGate } from './auth-gate.js';
+import { AuthGuard } from './auth.guard.js';
+import { GateUpgradeAuthenticator } from './gate-upgrade-authenticator.js';
+import { LoginLockout } from './login-lockout.js';
+import { LoginService } from './login.service.js';
+import { PasswordStore } from './password-store.js';
+import { TicketStore } from './ticket-store.js';
+import { TokenService } from './token.service.js';
+import { UpgradeAuthenticator } from './upgrade-authenticator.js';
 
-/** Placeholder until the gateway-edge work lands: every upgrade is allowed (auth is off by default). */
-class OpenUpgradeAuthenticator extends UpgradeAuthenticator {
-  async authorize(_req: IncomingMessage): Promise<UpgradeDecision> {
-    return { ok: true };
-  }
-}
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost|::ffff:127\.\d+\.\d+\.\d+)$/i;
 
 @Global()
 @Module({
-  providers: [{ provide: UpgradeAuthenticator, useClass: OpenUpgradeAuthenticator }],
-  exports: [UpgradeAuthenticator],
+  controllers: [AuthController],
+  providers: [
+    PasswordStore, TokenService, TicketStore, LoginLockout, LoginService, AuthGate, OriginPolicy,
+    { provide: UpgradeAuthenticator, useClass: GateUpgradeAuthenticator },
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
+  exports: [UpgradeAuthenticator, AuthGate, OriginPolicy],
 })
-export class AuthModule {}
+export class AuthModule implements OnModuleInit {
+  constructor(@Inject(CONFIG) private readonly config: ForgeConfig, @Inject(LOGGER) private readonly logger: Logger, private readonly gate: AuthGate) {}
+
+  onModuleInit(): void {
+    if (this.config.LDAP_ENABLED) this.logger.warn('LDAP_ENABLED is set, but LDAP login is not implemented; only the local password and API key work');
+    if (!this.gate.enabled && !LOOPBACK.test(this.config.HOST)) {
+      this.logger.warn({ host: this.config.HOST }, 'auth is off and the gateway listens beyond loopback: anyone who can reach it controls this machine; set UI_PASSWORD or API_KEY');
+    }
+  }
+}

@@ -7,6 +7,7 @@ import { status as GrpcStatus } from '@grpc/grpc-js';
 import { LOGGER, httpStatusForGrpc, parseForgeError, redactUrl } from '@pi-forge/runtime';
 import type { Logger } from 'pino';
 import { WebAppFiles } from '../web-app/web-app-files.js';
+import { RateLimitExceeded } from './rate-limit.js';
 
 const STATUS_CODES: Record<number, string> = {
   400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed',
@@ -38,6 +39,8 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
   }
 
   private toEnvelope(exception: unknown, req: FastifyRequest): { status: number; body: Record<string, unknown> } {
+    // The contract keeps @fastify/rate-limit's own 429 body.
+    if (exception instanceof RateLimitExceeded) return { status: 429, body: exception.getResponse() as Record<string, unknown> };
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const res = exception.getResponse();

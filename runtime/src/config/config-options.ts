@@ -72,6 +72,7 @@ export const CONFIG_OPTIONS = [
   { env: 'LDAP_GROUP_ATTRIBUTE', flag: 'ldap-group-attribute', type: 'string', category: 'Auth', default: 'memberOf', processes: GW, help: 'Group attribute.' },
   { env: 'LDAP_TIMEOUT_MS', flag: 'ldap-timeout-ms', type: 'int', category: 'Auth', default: '5000', processes: GW, help: 'Connect/operation timeout.' },
   { env: 'LDAP_TLS_REJECT_UNAUTHORIZED', flag: 'ldap-tls-reject-unauthorized', type: 'bool', category: 'Auth', default: 'true', processes: GW, help: 'Verify LDAPS certificates.' },
+  { env: 'AUTH_TICKET_TTL_MS', flag: 'auth-ticket-ttl-ms', type: 'int', category: 'Auth', default: '30000', min: 1000, max: 300_000, processes: GW, help: 'Lifetime of a one-time ?ticket= (POST /api/v1/auth/ticket) for the terminal WebSocket and SSE.' },
   { env: 'METRICS_TOKEN', flag: 'metrics-token', type: 'string', category: 'Auth', sensitive: true, processes: GW, help: 'Bearer token that may read /metrics without logging in.' },
 
   // Features

@@ -1,0 +1,62 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, Length } from 'class-validator';
+
+export class LoginDto {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 256, description: 'Ignored unless LDAP is on; the local admin name selects the local password.' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 256)
+  username?: string;
+
+  @ApiProperty({ minLength: 1, maxLength: 1024, format: 'password' })
+  @IsString()
+  @Length(1, 1024)
+  password: string;
+}
+
+export class ChangePasswordDto {
+  @ApiProperty({ minLength: 1, maxLength: 1024, format: 'password' })
+  @IsString()
+  @Length(1, 1024)
+  currentPassword: string;
+
+  @ApiProperty({ minLength: 8, maxLength: 1024, format: 'password' })
+  @IsString()
+  @Length(8, 1024)
+  newPassword: string;
+}
+
+export class SessionTokenDto {
+  @ApiProperty({ description: 'HS256 JWT; send as Authorization: Bearer <token>.' })
+  token: string;
+
+  @ApiProperty({ format: 'date-time' })
+  expiresAt: string;
+
+  @ApiProperty()
+  mustChangePassword: boolean;
+}
+
+export class AuthStatusDto {
+  @ApiProperty()
+  authEnabled: boolean;
+
+  @ApiProperty({ description: 'Always false: LDAP login is not implemented in this release.' })
+  ldapEnabled: boolean;
+}
+
+export class TicketDto {
+  @ApiProperty({ description: 'One-time credential for `?ticket=` on the terminal WebSocket and SSE streams.' })
+  ticket: string;
+
+  @ApiProperty({ format: 'date-time' })
+  expiresAt: string;
+}
+
+export class SessionInfoDto {
+  @ApiProperty()
+  authEnabled: boolean;
+
+  @ApiProperty({ enum: ['open', 'jwt', 'api_key', 'ticket'], description: 'How this request authenticated.' })
+  via: string;
+}

@@ -1,0 +1,46 @@
+// OpenAPI 3 generated from the controllers and DTOs: Swagger UI at /api/docs, the spec at /api/docs/json
+// (and /api/docs/yaml). EXPOSE_DOCS=false leaves these paths unregistered, so they answer 404.
+// The spec is not secret; every call it describes still needs auth.
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { productVersion } from '@pi-forge/runtime';
+
+export const PUBLIC_EXTENSION = 'x-forge-public';
+
+type Operation = Record<string, unknown> & { tags?: string[]; security?: unknown[] };
+
+/**
+ * Public routes (marked by `@Public()`) need no credentials: `security: []` overrides the global bearer
+ * requirement unless the route declares its own (change-password). Untagged operations get their
+ * feature's tag, the first path segment after /api/v1.
+ */
+function finish(document: OpenAPIObject): OpenAPIObject {
+  for (const [path, item] of Object.entries(document.paths)) {
+    const feature = /^\/api\/v1\/([^/]+)/.exec(path)?.[1];
+    for (const op of Object.values(item as Record<string, Operation>)) {
+      if (typeof op !== 'object' || op === null || !('responses' in op)) continue;
+      if (op[PUBLIC_EXTENSION]) {
+        op.security ??= [];
+        delete op[PUBLIC_EXTENSION];
+      }
+      if ((!op.tags || op.tags.length === 0) && feature) op.tags = [feature];
+    }
+  }
+  return document;
+}
+
+export function setupOpenApi(app: INestApplication): void {
+  const config = new DocumentBuilder()
+    .setTitle('pi-forge API')
+    .setVersion(productVersion())
+    .setDescription('The pi-forge gateway. Authenticate with `Authorization: Bearer <JWT from /auth/login or API_KEY>`.')
+    .addBearerAuth({ type: 'http', scheme: 'bearer' }, 'bearerAuth')
+    .addSecurityRequirements('bearerAuth')
+    .build();
+  SwaggerModule.setup('api/docs', app, () => finish(SwaggerModule.createDocument(app, config)), {
+    jsonDocumentUrl: 'api/docs/json',
+    yamlDocumentUrl: 'api/docs/yaml',
+    customSiteTitle: 'pi-forge API',
+    swaggerOptions: { docExpansion: 'list', persistAuthorization: true },
+  });
+}

@@ -1,0 +1,40 @@
+// Security headers and CSP on every response, errors and 404s included (contract §5.9), through Nest's
+// built-in `app.useSecurityHeaders()` (helmet's defaults plus our directives).
+import type { SecurityHeadersOptions } from '@nestjs/common';
+import type { ForgeConfig } from '@pi-forge/runtime';
+
+/** img-src gains the logo origins and LOGO_IMG_SRC_ALLOWLIST only in direct mode, where the browser fetches them. */
+function imageSources(config: ForgeConfig): string[] {
+  const sources = ["'self'", 'data:', 'blob:'];
+  if (config.LOGO_URL_MODE !== 'direct') return sources;
+  for (const url of [config.AUTH_URL_LOGO, config.AUTH_LOGO_URL, config.APP_LOGO_DARK_URL, config.APP_LOGO_LIGHT_URL]) {
+    if (url) sources.push(new URL(url).origin);
+  }
+  for (const entry of config.LOGO_IMG_SRC_ALLOWLIST) sources.push(entry);
+  return [...new Set(sources)];
+}
+
+export function securityHeaders(config: ForgeConfig): SecurityHeadersOptions {
+  return {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        styleSrcAttr: ["'unsafe-inline'"],
+        imgSrc: imageSources(config),
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        workerSrc: ["'self'", 'blob:'],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+    xFrameOptions: { action: 'deny' },
+    strictTransportSecurity: { maxAge: 15_552_000, includeSubDomains: true },
+    xContentTypeOptions: true,
+  };
+}
