@@ -1,0 +1,121 @@
+// The per-session agent stream (contract §3): fetch + a stream reader (so the token travels in the
+// Authorization header, never in the URL), SSE frames parsed by hand, and reconnect with backoff.
+// 401/404/409/410 are final: auth is gone or the session is.
+import { apiUrl, authHeaders, reportUnauthorized } from './http';
+import { backoffDelay } from './backoff';
+
+export interface StreamEvent { type: string; [k: string]: unknown }
+export type StreamStatus = 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+export interface StreamHandlers {
+  onEvent: (event: StreamEvent) => void;
+  onStatus?: (status: StreamStatus, detail?: { code?: string; retryInMs?: number; attempt?: number }) => void;
+}
+
+export interface StreamDeps {
+  fetch?: typeof fetch;
+  setTimeout?: (fn: () => void, ms: number) => unknown;
+  clearTimeout?: (id: unknown) => void;
+}
+
+const FINAL_STATUS: Record<number, string> = { 401: 'unauthorized', 404: 'session_not_found', 409: 'external_subagent_active', 410: 'session_tombstoned' };
+
+/** Splits an SSE byte stream into `data:` payloads; comments (heartbeats, padding) are dropped. */
+export class SseParser {
+  private buffer = '';
+
+  push(chunk: string): string[] {
+    this.buffer += chunk;
+    const out: string[] = [];
+    let idx: number;
+    while ((idx = this.buffer.search(/\r?\n\r?\n/)) >= 0) {
+      const frame = this.buffer.slice(0, idx);
+      this.buffer = this.buffer.slice(idx + (this.buffer[idx] === '\r' ? 4 : 2));
+      const data = frame
+        .split(/\r?\n/)
+        .filter((l) => l.startsWith('data:'))
+        .map((l) => l.slice(5).replace(/^ /, ''))
+        .join('\n');
+      if (data) out.push(data);
+    }
+    return out;
+  }
+}
+
+export function openSessionStream(sessionId: string, handlers: StreamHandlers, deps: StreamDeps = {}): { close: () => void } {
+  const doFetch = deps.fetch ?? ((...a: Parameters<typeof fetch>) => fetch(...a));
+  const later = deps.setTimeout ?? ((fn, ms) => globalThis.setTimeout(fn, ms));
+  const cancel = deps.clearTimeout ?? ((id) => globalThis.clearTimeout(id as number));
+  let closed = false;
+  let attempt = 0;
+  let timer: unknown;
+  let controller: AbortController | undefined;
+
+  const status: NonNullable<StreamHandlers['onStatus']> = (s, d) => handlers.onStatus?.(s, d);
+
+  const retry = () => {
+    if (closed) return;
+    const retryInMs = backoffDelay(attempt);
+    attempt += 1;
+    status('reconnecting', { retryInMs, attempt });
+    timer = later(connect, retryInMs);
+  };
+
+  async function connect(): Promise<void> {
+    if (closed) return;
+    controller = new AbortController();
+    status('connecting');
+    let res: Response;
+    try {
+      res = await doFetch(apiUrl(`/sessions/${encodeURIComponent(sessionId)}/stream`), {
+        headers: { accept: 'text/event-stream', ...authHeaders() },
+        signal: controller.signal,
+      });
+    } catch {
+      return retry();
+    }
+    if (closed) return;
+    if (!res.ok || !res.body) {
+      const final = FINAL_STATUS[res.status];
+      if (final) {
+        closed = true;
+        if (res.status === 401) reportUnauthorized('unauthorized');
+        status('closed', { code: final });
+        return;
+      }
+      return retry();
+    }
+    attempt = 0;
+    status('open');
+    const parser = new SseParser();
+    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        for (const data of parser.push(value)) {
+          let event: StreamEvent;
+          try {
+            event = JSON.parse(data) as StreamEvent;
+          } catch {
+            continue;
+          }
+          if (typeof event?.type === 'string') handlers.onEvent(event);
+        }
+      }
+    } catch {
+      // network drop or abort: handled below
+    }
+    if (!closed) retry();
+  }
+
+  void connect();
+  return {
+    close() {
+      closed = true;
+      cancel(timer);
+      controller?.abort();
+      status('closed');
+    },
+  };
+}

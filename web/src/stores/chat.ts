@@ -1,0 +1,96 @@
+// The open session's conversation: fed by the agent stream, with send / steer / abort and the
+// per-session model and thinking level.
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import { openSessionStream, type StreamStatus } from '../services/session-stream';
+import { sessionsApi } from '../services/sessions.api';
+import { ApiError } from '../services/http';
+import { KEYS } from '../services/storage-keys';
+import { applyStreamEvent, emptyChat, type ChatState } from './chat-events';
+import { useSessionsStore } from './sessions';
+
+export const useChatStore = defineStore('chat', () => {
+  const sessionId = ref<string | null>(null);
+  const state = ref<ChatState>(emptyChat());
+  const connection = ref<StreamStatus>('closed');
+  const connectionNote = ref('');
+  const model = ref<{ provider: string; modelId: string } | null>(null);
+  const thinkingLevel = ref<string>('');
+  let stream: { close: () => void } | undefined;
+
+  const messages = computed(() => state.value.messages);
+  const isStreaming = computed(() => state.value.isStreaming);
+
+  function open(id: string | null): void {
+    if (id === sessionId.value && stream) return;
+    stream?.close();
+    stream = undefined;
+    sessionId.value = id;
+    state.value = emptyChat();
+    connectionNote.value = '';
+    model.value = null;
+    if (!id) return;
+    const stored = localStorage.getItem(KEYS.model(id));
+    if (stored) model.value = JSON.parse(stored) as { provider: string; modelId: string };
+    const sessions = useSessionsStore();
+    const summary = sessions.all.find((s) => s.sessionId === id);
+    if (summary?.modelProvider && summary.modelId) model.value = { provider: summary.modelProvider, modelId: summary.modelId };
+    if (summary?.thinkingLevel) thinkingLevel.value = summary.thinkingLevel;
+    stream = openSessionStream(id, {
+      onEvent: (e) => {
+        if (sessionId.value !== id) return;
+        state.value = applyStreamEvent(state.value, e);
+        sessions.setStreaming(id, state.value.isStreaming);
+        if (e.type === 'session_renamed' && typeof e.name === 'string') sessions.patch(id, { name: e.name });
+      },
+      onStatus: (s, d) => {
+        if (sessionId.value !== id) return;
+        connection.value = s;
+        connectionNote.value =
+          s === 'reconnecting' ? `Connection lost; retrying in ${Math.round((d?.retryInMs ?? 0) / 1000)} s.`
+          : s === 'closed' && d?.code === 'session_not_found' ? 'This session no longer exists.'
+          : s === 'closed' && d?.code ? `Stream closed (${d.code}).`
+          : '';
+      },
+    });
+  }
+
+  function close(): void {
+    open(null);
+  }
+
+  /** Sends a prompt; while the agent runs, the text is queued as steer or follow-up instead. */
+  async function send(text: string, mode: 'prompt' | 'steer' | 'followUp' = 'prompt', attachments: File[] = []): Promise<void> {
+    const id = sessionId.value;
+    if (!id) throw new Error('no session is open');
+    if (mode === 'prompt' || !state.value.isStreaming) {
+      const res = await sessionsApi.prompt(id, text, state.value.isStreaming ? 'followUp' : undefined, attachments);
+      if (res?.sessionName) useSessionsStore().patch(id, { name: res.sessionName });
+    } else {
+      await sessionsApi.steer(id, text, mode);
+    }
+  }
+
+  async function abort(): Promise<void> {
+    if (sessionId.value) await sessionsApi.abort(sessionId.value);
+  }
+
+  async function setModel(provider: string, modelId: string): Promise<void> {
+    if (!sessionId.value) return;
+    await sessionsApi.setModel(sessionId.value, provider, modelId);
+    model.value = { provider, modelId };
+    localStorage.setItem(KEYS.model(sessionId.value), JSON.stringify(model.value));
+  }
+
+  async function setThinkingLevel(level: string): Promise<void> {
+    if (!sessionId.value) return;
+    const res = await sessionsApi.setThinkingLevel(sessionId.value, level);
+    thinkingLevel.value = res.level;
+  }
+
+  function describeError(err: unknown): string {
+    return err instanceof ApiError ? `${err.message} (${err.code})` : (err as Error).message;
+  }
+
+  return { sessionId, state, messages, isStreaming, connection, connectionNote, model, thinkingLevel, open, close, send, abort, setModel, setThinkingLevel, describeError };
+});
