@@ -117,6 +117,9 @@ export const CONFIG_OPTIONS = [
   { env: 'AGENT_GRPC_URL', flag: 'agent-grpc-url', type: 'string', category: 'Services', processes: ['gateway', 'agent'], default: (raw) => socketUrl(raw, 'agent'), help: 'Address of the agent service: unix:///path.sock or host:port.' },
   { env: 'PTY_GRPC_URL', flag: 'pty-grpc-url', type: 'string', category: 'Services', processes: ['gateway', 'pty'], default: (raw) => socketUrl(raw, 'pty'), help: 'Address of the pty service: unix:///path.sock or host:port.' },
   { env: 'WORKSPACE_GRPC_URL', flag: 'workspace-grpc-url', type: 'string', category: 'Services', processes: ['gateway', 'workspace'], default: (raw) => socketUrl(raw, 'workspace'), help: 'Address of the workspace service: unix:///path.sock or host:port.' },
+  { env: 'UPLOAD_MAX_FILE_BYTES', flag: 'upload-max-file-bytes', type: 'int', category: 'Services', default: String(500 * 1024 * 1024), min: 1, processes: ['workspace'], help: 'Largest file one upload may carry (413 file_too_large above).' },
+  { env: 'UPLOAD_MAX_TOTAL_BYTES', flag: 'upload-max-total-bytes', type: 'int', category: 'Services', default: String(2 * 1024 * 1024 * 1024), min: 1, processes: ['workspace'], help: 'Largest total of one upload request (413 aggregate_too_large above).' },
+  { env: 'UPLOAD_MAX_FILES', flag: 'upload-max-files', type: 'int', category: 'Services', default: '512', min: 1, processes: ['workspace'], help: 'Most files one upload request may carry.' },
   { env: 'SHUTDOWN_TIMEOUT_MS', flag: 'shutdown-timeout-ms', type: 'int', category: 'Services', default: '1000', min: 100, max: 60_000, help: 'How long a process may drain on SIGTERM before it is forced down.' },
 ] as const satisfies readonly OptionSpec[];
 

@@ -1,16 +1,38 @@
 // projects.json in FORGE_DATA_DIR: the list of registered projects in display order.
-// Readers treat a missing or empty file as no projects and skip malformed entries (contract §7.1).
+// Readers treat a missing or empty file as no projects and skip malformed entries (contract §7.1);
+// every read-modify-write runs under one in-process lock and lands with an atomic rename.
 import { Inject, Injectable } from '@nestjs/common';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { CONFIG, type ForgeConfig } from '@pi-forge/runtime';
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, realpath, rm, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { CONFIG, forgeError, GrpcStatus, LOGGER, writeJsonAtomic, type ForgeConfig } from '@pi-forge/runtime';
 import type { Project } from '@pi-forge/proto/workspace';
+import type { Logger } from 'pino';
+import { isInside, pathNotAllowed } from '../paths/path-guard.js';
+
+/** Ids that are safe to join into a path before an rm -rf (contract §5.12). */
+const SAFE_ID = /^[A-Za-z0-9_-]+$/;
+
+export function projectNotFound() {
+  return forgeError(GrpcStatus.NOT_FOUND, 'project_not_found', 'no project with that id');
+}
+
+function invalidProjectName() {
+  return forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_name', 'name must not be blank (1..200 characters)');
+}
+
+function cleanName(name: string): string {
+  const trimmed = typeof name === 'string' ? name.trim() : '';
+  if (!trimmed || trimmed.length > 200) throw invalidProjectName();
+  return trimmed;
+}
 
 @Injectable()
 export class ProjectRegistry {
   private readonly file: string;
+  private lock: Promise<unknown> = Promise.resolve();
 
-  constructor(@Inject(CONFIG) config: ForgeConfig) {
+  constructor(@Inject(CONFIG) private readonly config: ForgeConfig, @Inject(LOGGER) private readonly logger: Logger) {
     this.file = join(config.FORGE_DATA_DIR, 'projects.json');
   }
 
@@ -23,13 +45,107 @@ export class ProjectRegistry {
       throw err;
     }
     if (!text.trim()) return [];
-    const parsed: unknown = JSON.parse(text);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (err) {
+      this.logger.warn({ err, file: this.file }, 'projects.json is not valid JSON; treating it as empty');
+      return [];
+    }
     if (!Array.isArray(parsed)) return [];
-    return parsed.filter(isProject);
+    return parsed.filter(isProject).map(({ id, name, path, createdAt }) => ({ id, name, path, createdAt }));
   }
 
   async get(id: string): Promise<Project | undefined> {
     return (await this.list()).find((p) => p.id === id);
+  }
+
+  /** The project or NOT_FOUND project_not_found. */
+  async require(id: string): Promise<Project> {
+    const project = typeof id === 'string' && id ? await this.get(id) : undefined;
+    if (!project) throw projectNotFound();
+    return project;
+  }
+
+  /** realpath(WORKSPACE_PATH): the folder every project must be at or below. */
+  workspaceRoot(): Promise<string> {
+    return realpath(this.config.WORKSPACE_PATH);
+  }
+
+  /** Registers an existing folder inside the workspace; relative paths resolve against WORKSPACE_PATH. */
+  async create(name: string, path: string): Promise<Project> {
+    const display = cleanName(name);
+    if (typeof path !== 'string' || !path || path.includes('\0')) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'not_a_directory', 'path is not a directory');
+    const root = await this.workspaceRoot();
+    let real: string;
+    try {
+      real = await realpath(resolve(this.config.WORKSPACE_PATH, path));
+    } catch {
+      throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'not_a_directory', 'path is not a directory');
+    }
+    if (!isInside(root, real)) throw pathNotAllowed('project path must be inside the workspace root');
+    if (!(await stat(real)).isDirectory()) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'not_a_directory', 'path is not a directory');
+    return this.mutate((projects) => {
+      if (projects.some((p) => p.path === real)) throw forgeError(GrpcStatus.ALREADY_EXISTS, 'duplicate_path', 'a project with that path already exists');
+      const project: Project = { id: randomUUID(), name: display, path: real, createdAt: new Date().toISOString() };
+      return { projects: [...projects, project], result: project };
+    });
+  }
+
+  async rename(id: string, name: string): Promise<Project> {
+    const display = cleanName(name);
+    return this.mutate((projects) => {
+      const project = projects.find((p) => p.id === id);
+      if (!project) throw projectNotFound();
+      project.name = display;
+      return { projects, result: project };
+    });
+  }
+
+  async reorder(ids: string[]): Promise<Project[]> {
+    return this.mutate((projects) => {
+      const byId = new Map(projects.map((p) => [p.id, p]));
+      const unique = new Set(ids);
+      if (ids.length !== projects.length || unique.size !== ids.length || ids.some((id) => !byId.has(id))) {
+        throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_project_order', 'ids must contain every project id exactly once');
+      }
+      const ordered = ids.map((id) => byId.get(id)!);
+      return { projects: ordered, result: ordered };
+    });
+  }
+
+  /** Removes the record, then the project's session folder; cascaded reports the folder removal. */
+  async delete(id: string): Promise<{ cascaded: boolean }> {
+    await this.mutate((projects) => {
+      const index = projects.findIndex((p) => p.id === id);
+      if (index === -1) throw projectNotFound();
+      return { projects: projects.filter((_, i) => i !== index), result: undefined };
+    });
+    // The id came out of projects.json, but that file is editable by hand: validate before rm -rf.
+    if (!SAFE_ID.test(id) || id.startsWith('.')) {
+      this.logger.warn({ projectId: id }, 'project id unsafe for a path; session folder left in place');
+      return { cascaded: false };
+    }
+    const sessions = resolve(this.config.SESSION_DIR, id);
+    if (!isInside(resolve(this.config.SESSION_DIR), sessions) || sessions === resolve(this.config.SESSION_DIR)) return { cascaded: false };
+    try {
+      await rm(sessions, { recursive: true, force: true });
+      return { cascaded: true };
+    } catch (err) {
+      this.logger.warn({ err, projectId: id }, 'could not remove the project session folder');
+      return { cascaded: false };
+    }
+  }
+
+  private mutate<T>(change: (projects: Project[]) => { projects: Project[]; result: T }): Promise<T> {
+    const run = this.lock.then(async () => {
+      const { projects, result } = change(await this.list());
+      await mkdir(dirname(this.file), { recursive: true });
+      await writeJsonAtomic(this.file, projects);
+      return result;
+    });
+    this.lock = run.catch(() => undefined);
+    return run;
   }
 }
 

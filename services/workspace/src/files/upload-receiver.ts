@@ -1,0 +1,138 @@
+// Receives an upload stream (contract §2.8 /files/upload, §5.13): each file is written to a temp
+// file beside its target while being hashed, and only when the whole request has arrived intact
+// (sizes within limits, checksums matching) are the temp files renamed into place. Any failure or
+// a cancelled call removes every temp file, so a bad upload changes nothing on disk.
+import { Inject, Injectable } from '@nestjs/common';
+import { createHash, randomUUID, type Hash } from 'node:crypto';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { lstat, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { once } from 'node:events';
+import { basename, dirname, join } from 'node:path';
+import type { ServerReadableStream } from '@grpc/grpc-js';
+import { CONFIG, forgeError, GrpcStatus, type ForgeConfig } from '@pi-forge/runtime';
+import type { UploadedFile, UploadFilesRequest, UploadFilesResponse } from '@pi-forge/proto/workspace';
+import { assertName, pathNotAllowed, type GuardedPath, type PathGuard } from '../paths/path-guard.js';
+import { fsError } from '../paths/fs-errors.js';
+import { ProjectFiles } from './project-files.js';
+
+interface StagedFile {
+  target: string;
+  temp: string;
+  size: number;
+  hash: Hash;
+  expectedSha256: string;
+  out: WriteStream;
+  sha256?: string;
+}
+
+const tooLarge = (code: string, message: string) => forgeError(GrpcStatus.RESOURCE_EXHAUSTED, code, message, { httpStatus: 413 });
+
+@Injectable()
+export class UploadReceiver {
+  constructor(private readonly files: ProjectFiles, @Inject(CONFIG) private readonly config: ForgeConfig) {}
+
+  async receive(call: ServerReadableStream<UploadFilesRequest, UploadFilesResponse>): Promise<UploadFilesResponse> {
+    const staged: StagedFile[] = [];
+    let current: StagedFile | undefined;
+    let guard: PathGuard | undefined;
+    let parent: GuardedPath | undefined;
+    let overwrite = false;
+    let total = 0;
+    // A cancelled call (client gone) must end the loop below so the temp files get removed.
+    const onCancel = () => call.destroy(new Error('upload cancelled'));
+    call.once('cancelled', onCancel);
+    try {
+      for await (const msg of call as AsyncIterable<UploadFilesRequest>) {
+        if (msg.start) {
+          if (guard) throw badStream('start sent twice');
+          guard = await this.files.guard(msg.start.projectId);
+          parent = await guard.resolve(msg.start.parentPath);
+          const info = await stat(parent.real).catch((err) => { throw fsError(err); });
+          if (!info.isDirectory()) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'not_a_directory', 'parentPath is not a directory');
+          overwrite = msg.start.overwrite;
+        } else if (msg.file) {
+          if (!guard || !parent) throw badStream('file before start');
+          if (current) throw badStream('file before the previous one ended');
+          if (staged.length >= this.config.UPLOAD_MAX_FILES) throw tooLarge('too_many_files', `more than ${this.config.UPLOAD_MAX_FILES} files`);
+          const target = await this.targetOf(guard, parent, msg.file.relativePath);
+          const existing = await lstat(target).catch(() => undefined);
+          if (existing && (!overwrite || existing.isDirectory())) throw forgeError(GrpcStatus.ALREADY_EXISTS, 'target_exists', `${basename(target)} already exists`);
+          if (staged.some((f) => f.target === target)) throw forgeError(GrpcStatus.ALREADY_EXISTS, 'target_exists', `${basename(target)} appears twice in the upload`);
+          const expected = (msg.file.sha256 ?? '').toLowerCase();
+          if (expected && !/^[0-9a-f]{64}$/.test(expected)) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_checksum', 'sha256 must be 64 hex characters');
+          // Nested targets may not have their folder yet: stage those in the upload folder itself.
+          const tempDir = (await stat(dirname(target)).then((s) => s.isDirectory(), () => false)) ? dirname(target) : parent.real;
+          const temp = join(tempDir, `${basename(target)}.${randomUUID()}.upload.tmp`);
+          const out = createWriteStream(temp, { flags: 'wx' });
+          await once(out, 'open');
+          current = { target, temp, size: 0, hash: createHash('sha256'), expectedSha256: expected, out };
+          staged.push(current);
+        } else if (msg.chunk) {
+          if (!current) throw badStream('chunk outside a file');
+          current.size += msg.chunk.length;
+          total += msg.chunk.length;
+          if (current.size > this.config.UPLOAD_MAX_FILE_BYTES) throw tooLarge('file_too_large', `${basename(current.target)}: more than ${this.config.UPLOAD_MAX_FILE_BYTES} bytes`);
+          if (total > this.config.UPLOAD_MAX_TOTAL_BYTES) throw tooLarge('aggregate_too_large', `upload exceeds ${this.config.UPLOAD_MAX_TOTAL_BYTES} bytes in total`);
+          current.hash.update(msg.chunk);
+          // Waiting here stops reading the call, which pushes back on the gateway through HTTP/2.
+          if (!current.out.write(msg.chunk)) await once(current.out, 'drain');
+        } else if (msg.end) {
+          if (!current) throw badStream('end outside a file');
+          const file = current;
+          current = undefined;
+          file.out.end();
+          await once(file.out, 'close');
+          file.sha256 = file.hash.digest('hex');
+          if (file.expectedSha256 && file.expectedSha256 !== file.sha256) {
+            throw forgeError(GrpcStatus.FAILED_PRECONDITION, 'checksum_mismatch', `${basename(file.target)}: sha256 ${file.sha256} does not match the declared ${file.expectedSha256}`, { httpStatus: 422 });
+          }
+        }
+      }
+      if (!guard) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'missing_field', 'projectId and parentPath are required');
+      if (current) throw badStream('the last file did not end');
+      if (staged.length === 0) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'no_files', 'the upload carried no files');
+      return { files: await this.commit(staged, overwrite) };
+    } catch (err) {
+      await Promise.all(staged.map(async (f) => {
+        f.out.destroy();
+        await rm(f.temp, { force: true });
+      }));
+      throw fsError(err);
+    } finally {
+      call.off('cancelled', onCancel);
+    }
+  }
+
+  /** Renames every temp file into place; earlier renames are undone if a later one fails. */
+  private async commit(staged: StagedFile[], overwrite: boolean): Promise<UploadedFile[]> {
+    const done: UploadedFile[] = [];
+    try {
+      for (const f of staged) {
+        if (!overwrite && (await lstat(f.target).then(() => true, () => false))) throw forgeError(GrpcStatus.ALREADY_EXISTS, 'target_exists', `${basename(f.target)} already exists`);
+        await mkdir(dirname(f.target), { recursive: true });
+        await rename(f.temp, f.target);
+        done.push({ path: f.target, size: f.size, sha256: f.sha256! });
+      }
+    } catch (err) {
+      if (!overwrite) await Promise.all(done.map((d) => rm(d.path, { force: true })));
+      throw err;
+    }
+    return done;
+  }
+
+  /** A relative upload path below the upload folder: each segment a plain name, no `..`, not absolute. */
+  private async targetOf(guard: PathGuard, parent: GuardedPath, relativePath: string): Promise<string> {
+    if (typeof relativePath !== 'string' || !relativePath || relativePath.startsWith('/')) throw pathNotAllowed('upload paths must be relative');
+    const segments = relativePath.split('/').filter((s) => s !== '');
+    if (segments.length === 0) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'missing_filename', 'a file part has no name');
+    for (const s of segments) {
+      if (s === '..' || s === '.') throw pathNotAllowed('upload paths may not contain ..');
+      assertName(s);
+    }
+    return (await guard.resolve(join(parent.real, ...segments), { allowRoot: false })).entry;
+  }
+}
+
+function badStream(message: string) {
+  return forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_upload', message);
+}

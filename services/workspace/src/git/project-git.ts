@@ -1,0 +1,247 @@
+// Git operations on a project's repository (contract §2.9), all through GitRunner. Git never
+// looks above the project folder (GIT_CEILING_DIRECTORIES), so a plain folder inside some other
+// repository is reported as not a repository instead of exposing the outer one.
+import { Injectable } from '@nestjs/common';
+import { dirname, relative, sep } from 'node:path';
+import { forgeError, GrpcStatus } from '@pi-forge/runtime';
+import type {
+  GetGitDiffResponse, GetGitLogResponse, GetGitStatusResponse, GitBranch, GitCommitInfo, ListGitBranchesResponse, ListGitRemotesResponse, GitRemote,
+} from '@pi-forge/proto/workspace';
+import { ProjectFiles } from '../files/project-files.js';
+import type { PathGuard } from '../paths/path-guard.js';
+import { GitRunner, redactGitText, type GitRunOptions } from './git-runner.js';
+import { parseStatus } from './git-status.js';
+
+const NETWORK_TIMEOUT_MS = 5 * 60_000;
+const FALLBACK_IDENTITY = { name: 'pi-forge', email: 'pi-forge@localhost' };
+
+interface Repo { cwd: string; guard: PathGuard; isGitRepo: boolean; env: Record<string, string> }
+
+function invalidBranch() {
+  return forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_branch_name', 'not a valid branch name');
+}
+
+/** Names passed to git as arguments: never an option, never a pathspec trick. */
+function assertRefName(name: string, error = invalidBranch): void {
+  if (typeof name !== 'string' || !name || name.length > 250 || name.startsWith('-') || /[\s~^:?*[\\\0]|\.\.|@\{|\/\/|^\/|\/$|\.lock$|\.$/.test(name)) throw error();
+}
+
+function assertRemoteName(name: string): void {
+  assertRefName(name, () => forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_remote_name', 'not a valid remote name'));
+}
+
+@Injectable()
+export class ProjectGit {
+  constructor(private readonly files: ProjectFiles, private readonly git: GitRunner) {}
+
+  private async repo(projectId: string): Promise<Repo> {
+    const guard = await this.files.guard(projectId);
+    const cwd = await guard.rootPath();
+    const env = { GIT_CEILING_DIRECTORIES: dirname(cwd) };
+    const probe = await this.git.run(['rev-parse', '--show-toplevel'], { cwd, env, allowFailure: true });
+    return { cwd, guard, env, isGitRepo: probe.code === 0 };
+  }
+
+  private run(repo: Repo, args: string[], options: Partial<GitRunOptions> = {}) {
+    return this.git.run(args, { cwd: repo.cwd, ...options, env: { ...repo.env, ...options.env } });
+  }
+
+  private async requireRepo(projectId: string): Promise<Repo> {
+    const repo = await this.repo(projectId);
+    if (!repo.isGitRepo) throw forgeError(GrpcStatus.FAILED_PRECONDITION, 'git_failed', 'not a git repository', { httpStatus: 400 });
+    return repo;
+  }
+
+  /** Request paths (absolute or relative) as literal pathspecs relative to the repository. */
+  private async pathspecs(repo: Repo, paths: string[]): Promise<string[]> {
+    if (!Array.isArray(paths) || paths.length === 0 || paths.length > 1000) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'validation_failed', 'paths must list 1..1000 paths');
+    const specs: string[] = [];
+    for (const p of paths) {
+      const g = await repo.guard.resolve(p);
+      const rel = relative(repo.cwd, g.entry).split(sep).join('/');
+      specs.push(`:(literal)${rel || '.'}`);
+    }
+    return specs;
+  }
+
+  /** Commit identity: the user's git config or GIT_* env when present, a neutral fallback otherwise. */
+  private async identityEnv(repo: Repo): Promise<Record<string, string>> {
+    const [name, email] = await Promise.all(['user.name', 'user.email'].map((k) => this.run(repo, ['config', '--get', k], { allowFailure: true }).then((r) => r.stdout.trim())));
+    const env: Record<string, string> = {};
+    if (!name) Object.assign(env, { GIT_AUTHOR_NAME: FALLBACK_IDENTITY.name, GIT_COMMITTER_NAME: FALLBACK_IDENTITY.name });
+    if (!email) Object.assign(env, { GIT_AUTHOR_EMAIL: FALLBACK_IDENTITY.email, GIT_COMMITTER_EMAIL: FALLBACK_IDENTITY.email });
+    return env;
+  }
+
+  async init(projectId: string): Promise<{ alreadyInitialised: boolean }> {
+    const repo = await this.repo(projectId);
+    if (repo.isGitRepo) return { alreadyInitialised: true };
+    const r = await this.run(repo, ['init', '-b', 'main'], { allowFailure: true });
+    if (r.code !== 0) await this.run(repo, ['init']);
+    return { alreadyInitialised: false };
+  }
+
+  async status(projectId: string): Promise<GetGitStatusResponse> {
+    const repo = await this.repo(projectId);
+    if (!repo.isGitRepo) return { isGitRepo: false, branch: '', files: [] };
+    const r = await this.run(repo, ['status', '--porcelain=v1', '-z', '--branch', '-uall']);
+    return { isGitRepo: true, ...parseStatus(r.stdout) };
+  }
+
+  async diff(projectId: string, staged: boolean, path: string): Promise<GetGitDiffResponse> {
+    const repo = await this.repo(projectId);
+    if (!repo.isGitRepo) return { isGitRepo: false, diff: '' };
+    const args = ['diff', '--no-ext-diff', '--no-textconv', '--no-color', ...(staged ? ['--cached'] : [])];
+    if (path) args.push('--', ...(await this.pathspecs(repo, [path])));
+    const r = await this.run(repo, args);
+    return { isGitRepo: true, diff: r.stdout };
+  }
+
+  async log(projectId: string, limit: number): Promise<GetGitLogResponse> {
+    const repo = await this.repo(projectId);
+    if (!repo.isGitRepo) return { isGitRepo: false, commits: [] };
+    const n = Math.min(1000, Math.max(1, limit || 30));
+    const r = await this.run(repo, ['log', `-n${n}`, '--no-color', '--decorate=short', '--pretty=format:%H%x1f%P%x1f%an%x1f%aI%x1f%D%x1f%s%x1e'], { allowFailure: true });
+    if (r.code !== 0) {
+      if (/does not have any commits|bad default revision|unknown revision/i.test(r.stderr)) return { isGitRepo: true, commits: [] };
+      throw forgeError(GrpcStatus.FAILED_PRECONDITION, 'git_failed', redactGitText(r.stderr.trim()), { httpStatus: 400 });
+    }
+    const commits: GitCommitInfo[] = r.stdout.split('\x1e').map((rec) => rec.replace(/^\n/, '')).filter(Boolean).map((rec) => {
+      const [hash, parents, author, date, refs, message] = rec.split('\x1f');
+      return { hash, message: message ?? '', author, date, parents: parents ? parents.split(' ') : [], refs: refs ? refs.split(', ').filter(Boolean) : [] };
+    });
+    return { isGitRepo: true, commits };
+  }
+
+  async branches(projectId: string): Promise<ListGitBranchesResponse> {
+    const repo = await this.repo(projectId);
+    if (!repo.isGitRepo) return { isGitRepo: false, current: '', branches: [] };
+    const current = (await this.run(repo, ['symbolic-ref', '--short', '-q', 'HEAD'], { allowFailure: true })).stdout.trim();
+    const r = await this.run(repo, ['for-each-ref', '--format=%(refname)%1f%(HEAD)', 'refs/heads', 'refs/remotes']);
+    const branches: GitBranch[] = [];
+    for (const line of r.stdout.split('\n')) {
+      if (!line) continue;
+      const [ref, head] = line.split('\x1f');
+      if (ref.startsWith('refs/heads/')) branches.push({ name: ref.slice(11), current: head === '*', remote: false });
+      else if (ref.startsWith('refs/remotes/') && !ref.endsWith('/HEAD')) branches.push({ name: ref.slice(13), current: false, remote: true });
+    }
+    if (current && !branches.some((b) => b.name === current && !b.remote)) branches.unshift({ name: current, current: true, remote: false });
+    return { isGitRepo: true, current, branches };
+  }
+
+  async checkout(projectId: string, branch: string): Promise<void> {
+    assertRefName(branch);
+    const repo = await this.requireRepo(projectId);
+    await this.run(repo, ['checkout', branch, '--']);
+  }
+
+  async createBranch(projectId: string, name: string, startPoint: string, checkout: boolean): Promise<void> {
+    assertRefName(name);
+    if (startPoint) assertRefName(startPoint);
+    const repo = await this.requireRepo(projectId);
+    if (checkout) await this.run(repo, ['checkout', '-b', name, ...(startPoint ? [startPoint] : []), '--']);
+    else await this.run(repo, ['branch', name, ...(startPoint ? [startPoint] : [])]);
+  }
+
+  async deleteBranch(projectId: string, name: string, force: boolean): Promise<void> {
+    assertRefName(name);
+    const repo = await this.requireRepo(projectId);
+    await this.run(repo, ['branch', force ? '-D' : '-d', name]);
+  }
+
+  async stage(projectId: string, paths: string[]): Promise<void> {
+    const repo = await this.requireRepo(projectId);
+    await this.run(repo, ['add', '--', ...(await this.pathspecs(repo, paths))]);
+  }
+
+  async unstage(projectId: string, paths: string[]): Promise<void> {
+    const repo = await this.requireRepo(projectId);
+    const specs = await this.pathspecs(repo, paths);
+    const hasHead = (await this.run(repo, ['rev-parse', '--verify', '-q', 'HEAD'], { allowFailure: true })).code === 0;
+    // Before the first commit there is no HEAD to restore from: take the paths out of the index.
+    if (hasHead) await this.run(repo, ['restore', '--staged', '--', ...specs]);
+    else await this.run(repo, ['rm', '--cached', '-r', '-q', '--', ...specs]);
+  }
+
+  async revert(projectId: string, paths: string[]): Promise<void> {
+    const repo = await this.requireRepo(projectId);
+    await this.run(repo, ['restore', '--staged', '--worktree', '--source=HEAD', '--', ...(await this.pathspecs(repo, paths))]);
+  }
+
+  async commit(projectId: string, message: string): Promise<{ hash: string }> {
+    if (typeof message !== 'string' || !message.trim()) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'empty_message', 'commit message must not be blank');
+    const repo = await this.requireRepo(projectId);
+    await this.run(repo, ['commit', '-m', message], { env: await this.identityEnv(repo) });
+    const hash = (await this.run(repo, ['rev-parse', 'HEAD'])).stdout.trim();
+    return { hash };
+  }
+
+  async fetch(projectId: string, remote: string, prune: boolean): Promise<{ output: string }> {
+    if (remote) assertRemoteName(remote);
+    const repo = await this.requireRepo(projectId);
+    const r = await this.run(repo, ['fetch', ...(prune ? ['--prune'] : []), ...(remote ? [remote] : [])], { timeoutMs: NETWORK_TIMEOUT_MS });
+    return { output: redactGitText(`${r.stdout}${r.stderr}`) };
+  }
+
+  async pull(projectId: string, remote: string, branch: string, rebase: boolean): Promise<{ output: string }> {
+    if (remote) assertRemoteName(remote);
+    if (branch) assertRefName(branch);
+    if (branch && !remote) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'validation_failed', 'branch needs a remote');
+    const repo = await this.requireRepo(projectId);
+    const args = ['pull', rebase ? '--rebase' : '--no-rebase', '--no-edit', ...(remote ? [remote] : []), ...(branch ? [branch] : [])];
+    const r = await this.run(repo, args, { timeoutMs: NETWORK_TIMEOUT_MS, env: await this.identityEnv(repo) });
+    return { output: redactGitText(`${r.stdout}${r.stderr}`) };
+  }
+
+  async push(projectId: string, remote: string, branch: string, setUpstream: boolean): Promise<{ output: string }> {
+    if (remote) assertRemoteName(remote);
+    if (branch) assertRefName(branch);
+    const repo = await this.requireRepo(projectId);
+    let target = remote;
+    let ref = branch;
+    if (setUpstream) {
+      target ||= 'origin';
+      ref ||= (await this.run(repo, ['symbolic-ref', '--short', '-q', 'HEAD'], { allowFailure: true })).stdout.trim();
+    }
+    if (ref && !target) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'validation_failed', 'branch needs a remote');
+    const args = ['push', '--porcelain', ...(setUpstream ? ['-u'] : []), ...(target ? [target] : []), ...(ref ? [ref] : [])];
+    const r = await this.run(repo, args, { timeoutMs: NETWORK_TIMEOUT_MS });
+    return { output: redactGitText(`${r.stdout}${r.stderr}`) };
+  }
+
+  async remotes(projectId: string): Promise<ListGitRemotesResponse> {
+    const repo = await this.repo(projectId);
+    if (!repo.isGitRepo) return { isGitRepo: false, remotes: [] };
+    const r = await this.run(repo, ['config', '--local', '-z', '--list'], { allowFailure: true });
+    const entries = r.stdout.split('\0').filter(Boolean).map((e) => { const nl = e.indexOf('\n'); return nl === -1 ? [e, ''] : [e.slice(0, nl), e.slice(nl + 1)]; });
+    const byName = new Map<string, GitRemote>();
+    const insecure = new Set<string>();
+    for (const [key, value] of entries) {
+      const m = /^remote\.(.+)\.(url|pushurl)$/.exec(key);
+      if (m) {
+        const remote = byName.get(m[1]) ?? { name: m[1], fetchUrl: '', pushUrl: '', insecureTls: false };
+        if (m[2] === 'url') remote.fetchUrl = redactGitText(value);
+        else remote.pushUrl = redactGitText(value);
+        byName.set(m[1], remote);
+      }
+      const h = /^http\.(.+)\.sslverify$/.exec(key);
+      if (h && value === 'false') insecure.add(h[1]);
+    }
+    const remotes = [...byName.values()].map((r) => ({ ...r, pushUrl: r.pushUrl || r.fetchUrl, insecureTls: [...insecure].some((u) => r.fetchUrl.startsWith(u.replace(/\/$/, ''))) }));
+    return { isGitRepo: true, remotes };
+  }
+
+  async addRemote(projectId: string, name: string, url: string, insecureTls: boolean): Promise<void> {
+    assertRemoteName(name);
+    if (typeof url !== 'string' || !url || url.startsWith('-') || url.length > 1024 || /^ext::/i.test(url)) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_url', 'not a usable remote URL');
+    const repo = await this.requireRepo(projectId);
+    await this.run(repo, ['remote', 'add', name, url]);
+    if (insecureTls) await this.run(repo, ['config', '--local', `http.${url}.sslVerify`, 'false']);
+  }
+
+  async removeRemote(projectId: string, name: string): Promise<void> {
+    assertRemoteName(name);
+    const repo = await this.requireRepo(projectId);
+    await this.run(repo, ['remote', 'remove', name]);
+  }
+}

@@ -1,0 +1,107 @@
+// The one containment check every file operation goes through (contract §5.12). A path is
+// accepted only if it stays inside the root lexically AND after resolving symlinks: the deepest
+// existing ancestor of the target is realpath'd and must still be inside realpath(root), which
+// also covers targets that do not exist yet. Anything else is 403 path_not_allowed, decided
+// before a single byte is read or written.
+import { lstat, realpath } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { forgeError, GrpcStatus } from '@pi-forge/runtime';
+
+export const PATH_NOT_ALLOWED_MESSAGE = 'path is outside the project root';
+
+/** Percent-encodings of `.`, `/`, `\`, `%` and NUL: a literal one in a path means double encoding or a trick. */
+const ENCODED_TRICK = /%(2e|2f|5c|25|00)/i;
+
+export function pathNotAllowed(message = PATH_NOT_ALLOWED_MESSAGE) {
+  return forgeError(GrpcStatus.PERMISSION_DENIED, 'path_not_allowed', message);
+}
+
+export function invalidName(message = 'name must be a single path segment') {
+  return forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_name', message);
+}
+
+/** True when `child` is `parent` or below it (both absolute and normalised). */
+export function isInside(parent: string, child: string): boolean {
+  const rel = relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel) && rel.split(sep)[0] !== '..');
+}
+
+/** Rejects the forms no legitimate client sends: NUL, backslashes, encoded separators or dots. */
+function assertPlainPath(input: string): void {
+  if (typeof input !== 'string' || input.length === 0 || input.length > 4096) throw pathNotAllowed();
+  if (input.includes('\0') || input.includes('\\') || ENCODED_TRICK.test(input)) throw pathNotAllowed();
+}
+
+/** A valid single segment for mkdir/rename/upload names: no separators, NUL, `.` or `..`. */
+export function assertName(name: string, code = 'invalid_name'): void {
+  const bad = typeof name !== 'string' || name.trim() === '' || name === '.' || name === '..' || /[/\\\0]/.test(name) || name.length > 255;
+  if (bad) throw forgeError(GrpcStatus.INVALID_ARGUMENT, code, 'name must be a single path segment (no /, \\, NUL, . or ..)');
+}
+
+/** realpath of the deepest existing ancestor of `abs` (abs itself if it exists), plus the rest. */
+async function realpathOfExistingPart(abs: string): Promise<string> {
+  const rest: string[] = [];
+  let current = abs;
+  for (;;) {
+    try {
+      await lstat(current);
+      const real = await realpath(current);
+      return rest.length ? resolve(real, ...rest.reverse()) : real;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw pathNotAllowed(); // ELOOP, EACCES…: refuse
+      const parent = dirname(current);
+      if (parent === current) throw pathNotAllowed();
+      rest.push(basename(current));
+      current = parent;
+    }
+  }
+}
+
+export interface GuardedPath {
+  /** The path with symlinks of its existing part resolved; what reads and writes act on. */
+  real: string;
+  /** The entry itself (parent resolved, last segment kept): what delete, rename and move act on, so a link is handled as a link. */
+  entry: string;
+  /** The real project root. */
+  root: string;
+  /** POSIX path relative to the root ("" for the root itself). */
+  relative: string;
+}
+
+export class PathGuard {
+  private realRoot: Promise<string> | undefined;
+
+  /** `root` is a project's stored realpath (or WORKSPACE_PATH). */
+  constructor(readonly root: string) {}
+
+  private rootReal(): Promise<string> {
+    this.realRoot ??= realpath(this.root).catch(() => { throw forgeError(GrpcStatus.NOT_FOUND, 'not_found', 'the project folder is missing'); });
+    return this.realRoot;
+  }
+
+  /**
+   * Resolves a request path (absolute, or relative to the root) and proves it is inside the root.
+   * `allowRoot: false` refuses the root itself (delete, rename, move).
+   */
+  async resolve(input: string, options: { allowRoot?: boolean } = {}): Promise<GuardedPath> {
+    assertPlainPath(input);
+    const root = await this.rootReal();
+    const lexical = resolve(this.root, input);
+    // The lexical check runs against both spellings of the root: the stored path may itself be
+    // a symlink-free realpath (usual) or the configured WORKSPACE_PATH.
+    if (!isInside(this.root, lexical) && !isInside(root, lexical)) throw pathNotAllowed();
+    const real = await realpathOfExistingPart(lexical);
+    if (!isInside(root, real)) throw pathNotAllowed();
+    if (options.allowRoot === false && (real === root || lexical === this.root || lexical === root)) throw pathNotAllowed('the project root itself cannot be changed this way');
+    const parent = dirname(lexical) === lexical ? lexical : await realpathOfExistingPart(dirname(lexical));
+    const entry = parent === lexical ? real : join(parent, basename(lexical));
+    if (!isInside(root, entry)) throw pathNotAllowed();
+    return { real, entry, root, relative: relative(root, real).split(sep).join('/') };
+  }
+
+  /** The real root path. */
+  rootPath(): Promise<string> {
+    return this.rootReal();
+  }
+}

@@ -1,0 +1,144 @@
+// Clones a repository into a new folder inside the workspace and registers it as a project,
+// reporting git's progress as events (contract §2.5, clone stream). Everything that can be
+// checked up front is checked before the first event, so the gateway can still answer JSON.
+import { Inject, Injectable } from '@nestjs/common';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Observable } from 'rxjs';
+import { forgeError, GrpcStatus, LOGGER } from '@pi-forge/runtime';
+import type { CloneProjectRequest, CloneProjectResponse } from '@pi-forge/proto/workspace';
+import type { Logger } from 'pino';
+import { assertName, PathGuard } from '../paths/path-guard.js';
+import { fsError } from '../paths/fs-errors.js';
+import { GitRunner, redactGitText } from '../git/git-runner.js';
+import { ProjectRegistry } from './project-registry.js';
+
+const CLONE_TIMEOUT_MS = 30 * 60_000;
+const PROGRESS = /^(?:remote: )?([A-Za-z][A-Za-z ]*?):\s+(\d{1,3})%/;
+
+type Event = Partial<CloneProjectResponse> & { type: string };
+
+interface ClonePlan {
+  cloneUrl: string;
+  displayUrl: string;
+  target: string;
+  targetExisted: boolean;
+  request: CloneProjectRequest;
+}
+
+@Injectable()
+export class ProjectClone {
+  constructor(private readonly projects: ProjectRegistry, private readonly git: GitRunner, @Inject(LOGGER) private readonly logger: Logger) {}
+
+  /** Validates the request; throws the contract's pre-stream errors. */
+  async plan(req: CloneProjectRequest): Promise<ClonePlan> {
+    let url: URL;
+    try {
+      url = new URL(req.url);
+    } catch {
+      throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_url', 'url is not a valid URL');
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'file:') throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'unsupported_protocol', 'only https: and file: URLs can be cloned');
+    assertName(req.folderName, 'invalid_directory_name');
+    if (!req.projectName?.trim() || req.projectName.trim().length > 200) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_name', 'projectName must not be blank');
+    if (req.branch && (req.branch.length > 250 || req.branch.startsWith('-') || /[\s~^:?*[\\\0]|\.\./.test(req.branch))) {
+      throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_branch_name', 'branch is not a valid branch name');
+    }
+    const guard = new PathGuard(await this.projects.workspaceRoot());
+    const parent = await guard.resolve(req.parentPath || guard.root);
+    const parentInfo = await stat(parent.real).catch((err) => { throw fsError(err); });
+    if (!parentInfo.isDirectory()) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'not_a_directory', 'parentPath is not a directory');
+    const target = await guard.resolve(join(parent.real, req.folderName));
+    let targetExisted = false;
+    const info = await stat(target.real).catch(() => undefined);
+    if (info) {
+      if (!info.isDirectory()) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'target_not_a_directory', 'the target exists and is not a directory');
+      if ((await readdir(target.real)).length > 0) throw forgeError(GrpcStatus.ALREADY_EXISTS, 'target_not_empty', 'the target folder is not empty');
+      targetExisted = true;
+    }
+    const display = new URL(url.href);
+    display.username = '';
+    display.password = '';
+    const clone = new URL(display.href);
+    if (req.token && url.protocol === 'https:') {
+      clone.username = 'x-access-token';
+      clone.password = req.token;
+    }
+    return { cloneUrl: clone.href, displayUrl: display.href, target: target.real, targetExisted, request: req };
+  }
+
+  run(plan: ClonePlan): Observable<Event> {
+    return new Observable<Event>((sub) => {
+      const abort = new AbortController();
+      let finished = false;
+      const { request: req } = plan;
+      sub.next({ type: 'started', cloneUrlForDisplay: plan.displayUrl });
+      let pending = '';
+      const onStderr = (chunk: string) => {
+        pending += chunk;
+        const parts = pending.split(/[\r\n]/);
+        pending = parts.pop() ?? '';
+        for (const raw of parts) emitLine(raw);
+      };
+      const emitLine = (raw: string) => {
+        const line = redactGitText(raw.trimEnd());
+        if (!line) return;
+        const m = PROGRESS.exec(line);
+        if (m) sub.next({ type: 'progress', phase: m[1], percent: Number(m[2]), raw: line });
+        else sub.next({ type: 'stderr', line });
+      };
+      const env: Record<string, string> = req.insecureTls ? { GIT_SSL_NO_VERIFY: 'true' } : {};
+      if (req.insecureTls) sub.next({ type: 'stderr', line: 'git-clone-insecure-tls: certificate verification is off for this clone' });
+      const args = ['clone', '--progress', ...(req.branch ? ['--branch', req.branch] : []), '--', plan.cloneUrl, plan.target];
+      (async () => {
+        try {
+          if (!plan.targetExisted) await mkdir(plan.target);
+          await this.git.run(args, { cwd: plan.target, timeoutMs: CLONE_TIMEOUT_MS, env, onStderr, signal: abort.signal });
+          if (pending) emitLine(pending);
+          if (plan.cloneUrl !== plan.displayUrl) await this.git.run(['remote', 'set-url', 'origin', plan.displayUrl], { cwd: plan.target });
+          if (req.insecureTls) await this.git.run(['config', '--local', `http.${new URL(plan.displayUrl).origin}/.sslVerify`, 'false'], { cwd: plan.target });
+          sub.next({ type: 'done', target: plan.target });
+        } catch (err) {
+          if (pending) emitLine(pending);
+          await this.removeTarget(plan);
+          const body = errorBody(err);
+          sub.next({ type: 'error', message: body.message ?? 'clone failed' });
+          finished = true;
+          return sub.complete();
+        }
+        try {
+          const project = await this.projects.create(req.projectName, plan.target);
+          sub.next({ type: 'project_created', project });
+        } catch (err) {
+          const body = errorBody(err);
+          const code = ['duplicate_path', 'path_not_allowed', 'invalid_name'].includes(body.error) ? body.error : 'project_create_failed';
+          sub.next({ type: 'error', code, message: body.message ?? 'could not register the project' });
+        }
+        finished = true;
+        sub.complete();
+      })().catch((err: unknown) => sub.error(err));
+      return () => {
+        if (!finished) {
+          // Client went away mid-clone: stop git; the failure path above then removes the target.
+          abort.abort();
+          this.logger.info({ target: plan.target }, 'clone cancelled by the client');
+        }
+      };
+    });
+  }
+
+  private async removeTarget(plan: ClonePlan): Promise<void> {
+    await rm(plan.target, { recursive: true, force: true }).catch(() => {});
+    if (plan.targetExisted) await mkdir(plan.target).catch(() => {});
+  }
+}
+
+function errorBody(err: unknown): { error: string; message?: string } {
+  const e = err as { getError?: () => unknown; message?: string };
+  const raw = typeof e?.getError === 'function' ? e.getError() : undefined;
+  const msg = typeof raw === 'object' && raw && 'message' in raw ? String((raw as { message: unknown }).message) : undefined;
+  if (msg) {
+    try { return JSON.parse(msg) as { error: string; message?: string }; } catch { /* not a forge error */ }
+  }
+  return { error: 'internal_error', message: e?.message };
+}
