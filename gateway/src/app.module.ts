@@ -9,6 +9,8 @@ import { ClientsModule } from './clients/clients.module.js';
 import { ErrorEnvelopeFilter } from './common/error-envelope.filter.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { ProviderConfigModule } from './provider-config/provider-config.module.js';
+import { SessionsModule } from './sessions/sessions.module.js';
 import { TerminalModule } from './terminal/terminal.module.js';
 import { UiConfigController } from './ui-config/ui-config.controller.js';
 import { WebAppModule } from './web-app/web-app.module.js';
@@ -26,6 +28,8 @@ export class AppModule {
         HealthModule,
         MetricsModule,
         TerminalModule,
+        SessionsModule,
+        ProviderConfigModule,
       ],
       controllers: [UiConfigController],
       providers: [{ provide: APP_FILTER, useClass: ErrorEnvelopeFilter }],

@@ -3,6 +3,11 @@ import type { Logger } from 'pino';
 import { ForgeCoreModule, type ForgeConfig } from '@pi-forge/runtime';
 import { StatsController } from './stats/stats.controller.js';
 import { SessionRegistry } from './sessions/session-registry.js';
+import { SessionsController } from './sessions/sessions.controller.js';
+import { StreamController } from './streaming/stream.controller.js';
+import { ConfigFiles } from './provider-config/config-files.js';
+import { ModelCatalog } from './provider-config/model-catalog.js';
+import { ProviderConfigController } from './provider-config/provider-config.controller.js';
 
 @Module({})
 export class AgentModule {
@@ -10,8 +15,8 @@ export class AgentModule {
     return {
       module: AgentModule,
       imports: [ForgeCoreModule.forRoot(config, logger)],
-      controllers: [StatsController],
-      providers: [SessionRegistry],
+      controllers: [StatsController, SessionsController, StreamController, ProviderConfigController],
+      providers: [SessionRegistry, ConfigFiles, ModelCatalog],
     };
   }
 }

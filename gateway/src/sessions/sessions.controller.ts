@@ -1,0 +1,134 @@
+// Session REST routes (contract §2.6): validate, resolve the project through the workspace
+// service, call the agent service, shape the answer. The run itself lives in the agent service.
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { SessionSummary } from '@pi-forge/proto/agent';
+import { AgentClient } from '../clients/agent.client.js';
+import { WorkspaceClient } from '../clients/workspace.client.js';
+import { RateLimit } from '../common/rate-limit.js';
+import { readPromptInput } from './prompt-input.js';
+import { CreateSessionDto, ExportQueryDto, ForkDto, ListSessionsQueryDto, RenameSessionDto, SetModelDto, SetThinkingLevelDto, SteerDto } from './sessions.dto.js';
+
+/** Optional fields are left out rather than sent as null (contract §2.1). */
+function liveSummary(s: SessionSummary | undefined): Record<string, unknown> {
+  if (!s) return {};
+  const out: Record<string, unknown> = {
+    sessionId: s.sessionId, projectId: s.projectId, workspacePath: s.workspacePath, createdAt: s.createdAt,
+    lastActivityAt: s.lastActivityAt, isLive: s.isLive, messageCount: s.messageCount, isStreaming: s.isStreaming,
+  };
+  if (s.name) out.name = s.name;
+  if (s.isLive) {
+    if (s.thinkingLevel) out.thinkingLevel = s.thinkingLevel;
+    if (s.modelProvider) out.modelProvider = s.modelProvider;
+    if (s.modelId) out.modelId = s.modelId;
+  }
+  return out;
+}
+
+function unifiedSummary(s: SessionSummary): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    sessionId: s.sessionId, projectId: s.projectId, isLive: s.isLive, workspacePath: s.workspacePath,
+    lastActivityAt: s.lastActivityAt, createdAt: s.createdAt, messageCount: s.messageCount, firstMessage: s.firstMessage,
+  };
+  if (s.name) out.name = s.name;
+  if (s.path) out.path = s.path;
+  return out;
+}
+
+@Controller('sessions')
+export class SessionsController {
+  constructor(private readonly agent: AgentClient, private readonly workspace: WorkspaceClient) {}
+
+  @Get()
+  async list(@Query() query: ListSessionsQueryDto): Promise<{ sessions: Record<string, unknown>[] }> {
+    const projects = query.projectId
+      ? [(await this.workspace.getProject(query.projectId)).project!]
+      : (await this.workspace.listProjects()).projects;
+    const { sessions } = await this.agent.listSessions({ projects: projects.map((p) => ({ id: p.id, path: p.path })) });
+    return { sessions: (sessions ?? []).map(unifiedSummary) };
+  }
+
+  @Post()
+  async create(@Body() body: CreateSessionDto): Promise<Record<string, unknown>> {
+    const { project } = await this.workspace.getProject(body.projectId);
+    const { session } = await this.agent.createSession({ project: { id: project!.id, path: project!.path } });
+    return liveSummary(session);
+  }
+
+  @Get(':id')
+  async get(@Param('id') id: string): Promise<Record<string, unknown>> {
+    return liveSummary((await this.agent.getSession(id)).session);
+  }
+
+  @Get(':id/messages')
+  async messages(@Param('id') id: string): Promise<{ messages: unknown[] }> {
+    return { messages: JSON.parse((await this.agent.getMessages(id)).messagesJson) as unknown[] };
+  }
+
+  @Post(':id/name')
+  @HttpCode(200)
+  async rename(@Param('id') id: string, @Body() body: RenameSessionDto): Promise<Record<string, unknown>> {
+    return liveSummary((await this.agent.renameSession({ sessionId: id, name: body.name })).session);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async remove(@Param('id') id: string): Promise<void> {
+    await this.agent.deleteSession(id);
+  }
+
+  @Post(':id/prompt')
+  @HttpCode(202)
+  @RateLimit('prompt')
+  async prompt(@Param('id') id: string, @Req() req: FastifyRequest): Promise<{ accepted: true; sessionName?: string }> {
+    const input = await readPromptInput(req);
+    const res = await this.agent.prompt({ sessionId: id, text: input.text, titleText: input.typed, streamingBehavior: input.streamingBehavior, images: input.images });
+    return res.sessionName ? { accepted: true, sessionName: res.sessionName } : { accepted: true };
+  }
+
+  @Post(':id/steer')
+  @HttpCode(202)
+  @RateLimit('prompt')
+  async steer(@Param('id') id: string, @Body() body: SteerDto): Promise<{ accepted: true }> {
+    await this.agent.steer({ sessionId: id, text: body.text, mode: body.mode ?? 'steer' });
+    return { accepted: true };
+  }
+
+  @Post(':id/abort')
+  @HttpCode(204)
+  async abort(@Param('id') id: string): Promise<void> {
+    await this.agent.abort(id);
+  }
+
+  @Post(':id/model')
+  @HttpCode(200)
+  async setModel(@Param('id') id: string, @Body() body: SetModelDto): Promise<{ provider: string; modelId: string }> {
+    return this.agent.setModel({ sessionId: id, provider: body.provider, modelId: body.modelId });
+  }
+
+  @Post(':id/thinking-level')
+  @HttpCode(200)
+  async setThinkingLevel(@Param('id') id: string, @Body() body: SetThinkingLevelDto): Promise<{ level: string }> {
+    return this.agent.setThinkingLevel({ sessionId: id, level: body.level });
+  }
+
+  @Get(':id/tree')
+  async tree(@Param('id') id: string): Promise<unknown> {
+    return JSON.parse((await this.agent.getTree(id)).treeJson) as unknown;
+  }
+
+  @Post(':id/fork')
+  @HttpCode(201)
+  async fork(@Param('id') id: string, @Body() body: ForkDto): Promise<Record<string, unknown>> {
+    return liveSummary((await this.agent.fork({ sessionId: id, entryId: body.entryId })).session);
+  }
+
+  @Get(':id/export')
+  async export(@Param('id') id: string, @Query() query: ExportQueryDto, @Res() reply: FastifyReply): Promise<void> {
+    const file = await this.agent.exportSession({ sessionId: id, format: query.format });
+    void reply
+      .header('content-type', query.format === 'jsonl' ? 'application/x-ndjson' : 'text/markdown; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${file.fileName}"`)
+      .send(file.content);
+  }
+}

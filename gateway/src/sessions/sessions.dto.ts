@@ -1,0 +1,80 @@
+// Bodies and queries of the session routes (contract §2.6).
+import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+
+export class CreateSessionDto {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  projectId: string;
+}
+
+export class ListSessionsQueryDto {
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  projectId?: string;
+}
+
+export class PromptDto {
+  @IsString()
+  @MinLength(1)
+  text: string;
+
+  @IsOptional()
+  @IsIn(['steer', 'followUp'])
+  streamingBehavior?: 'steer' | 'followUp';
+}
+
+export class SteerDto {
+  @IsString()
+  @MinLength(1)
+  text: string;
+
+  @IsOptional()
+  @IsIn(['steer', 'followUp'])
+  mode?: 'steer' | 'followUp';
+}
+
+export class RenameSessionDto {
+  @IsString()
+  @MaxLength(200)
+  name: string;
+}
+
+export class SetModelDto {
+  @IsString()
+  @MinLength(1)
+  provider: string;
+
+  @IsString()
+  @MinLength(1)
+  modelId: string;
+}
+
+export class SetThinkingLevelDto {
+  @IsIn(['off', 'minimal', 'low', 'medium', 'high', 'xhigh'])
+  level: string;
+}
+
+export class ForkDto {
+  @IsString()
+  @IsNotEmpty()
+  entryId: string;
+}
+
+export class ExportQueryDto {
+  @IsIn(['jsonl', 'markdown'])
+  format: 'jsonl' | 'markdown';
+}
+
+export class ExecDto {
+  @IsString()
+  @MinLength(1)
+  @MaxLength(4096)
+  command: string;
+
+  @IsOptional()
+  @IsBoolean()
+  excludeFromContext?: boolean;
+}

@@ -1,0 +1,26 @@
+// One session loaded in this process: the SDK AgentSession, its event log (ids + replay buffer)
+// and the bookkeeping the contract's summaries need.
+import type { AgentSession } from '../sdk/pi-sdk.js';
+import { EventLog } from '../streaming/event-log.js';
+
+export class LiveSession {
+  readonly log = new EventLog();
+  lastActivityAt = new Date().toISOString();
+  /** messages.length when the current run started (turn diff, "this run"). */
+  runStartIndex = 0;
+  unsubscribe: () => void = () => {};
+
+  constructor(readonly projectId: string, readonly session: AgentSession, readonly createdAt: string) {}
+
+  get id(): string {
+    return this.session.sessionId;
+  }
+
+  get cwd(): string {
+    return this.session.sessionManager.getCwd();
+  }
+
+  touch(): void {
+    this.lastActivityAt = new Date().toISOString();
+  }
+}

@@ -1,0 +1,176 @@
+// gRPC handlers for the session routes: thin wrappers over the registry and the SDK session.
+import { Controller, Inject } from '@nestjs/common';
+import { existsSync } from 'node:fs';
+import { GrpcMethod } from '@nestjs/microservices';
+import type { Logger } from 'pino';
+import { GrpcStatus, LOGGER, forgeError } from '@pi-forge/runtime';
+import type * as agent from '@pi-forge/proto/agent';
+import { SessionManager } from '../sdk/pi-sdk.js';
+import { ModelCatalog } from '../provider-config/model-catalog.js';
+import { SessionRegistry } from './session-registry.js';
+import { isGenericName, titleFromPrompt } from './session-title.js';
+import { exportFileName, exportJsonl, exportMarkdown, sessionTree } from './session-tree.js';
+
+const THINKING_LEVELS = new Set(['off', 'minimal', 'low', 'medium', 'high', 'xhigh']);
+const MUTATION_TIMEOUT_MS = 30_000;
+
+function withTimeout<T>(work: Promise<T>, ms: number, code: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(forgeError(GrpcStatus.DEADLINE_EXCEEDED, code, `no answer within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+@Controller()
+export class SessionsController {
+  constructor(
+    private readonly registry: SessionRegistry,
+    private readonly catalog: ModelCatalog,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  @GrpcMethod('AgentService', 'CreateSession')
+  async createSession(req: agent.CreateSessionRequest): Promise<agent.CreateSessionResponse> {
+    if (!req.project?.id || !req.project.path) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_body', 'project id and path are required');
+    const live = await this.registry.create(req.project);
+    return { session: this.registry.summary(live) };
+  }
+
+  @GrpcMethod('AgentService', 'ListSessions')
+  async listSessions(req: agent.ListSessionsRequest): Promise<agent.ListSessionsResponse> {
+    return { sessions: await this.registry.list(req.projects ?? []) };
+  }
+
+  @GrpcMethod('AgentService', 'GetSession')
+  async getSession(req: agent.GetSessionRequest): Promise<agent.GetSessionResponse> {
+    return { session: await this.registry.describe(req.sessionId) };
+  }
+
+  @GrpcMethod('AgentService', 'GetMessages')
+  getMessages(req: agent.GetMessagesRequest): agent.GetMessagesResponse {
+    return { messagesJson: JSON.stringify(this.registry.live(req.sessionId).session.messages) };
+  }
+
+  @GrpcMethod('AgentService', 'RenameSession')
+  renameSession(req: agent.RenameSessionRequest): agent.RenameSessionResponse {
+    const live = this.registry.live(req.sessionId);
+    live.session.setSessionName(req.name);
+    return { session: this.registry.summary(live) };
+  }
+
+  @GrpcMethod('AgentService', 'DeleteSession')
+  async deleteSession(req: agent.DeleteSessionRequest): Promise<agent.DeleteSessionResponse> {
+    await this.registry.delete(req.sessionId);
+    return {};
+  }
+
+  @GrpcMethod('AgentService', 'Prompt')
+  async prompt(req: agent.PromptRequest): Promise<agent.PromptResponse> {
+    const live = this.registry.live(req.sessionId);
+    const { session } = live;
+    const model = session.model;
+    if (!model) throw forgeError(GrpcStatus.FAILED_PRECONDITION, 'no_model_configured', 'no model is configured; add a provider and pick a model');
+    if (!(await this.catalog.ensureAuth(session.modelRuntime, model.provider))) {
+      throw forgeError(GrpcStatus.FAILED_PRECONDITION, 'no_api_key', `no API key for provider ${model.provider}; set one with PUT /api/v1/config/auth/${model.provider}`);
+    }
+    const behavior = req.streamingBehavior === 'steer' || req.streamingBehavior === 'followUp' ? req.streamingBehavior : undefined;
+    if (session.isStreaming && !behavior) {
+      throw forgeError(GrpcStatus.FAILED_PRECONDITION, 'session_busy', 'a run is in progress; send streamingBehavior "steer" or "followUp" to queue this prompt', { httpStatus: 409 });
+    }
+    let sessionName: string | undefined;
+    const hasUserMessage = session.messages.some((m) => (m as { role: string }).role === 'user');
+    if (!hasUserMessage && isGenericName(session.sessionName)) {
+      sessionName = titleFromPrompt(req.titleText || req.text);
+      if (sessionName) {
+        session.setSessionName(sessionName);
+        live.log.append({ type: 'session_renamed', sessionId: live.id, projectId: live.projectId, name: sessionName });
+      }
+    }
+    const images = (req.images ?? []).map((i) => ({ type: 'image' as const, mimeType: i.mimeType, data: Buffer.from(i.data).toString('base64') }));
+    live.touch();
+    // Fire and forget: the run belongs to this service, not to the request that started it.
+    session.prompt(req.text, { streamingBehavior: behavior, images: images.length ? images : undefined, expandPromptTemplates: false }).catch((err: unknown) => {
+      const errorMessage = err instanceof Error ? err.message : String(err);
+      this.logger.warn({ sessionId: live.id, errorMessage }, 'prompt failed');
+      live.log.append({ type: 'agent_end', sessionId: live.id, errorMessage });
+    });
+    return sessionName ? { sessionName } : {};
+  }
+
+  @GrpcMethod('AgentService', 'Steer')
+  async steer(req: agent.SteerRequest): Promise<agent.SteerResponse> {
+    const { session } = this.registry.live(req.sessionId);
+    if (req.mode === 'followUp') await session.followUp(req.text);
+    else await session.steer(req.text);
+    return {};
+  }
+
+  @GrpcMethod('AgentService', 'Abort')
+  async abort(req: agent.AbortRequest): Promise<agent.AbortResponse> {
+    const { session } = this.registry.live(req.sessionId);
+    await withTimeout(session.abort(), MUTATION_TIMEOUT_MS, 'abort_timeout');
+    return {};
+  }
+
+  @GrpcMethod('AgentService', 'SetModel')
+  async setModel(req: agent.SetModelRequest): Promise<agent.SetModelResponse> {
+    const { session } = this.registry.live(req.sessionId);
+    const runtime = session.modelRuntime;
+    if (runtime.getModels(req.provider).length === 0) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'unknown_provider', `no provider ${req.provider}`);
+    const model = runtime.getModel(req.provider, req.modelId);
+    if (!model) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'unknown_model', `provider ${req.provider} has no model ${req.modelId}`);
+    try {
+      // Session-only by default in SDK 1.x: settings.json keeps the global default.
+      await withTimeout(session.setModel(model), MUTATION_TIMEOUT_MS, 'set_model_timeout');
+    } catch (err) {
+      if ((err as { error?: unknown }).error !== undefined || String((err as Error).message).startsWith('{')) throw err;
+      throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'set_model_failed', (err as Error).message);
+    }
+    return { provider: session.model?.provider ?? req.provider, modelId: session.model?.id ?? req.modelId };
+  }
+
+  @GrpcMethod('AgentService', 'SetThinkingLevel')
+  setThinkingLevel(req: agent.SetThinkingLevelRequest): agent.SetThinkingLevelResponse {
+    const { session } = this.registry.live(req.sessionId);
+    if (!THINKING_LEVELS.has(req.level)) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'set_thinking_level_failed', `unknown level ${req.level}`);
+    session.setThinkingLevel(req.level as never);
+    return { level: session.thinkingLevel };
+  }
+
+  @GrpcMethod('AgentService', 'GetTree')
+  async getTree(req: agent.GetTreeRequest): Promise<agent.GetTreeResponse> {
+    const live = await this.registry.getOrResume(req.sessionId);
+    return { treeJson: JSON.stringify(sessionTree(live.session.sessionManager)) };
+  }
+
+  @GrpcMethod('AgentService', 'Fork')
+  async fork(req: agent.ForkRequest): Promise<agent.ForkResponse> {
+    const source = this.registry.live(req.sessionId);
+    const file = source.session.sessionFile;
+    if (!file || !existsSync(file)) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'fork_failed', 'the session has nothing saved to fork yet');
+    if (!source.session.sessionManager.getEntry(req.entryId)) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'entry_not_found', `no entry ${req.entryId}`);
+    // A second manager on the same file does the extraction, so the live source is left untouched.
+    const scratch = SessionManager.open(file, this.registry.projectDir(source.projectId));
+    const forkedPath = scratch.createBranchedSession(req.entryId);
+    if (!forkedPath) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'fork_failed', 'the branch could not be written');
+    const forked = await this.registry.open(source.projectId, forkedPath);
+    const base = source.session.sessionName;
+    const taken = new Set(this.registry.all().filter((l) => l.projectId === source.projectId).map((l) => l.session.sessionName));
+    let name = base ? `${base} (clone)` : '(clone)';
+    for (let n = 2; taken.has(name); n++) name = `${base ? `${base} ` : ''}(clone) ${n}`;
+    forked.session.setSessionName(name);
+    return { session: this.registry.summary(forked) };
+  }
+
+  @GrpcMethod('AgentService', 'ExportSession')
+  async exportSession(req: agent.ExportSessionRequest): Promise<agent.ExportSessionResponse> {
+    if (req.format !== 'jsonl' && req.format !== 'markdown') throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_format', 'format must be jsonl or markdown');
+    const live = await this.registry.getOrResume(req.sessionId);
+    const sm = live.session.sessionManager;
+    const name = live.session.sessionName;
+    return req.format === 'jsonl'
+      ? { content: exportJsonl(sm), fileName: exportFileName(name, live.id, 'jsonl') }
+      : { content: exportMarkdown(sm, name ?? `Session ${live.id}`), fileName: exportFileName(name, live.id, 'md') };
+  }
+}

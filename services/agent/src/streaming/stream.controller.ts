@@ -1,0 +1,58 @@
+// StreamEvents: a snapshot (or exactly the missed events for a known Last-Event-ID), then every
+// live event, written straight to the grpc-js call so a subscriber that stops reading is cut off
+// at a byte bound instead of growing this process.
+import { Controller, Inject } from '@nestjs/common';
+import { GrpcMethod } from '@nestjs/microservices';
+import type { ServerWritableStream } from '@grpc/grpc-js';
+import { Observable } from 'rxjs';
+import type { Logger } from 'pino';
+import { GrpcStatus, LOGGER } from '@pi-forge/runtime';
+import type * as agent from '@pi-forge/proto/agent';
+import { SessionRegistry } from '../sessions/session-registry.js';
+import type { LoggedEvent } from './event-log.js';
+
+/** Unsent bytes one subscriber may hold before it is dropped. */
+export const SUBSCRIBER_BUFFER_LIMIT = 8 * 1024 * 1024;
+
+@Controller()
+export class StreamController {
+  constructor(private readonly registry: SessionRegistry, @Inject(LOGGER) private readonly logger: Logger) {}
+
+  @GrpcMethod('AgentService', 'StreamEvents')
+  async streamEvents(req: agent.StreamEventsRequest, _meta: unknown, call: ServerWritableStream<agent.StreamEventsRequest, agent.StreamEventsResponse>): Promise<Observable<never>> {
+    const live = await this.registry.getOrResume(req.sessionId);
+    return new Observable<never>((subscriber) => {
+      let pending = 0;
+      const write = (e: { id: string; json: string }) => {
+        pending += e.json.length;
+        call.write({ id: e.id, eventJson: e.json }, () => (pending -= e.json.length));
+      };
+      // Everything from here to subscribe() runs in one tick, so no event can slip between the
+      // snapshot (or replay) and the live feed.
+      const missed = req.lastEventId ? live.log.since(req.lastEventId) : undefined;
+      if (missed) for (const e of missed) write(e);
+      else {
+        const s = live.session;
+        write({ id: live.log.lastId, json: JSON.stringify({ type: 'snapshot', sessionId: live.id, projectId: live.projectId, messages: s.messages, isStreaming: s.isStreaming, ...(s.sessionName ? { name: s.sessionName } : {}) }) });
+      }
+      const unsubscribe = live.log.subscribe((e: LoggedEvent) => {
+        if (pending > SUBSCRIBER_BUFFER_LIMIT) {
+          this.logger.warn({ sessionId: live.id }, 'stream subscriber dropped: not reading');
+          unsubscribe();
+          subscriber.error({ code: GrpcStatus.RESOURCE_EXHAUSTED, details: 'subscriber too slow', message: 'subscriber too slow' });
+          return;
+        }
+        write(e);
+      }, () => subscriber.complete());
+      const onCancel = () => {
+        unsubscribe();
+        subscriber.complete();
+      };
+      call.once('cancelled', onCancel);
+      return () => {
+        unsubscribe();
+        call.off('cancelled', onCancel);
+      };
+    });
+  }
+}
