@@ -54,8 +54,9 @@ if (webRoot) {
     root: webRoot,
     prefix: '/',
     index: ['index.html'],
-    setHeaders: (res: { setHeader(k: string, v: string): void }, path: string) => {
-      res.setHeader('cache-control', /[/\\]assets[/\\]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
+    // @fastify/static 10 passes the Fastify reply here (not the raw response: it has no setHeader).
+    setHeaders: (reply: { header(k: string, v: string): void }, path: string) => {
+      reply.header('cache-control', /[/\\]assets[/\\]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });
 }
