@@ -1,0 +1,139 @@
+// The run belongs to the agent service: SSE clients and even the gateway may die mid-run, and
+// a reconnect with Last-Event-ID gets exactly the missed events. A killed agent service loses no
+// completed turn and resumes the session from its JSONL when the stream is opened again.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  PLAIN_TOKENS, configureFakeLlm, makeStackDirs, seedProject, startFakeLlm, startStack, waitFor,
+  type FakeLlm, type SeededProject, type Stack,
+} from '@pi-forge/test-fixtures';
+import { openStream, streamedText, type SseClient, type SseEvent } from './sse-client.js';
+
+const API_KEY = 'test-key-stream-0123456789abcdef';
+const SLOW = Array.from({ length: 30 }, (_, i) => `w${i} `);
+const isTextDelta = (e: SseEvent) => e.type === 'message_update' && (e.data.assistantMessageEvent as { type: string }).type === 'text_delta';
+const seqOf = (e: SseEvent) => Number(e.id!.split('-')[1]);
+
+describe('stream: reconnects and restarts', () => {
+  let stack: Stack;
+  let llm: FakeLlm;
+  let project: SeededProject;
+  const clients: SseClient[] = [];
+
+  const post = (path: string, body: unknown) => stack.api(`/api/v1${path}`, { method: 'POST', json: body });
+  const stream = async (id: string, lastEventId?: string) => {
+    const c = await openStream(stack.baseUrl, id, API_KEY, lastEventId);
+    clients.push(c);
+    assert.equal(c.status, 200, JSON.stringify(c.errorBody));
+    return c;
+  };
+  const newSession = async (): Promise<string> => {
+    const res = await post('/sessions', { projectId: project.id });
+    assert.equal(res.status, 201);
+    return ((await res.json()) as { sessionId: string }).sessionId;
+  };
+  const healthy = () => waitFor('every service serving', async () => {
+    try {
+      return (await stack.health()).status === 'ok';
+    } catch {
+      return false;
+    }
+  }, 30_000);
+
+  before(async () => {
+    llm = await startFakeLlm();
+    const dirs = makeStackDirs();
+    configureFakeLlm(dirs.piConfig, llm);
+    project = seedProject(dirs, 'streams');
+    stack = await startStack({ name: 'stream', dirs, env: { API_KEY } });
+  });
+  after(async () => {
+    for (const c of clients) c.close();
+    await stack?.dispose();
+    await llm?.close();
+  });
+
+  it('kill -9 of the gateway mid-run: the run completes and Last-Event-ID replays exactly the missed events', async () => {
+    const id = await newSession();
+    const first = await stream(id);
+    llm.enqueue({ text: SLOW, delayMs: 60 });
+    assert.equal((await post(`/sessions/${id}/prompt`, { text: 'slow answer [no-tool]' })).status, 202);
+    await first.waitFor(isTextDelta, 'first text delta');
+    await stack.kill9('gateway');
+    await first.waitEnded('gateway killed');
+    const seen = first.events.length;
+    await healthy();
+    const second = await stream(id, first.lastId);
+    await second.waitFor((e) => e.type === 'agent_end', 'agent_end after reconnect');
+    assert.notEqual(second.events[0]!.type, 'snapshot', 'a replay, not a snapshot');
+    const all = [...first.events.slice(1, seen), ...second.events];
+    const seqs = all.map(seqOf);
+    assert.deepEqual(seqs, seqs.map((_, i) => seqs[0]! + i), 'no gap and no duplicate across the reconnect');
+    assert.equal(streamedText(all), SLOW.join(''), 'every token arrived exactly once');
+    assert.equal(streamedText(second.events).length > 0, true, 'some tokens were produced while no client was connected');
+  });
+
+  it('an unknown or foreign Last-Event-ID gets a fresh snapshot', async () => {
+    const id = await newSession();
+    for (const lastEventId of ['deadbeef-3', 'garbage']) {
+      const c = await stream(id, lastEventId);
+      const first = await c.waitFor(() => true, 'first event');
+      assert.equal(first.type, 'snapshot');
+      c.close();
+    }
+  });
+
+  it('a client that disconnects does not stop the run, and a later client sees its end in the snapshot', async () => {
+    const id = await newSession();
+    const c = await stream(id);
+    llm.enqueue({ text: PLAIN_TOKENS, delayMs: 80 });
+    assert.equal((await post(`/sessions/${id}/prompt`, { text: 'keep going [no-tool]' })).status, 202);
+    await c.waitFor(isTextDelta, 'first delta');
+    c.close();
+    await waitFor('run finished without clients', async () => {
+      const s = (await (await stack.api(`/api/v1/sessions/${id}`)).json()) as { isStreaming: boolean; messageCount: number };
+      return !s.isStreaming && s.messageCount === 2;
+    }, 15_000);
+    const later = await stream(id);
+    const snap = await later.waitFor((e) => e.type === 'snapshot', 'snapshot');
+    const messages = snap.data.messages as { role: string; content: { type: string; text?: string }[] }[];
+    const answer = messages.filter((m) => m.role === 'assistant').at(-1)!;
+    assert.equal(answer.content.map((p) => p.text ?? '').join(''), PLAIN_TOKENS.join(''));
+  });
+
+  it('kill -9 of the agent service mid-run: health degrades, completed turns survive in the JSONL, the session resumes on the next stream', async () => {
+    const id = await newSession();
+    const c = await stream(id);
+    assert.equal((await post(`/sessions/${id}/prompt`, { text: 'completed turn [no-tool]' })).status, 202);
+    await c.waitFor((e) => e.type === 'agent_end', 'first run');
+    const from = c.events.length;
+    llm.enqueue({ text: SLOW, delayMs: 60 });
+    assert.equal((await post(`/sessions/${id}/prompt`, { text: 'interrupted turn [no-tool]' })).status, 202);
+    await c.waitFor(isTextDelta, 'second run streaming', 20_000, from);
+    await stack.kill9('agent');
+    const health = await stack.health();
+    assert.equal(health.status, 'degraded');
+    assert.notEqual(health.services.agent, 'serving');
+    await c.waitEnded('agent killed');
+
+    const file = readdirSync(join(stack.dirs.sessions, project.id)).find((f) => f.endsWith(`_${id}.jsonl`))!;
+    const lines = readFileSync(join(stack.dirs.sessions, project.id, file), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; message?: { role: string; stopReason?: string } });
+    const roles = lines.filter((l) => l.type === 'message').map((l) => l.message!.role).filter((r) => r !== 'system');
+    assert.deepEqual(roles.slice(0, 3), ['user', 'assistant', 'user'], 'the completed turn and the next question are on disk');
+
+    await healthy();
+    const cold = (await (await stack.api(`/api/v1/sessions/${id}`)).json()) as { isLive: boolean };
+    assert.equal(cold.isLive, false, 'not in memory after the restart');
+    const resumed = await stream(id, c.lastId);
+    const snap = await resumed.waitFor(() => true, 'first event after restart');
+    assert.equal(snap.type, 'snapshot', 'ids of the killed process mean nothing now');
+    const texts = (snap.data.messages as { role: string; content: unknown }[]).filter((m) => m.role === 'user').map((m) => JSON.stringify(m.content));
+    assert.ok(texts[0]!.includes('completed turn'), texts.join('|'));
+    const live = (await (await stack.api(`/api/v1/sessions/${id}`)).json()) as { isLive: boolean };
+    assert.equal(live.isLive, true);
+    assert.equal((await post(`/sessions/${id}/prompt`, { text: 'after restart [no-tool]' })).status, 202);
+    await resumed.waitFor((e) => e.type === 'agent_end', 'run after restart');
+  });
+});
