@@ -14,6 +14,9 @@ import { SessionsModule } from './sessions/sessions.module.js';
 import { TerminalModule } from './terminal/terminal.module.js';
 import { UiConfigController } from './ui-config/ui-config.controller.js';
 import { WebAppModule } from './web-app/web-app.module.js';
+import { ProjectsModule } from './projects/projects.module.js';
+import { FilesModule } from './files/files.module.js';
+import { GitModule } from './git/git.module.js';
 
 @Module({})
 export class AppModule {
@@ -30,6 +33,9 @@ export class AppModule {
         TerminalModule,
         SessionsModule,
         ProviderConfigModule,
+        ProjectsModule,
+        FilesModule,
+        GitModule,
       ],
       controllers: [UiConfigController],
       providers: [{ provide: APP_FILTER, useClass: ErrorEnvelopeFilter }],

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { GitController } from './git.controller.js';
+
+@Module({ controllers: [GitController] })
+export class GitModule {}

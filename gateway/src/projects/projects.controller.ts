@@ -1,0 +1,52 @@
+// /projects (contract §2.5): thin mapping onto the workspace service's project RPCs.
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { WorkspaceClient } from '../clients/workspace.client.js';
+import { BrowseFoldersQuery, CreateFolderDto, CreateProjectDto, RenameProjectDto, ReorderProjectsDto } from './projects.dto.js';
+
+@Controller('projects')
+export class ProjectsController {
+  constructor(private readonly workspace: WorkspaceClient) {}
+
+  @Get()
+  list() {
+    return this.workspace.listProjects().then((r) => ({ projects: r.projects ?? [] }));
+  }
+
+  @Post()
+  @HttpCode(201)
+  async create(@Body() body: CreateProjectDto) {
+    return (await this.workspace.createProject({ name: body.name, path: body.path })).project;
+  }
+
+  @Get('browse')
+  async browse(@Query() query: BrowseFoldersQuery) {
+    const r = await this.workspace.browseFolders({ path: query.path ?? '' });
+    return { path: r.path, parentPath: r.parentPath || null, entries: r.entries ?? [] };
+  }
+
+  @Post('browse/mkdir')
+  @HttpCode(201)
+  mkdir(@Body() body: CreateFolderDto) {
+    return this.workspace.createFolder({ parentPath: body.parentPath, name: body.name });
+  }
+
+  @Put('order')
+  async reorder(@Body() body: ReorderProjectsDto) {
+    return { projects: (await this.workspace.reorderProjects({ ids: body.ids })).projects ?? [] };
+  }
+
+  @Get(':id')
+  async get(@Param('id') id: string) {
+    return (await this.workspace.getProject(id)).project;
+  }
+
+  @Patch(':id')
+  async rename(@Param('id') id: string, @Body() body: RenameProjectDto) {
+    return (await this.workspace.renameProject({ id, name: body.name })).project;
+  }
+
+  @Delete(':id')
+  delete(@Param('id') id: string) {
+    return this.workspace.deleteProject(id);
+  }
+}
