@@ -120,11 +120,14 @@ export class SessionsController {
     if (runtime.getModels(req.provider).length === 0) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'unknown_provider', `no provider ${req.provider}`);
     const model = runtime.getModel(req.provider, req.modelId);
     if (!model) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'unknown_model', `provider ${req.provider} has no model ${req.modelId}`);
+    if (!(await this.catalog.ensureAuth(runtime, req.provider))) {
+      throw forgeError(GrpcStatus.FAILED_PRECONDITION, 'no_api_key', `no API key for provider ${req.provider}; set one with PUT /api/v1/config/auth/${req.provider}`);
+    }
     try {
       // Session-only by default in SDK 1.x: settings.json keeps the global default.
       await withTimeout(session.setModel(model), MUTATION_TIMEOUT_MS, 'set_model_timeout');
     } catch (err) {
-      if ((err as { error?: unknown }).error !== undefined || String((err as Error).message).startsWith('{')) throw err;
+      if (String((err as Error).message).startsWith('{')) throw err;
       throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'set_model_failed', (err as Error).message);
     }
     return { provider: session.model?.provider ?? req.provider, modelId: session.model?.id ?? req.modelId };
