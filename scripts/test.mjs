@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const filters = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-const PACKAGES = ['runtime', 'proto', 'gateway', 'services/agent', 'services/pty', 'services/workspace', 'launcher', 'test/fixtures', 'bench'];
+const PACKAGES = ['runtime', 'proto', 'gateway', 'services/agent', 'services/pty', 'services/workspace', 'launcher', 'test/fixtures', 'bench', 'deploy'];
 
 function walk(dir, out = []) {
   if (!existsSync(dir)) return out;
