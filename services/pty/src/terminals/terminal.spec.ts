@@ -59,6 +59,18 @@ describe('Terminal', () => {
     assert.ok(a.out.length <= 3, `expected ≤3 batches, got ${a.out.length}`);
   });
 
+  it('sends small output (echoes) at once even right after a flush, so typing is never delayed by batching', async () => {
+    const pty = new FakePty();
+    const t = new Terminal('k', pty);
+    const a = new FakeAttachment();
+    t.attach(a);
+    for (const key of 'abc') {
+      pty.emit(key);
+      await new Promise((r) => setImmediate(r));
+      assert.equal(a.text.at(-1), key, `echo of ${key} went out on the next turn`);
+    }
+  });
+
   it('pauses the pty when the reader is behind and resumes on drain', async () => {
     const pty = new FakePty();
     const t = new Terminal('k', pty);

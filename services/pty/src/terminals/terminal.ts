@@ -29,8 +29,10 @@ export interface Attachment {
 
 /** Output is flushed when this much is pending… */
 export const BATCH_BYTES = 64 * 1024;
-/** …or this long after the previous flush, during a burst. Output after a quiet spell goes at once. */
+/** …or this long after the previous flush, during a burst. Anything else (echoes) goes at once. */
 export const BATCH_MS = 4;
+/** A flush at least this big, less than BATCH_MS ago, means a burst (a flood, not keystroke echoes). */
+export const BURST_BYTES = 4 * 1024;
 /** SIGKILL follows SIGHUP/SIGTERM after this grace (contract §4.6). */
 export const KILL_GRACE_MS = 2_000;
 
@@ -41,6 +43,7 @@ export class Terminal {
   private pendingBytes = 0;
   private flushTimer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   private lastFlushAt = 0;
+  private lastFlushBytes = 0;
   private waitingForDrain = false;
   private paused = false;
   private reapTimer: NodeJS.Timeout | undefined;
@@ -141,7 +144,7 @@ export class Terminal {
     if (this.pendingBytes >= BATCH_BYTES) {
       this.flush();
     } else if (!this.flushTimer) {
-      const burst = Date.now() - this.lastFlushAt < BATCH_MS;
+      const burst = this.lastFlushBytes >= BURST_BYTES && Date.now() - this.lastFlushAt < BATCH_MS;
       this.flushTimer = burst ? setTimeout(() => this.flush(), BATCH_MS) : setImmediate(() => this.flush());
     }
   }
@@ -154,6 +157,7 @@ export class Terminal {
     this.pending = [];
     this.pendingBytes = 0;
     this.lastFlushAt = Date.now();
+    this.lastFlushBytes = data.length;
     if (!att.sendOutput(data)) this.waitForDrain(att);
   }
 
