@@ -1,7 +1,7 @@
 // Sessions end to end through the gateway: real agent service, real SDK, real bash, the fake LLM.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ANSWER_TOKENS, PLAIN_TOKENS, configureFakeLlm, makeStackDirs, seedProject, startFakeLlm, startStack,
@@ -274,6 +274,46 @@ describe('sessions', () => {
     assert.ok(!existsSync(withFile.path!));
     assert.ok(readdirSync(join(stack.dirs.data, 'archived-sessions')).some((f) => f.endsWith(`_${withFile.sessionId}.jsonl`)));
     assert.equal((await stack.api(`/api/v1/sessions/${withFile.sessionId}`, { method: 'DELETE' })).status, 404);
+  });
+
+  it('multipart attachments and @path references reach the model; bad attachments are refused', async () => {
+    const session = await newSession();
+    const c = await stream(session.sessionId);
+    llm.reset();
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
+    writeFileSync(join(stack.dirs.workspace, 'outside.txt'), 'not for the model\n');
+    const form = new FormData();
+    form.append('text', 'summarize @README.md and @../outside.txt [no-tool]');
+    form.append('attachments', new Blob([png], { type: 'image/png' }), 'dot.png');
+    form.append('attachments', new Blob(['has ``` inside\n'], { type: 'text/plain' }), 'notes.txt');
+    const res = await stack.api(`/api/v1/sessions/${session.sessionId}/prompt`, { method: 'POST', body: form });
+    assert.equal(res.status, 202, await res.clone().text());
+    await lastAgentEnd(c);
+    const user = (llm.requests[0]!.body.messages as { role: string; content: { type: string; text?: string; image_url?: { url: string } }[] }[]).filter((m) => m.role === 'user').at(-1)!;
+    const text = user.content.filter((p) => p.type === 'text').map((p) => p.text).join('');
+    assert.ok(text.includes('````txt file: notes.txt\nhas ``` inside\n\n````'), text);
+    assert.ok(text.includes('```md file: README.md\ndemo project\n```'), text);
+    assert.ok(text.includes('[@../outside.txt not included: outside the project]'), text);
+    assert.ok(text.indexOf('notes.txt') < text.indexOf('summarize'), 'attachments come before the typed text');
+    assert.ok(user.content.some((p) => p.type === 'image_url' && p.image_url!.url.startsWith('data:image/png;base64,')), 'the image went to the model');
+
+    const refuse = async (build: (f: FormData) => void, error: string) => {
+      const f = new FormData();
+      build(f);
+      const r = await stack.api(`/api/v1/sessions/${session.sessionId}/prompt`, { method: 'POST', body: f });
+      const body = (await r.json()) as { error: string };
+      assert.deepEqual([r.status, body.error], [400, error]);
+    };
+    await refuse((f) => f.append('attachments', new Blob(['x'], { type: 'text/plain' }), 'a.txt'), 'missing_text');
+    await refuse((f) => {
+      f.append('text', 'five images');
+      for (let i = 0; i < 5; i++) f.append('attachments', new Blob([png], { type: 'image/png' }), `${i}.png`);
+    }, 'too_many_images');
+    await refuse((f) => {
+      f.append('text', 'a pdf');
+      f.append('attachments', new Blob([Buffer.from('%PDF-1.4\0binary')], { type: 'application/pdf' }), 'doc.pdf');
+    }, 'unsupported_attachment_type');
+    assert.equal(llm.requests.length, 1, 'refused prompts never reached the model');
   });
 
   it('a provider failure (HTTP 500 or a dropped connection) ends the run with agent_end errorMessage', async () => {

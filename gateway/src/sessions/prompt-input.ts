@@ -15,9 +15,10 @@ const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp
 const TEXT_APP_TYPES = new Set(['application/json', 'application/xml', 'application/yaml', 'application/x-yaml', 'application/javascript', 'application/typescript', 'application/sql', 'application/x-sh', 'application/toml', 'application/x-httpd-php']);
 
 export interface PromptInput {
+  /** What the user typed (the agent service expands its @path references and titles from it). */
   text: string;
-  /** What the user typed, for the auto-title. */
-  typed: string;
+  /** Attached text files as fenced blocks. */
+  textAttachments: string[];
   streamingBehavior: string;
   images: { mimeType: string; data: Buffer }[];
 }
@@ -51,7 +52,7 @@ export function fencedFile(name: string, content: string): string {
 export async function readPromptInput(req: FastifyRequest): Promise<PromptInput> {
   if (!req.isMultipart()) {
     const dto = await checkBody(req.body);
-    return { text: dto.text, typed: dto.text, streamingBehavior: dto.streamingBehavior ?? '', images: [] };
+    return { text: dto.text, textAttachments: [], streamingBehavior: dto.streamingBehavior ?? '', images: [] };
   }
   const fields: Record<string, string> = {};
   const images: PromptInput['images'] = [];
@@ -91,5 +92,5 @@ export async function readPromptInput(req: FastifyRequest): Promise<PromptInput>
   }
   if (!fields.text) throw bad('missing_text', 'the text field is required');
   const dto = await checkBody({ text: fields.text, ...(fields.streamingBehavior ? { streamingBehavior: fields.streamingBehavior } : {}) });
-  return { text: texts.length ? `${texts.join('\n\n')}\n\n${dto.text}` : dto.text, typed: dto.text, streamingBehavior: dto.streamingBehavior ?? '', images };
+  return { text: dto.text, textAttachments: texts, streamingBehavior: dto.streamingBehavior ?? '', images };
 }

@@ -82,7 +82,7 @@ export class SessionsController {
   @RateLimit('prompt')
   async prompt(@Param('id') id: string, @Req() req: FastifyRequest): Promise<{ accepted: true; sessionName?: string }> {
     const input = await readPromptInput(req);
-    const res = await this.agent.prompt({ sessionId: id, text: input.text, titleText: input.typed, streamingBehavior: input.streamingBehavior, images: input.images });
+    const res = await this.agent.prompt({ sessionId: id, text: input.text, textAttachments: input.textAttachments, streamingBehavior: input.streamingBehavior, images: input.images });
     return res.sessionName ? { accepted: true, sessionName: res.sessionName } : { accepted: true };
   }
 
@@ -129,6 +129,6 @@ export class SessionsController {
     void reply
       .header('content-type', query.format === 'jsonl' ? 'application/x-ndjson' : 'text/markdown; charset=utf-8')
       .header('content-disposition', `attachment; filename="${file.fileName}"`)
-      .send(file.content);
+      .send(Buffer.from(file.content, 'utf8'));
   }
 }

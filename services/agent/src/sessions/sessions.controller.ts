@@ -7,6 +7,7 @@ import { GrpcStatus, LOGGER, forgeError } from '@pi-forge/runtime';
 import type * as agent from '@pi-forge/proto/agent';
 import { SessionManager } from '../sdk/pi-sdk.js';
 import { ModelCatalog } from '../provider-config/model-catalog.js';
+import { expandAtPaths } from './at-path.js';
 import { SessionRegistry } from './session-registry.js';
 import { isGenericName, titleFromPrompt } from './session-title.js';
 import { exportFileName, exportJsonl, exportMarkdown, sessionTree } from './session-tree.js';
@@ -81,16 +82,18 @@ export class SessionsController {
     let sessionName: string | undefined;
     const hasUserMessage = session.messages.some((m) => (m as { role: string }).role === 'user');
     if (!hasUserMessage && isGenericName(session.sessionName)) {
-      sessionName = titleFromPrompt(req.titleText || req.text);
+      sessionName = titleFromPrompt(req.text);
       if (sessionName) {
         session.setSessionName(sessionName);
         live.log.append({ type: 'session_renamed', sessionId: live.id, projectId: live.projectId, name: sessionName });
       }
     }
     const images = (req.images ?? []).map((i) => ({ type: 'image' as const, mimeType: i.mimeType, data: Buffer.from(i.data).toString('base64') }));
+    const expanded = await expandAtPaths(req.text, live.cwd);
+    const text = [...(req.textAttachments ?? []), expanded].join('\n\n');
     live.touch();
     // Fire and forget: the run belongs to this service, not to the request that started it.
-    session.prompt(req.text, { streamingBehavior: behavior, images: images.length ? images : undefined, expandPromptTemplates: false }).catch((err: unknown) => {
+    session.prompt(text, { streamingBehavior: behavior, images: images.length ? images : undefined, expandPromptTemplates: false }).catch((err: unknown) => {
       const errorMessage = err instanceof Error ? err.message : String(err);
       this.logger.warn({ sessionId: live.id, errorMessage }, 'prompt failed');
       live.log.append({ type: 'agent_end', sessionId: live.id, errorMessage });
@@ -100,9 +103,10 @@ export class SessionsController {
 
   @GrpcMethod('AgentService', 'Steer')
   async steer(req: agent.SteerRequest): Promise<agent.SteerResponse> {
-    const { session } = this.registry.live(req.sessionId);
-    if (req.mode === 'followUp') await session.followUp(req.text);
-    else await session.steer(req.text);
+    const live = this.registry.live(req.sessionId);
+    const text = await expandAtPaths(req.text, live.cwd);
+    if (req.mode === 'followUp') await live.session.followUp(text);
+    else await live.session.steer(text);
     return {};
   }
 
