@@ -9,8 +9,23 @@ import { forgeError, GrpcStatus } from '@pi-forge/runtime';
 
 export const PATH_NOT_ALLOWED_MESSAGE = 'path is outside the project root';
 
-/** Percent-encodings of `.`, `/`, `\`, `%` and NUL: a literal one in a path means double encoding or a trick. */
-const ENCODED_TRICK = /%(2e|2f|5c|25|00)/i;
+const PERCENT_ESCAPE = /%[0-9a-f]{2}/i;
+
+/**
+ * Percent-escapes left after HTTP decoding mean the client encoded twice. A name like `a%20b`
+ * passes, but an escape that a second decode would turn into `.`, `/`, `\`, `%` or NUL, or one
+ * that does not decode at all (overlong UTF-8 such as %c0%af), is a trick.
+ */
+function hasEncodedTrick(input: string): boolean {
+  if (!PERCENT_ESCAPE.test(input)) return false;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(input);
+  } catch {
+    return true;
+  }
+  return /%(2e|2f|5c|25|00)/i.test(input) || decoded.includes('\\') || decoded.includes('\0') || decoded.split('/').length !== input.split('/').length || decoded.split('/').some((s) => s === '..' || s === '.');
+}
 
 export function pathNotAllowed(message = PATH_NOT_ALLOWED_MESSAGE) {
   return forgeError(GrpcStatus.PERMISSION_DENIED, 'path_not_allowed', message);
@@ -29,7 +44,7 @@ export function isInside(parent: string, child: string): boolean {
 /** Rejects the forms no legitimate client sends: NUL, backslashes, encoded separators or dots. */
 function assertPlainPath(input: string): void {
   if (typeof input !== 'string' || input.length === 0 || input.length > 4096) throw pathNotAllowed();
-  if (input.includes('\0') || input.includes('\\') || ENCODED_TRICK.test(input)) throw pathNotAllowed();
+  if (input.includes('\0') || input.includes('\\') || hasEncodedTrick(input)) throw pathNotAllowed();
 }
 
 /** A valid single segment for mkdir/rename/upload names: no separators, NUL, `.` or `..`. */
@@ -43,18 +58,19 @@ async function realpathOfExistingPart(abs: string): Promise<string> {
   const rest: string[] = [];
   let current = abs;
   for (;;) {
-    try {
-      await lstat(current);
-      const real = await realpath(current);
+    const exists = await lstat(current).then(() => true, (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return false;
+      throw pathNotAllowed(); // ELOOP, EACCES…: refuse
+    });
+    if (exists) {
+      // A dangling symlink cannot be proven to stay inside: refuse it rather than guess.
+      const real = await realpath(current).catch(() => { throw pathNotAllowed(); });
       return rest.length ? resolve(real, ...rest.reverse()) : real;
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw pathNotAllowed(); // ELOOP, EACCES…: refuse
-      const parent = dirname(current);
-      if (parent === current) throw pathNotAllowed();
-      rest.push(basename(current));
-      current = parent;
     }
+    const parent = dirname(current);
+    if (parent === current) throw pathNotAllowed();
+    rest.push(basename(current));
+    current = parent;
   }
 }
 
