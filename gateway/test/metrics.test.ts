@@ -92,3 +92,27 @@ describe('metrics: GET /metrics', () => {
     assert.equal(sampleValue(exp, 'forge_service_restarts_total', { service: 'workspace' }), 0);
   });
 });
+
+describe('metrics: without METRICS_TOKEN, /metrics takes the API credentials', () => {
+  let stack: Stack;
+  before(async () => {
+    stack = await startStack({ name: 'metrics-api-key', env: { API_KEY } });
+  });
+  after(async () => {
+    await stack?.dispose();
+  });
+
+  it('refuses no or wrong credentials and accepts the API key', async () => {
+    const none = await fetch(`${stack.baseUrl}/metrics`);
+    assert.equal(none.status, 401);
+    assert.equal((await none.json()).error, 'missing_token');
+    const wrong = await fetch(`${stack.baseUrl}/metrics`, { headers: { authorization: 'Bearer not-the-key' } });
+    assert.equal(wrong.status, 401);
+    assert.equal((await wrong.json()).error, 'invalid_token');
+    const ok = await fetch(`${stack.baseUrl}/metrics`, { headers: { authorization: `Bearer ${API_KEY}` } });
+    assert.equal(ok.status, 200);
+    const exp = parsePrometheusText(await ok.text());
+    assert.equal(sampleValue(exp, 'forge_service_up', { service: 'workspace' }), 1);
+  });
+});
+
