@@ -1,0 +1,81 @@
+// docs/api.md's curl, Node and Python examples, run as written against a real stack: a script
+// author copying them gets a working session, prompt and stream.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  ANSWER_TOKENS, REPO_ROOT, configureFakeLlm, makeStackDirs, seedProject, startFakeLlm, startStack,
+  type FakeLlm, type SeededProject, type Stack,
+} from '@pi-forge/test-fixtures';
+
+const API_KEY = 'test-key-api-docs-0123456789abcdef';
+const RUNNERS: Record<string, { file: string; cmd: (file: string) => [string, string[]] }> = {
+  curl: { file: 'example.sh', cmd: (f) => ['bash', [f]] },
+  node: { file: 'example.mjs', cmd: (f) => [process.execPath, [f]] },
+  python: { file: 'example.py', cmd: (f) => ['python3', [f]] },
+};
+
+function examples(): Map<string, string> {
+  const doc = readFileSync(join(REPO_ROOT, 'docs', 'api.md'), 'utf8');
+  const out = new Map<string, string>();
+  for (const m of doc.matchAll(/<!-- example: (\w+) -->\n```\w*\n([\s\S]*?)\n```/g)) out.set(m[1]!, m[2]!);
+  return out;
+}
+
+function run(cmd: string, args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('docs/api.md examples', () => {
+  let stack: Stack;
+  let llm: FakeLlm;
+  let project: SeededProject;
+  const scratch = mkdtempSync(join(tmpdir(), 'api-docs-'));
+
+  before(async () => {
+    llm = await startFakeLlm();
+    const dirs = makeStackDirs();
+    configureFakeLlm(dirs.piConfig, llm);
+    project = seedProject(dirs, 'docs', { 'hello.txt': 'hi\n' });
+    stack = await startStack({ name: 'api-docs', dirs, env: { API_KEY } });
+  });
+  after(async () => {
+    await stack?.dispose();
+    await llm?.close();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('the doc has one example per language', () => {
+    assert.deepEqual([...examples().keys()].sort(), ['curl', 'node', 'python']);
+  });
+
+  for (const lang of Object.keys(RUNNERS)) {
+    it(`the ${lang} example creates a session, prompts and prints the streamed answer`, async () => {
+      const code = examples().get(lang);
+      assert.ok(code, `no ${lang} example`);
+      const runner = RUNNERS[lang]!;
+      const file = join(scratch, runner.file);
+      writeFileSync(file, code);
+      const [cmd, args] = runner.cmd(file);
+      const before = llm.requests.length;
+      const res = await run(cmd, args, { PI_FORGE_URL: stack.baseUrl, PI_FORGE_API_KEY: API_KEY, PI_FORGE_PROJECT_ID: project.id });
+      assert.equal(res.code, 0, `exit ${res.code}\nstdout: ${res.stdout}\nstderr: ${res.stderr}`);
+      assert.ok(res.stdout.includes(ANSWER_TOKENS.join('')), `stdout: ${res.stdout}\nstderr: ${res.stderr}`);
+      assert.equal(llm.requests.length - before, 2, 'one tool call and one answer');
+    });
+  }
+});
