@@ -20,7 +20,9 @@ describe('auth: default deny over every registered route', () => {
   let goodToken = '';
 
   before(async () => {
-    stack = await startStack({ name: 'auth-routes', env: { UI_PASSWORD: PASSWORD, API_KEY, JWT_SECRET, LOG_LEVEL: 'debug' } });
+    // Every route gets a dozen requests here; rate limits (tested elsewhere) must not answer first.
+    const generousLimits = Object.fromEntries(['LOGIN', 'PROMPT', 'UPLOAD', 'SEARCH', 'PUSH'].map((k) => [`RATE_LIMIT_${k}_MAX`, '100000']));
+    stack = await startStack({ name: 'auth-routes', env: { UI_PASSWORD: PASSWORD, API_KEY, JWT_SECRET, LOG_LEVEL: 'debug', ...generousLimits } });
     routes = routeTable(stack).filter((r) => r.url === '/api/v1' || r.url.startsWith('/api/v1/'));
     goodToken = await loginToken(stack, PASSWORD);
   });

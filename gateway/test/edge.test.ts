@@ -2,7 +2,7 @@
 // X-Forwarded-For ignored without TRUST_PROXY, and the OpenAPI docs covering every registered route.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStack, type Stack } from '@pi-forge/test-fixtures';
+import { startStack, waitFor, type Stack } from '@pi-forge/test-fixtures';
 import { assertNotLogged, routeTable } from './auth-support.js';
 
 const API_KEY = 'edge-api-key-8b2e4d6f0a1c3e5g7i9k';
@@ -76,8 +76,11 @@ describe('edge: headers, CORS, client IP, OpenAPI', () => {
     }
     assert.deepEqual(statuses.slice(0, 10), Array(10).fill(503));
     assert.equal(statuses[10], 429);
-    const logged = stack.logs.filter((l) => l.msg === 'request' && l.url === '/api/v1/auth/login');
-    assert.ok(logged.length >= 11 && logged.every((l) => l.ip === '127.0.0.1'), 'the socket address is the client IP');
+    const logged = await waitFor('11 login requests logged', () => {
+      const lines = stack.logs.filter((l) => l.msg === 'request' && l.url === '/api/v1/auth/login');
+      return lines.length >= 11 && lines;
+    }, 5_000);
+    assert.deepEqual([...new Set(logged.map((l) => l.ip))], ['127.0.0.1'], 'the socket address is the client IP');
   });
 
   it('documents every registered /api/v1 route in /api/docs/json, with bearer auth except on public routes', async () => {

@@ -27,6 +27,8 @@ export interface CredentialSources {
   ticket?: string;
   /** `?token=` (the terminal upgrade only, for compatibility). */
   token?: string;
+  /** The request changes something, so it counts as session activity (LOGIN_INACTIVITY_TIMEOUT_SECONDS). */
+  mutating: boolean;
 }
 
 @Injectable()
@@ -48,16 +50,16 @@ export class AuthGate {
     const header = sources.headers.authorization;
     if (header !== undefined) {
       const bearer = BEARER.exec(header)?.[1];
-      if (bearer) return this.checkBearer(bearer);
+      if (bearer) return this.checkBearer(bearer, sources.mutating);
     }
     if (sources.ticket) return this.tickets.consume(sources.ticket) ? { ok: true, via: 'ticket' } : INVALID;
-    if (sources.token) return this.checkBearer(sources.token);
+    if (sources.token) return this.checkBearer(sources.token, sources.mutating);
     return MISSING;
   }
 
   /** A JWT without the must-change flag, or the API key. JWT first, as the original does. */
-  private async checkBearer(token: string): Promise<GateDecision> {
-    const claims = await this.tokens.verify(token);
+  private async checkBearer(token: string, mutating: boolean): Promise<GateDecision> {
+    const claims = await this.tokens.verify(token, mutating);
     if (claims) return claims.mustChangePassword ? MUST_CHANGE : { ok: true, via: 'jwt' };
     if (this.config.API_KEY && secretsEqual(token, this.config.API_KEY)) return { ok: true, via: 'api_key' };
     return INVALID;

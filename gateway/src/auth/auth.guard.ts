@@ -21,6 +21,9 @@ function ticketOf(req: FastifyRequest): string | undefined {
   return typeof ticket === 'string' && ticket ? ticket : undefined;
 }
 
+/** Reads never count as session activity (contract §5.3). */
+const isMutating = (method: string) => method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';
+
 function reject(decision: Exclude<GateDecision, { ok: true }>): HttpException {
   return new HttpException({ error: decision.error, message: decision.message }, decision.status);
 }
@@ -34,7 +37,7 @@ export class AuthGuard implements CanActivate {
     if (context.getType() !== 'http') return true;
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const req = context.switchToHttp().getRequest<FastifyRequest>();
-    const decision = await this.gate.check({ headers: req.headers, ticket: ticketOf(req) });
+    const decision = await this.gate.check({ headers: req.headers, ticket: ticketOf(req), mutating: isMutating(req.method) });
     if (!decision.ok) throw reject(decision);
     req.forgeAuth = decision.via;
     return true;
@@ -51,7 +54,7 @@ export function registerUnmatchedRouteGate(fastify: FastifyInstance, gate: AuthG
     if (req.routeOptions.url?.startsWith(API_PREFIX)) return;
     const path = req.url.split('?')[0];
     if (path !== API_PREFIX && !path.startsWith(`${API_PREFIX}/`)) return;
-    const decision = await gate.check({ headers: req.headers, ticket: ticketOf(req) });
+    const decision = await gate.check({ headers: req.headers, ticket: ticketOf(req), mutating: isMutating(req.method) });
     if (!decision.ok) {
       await reply.status(decision.status).header('content-type', 'application/json; charset=utf-8').send({ error: decision.error, message: decision.message });
       return reply;

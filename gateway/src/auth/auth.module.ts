@@ -13,6 +13,7 @@ import { GateUpgradeAuthenticator } from './gate-upgrade-authenticator.js';
 import { LoginLockout } from './login-lockout.js';
 import { LoginService } from './login.service.js';
 import { PasswordStore } from './password-store.js';
+import { SessionActivity } from './session-activity.js';
 import { TicketStore } from './ticket-store.js';
 import { TokenService } from './token.service.js';
 import { UpgradeAuthenticator } from './upgrade-authenticator.js';
@@ -23,7 +24,7 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost|::ffff:127\.\d+\.\d+\.\d+)$
 @Module({
   controllers: [AuthController],
   providers: [
-    PasswordStore, TokenService, TicketStore, LoginLockout, LoginService, AuthGate, OriginPolicy,
+    PasswordStore, SessionActivity, TokenService, TicketStore, LoginLockout, LoginService, AuthGate, OriginPolicy,
     { provide: UpgradeAuthenticator, useClass: GateUpgradeAuthenticator },
     { provide: APP_GUARD, useClass: AuthGuard },
   ],

@@ -11,6 +11,7 @@ import { OriginPolicy } from '../common/cors.js';
 import { AuthGate } from './auth-gate.js';
 import { GateUpgradeAuthenticator } from './gate-upgrade-authenticator.js';
 import { PasswordStore } from './password-store.js';
+import { SessionActivity } from './session-activity.js';
 import { TicketStore } from './ticket-store.js';
 import { TokenService } from './token.service.js';
 
@@ -21,7 +22,7 @@ async function build(env: Record<string, string>) {
   const config = loadConfig({ env: { HOME: dir, FORGE_DATA_DIR: dir, ...env } });
   const logger = createLogger('spec', 'silent');
   const passwords = new PasswordStore(config, logger);
-  const tokens = new TokenService(config, logger, passwords);
+  const tokens = new TokenService(config, logger, passwords, new SessionActivity(config));
   await tokens.onModuleInit();
   const tickets = new TicketStore(config);
   const auth = new GateUpgradeAuthenticator(new AuthGate(config, passwords, tokens, tickets), new OriginPolicy(config));

@@ -20,6 +20,8 @@ export class GateUpgradeAuthenticator extends UpgradeAuthenticator {
       headers: req.headers,
       ticket: query.get('ticket') || undefined,
       token: query.get('token') || undefined,
+      // Opening a terminal is activity, as in the original.
+      mutating: true,
     });
     return decision.ok ? { ok: true } : { ok: false, reason: 'auth_required' };
   }

@@ -43,7 +43,7 @@ export class LoginService {
   /** Needs a JWT in the Authorization header (restricted ones too; the API key is not a user). */
   async changePassword(authorization: string | undefined, body: ChangePasswordDto): Promise<SessionTokenDto> {
     const token = /^Bearer ([^\s]+)$/i.exec(authorization ?? '')?.[1];
-    const claims = token ? await this.tokens.verify(token) : undefined;
+    const claims = token ? await this.tokens.verify(token, true) : undefined;
     if (!claims) throw fail(401, 'auth_required', 'log in first: send the session token as Authorization: Bearer <token>');
     if (!this.passwords.configured) throw fail(503, 'ui_password_not_configured', 'no UI password is configured');
     const check = await this.passwords.verify(body.currentPassword);

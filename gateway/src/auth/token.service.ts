@@ -11,11 +11,12 @@ import { Strategy as JwtStrategy } from 'passport-jwt';
 import type { Logger } from 'pino';
 import { CONFIG, LOGGER, writeFileAtomic, type ForgeConfig } from '@pi-forge/runtime';
 import { PasswordStore } from './password-store.js';
+import { SessionActivity } from './session-activity.js';
 
 const SUBJECT = 'ui-user';
 const MIN_SECRET_LENGTH = 32;
 
-export interface SessionClaims { mustChangePassword: boolean; exp: number }
+export interface SessionClaims { mustChangePassword: boolean; iat: number; exp: number }
 
 interface StrategyOutcome { claims?: SessionClaims }
 
@@ -28,6 +29,7 @@ export class TokenService implements OnModuleInit {
     @Inject(CONFIG) private readonly config: ForgeConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly passwords: PasswordStore,
+    private readonly activity: SessionActivity,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -41,8 +43,8 @@ export class TokenService implements OnModuleInit {
         algorithms: ['HS256'],
         jsonWebTokenOptions: { subject: SUBJECT },
       },
-      (payload: { mustChangePassword?: unknown; exp: number }, done: (err: null, user: SessionClaims) => void) => {
-        done(null, { mustChangePassword: payload.mustChangePassword === true, exp: payload.exp });
+      (payload: { mustChangePassword?: unknown; iat: number; exp: number }, done: (err: null, user: SessionClaims) => void) => {
+        done(null, { mustChangePassword: payload.mustChangePassword === true, iat: payload.iat, exp: payload.exp });
       },
     );
   }
@@ -56,15 +58,19 @@ export class TokenService implements OnModuleInit {
     const lifetime = this.config.JWT_EXPIRES_IN_SECONDS;
     const token = jwt.sign({ mustChangePassword }, this.secret, { algorithm: 'HS256', subject: SUBJECT, expiresIn: lifetime });
     const { exp } = jwt.decode(token) as { exp: number };
+    this.activity.started(token);
     return { token, expiresAt: new Date(exp * 1000).toISOString() };
   }
 
-  /** The claims of a valid token, or undefined (bad signature, wrong algorithm, expired, wrong subject, no key). */
-  verify(token: string): Promise<SessionClaims | undefined> {
+  /**
+   * The claims of a valid token, or undefined (bad signature, wrong algorithm, expired, wrong subject, idle
+   * past LOGIN_INACTIVITY_TIMEOUT_SECONDS, no key). `refresh`: this request counts as activity (mutations).
+   */
+  async verify(token: string, refresh = false): Promise<SessionClaims | undefined> {
     const strategy = this.strategy;
-    if (!strategy) return Promise.resolve(undefined);
+    if (!strategy) return undefined;
     // passport's own calling convention: a per-request copy of the strategy with success/fail bound.
-    return new Promise<StrategyOutcome>((resolve) => {
+    const { claims } = await new Promise<StrategyOutcome>((resolve) => {
       const run = Object.create(strategy) as JwtStrategy & {
         success(user: SessionClaims): void; fail(info?: unknown): void; error(err: unknown): void;
       };
@@ -72,7 +78,8 @@ export class TokenService implements OnModuleInit {
       run.fail = () => resolve({});
       run.error = () => resolve({});
       run.authenticate({ token } as never, {});
-    }).then((o) => o.claims);
+    });
+    return claims && this.activity.check(token, claims.iat, refresh) ? claims : undefined;
   }
 
   private async loadOrCreateSecret(): Promise<string> {
