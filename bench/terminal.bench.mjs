@@ -36,7 +36,7 @@ let ip = 0;
 const clientHeaders = () => ({ 'x-forwarded-for': `10.2.${(++ip >> 8) & 255}.${ip & 255}` });
 
 function viaStack(stack, projectId, tabId) {
-  const t = new TermClient(terminalUrl(stack, { projectId, tabId }), clientHeaders());
+  const t = new TermClient(terminalUrl(stack, { projectId, tabId }), clientHeaders(), false);
   const listeners = new Set();
   t.ws.on('message', (d) => { for (const l of listeners) l(d); });
   return { t, write: (s) => t.input(s), onData: (l) => { listeners.add(l); return () => listeners.delete(l); }, close: () => t.close(1000, 'tab_closed') };

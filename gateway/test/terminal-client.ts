@@ -20,11 +20,12 @@ export class TermClient {
   rejectedBody = '';
   readonly done: Promise<Closed>;
 
-  constructor(url: string, headers: Record<string, string> = {}) {
+  /** keepOutput = false only counts bytes (benchmarks moving hundreds of MB). */
+  constructor(url: string, headers: Record<string, string> = {}, keepOutput = true) {
     this.ws = new WebSocket(url, { headers });
     this.ws.on('message', (data: Buffer, isBinary: boolean) => {
       if (!isBinary) this.textFrames++;
-      this.chunks.push(data);
+      if (keepOutput) this.chunks.push(data);
       this.bytes += data.length;
     });
     this.ws.on('ping', () => { this.pings++; });

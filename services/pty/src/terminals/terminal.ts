@@ -31,8 +31,9 @@ export interface Attachment {
 export const BATCH_BYTES = 64 * 1024;
 /** …or this long after the previous flush, during a burst. Anything else (echoes) goes at once. */
 export const BATCH_MS = 4;
-/** A flush at least this big, less than BATCH_MS ago, means a burst (a flood, not keystroke echoes). */
-export const BURST_BYTES = 4 * 1024;
+/** A flush at least this big, less than BATCH_MS ago, means a burst (a flood, not keystroke echoes).
+ * Below one pty read (Linux hands out at most 4095 bytes per read), or floods would never batch. */
+export const BURST_BYTES = 1024;
 /** SIGKILL follows SIGHUP/SIGTERM after this grace (contract §4.6). */
 export const KILL_GRACE_MS = 2_000;
 
