@@ -70,6 +70,8 @@ export class ContentSearch {
     if (!req.regex) args.push('--fixed-strings');
     if (!req.caseSensitive) args.push('--ignore-case');
     if (req.includeGitignored) args.push('-uu', '--glob', '!.git');
+    // Same noise folders as the tree and the fallback, even where no .gitignore lists them.
+    else for (const dir of SKIP_DIRS) args.push('--glob', `!${dir}/`);
     if (req.include) args.push('--glob', req.include);
     if (req.exclude) args.push('--glob', `!${req.exclude}`);
     args.push('--', req.query, '.');
@@ -81,10 +83,11 @@ export class ContentSearch {
       let stderr = '';
       const timer = setTimeout(() => { truncated = true; child.kill('SIGKILL'); }, TIME_CAP_MS);
       const onLine = (line: string) => {
-        if (!line || matches.length >= limit) return;
+        if (!line) return;
         let event: { type: string; data: RgMatch };
         try { event = JSON.parse(line); } catch { return; }
         if (event.type !== 'match') return;
+        if (matches.length >= limit) { truncated = true; child.kill('SIGKILL'); return; }
         const d = event.data;
         const path = (d.path.text ?? '').replace(/^\.\//, '');
         const text = d.lines.text ?? '';
