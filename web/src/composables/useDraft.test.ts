@@ -19,6 +19,17 @@ describe('useDraft', () => {
     expect(useDraft(ref('s1')).text.value).toBe('half a thought'); // after a reload
   });
 
+  it('keeps text typed before the session existed when the new session opens', async () => {
+    const id = ref<string | null>(null);
+    const d = useDraft(id);
+    d.text.value = 'typed while the session was being created';
+    id.value = 's-new';
+    await nextTick();
+    expect(d.text.value).toBe('typed while the session was being created');
+    await nextTick();
+    expect(localStorage.getItem('pi-forge/draft/s-new')).toBe('typed while the session was being created');
+  });
+
   it('puts the text back when a send fails, keeping anything typed since', async () => {
     const d = useDraft(ref('s1'));
     d.text.value = 'first';

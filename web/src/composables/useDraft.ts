@@ -6,8 +6,10 @@ import { KEYS } from '../services/storage-keys';
 export function useDraft(sessionId: Ref<string | null>) {
   const text = ref(sessionId.value ? (localStorage.getItem(KEYS.draft(sessionId.value)) ?? '') : '');
 
-  watch(sessionId, (id) => {
-    text.value = id ? (localStorage.getItem(KEYS.draft(id)) ?? '') : '';
+  watch(sessionId, (id, old) => {
+    const stored = id ? (localStorage.getItem(KEYS.draft(id)) ?? '') : '';
+    // Typed before any session existed (the first prompt creates one): keep it for the new session.
+    text.value = old === null && !stored ? text.value : stored;
   });
 
   watch(text, (t) => {

@@ -1,0 +1,265 @@
+// @vitest-environment node
+// The web app in a real browser (Debian chromium via playwright-core) against the real stack and
+// the fake LLM: log in, add a project, chat with a bash tool card, edit a file, use the terminal
+// across a reload, commit in the git panel, the phone layout, and accessibility basics. Each step
+// saves a screenshot under test-output/screenshots/.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { ANSWER_TOKENS, REPO_ROOT, configureFakeLlm, makeStackDirs, startFakeLlm, startStack, type FakeLlm, type Stack } from '@pi-forge/test-fixtures';
+
+const PASSWORD = 'correct horse battery staple';
+const SHOTS = join(REPO_ROOT, 'test-output', 'screenshots');
+const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p)) ?? '/usr/bin/chromium';
+const STEP = 60_000;
+
+let stack: Stack;
+let llm: FakeLlm;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let repo: string;
+const consoleErrors: string[] = [];
+
+async function shot(p: Page, name: string): Promise<void> {
+  await p.screenshot({ path: join(SHOTS, `${name}.png`) });
+}
+
+async function logIn(p: Page): Promise<void> {
+  await p.goto(stack.baseUrl);
+  await p.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await p.getByRole('button', { name: 'Sign in' }).click();
+  await p.getByRole('main', { name: 'Chat' }).waitFor({ timeout: 15_000 });
+}
+
+/** Lines of the terminal's buffer, read through xterm's API (the app exposes its terminals). */
+function terminalText(p: Page): Promise<string> {
+  return p.evaluate(() => {
+    const terms = (window as unknown as { __forgeTerminals?: Record<string, { buffer: { active: { length: number; getLine(i: number): { translateToString(trim: boolean): string } | undefined } } }> }).__forgeTerminals ?? {};
+    return Object.values(terms).map((t) => {
+      const b = t.buffer.active;
+      const out: string[] = [];
+      for (let i = 0; i < b.length; i++) out.push(b.getLine(i)?.translateToString(true) ?? '');
+      return out.join('\n');
+    }).join('\n');
+  });
+}
+
+function git(...args: string[]): string {
+  return execFileSync('git', args, { cwd: repo, encoding: 'utf8' });
+}
+
+describe('the web app in a browser', () => {
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    llm = await startFakeLlm({ delayMs: 15 });
+    const dirs = makeStackDirs();
+    configureFakeLlm(dirs.piConfig, llm);
+    repo = join(dirs.workspace, 'demo');
+    mkdirSync(repo, { recursive: true });
+    writeFileSync(join(repo, 'README.md'), '# demo\n\nA project for the browser test.\n');
+    writeFileSync(join(repo, 'hello.txt'), 'hello\n');
+    execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: repo });
+    git('add', '-A');
+    git('-c', 'user.name=pi-forge test', '-c', 'user.email=test@pi-forge.invalid', 'commit', '-qm', 'initial commit');
+    stack = await startStack({ name: 'web-e2e', dirs, env: { UI_PASSWORD: PASSWORD, GIT_AUTHOR_NAME: 'pi-forge test', GIT_AUTHOR_EMAIL: 'test@pi-forge.invalid', GIT_COMMITTER_NAME: 'pi-forge test', GIT_COMMITTER_EMAIL: 'test@pi-forge.invalid' } });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    page = await context.newPage();
+    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.dispose();
+    await llm?.close();
+  }, 30_000);
+
+  it('logs in with the password', async () => {
+    await page.goto(stack.baseUrl);
+    await page.getByRole('heading', { name: 'pi-forge' }).waitFor();
+    await page.getByLabel('Password', { exact: true }).fill('wrong password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('did not match');
+    await shot(page, '01-login');
+    await logIn(page);
+    expect(await page.evaluate(() => localStorage.getItem('pi-forge/auth-token'))).toBeTruthy();
+    await shot(page, '02-empty-workspace');
+  }, STEP);
+
+  it('adds a project through the folder browser', async () => {
+    await page.getByRole('button', { name: '+ Add project' }).click();
+    await page.getByRole('button', { name: /demo/ }).first().click();
+    await expect.poll(() => page.getByLabel('Project name').inputValue()).toBe('demo');
+    await shot(page, '03-folder-browser');
+    await page.getByRole('button', { name: 'Add project', exact: true }).click();
+    await page.getByRole('button', { name: 'demo', exact: true }).waitFor();
+    const projects = (await (await stack.api('/api/v1/projects', { headers: { authorization: `Bearer ${await token()}` } })).json()) as { projects: { name: string; path: string }[] };
+    expect(projects.projects.map((p) => p.name)).toEqual(['demo']);
+    expect(projects.projects[0]!.path.endsWith('/demo')).toBe(true);
+    // The file tree of the new project shows its files.
+    await page.getByRole('tree', { name: 'Project files' }).getByText('hello.txt').waitFor();
+  }, STEP);
+
+  it('sends a prompt and shows the streamed answer and a bash tool card with its output', async () => {
+    await page.getByRole('button', { name: 'New session', exact: true }).click();
+    await expect.poll(() => page.locator('.conn').textContent(), { timeout: 10_000 }).toBe('Live');
+    const composer = page.getByLabel('Message', { exact: true });
+    await composer.fill('Please run the greeting command in the workspace');
+    await composer.press('Enter');
+    const card = page.locator('.tool-card[data-tool="bash"]');
+    await card.waitFor({ timeout: 20_000 });
+    await expect.poll(() => card.textContent(), { timeout: 20_000 }).toContain('hello-from-tool');
+    expect(await card.locator('.tool-head').textContent()).toContain('echo hello-from-tool');
+    await expect.poll(() => page.getByRole('article', { name: 'Agent' }).last().textContent(), { timeout: 20_000 }).toContain(ANSWER_TOKENS.join('').trim());
+    await expect.poll(() => page.locator('.conn').textContent()).toBe('Live');
+    expect(await composer.inputValue()).toBe('');
+    // The first prompt named the session; the sidebar shows the new name.
+    await page.getByRole('button', { name: 'Run Greeting Command', exact: true }).waitFor({ timeout: 10_000 });
+    await shot(page, '04-chat-tool-card');
+  }, STEP);
+
+  it('opens, edits and saves a file, and the change is on disk', async () => {
+    await page.getByRole('tab', { name: 'Files' }).click();
+    await page.getByRole('tree', { name: 'Project files' }).getByText('hello.txt').click();
+    const editor = page.locator('.cm-content');
+    await expect.poll(() => editor.textContent()).toBe('hello');
+    await editor.click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type('hello from the browser');
+    await expect.poll(() => page.getByRole('button', { name: 'Save' }).isEnabled()).toBe(true);
+    await page.keyboard.press('ControlOrMeta+S');
+    await expect.poll(() => readFileSync(join(repo, 'hello.txt'), 'utf8'), { timeout: 10_000 }).toBe('hello from the browser');
+    await page.getByRole('status').filter({ hasText: 'Saved hello.txt' }).waitFor();
+    await shot(page, '05-editor-saved');
+  }, STEP);
+
+  it('runs echo in the terminal, and after a reload shows the earlier output again', async () => {
+    await page.getByRole('button', { name: 'Terminal' }).click();
+    const input = page.locator('.terminal-view:visible .xterm-helper-textarea');
+    await input.waitFor({ timeout: 15_000 });
+    await expect.poll(() => terminalText(page), { timeout: 15_000 }).toMatch(/\$|#/);
+    await input.focus();
+    await page.keyboard.type('echo e2e-$((40+2))\n');
+    await expect.poll(() => terminalText(page), { timeout: 15_000 }).toMatch(/^e2e-42$/m);
+    const tabsBefore = await page.evaluate(() => sessionStorage.getItem('forge.terminal.tabs.v1'));
+    await shot(page, '06-terminal');
+
+    await page.reload();
+    await page.locator('.terminal-view:visible .xterm-helper-textarea').waitFor({ timeout: 15_000 });
+    expect(await page.evaluate(() => sessionStorage.getItem('forge.terminal.tabs.v1'))).toBe(tabsBefore);
+    // The same tab id reattached, so the server replayed the shell's earlier output.
+    await expect.poll(() => terminalText(page), { timeout: 15_000 }).toMatch(/^e2e-42$/m);
+    await shot(page, '07-terminal-after-reload');
+  }, STEP);
+
+  it('stages and commits in the git panel', async () => {
+    await page.getByRole('tab', { name: 'Git' }).click();
+    await page.getByRole('button', { name: 'Stage hello.txt' }).click();
+    await page.getByRole('button', { name: 'Unstage hello.txt' }).waitFor();
+    await page.getByLabel('Commit message').fill('Greet from the browser');
+    await shot(page, '08-git-staged');
+    await page.getByRole('button', { name: /^Commit 1 file$/ }).click();
+    await expect.poll(() => git('log', '-1', '--format=%s').trim(), { timeout: 10_000 }).toBe('Greet from the browser');
+    expect(git('show', 'HEAD:hello.txt')).toBe('hello from the browser');
+    await page.getByText('Greet from the browser').first().waitFor();
+    await shot(page, '09-git-committed');
+  }, STEP);
+
+  it('shows the chat first on a phone, with the sidebar in a drawer', async () => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    try {
+      const p = await phone.newPage();
+      await logIn(p);
+      await p.getByRole('main', { name: 'Chat' }).waitFor();
+      await p.getByLabel('Message', { exact: true }).waitFor({ timeout: 10_000 });
+      expect(await p.locator('.right-col').count()).toBe(0);
+      expect(await p.locator('.terminal-row').count()).toBe(0);
+      expect(await p.getByRole('navigation', { name: 'Projects' }).isVisible()).toBe(false);
+      await p.getByRole('button', { name: 'Open the sidebar' }).click();
+      await expect.poll(() => p.getByRole('navigation', { name: 'Projects' }).isVisible()).toBe(true);
+      await shot(p, '10-mobile-drawer');
+      await p.getByRole('button', { name: 'Run Greeting Command', exact: true }).click();
+      await expect.poll(() => p.getByRole('navigation', { name: 'Projects' }).isVisible()).toBe(false);
+      await p.locator('.tool-card[data-tool="bash"]').waitFor({ timeout: 15_000 });
+      await shot(p, '11-mobile-chat');
+    } finally {
+      await phone.close();
+    }
+  }, STEP);
+
+  it('passes accessibility basics: names on controls, focus order, contrast of the default theme', async () => {
+    // Every form control and button has an accessible name.
+    const unnamed = await page.evaluate(() => {
+      const bad: string[] = [];
+      for (const el of Array.from(document.querySelectorAll('button, input:not([type=hidden]), select, textarea, [role=tab]'))) {
+        const e = el as HTMLElement;
+        if (e.closest('.xterm') || e.closest('.cm-editor')) continue; // third-party widgets label themselves
+        const labelled = e.getAttribute('aria-label') || e.getAttribute('aria-labelledby') || (e.id && document.querySelector(`label[for="${e.id}"]`)) || e.closest('label') || (e.textContent ?? '').trim() || e.getAttribute('title');
+        if (!labelled) bad.push(e.outerHTML.slice(0, 120));
+      }
+      return bad;
+    });
+    expect(unnamed).toEqual([]);
+
+    // Focus order follows the layout: top bar, then the sidebar, then the chat.
+    await page.goto(stack.baseUrl);
+    await page.getByRole('navigation', { name: 'Projects' }).waitFor();
+    const order: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press('Tab');
+      order.push(await page.evaluate(() => {
+        const a = document.activeElement as HTMLElement | null;
+        if (!a) return '';
+        const region = a.closest('.topbar') ? 'top' : a.closest('.sidebar') ? 'side' : a.closest('.chat-col') ? 'chat' : a.closest('.right-col') ? 'right' : a.closest('.terminal-row') ? 'term' : 'other';
+        const r = a.getBoundingClientRect();
+        // xterm takes keys through an off-screen textarea by design; everything else must be on screen.
+        const shown = a.classList.contains('xterm-helper-textarea') || (r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0);
+        return `${region}:${shown ? 'visible' : 'hidden'}:${a.tagName}.${a.className}`;
+      }));
+    }
+    const regions = order.map((o) => o.split(':')[0]!);
+    const firstIndex = (r: string) => regions.indexOf(r);
+    expect(order.filter((o) => o.split(':')[1] !== 'visible')).toEqual([]);
+    expect(firstIndex('top')).toBe(0);
+    expect(firstIndex('side')).toBeGreaterThan(firstIndex('top'));
+    expect(firstIndex('chat')).toBeGreaterThan(firstIndex('side'));
+    expect(regions).toContain('chat');
+
+    // Contrast (WCAG AA, 4.5:1) of the default dark theme's text pairs.
+    const ratios = await page.evaluate(() => {
+      const parse = (c: string) => (c.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
+      const lum = (rgb: number[]) => {
+        const [r, g, b] = rgb.map((v) => { const s = v / 255; return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; });
+        return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+      };
+      const ratio = (a: string, b: string) => { const [x, y] = [lum(parse(a)), lum(parse(b))].sort((m, n) => n - m); return (x! + 0.05) / (y! + 0.05); };
+      const css = getComputedStyle(document.documentElement);
+      const v = (n: string) => { const d = document.createElement('div'); d.style.color = css.getPropertyValue(n); document.body.appendChild(d); const c = getComputedStyle(d).color; d.remove(); return c; };
+      return {
+        theme: document.documentElement.dataset.theme,
+        text: ratio(v('--text'), v('--bg')),
+        textOnPanel: ratio(v('--text'), v('--panel')),
+        muted: ratio(v('--muted'), v('--bg')),
+        mutedOnPanel: ratio(v('--muted'), v('--panel')),
+        primaryButton: ratio(v('--accent-text'), v('--accent')),
+        link: ratio(v('--link'), v('--bg')),
+        danger: ratio(v('--danger'), v('--bg')),
+      };
+    });
+    expect(ratios.theme).toBe('dark');
+    for (const [pair, r] of Object.entries(ratios)) if (pair !== 'theme') expect(r as number, pair).toBeGreaterThanOrEqual(4.5);
+    await shot(page, '12-focus-and-theme');
+    expect(consoleErrors.filter((e) => !/favicon|Failed to load resource/.test(e))).toEqual([]);
+  }, STEP);
+});
+
+async function token(): Promise<string> {
+  return (await page.evaluate(() => localStorage.getItem('pi-forge/auth-token'))) ?? '';
+}
