@@ -243,6 +243,12 @@ export class SessionRegistry implements OnApplicationShutdown {
         return;
       }
     }
+    if (event.type === 'message_update' && 'partial' in event.assistantMessageEvent) {
+      // `partial` is the same message as the event's `message`; sending it twice doubles a
+      // stream whose size already grows with the square of the answer length.
+      live.log.append({ ...event, assistantMessageEvent: { ...event.assistantMessageEvent, partial: undefined } });
+      return;
+    }
     live.log.append(event);
   }
 }
