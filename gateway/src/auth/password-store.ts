@@ -20,6 +20,14 @@ export function secretsEqual(a: string, b: string): boolean {
   return timingSafeEqual(da, db);
 }
 
+/** argon2i/argon2d, or argon2id below our cost: worth replacing. A stronger hash is kept as it is. */
+function weakerThanOurs(phc: string): boolean {
+  const params = /^\$argon2id\$v=\d+\$([^$]+)\$/.exec(phc)?.[1];
+  if (!params) return true;
+  const p = Object.fromEntries(params.split(',').map((kv) => kv.split('=')));
+  return Number(p.m) < ARGON2_OPTIONS.memoryCost || Number(p.t) < ARGON2_OPTIONS.timeCost;
+}
+
 function verifyScrypt(stored: string, password: string): Promise<boolean> {
   // scrypt$<N>$<r>$<p>$<saltBase64>$<hashBase64> (contract §5.2)
   const parts = stored.split('$');
@@ -59,7 +67,7 @@ export class PasswordStore {
     if (stored !== undefined) {
       if (stored.startsWith('$argon2')) {
         const ok = await argon2.verify(stored, password).catch(() => false);
-        if (ok && argon2.needsRehash(stored, ARGON2_OPTIONS)) await this.store(password);
+        if (ok && weakerThanOurs(stored)) await this.store(password);
         return ok ? { ok: true, source: 'hash' } : { ok: false, reason: 'mismatch' };
       }
       if (stored.startsWith('scrypt$')) {
