@@ -24,7 +24,7 @@ export async function sendDownload(workspace: WorkspaceClient, req: DownloadPath
     for (;;) {
       const next = await iterator.next();
       if (next.done) return;
-      if (next.value.chunk) yield Buffer.from(next.value.chunk);
+      if (next.value.chunk) yield next.value.chunk;
     }
   })(), { objectMode: false });
   reply.raw.once('close', () => upstream.cancel());
