@@ -201,6 +201,11 @@ describe('terminal WebSocket', () => {
     again.close(1000, 'tab_closed');
   });
 
+  it('never logs the token or the secrets (upgrade URLs are logged redacted)', async () => {
+    await waitFor('a redacted upgrade URL in the log', () => stack.rawLog.some((l) => l.includes('/api/v1/terminal?token=REDACTED')), 2_000);
+    for (const secret of [API_KEY, ...Object.values(SECRETS)]) assert.ok(!stack.rawLog.some((l) => l.includes(secret)), `${secret.slice(0, 8)}… appears in the log`);
+  });
+
   it('reaps a detached shell after PTY_IDLE_REAP_MS', async () => {
     const t = open({ tabId: 'reap' });
     await t.opened();

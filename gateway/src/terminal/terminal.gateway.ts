@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
-import { CONFIG, LOGGER, type ForgeConfig } from '@pi-forge/runtime';
+import { CONFIG, LOGGER, redactUrl, type ForgeConfig } from '@pi-forge/runtime';
 import { UpgradeAuthenticator } from '../auth/upgrade-authenticator.js';
 import { PtyClient } from '../clients/pty.client.js';
 import { WorkspaceClient } from '../clients/workspace.client.js';
@@ -43,8 +43,10 @@ export class TerminalGateway implements OnGatewayInit, OnGatewayConnection {
   }
 
   private admit(req: IncomingMessage, cb: VerifyCallback): void {
-    const retryMs = this.limiter.take(this.clientIp(req));
+    const ip = this.clientIp(req);
+    const retryMs = this.limiter.take(ip);
     if (retryMs > 0) {
+      this.logger.warn({ ip, url: redactUrl(req.url ?? '') }, 'terminal upgrade rate-limited');
       const seconds = Math.ceil(retryMs / 1000);
       return reject(cb, 429, { statusCode: 429, error: 'Too Many Requests', message: `Rate limit exceeded, retry in ${seconds} seconds` }, { 'retry-after': String(seconds) });
     }
@@ -53,6 +55,7 @@ export class TerminalGateway implements OnGatewayInit, OnGatewayConnection {
     const errors = validateSync(query, { whitelist: true });
     if (errors.length > 0) {
       const message = errors.flatMap((e) => Object.values(e.constraints ?? {})).join('; ');
+      this.logger.info({ ip, url: redactUrl(req.url ?? ''), message }, 'terminal upgrade refused');
       return reject(cb, 400, { error: 'validation_failed', message });
     }
     this.queries.set(req, query);
@@ -81,7 +84,13 @@ export class TerminalGateway implements OnGatewayInit, OnGatewayConnection {
     }
     // No tabId: a one-off shell that no later socket can find (contract §4.1).
     const tabId = query.tabId ?? `srv-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-    session.attach({ projectId: query.projectId, tabId, cwd });
+    try {
+      session.attach({ projectId: query.projectId, tabId, cwd });
+    } catch (err) {
+      // The channel is closed (the gateway is shutting down).
+      this.logger.warn({ err }, 'terminal attach failed');
+      session.close(CLOSE.ptyUnavailable);
+    }
   }
 
   /** Fastify's rule for req.ip: X-Forwarded-For counts only with TRUST_PROXY. */
