@@ -2,6 +2,7 @@
 // X-Forwarded-For ignored without TRUST_PROXY, and the OpenAPI docs covering every registered route.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { WebSocket } from 'ws';
 import { startStack, waitFor, type Stack } from '@pi-forge/test-fixtures';
 import { assertNotLogged, routeTable } from './auth-support.js';
 
@@ -11,6 +12,7 @@ const EVIL_ORIGIN = 'https://evil.example.test';
 
 describe('edge: headers, CORS, client IP, OpenAPI', () => {
   let stack: Stack;
+  let wsTicket = '';
 
   before(async () => {
     stack = await startStack({ name: 'edge', env: { API_KEY, CORS_ORIGIN: GOOD_ORIGIN, LOG_LEVEL: 'debug' } });
@@ -114,7 +116,31 @@ describe('edge: headers, CORS, client IP, OpenAPI', () => {
     assert.equal(css.status, 200);
   });
 
-  it('never logs the API key', () => {
-    assertNotLogged(stack, { 'API key': API_KEY });
+  /** Opens the terminal WebSocket and resolves with how the server closed it. */
+  function terminalClose(query: string, headers: Record<string, string>): Promise<{ code: number; reason: string }> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(`${stack.baseUrl.replace('http', 'ws')}/api/v1/terminal?projectId=no-such-project&tabId=edge-test&${query}`, { headers });
+      const timer = setTimeout(() => { ws.terminate(); reject(new Error('no close within 10 s')); }, 10_000);
+      ws.on('close', (code, reason) => { clearTimeout(timer); resolve({ code, reason: reason.toString() }); });
+      ws.on('error', () => {});
+    });
+  }
+
+  it('checks the terminal WebSocket Origin and credentials: ticket once, ?token= for compatibility', async () => {
+    const good = { origin: GOOD_ORIGIN };
+    assert.deepEqual(await terminalClose(`token=${API_KEY}`, { origin: EVIL_ORIGIN }), { code: 4403, reason: 'origin_not_allowed' });
+    assert.deepEqual(await terminalClose('', good), { code: 4401, reason: 'auth_required' });
+    const { ticket } = await (await stack.api('/api/v1/auth/ticket', { method: 'POST' })).json();
+    wsTicket = ticket;
+    // Past auth, the made-up project is what stops it.
+    assert.deepEqual(await terminalClose(`ticket=${ticket}`, good), { code: 4404, reason: 'project_not_found' });
+    assert.deepEqual(await terminalClose(`ticket=${ticket}`, good), { code: 4401, reason: 'auth_required' }, 'a ticket works once');
+    assert.deepEqual(await terminalClose(`token=${API_KEY}`, {}), { code: 4404, reason: 'project_not_found' }, 'no Origin: a script');
+    assert.deepEqual(await terminalClose('', { ...good, authorization: `Bearer ${API_KEY}` }), { code: 4404, reason: 'project_not_found' });
+  });
+
+  it('never logs the API key or a ticket', () => {
+    assert.ok(wsTicket);
+    assertNotLogged(stack, { 'API key': API_KEY, ticket: wsTicket });
   });
 });
