@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { SessionsController } from './sessions.controller.js';
+import { SessionHubs } from './session-hub.js';
 import { SessionStreamController } from './session-stream.controller.js';
 
-@Module({ controllers: [SessionsController, SessionStreamController] })
+@Module({ controllers: [SessionsController, SessionStreamController], providers: [SessionHubs] })
 export class SessionsModule {}

@@ -35,6 +35,10 @@ export class StreamController {
         const s = live.session;
         write({ id: live.log.lastId, json: JSON.stringify({ type: 'snapshot', sessionId: live.id, projectId: live.projectId, messages: s.messages, isStreaming: s.isStreaming, ...(s.sessionName ? { name: s.sessionName } : {}) }) });
       }
+      if (req.catchUpOnly) {
+        subscriber.complete();
+        return () => {};
+      }
       const unsubscribe = live.log.subscribe((e: LoggedEvent) => {
         if (pending > SUBSCRIBER_BUFFER_LIMIT) {
           this.logger.warn({ sessionId: live.id }, 'stream subscriber dropped: not reading');
