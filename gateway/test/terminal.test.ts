@@ -27,7 +27,7 @@ describe('terminal WebSocket', () => {
     stack = await startStack({
       name: 'terminal',
       env: {
-        API_KEY, TRUST_PROXY: 'true', PTY_IDLE_REAP_MS: String(REAP_MS), TERMINAL_WS_KEEPALIVE_MS: '300',
+        API_KEY, TRUST_PROXY: 'true', CORS_ORIGIN: 'http://allowed.example', PTY_IDLE_REAP_MS: String(REAP_MS), TERMINAL_WS_KEEPALIVE_MS: '300',
         TERMINAL_PASSTHROUGH_ENV: 'FORGE_PASSTHROUGH_OK,PS1', FORGE_PASSTHROUGH_OK: 'passed-through', PS1: 'forge-ps1$ ',
         ...SECRETS,
       },
@@ -87,6 +87,15 @@ describe('terminal WebSocket', () => {
     assert.deepEqual(await bare.waitClosed(), { code: 4401, reason: 'auth_required' });
     const wrong = open({ tabId: 'noauth', token: 'wrong-key' });
     assert.deepEqual(await wrong.waitClosed(), { code: 4401, reason: 'auth_required' });
+  });
+
+  it('refuses an Origin outside CORS_ORIGIN with 4403 origin_not_allowed, even with a good token', async () => {
+    const evil = open({ tabId: 'origin' }, { origin: 'http://evil.example' });
+    assert.deepEqual(await evil.waitClosed(), { code: 4403, reason: 'origin_not_allowed' });
+    const good = open({ tabId: 'origin' }, { origin: 'http://allowed.example' });
+    await good.opened();
+    assert.equal((await good.run('echo origin-ok')).trim(), 'origin-ok');
+    good.close(1000, 'tab_closed');
   });
 
   it('accepts the API key as a Bearer header too', async () => {
