@@ -14,11 +14,15 @@ export const useChatStore = defineStore('chat', () => {
   const state = ref<ChatState>(emptyChat());
   const connection = ref<StreamStatus>('closed');
   const connectionNote = ref('');
-  const model = ref<{ provider: string; modelId: string } | null>(null);
-  const thinkingLevel = ref<string>('');
+  /** What the user picked in this browser; otherwise what the server says the session uses. */
+  const chosenModel = ref<{ provider: string; modelId: string } | null>(null);
+  const chosenThinking = ref('');
   let stream: { close: () => void } | undefined;
 
   const messages = computed(() => state.value.messages);
+  const summary = computed(() => useSessionsStore().all.find((s) => s.sessionId === sessionId.value));
+  const model = computed(() => chosenModel.value ?? (summary.value?.modelProvider && summary.value.modelId ? { provider: summary.value.modelProvider, modelId: summary.value.modelId } : null));
+  const thinkingLevel = computed(() => chosenThinking.value || summary.value?.thinkingLevel || '');
   const isStreaming = computed(() => state.value.isStreaming);
 
   function open(id: string | null): void {
@@ -28,14 +32,12 @@ export const useChatStore = defineStore('chat', () => {
     sessionId.value = id;
     state.value = emptyChat();
     connectionNote.value = '';
-    model.value = null;
+    chosenModel.value = null;
+    chosenThinking.value = '';
     if (!id) return;
     const stored = localStorage.getItem(KEYS.model(id));
-    if (stored) model.value = JSON.parse(stored) as { provider: string; modelId: string };
+    if (stored) chosenModel.value = JSON.parse(stored) as { provider: string; modelId: string };
     const sessions = useSessionsStore();
-    const summary = sessions.all.find((s) => s.sessionId === id);
-    if (summary?.modelProvider && summary.modelId) model.value = { provider: summary.modelProvider, modelId: summary.modelId };
-    if (summary?.thinkingLevel) thinkingLevel.value = summary.thinkingLevel;
     stream = openSessionStream(id, {
       onEvent: (e) => {
         if (sessionId.value !== id) return;
@@ -78,14 +80,14 @@ export const useChatStore = defineStore('chat', () => {
   async function setModel(provider: string, modelId: string): Promise<void> {
     if (!sessionId.value) return;
     await sessionsApi.setModel(sessionId.value, provider, modelId);
-    model.value = { provider, modelId };
-    localStorage.setItem(KEYS.model(sessionId.value), JSON.stringify(model.value));
+    chosenModel.value = { provider, modelId };
+    localStorage.setItem(KEYS.model(sessionId.value), JSON.stringify(chosenModel.value));
   }
 
   async function setThinkingLevel(level: string): Promise<void> {
     if (!sessionId.value) return;
     const res = await sessionsApi.setThinkingLevel(sessionId.value, level);
-    thinkingLevel.value = res.level;
+    chosenThinking.value = res.level;
   }
 
   function describeError(err: unknown): string {

@@ -258,6 +258,77 @@ describe('the web app in a browser', () => {
     await shot(page, '12-focus-and-theme');
     expect(consoleErrors.filter((e) => !/favicon|Failed to load resource/.test(e))).toEqual([]);
   }, STEP);
+
+  it('settings: lists providers without showing keys, switches to the light theme and back', async () => {
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Settings' });
+    await dialog.waitFor();
+    await dialog.getByRole('cell', { name: 'fake', exact: true }).waitFor({ timeout: 10_000 });
+    // models.json comes back with the key redacted, never the key itself.
+    await expect.poll(() => dialog.getByLabel('models.json providers').inputValue()).toContain('***REDACTED***');
+    expect(await dialog.getByLabel('models.json providers').inputValue()).not.toContain('sk-fake-key');
+    await shot(page, '13-settings-providers');
+    await dialog.getByRole('tab', { name: 'Appearance' }).click();
+    await dialog.getByLabel('Light').check();
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
+    await dialog.getByRole('button', { name: 'Close settings' }).click();
+    await shot(page, '14-light-theme');
+    expect(await page.evaluate(() => localStorage.getItem('pi-forge/theme'))).toBe('light');
+    await page.keyboard.press('ControlOrMeta+,');
+    await dialog.getByRole('tab', { name: 'Appearance' }).click();
+    await dialog.getByLabel('Dark').check();
+    await dialog.getByRole('button', { name: 'Close settings' }).click();
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+  }, STEP);
+
+  it('is an installable PWA: manifest, a service worker that never caches the API, and an offline page', async () => {
+    const manifest = await (await fetch(`${stack.baseUrl}/manifest.webmanifest`)).json() as { display: string; icons: { sizes: string }[] };
+    expect(manifest.display).toBe('standalone');
+    expect(manifest.icons.map((i) => i.sizes)).toEqual(expect.arrayContaining(['192x192', '512x512']));
+    await page.reload();
+    await page.getByRole('main', { name: 'Chat' }).waitFor();
+    await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller), { timeout: 15_000 }).toBe(true);
+    const cached = await page.evaluate(async () => {
+      const urls: string[] = [];
+      for (const name of await caches.keys()) for (const req of await (await caches.open(name)).keys()) urls.push(new URL(req.url).pathname);
+      return urls;
+    });
+    expect(cached).toContain('/offline.html');
+    expect(cached.filter((u) => u.startsWith('/api/'))).toEqual([]);
+    await context.setOffline(true);
+    try {
+      await page.goto(`${stack.baseUrl}/some/page`);
+      await page.getByRole('heading', { name: 'pi-forge is offline' }).waitFor({ timeout: 10_000 });
+      await shot(page, '15-offline');
+    } finally {
+      await context.setOffline(false);
+    }
+  }, STEP);
+
+  it('changes the password in settings, then signs in with the new one', async () => {
+    await page.goto(stack.baseUrl);
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Settings' });
+    await dialog.getByRole('tab', { name: 'General' }).click();
+    await dialog.getByLabel('Current password').fill(PASSWORD);
+    await dialog.getByLabel('New password', { exact: true }).fill('short');
+    await dialog.getByLabel('Repeat the new password').fill('short');
+    await dialog.getByRole('button', { name: 'Change password' }).click();
+    await dialog.getByRole('alert').filter({ hasText: 'at least 8' }).waitFor();
+    const next = 'a brand new passphrase';
+    await dialog.getByLabel('New password', { exact: true }).fill(next);
+    await dialog.getByLabel('Repeat the new password').fill(next);
+    await dialog.getByRole('button', { name: 'Change password' }).click();
+    await dialog.getByRole('status').filter({ hasText: 'Password changed.' }).waitFor({ timeout: 10_000 });
+    await dialog.getByRole('button', { name: 'Close settings' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'did not match' }).waitFor();
+    await page.getByLabel('Password', { exact: true }).fill(next);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('main', { name: 'Chat' }).waitFor({ timeout: 15_000 });
+  }, STEP);
 });
 
 async function token(): Promise<string> {
