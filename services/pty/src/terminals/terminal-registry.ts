@@ -7,7 +7,7 @@ import { join, sep } from 'node:path';
 import { homedir } from 'node:os';
 import * as nodePty from 'node-pty';
 import type { Logger } from 'pino';
-import { CONFIG, forgeError, GrpcStatus, LOGGER, type ForgeConfig } from '@pi-forge/runtime';
+import { CONFIG, forgeError, GrpcStatus, LOGGER, onShutdown, type ForgeConfig } from '@pi-forge/runtime';
 import { Terminal, type PtyProcess } from './terminal.js';
 import { shellEnvironment, venvActivation, VENV_SCRIPTS } from './shell-env.js';
 
@@ -25,6 +25,7 @@ export const TERM_NAME = 'xterm-color';
 export class TerminalRegistry implements OnApplicationShutdown {
   private readonly terminals = new Map<string, Terminal>();
   private readonly onProcessExit = () => { for (const t of this.terminals.values()) t.forceKill(); };
+  private shutdownHooked = false;
 
   constructor(@Inject(CONFIG) private readonly config: ForgeConfig, @Inject(LOGGER) private readonly logger: Logger) {
     // Last resort if the process exits without running shutdown (uncaught exception): no orphans.
@@ -47,6 +48,7 @@ export class TerminalRegistry implements OnApplicationShutdown {
     const existing = this.terminals.get(key);
     if (existing?.alive) return { terminal: existing, reattached: true };
     const cwd = this.checkCwd(spec.cwd);
+    this.hookShutdown();
     const { file, env } = shellEnvironment(this.config.inheritedEnv, this.config.TERMINAL_PASSTHROUGH_ENV ?? [], cwd, safeHome());
     let pty: PtyProcess;
     try {
@@ -88,6 +90,17 @@ export class TerminalRegistry implements OnApplicationShutdown {
     for (const t of all) t.forceKill();
     this.logger.info({ terminals: all.length }, 'killed every terminal');
     process.off('exit', this.onProcessExit);
+  }
+
+  /**
+   * Shutdown steps run last-registered first, and this one is registered after the gRPC server's
+   * (which waits for open calls to end): killing the shells first ends their Attach streams, so the
+   * server drains at once instead of waiting out its deadline on streams that never end by themselves.
+   */
+  private hookShutdown(): void {
+    if (this.shutdownHooked) return;
+    this.shutdownHooked = true;
+    onShutdown(() => this.onApplicationShutdown());
   }
 
   private checkCwd(cwd: string): string {
