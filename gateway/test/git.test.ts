@@ -202,6 +202,46 @@ describe('git', () => {
     }
   });
 
+  it('stages and unstages single hunks', async () => {
+    const lines = Array.from({ length: 40 }, (_, i) => `line ${i}`);
+    writeFileSync(join(p.path, 'h.txt'), `${lines.join('\n')}\n`);
+    await ok('stage', { paths: ['h.txt'] });
+    await ok('commit', { message: 'hunk base' });
+    const changed = [...lines];
+    changed[1] = 'first change';
+    changed[35] = 'second change';
+    writeFileSync(join(p.path, 'h.txt'), `${changed.join('\n')}\n`);
+    assert.deepEqual(await ok('apply-hunks', { path: 'h.txt', mode: 'stage', hunkIndices: [1] }), { ok: true, totalHunks: 2 });
+    const staged = (await get<{ diff: string }>('diff/staged')).diff;
+    assert.match(staged, /\+second change/);
+    assert.doesNotMatch(staged, /first change/);
+    assert.match((await get<{ diff: string }>('diff')).diff, /\+first change/);
+    assert.deepEqual(await ok('apply-hunks', { path: 'h.txt', mode: 'stage', hunkIndices: [5] }), { ok: false, error: 'hunk_index_out_of_range', totalHunks: 1 });
+    assert.deepEqual(await ok('apply-hunks', { path: 'h.txt', mode: 'unstage', hunkIndices: [0] }), { ok: true, totalHunks: 1 });
+    assert.equal((await get<{ diff: string }>('diff/staged')).diff, '');
+    assert.deepEqual(await ok('apply-hunks', { path: 'a.txt', mode: 'unstage', hunkIndices: [0] }), { ok: false, error: 'no_diff', totalHunks: 0 });
+    await expectError(await post('apply-hunks', { path: 'h.txt', mode: 'sideways', hunkIndices: [0] }), 400, 'validation_failed');
+    await expectError(await post('apply-hunks', { path: '../x', mode: 'stage', hunkIndices: [0] }), 403, 'path_not_allowed');
+    await ok('revert', { paths: ['h.txt'] });
+  });
+
+  it('lists worktrees and toggles TLS verification per remote', async () => {
+    const extra = join(outside, 'wt');
+    git(p.path, 'worktree', 'add', '-q', '-b', 'wt-branch', extra);
+    const { worktrees } = await get<{ worktrees: { path: string; branch?: string; current: boolean; bare: boolean; detached: boolean }[] }>('worktrees');
+    assert.deepEqual(worktrees.map((w) => `${w.path}|${w.branch}|${w.current}`), [`${p.path}|main|true`, `${extra}|wt-branch|false`]);
+    await expectError(await stack.api(`/api/v1/git/status?projectId=${p.id}&worktreePath=${encodeURIComponent(extra)}`), 400, 'invalid_worktree_path');
+    git(p.path, 'worktree', 'remove', '--force', extra);
+    await ok('remote/tls', { name: 'origin', insecureTls: true });
+    let remotes = await get<{ remotes: { name: string; insecureTls: boolean }[] }>('remotes');
+    assert.equal(remotes.remotes.find((r) => r.name === 'origin')?.insecureTls, true);
+    assert.equal(git(p.path, 'config', '--local', `http.${bare}.sslVerify`).trim(), 'false');
+    await ok('remote/tls', { name: 'origin', insecureTls: false });
+    remotes = await get('remotes');
+    assert.equal(remotes.remotes.find((r) => r.name === 'origin')?.insecureTls, false);
+    await expectError(await post('remote/tls', { name: 'nope', insecureTls: true }), 400, 'git_failed');
+  });
+
   it('refuses unknown projects, foreign worktrees and bad bodies', async () => {
     await expectError(await stack.api('/api/v1/git/status?projectId=nope'), 404, 'project_not_found');
     await expectError(await stack.api(`/api/v1/git/status?projectId=${p.id}&worktreePath=${encodeURIComponent(outside)}`), 400, 'invalid_worktree_path');

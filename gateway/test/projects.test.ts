@@ -2,7 +2,7 @@
 // the folder browser, cascade delete of the session folder, and clone with SSE progress.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -70,6 +70,27 @@ describe('projects', () => {
       await expectError(await stack.api('/api/v1/projects/order', { method: 'PUT', json: { ids } }), 400, 'invalid_project_order');
     }
     assert.deepEqual(projectsFile().map((p) => p.id), [b.id, a.id]);
+  });
+
+  it('stores a per-project system-prompt addendum, clears it when blank, caps it at 20,000 bytes', async () => {
+    const p = await createProject(stack, 'prompted');
+    const route = `/api/v1/projects/${p.id}/system-prompt`;
+    assert.deepEqual(await jsonOf(await stack.api(route)), { addendum: '', maxBytes: 20000 });
+    const put = (addendum: unknown) => stack.api(route, { method: 'PUT', json: { addendum } });
+    assert.deepEqual(await jsonOf(await put('Always answer in haiku.')), { addendum: 'Always answer in haiku.', maxBytes: 20000 });
+    assert.deepEqual(await jsonOf(await stack.api(route)), { addendum: 'Always answer in haiku.', maxBytes: 20000 });
+    const file = join(stack.dirs.data, 'system-prompt-overrides.json');
+    assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { projects: { [p.id]: 'Always answer in haiku.' } });
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    await expectError(await put('é'.repeat(10_001)), 400, 'addendum_too_large');
+    await expectError(await put(42), 400, 'validation_failed');
+    await expectError(await stack.api('/api/v1/projects/nope/system-prompt'), 404, 'project_not_found');
+    assert.equal((await jsonOf(await stack.api(route))).addendum, 'Always answer in haiku.');
+    assert.deepEqual(await jsonOf(await put('  \n ')), { addendum: '', maxBytes: 20000 });
+    assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { projects: {} });
+    await put('again');
+    await stack.api(`/api/v1/projects/${p.id}`, { method: 'DELETE' });
+    assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { projects: {} }, 'project delete cascades to its addendum');
   });
 
   it('delete removes the record and the session folder, never the code', async () => {

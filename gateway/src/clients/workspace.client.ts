@@ -45,6 +45,8 @@ export class WorkspaceClient extends ServiceClient {
   deleteProject(id: string): Promise<ws.DeleteProjectResponse> { return this.call('DeleteProject', { id }, FS_CALL_MS); }
   browseFolders(req: ws.BrowseFoldersRequest): Promise<ws.BrowseFoldersResponse> { return this.call('BrowseFolders', req); }
   createFolder(req: ws.CreateFolderRequest): Promise<ws.CreateFolderResponse> { return this.call('CreateFolder', req); }
+  getSystemPromptAddendum(projectId: string): Promise<ws.GetSystemPromptAddendumResponse> { return this.call('GetSystemPromptAddendum', { projectId }); }
+  setSystemPromptAddendum(req: ws.SetSystemPromptAddendumRequest): Promise<ws.SetSystemPromptAddendumResponse> { return this.call('SetSystemPromptAddendum', req); }
   cloneProject(req: ws.CloneProjectRequest): ClientReadableStream<ws.CloneProjectResponse> { return this.serverStream('CloneProject', req, TRANSFER_CALL_MS); }
 
   // Files
@@ -88,4 +90,7 @@ export class WorkspaceClient extends ServiceClient {
   listGitRemotes(req: ws.ListGitRemotesRequest): Promise<ws.ListGitRemotesResponse> { return this.call('ListGitRemotes', req, FS_CALL_MS); }
   addGitRemote(req: ws.AddGitRemoteRequest): Promise<ws.AddGitRemoteResponse> { return this.call('AddGitRemote', req, FS_CALL_MS); }
   removeGitRemote(req: ws.RemoveGitRemoteRequest): Promise<ws.RemoveGitRemoteResponse> { return this.call('RemoveGitRemote', req, FS_CALL_MS); }
+  setGitRemoteTls(req: ws.SetGitRemoteTlsRequest): Promise<ws.SetGitRemoteTlsResponse> { return this.call('SetGitRemoteTls', req, FS_CALL_MS); }
+  listGitWorktrees(req: ws.ListGitWorktreesRequest): Promise<ws.ListGitWorktreesResponse> { return this.call('ListGitWorktrees', req, FS_CALL_MS); }
+  applyGitHunks(req: ws.ApplyGitHunksRequest): Promise<ws.ApplyGitHunksResponse> { return this.call('ApplyGitHunks', req, FS_CALL_MS); }
 }

@@ -1,11 +1,11 @@
-// /git (contract §2.9): thin mapping onto the workspace service's git RPCs. Worktrees other than
-// the project folder itself are not supported yet: any other worktreePath is 400.
+// /git (contract §2.9): thin mapping onto the workspace service's git RPCs. Worktrees can be
+// listed, but operations run only in the project folder's own worktree: any other worktreePath is 400.
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { WorkspaceClient } from '../clients/workspace.client.js';
 import { RateLimit } from '../common/rate-limit.js';
 import { isTrue } from '../files/files.dto.js';
 import {
-  GitBody, GitCheckoutDto, GitCommitDto, GitCreateBranchDto, GitDeleteBranchQuery, GitFetchDto, GitFileDiffQuery, GitLogQuery, GitPathsDto, GitPullDto, GitPushDto, GitQuery, GitRemoteAddDto,
+  GitBody, GitCheckoutDto, GitCommitDto, GitCreateBranchDto, GitDeleteBranchQuery, GitFetchDto, GitFileDiffQuery, GitLogQuery, GitPathsDto, GitPullDto, GitPushDto, GitQuery, GitRemoteAddDto, GitApplyHunksDto, GitRemoteTlsDto,
 } from './git.dto.js';
 
 const OK = { ok: true } as const;
@@ -79,6 +79,29 @@ export class GitController {
   async addRemote(@Body() b: GitRemoteAddDto) {
     await this.workspace.addGitRemote({ projectId: await this.checkWorktree(b), name: b.name, url: b.url, insecureTls: b.insecureTls ?? false });
     return OK;
+  }
+
+  @Post('remote/tls')
+  @HttpCode(200)
+  async remoteTls(@Body() b: GitRemoteTlsDto) {
+    await this.workspace.setGitRemoteTls({ projectId: await this.checkWorktree(b), name: b.name, insecureTls: b.insecureTls });
+    return OK;
+  }
+
+  @Get('worktrees')
+  async worktrees(@Query() q: GitQuery) {
+    const r = await this.workspace.listGitWorktrees({ projectId: q.projectId });
+    return {
+      isGitRepo: r.isGitRepo,
+      worktrees: (r.worktrees ?? []).map(({ head, branch, ...w }) => ({ path: w.path, ...(head ? { head } : {}), ...(branch ? { branch } : {}), bare: w.bare, detached: w.detached, current: w.current })),
+    };
+  }
+
+  @Post('apply-hunks')
+  @HttpCode(200)
+  async applyHunks(@Body() b: GitApplyHunksDto) {
+    const r = await this.workspace.applyGitHunks({ projectId: await this.checkWorktree(b), path: b.path, mode: b.mode, hunkIndices: b.hunkIndices });
+    return r.ok ? { ok: true, totalHunks: r.totalHunks } : { ok: false, error: r.error, totalHunks: r.totalHunks };
   }
 
   @Delete('remote/:name')

@@ -1,4 +1,3 @@
-import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { BOOL_STRINGS } from '../files/files.dto.js';
 
@@ -70,5 +69,10 @@ export class GitRemoteAddDto extends GitBody {
 export class GitApplyHunksDto extends GitBody {
   @IsString() @MaxLength(4096) path: string;
   @IsIn(['stage', 'unstage']) mode: string;
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(1000) @Type(() => Number) @IsInt({ each: true }) @Min(0, { each: true }) @Max(10_000, { each: true }) hunkIndices: number[];
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(1000) @IsInt({ each: true }) @Min(0, { each: true }) @Max(10_000, { each: true }) hunkIndices: number[];
+}
+
+export class GitRemoteTlsDto extends GitBody {
+  @IsString() @MinLength(1) @MaxLength(250) name: string;
+  @IsBoolean() insecureTls: boolean;
 }

@@ -1,7 +1,7 @@
 // /projects (contract §2.5): thin mapping onto the workspace service's project RPCs.
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { WorkspaceClient } from '../clients/workspace.client.js';
-import { BrowseFoldersQuery, CreateFolderDto, CreateProjectDto, RenameProjectDto, ReorderProjectsDto } from './projects.dto.js';
+import { BrowseFoldersQuery, CreateFolderDto, CreateProjectDto, RenameProjectDto, ReorderProjectsDto, SystemPromptDto } from './projects.dto.js';
 
 @Controller('projects')
 export class ProjectsController {
@@ -43,6 +43,16 @@ export class ProjectsController {
   @Patch(':id')
   async rename(@Param('id') id: string, @Body() body: RenameProjectDto) {
     return (await this.workspace.renameProject({ id, name: body.name })).project;
+  }
+
+  @Get(':id/system-prompt')
+  systemPrompt(@Param('id') id: string) {
+    return this.workspace.getSystemPromptAddendum(id);
+  }
+
+  @Put(':id/system-prompt')
+  setSystemPrompt(@Param('id') id: string, @Body() body: SystemPromptDto) {
+    return this.workspace.setSystemPromptAddendum({ projectId: id, addendum: body.addendum });
   }
 
   @Delete(':id')

@@ -31,3 +31,7 @@ export class CloneProjectDto {
   @IsOptional() @IsString() @MaxLength(4096) token?: string;
   @IsOptional() @IsBoolean() insecureTls?: boolean;
 }
+
+export class SystemPromptDto {
+  @IsString() @MaxLength(20_000) addendum: string;
+}

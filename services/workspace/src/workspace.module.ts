@@ -5,6 +5,7 @@ import { ProjectsController } from './projects/projects.controller.js';
 import { ProjectRegistry } from './projects/project-registry.js';
 import { FolderBrowser } from './projects/folder-browser.js';
 import { ProjectClone } from './projects/project-clone.js';
+import { SystemPromptStore } from './projects/system-prompt-store.js';
 import { FilesController } from './files/files.controller.js';
 import { ProjectFiles } from './files/project-files.js';
 import { UploadReceiver } from './files/upload-receiver.js';
@@ -23,7 +24,7 @@ export class WorkspaceModule {
       module: WorkspaceModule,
       imports: [ForgeCoreModule.forRoot(config, logger)],
       controllers: [ProjectsController, FilesController, SearchController, GitController],
-      providers: [ProjectRegistry, FolderBrowser, ProjectClone, ProjectFiles, UploadReceiver, DownloadStreamer, ContentSearch, PathCompletion, GitRunner, ProjectGit],
+      providers: [ProjectRegistry, SystemPromptStore, FolderBrowser, ProjectClone, ProjectFiles, UploadReceiver, DownloadStreamer, ContentSearch, PathCompletion, GitRunner, ProjectGit],
     };
   }
 }

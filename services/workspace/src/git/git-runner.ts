@@ -32,6 +32,8 @@ export interface GitRunOptions {
   signal?: AbortSignal;
   /** Non-zero exit is returned instead of thrown. */
   allowFailure?: boolean;
+  /** Written to git's stdin (e.g. a patch for `git apply -`). */
+  input?: string;
 }
 
 export interface GitResult { code: number; stdout: string; stderr: string }
@@ -72,8 +74,12 @@ export class GitRunner {
       const child = spawn('git', [...SAFE_GIT_CONFIG, ...args], {
         cwd: options.cwd,
         env: { ...this.baseEnv, ...options.env },
-        stdio: ['ignore', 'pipe', 'pipe'],
+        stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       });
+      if (options.input !== undefined) {
+        child.stdin!.on('error', () => {}); // git may exit before reading it all; the exit code tells
+        child.stdin!.end(options.input);
+      }
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       let outBytes = 0;
@@ -86,11 +92,11 @@ export class GitRunner {
       const deadline = setTimeout(() => { timedOut = true; stop(); }, timeoutMs);
       const onAbort = () => stop();
       options.signal?.addEventListener('abort', onAbort, { once: true });
-      child.stdout.on('data', (b: Buffer) => {
+      child.stdout!.on('data', (b: Buffer) => {
         outBytes += b.length;
         if (outBytes <= MAX_OUTPUT) out.push(b);
       });
-      child.stderr.on('data', (b: Buffer) => {
+      child.stderr!.on('data', (b: Buffer) => {
         if (err.length < 4096) err.push(b);
         options.onStderr?.(b.toString('utf8'));
       });

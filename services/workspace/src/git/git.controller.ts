@@ -60,4 +60,13 @@ export class GitController {
 
   @GrpcMethod('WorkspaceService', 'RemoveGitRemote')
   async removeGitRemote(req: ws.RemoveGitRemoteRequest): Promise<ws.RemoveGitRemoteResponse> { await this.git.removeRemote(req.projectId, req.name); return {}; }
+
+  @GrpcMethod('WorkspaceService', 'SetGitRemoteTls')
+  async setGitRemoteTls(req: ws.SetGitRemoteTlsRequest): Promise<ws.SetGitRemoteTlsResponse> { await this.git.setRemoteTls(req.projectId, req.name, req.insecureTls); return {}; }
+
+  @GrpcMethod('WorkspaceService', 'ListGitWorktrees')
+  listGitWorktrees(req: ws.ListGitWorktreesRequest): Promise<ws.ListGitWorktreesResponse> { return this.git.worktrees(req.projectId); }
+
+  @GrpcMethod('WorkspaceService', 'ApplyGitHunks')
+  applyGitHunks(req: ws.ApplyGitHunksRequest): Promise<ws.ApplyGitHunksResponse> { return this.git.applyHunks(req.projectId, req.path, req.mode, req.hunkIndices ?? []); }
 }

@@ -5,6 +5,7 @@ import { Injectable } from '@nestjs/common';
 import { dirname, relative, sep } from 'node:path';
 import { forgeError, GrpcStatus } from '@pi-forge/runtime';
 import type {
+  ApplyGitHunksResponse, GitWorktree, ListGitWorktreesResponse,
   GetGitDiffResponse, GetGitLogResponse, GetGitStatusResponse, GitBranch, GitCommitInfo, ListGitBranchesResponse, ListGitRemotesResponse, GitRemote,
 } from '@pi-forge/proto/workspace';
 import { ProjectFiles } from '../files/project-files.js';
@@ -243,5 +244,56 @@ export class ProjectGit {
     assertRemoteName(name);
     const repo = await this.requireRepo(projectId);
     await this.run(repo, ['remote', 'remove', name]);
+  }
+
+  async setRemoteTls(projectId: string, name: string, insecureTls: boolean): Promise<void> {
+    assertRemoteName(name);
+    const repo = await this.requireRepo(projectId);
+    const url = (await this.run(repo, ['remote', 'get-url', name])).stdout.trim();
+    const key = `http.${url}.sslVerify`;
+    if (insecureTls) await this.run(repo, ['config', '--local', key, 'false']);
+    else await this.run(repo, ['config', '--local', '--unset-all', key], { allowFailure: true });
+  }
+
+  async worktrees(projectId: string): Promise<ListGitWorktreesResponse> {
+    const repo = await this.repo(projectId);
+    if (!repo.isGitRepo) return { isGitRepo: false, worktrees: [] };
+    const r = await this.run(repo, ['worktree', 'list', '--porcelain']);
+    const worktrees: GitWorktree[] = [];
+    for (const block of r.stdout.split('\n\n')) {
+      const lines = block.split('\n').filter(Boolean);
+      const path = lines.find((l) => l.startsWith('worktree '))?.slice(9);
+      if (!path) continue;
+      const branch = lines.find((l) => l.startsWith('branch '))?.slice(7).replace(/^refs\/heads\//, '') ?? '';
+      worktrees.push({
+        path, head: lines.find((l) => l.startsWith('HEAD '))?.slice(5) ?? '', branch,
+        bare: lines.includes('bare'), detached: lines.includes('detached'), current: path === repo.cwd,
+      });
+    }
+    return { isGitRepo: true, worktrees };
+  }
+
+  /** Stages (from the worktree diff) or unstages (from the staged diff) chosen hunks of one file. */
+  async applyHunks(projectId: string, path: string, mode: string, indices: number[]): Promise<ApplyGitHunksResponse> {
+    const repo = await this.requireRepo(projectId);
+    const [spec] = await this.pathspecs(repo, [path]);
+    const unstage = mode === 'unstage';
+    const diff = (await this.run(repo, ['diff', '--no-ext-diff', '--no-textconv', '--no-color', ...(unstage ? ['--cached'] : []), '--', spec])).stdout;
+    if (!diff.trim()) return { ok: false, error: 'no_diff', totalHunks: 0 };
+    const lines = diff.split('\n');
+    const first = lines.findIndex((l) => l.startsWith('@@'));
+    if (first === -1 || /^Binary files /m.test(diff)) return { ok: false, error: 'binary_or_no_hunks', totalHunks: 0 };
+    const header = lines.slice(0, first);
+    const hunks: string[][] = [];
+    for (const line of lines.slice(first)) {
+      if (line.startsWith('@@')) hunks.push([line]);
+      else hunks[hunks.length - 1].push(line);
+    }
+    if (hunks.length && hunks[hunks.length - 1].at(-1) === '') hunks[hunks.length - 1].pop();
+    const chosen = [...new Set(indices)].sort((a, b) => a - b);
+    if (chosen.length === 0 || chosen.some((i) => !Number.isInteger(i) || i < 0 || i >= hunks.length)) return { ok: false, error: 'hunk_index_out_of_range', totalHunks: hunks.length };
+    const patch = `${[...header, ...chosen.flatMap((i) => hunks[i])].join('\n')}\n`;
+    const r = await this.run(repo, ['apply', '--cached', '--recount', ...(unstage ? ['--reverse'] : []), '-'], { input: patch, allowFailure: true });
+    return r.code === 0 ? { ok: true, error: '', totalHunks: hunks.length } : { ok: false, error: 'git_apply_failed', totalHunks: hunks.length };
   }
 }

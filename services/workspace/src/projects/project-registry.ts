@@ -9,6 +9,7 @@ import { CONFIG, forgeError, GrpcStatus, LOGGER, writeJsonAtomic, type ForgeConf
 import type { Project } from '@pi-forge/proto/workspace';
 import type { Logger } from 'pino';
 import { isInside, pathNotAllowed } from '../paths/path-guard.js';
+import { SystemPromptStore } from './system-prompt-store.js';
 
 /** Ids that are safe to join into a path before an rm -rf (contract §5.12). */
 const SAFE_ID = /^[A-Za-z0-9_-]+$/;
@@ -32,7 +33,7 @@ export class ProjectRegistry {
   private readonly file: string;
   private lock: Promise<unknown> = Promise.resolve();
 
-  constructor(@Inject(CONFIG) private readonly config: ForgeConfig, @Inject(LOGGER) private readonly logger: Logger) {
+  constructor(@Inject(CONFIG) private readonly config: ForgeConfig, @Inject(LOGGER) private readonly logger: Logger, private readonly prompts: SystemPromptStore) {
     this.file = join(config.FORGE_DATA_DIR, 'projects.json');
   }
 
@@ -114,13 +115,14 @@ export class ProjectRegistry {
     });
   }
 
-  /** Removes the record, then the project's session folder; cascaded reports the folder removal. */
+  /** Removes the record, its addendum, then the project's session folder; cascaded reports the folder removal. */
   async delete(id: string): Promise<{ cascaded: boolean }> {
     await this.mutate((projects) => {
       const index = projects.findIndex((p) => p.id === id);
       if (index === -1) throw projectNotFound();
       return { projects: projects.filter((_, i) => i !== index), result: undefined };
     });
+    await this.prompts.remove(id).catch((err: unknown) => this.logger.warn({ err, projectId: id }, 'could not remove the project system-prompt addendum'));
     // The id came out of projects.json, but that file is editable by hand: validate before rm -rf.
     if (!SAFE_ID.test(id) || id.startsWith('.')) {
       this.logger.warn({ projectId: id }, 'project id unsafe for a path; session folder left in place');

@@ -5,10 +5,11 @@ import type * as ws from '@pi-forge/proto/workspace';
 import { ProjectRegistry, projectNotFound } from './project-registry.js';
 import { FolderBrowser } from './folder-browser.js';
 import { ProjectClone } from './project-clone.js';
+import { ADDENDUM_MAX_BYTES, SystemPromptStore } from './system-prompt-store.js';
 
 @Controller()
 export class ProjectsController {
-  constructor(private readonly projects: ProjectRegistry, private readonly folders: FolderBrowser, private readonly cloner: ProjectClone) {}
+  constructor(private readonly projects: ProjectRegistry, private readonly folders: FolderBrowser, private readonly cloner: ProjectClone, private readonly prompts: SystemPromptStore) {}
 
   @GrpcMethod('WorkspaceService', 'ListProjects')
   async listProjects(): Promise<ws.ListProjectsResponse> {
@@ -50,6 +51,18 @@ export class ProjectsController {
   @GrpcMethod('WorkspaceService', 'CreateFolder')
   createFolder(req: ws.CreateFolderRequest): Promise<ws.CreateFolderResponse> {
     return this.folders.mkdir(req.parentPath, req.name);
+  }
+
+  @GrpcMethod('WorkspaceService', 'GetSystemPromptAddendum')
+  async getSystemPromptAddendum(req: ws.GetSystemPromptAddendumRequest): Promise<ws.GetSystemPromptAddendumResponse> {
+    await this.projects.require(req.projectId);
+    return { addendum: await this.prompts.get(req.projectId), maxBytes: ADDENDUM_MAX_BYTES };
+  }
+
+  @GrpcMethod('WorkspaceService', 'SetSystemPromptAddendum')
+  async setSystemPromptAddendum(req: ws.SetSystemPromptAddendumRequest): Promise<ws.SetSystemPromptAddendumResponse> {
+    await this.projects.require(req.projectId);
+    return { addendum: await this.prompts.set(req.projectId, req.addendum), maxBytes: ADDENDUM_MAX_BYTES };
   }
 
   @GrpcMethod('WorkspaceService', 'CloneProject')
