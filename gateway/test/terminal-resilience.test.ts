@@ -1,7 +1,7 @@
 // The terminal under stress and failure: a `yes` flood read slowly (memory stays bounded, Ctrl-C
 // gets a prompt back), a kill -9 of the gateway (the shell survives and reattaches with replay),
 // a kill -9 of the pty service (sockets close 4503, health degrades and recovers, new terminals
-// work), and a clean stop that leaves no shell behind.
+// work), a SIGTERM of it (shells killed first), and a clean stop that leaves no shell behind.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -96,6 +96,17 @@ describe('terminal resilience', () => {
     assert.notEqual(pid, shell);
     assert.equal((await fresh.run('echo alive-$((2+3))')).trim(), 'alive-5');
     fresh.close(1000, 'tab_closed');
+  });
+
+  it('SIGTERM of the pty service kills its shells first: attached sockets close 1000 pty_exited', async () => {
+    await waitFor('health ok', async () => (await stack.health()).status === 'ok', 10_000);
+    const t = open('sigterm');
+    await t.opened();
+    const shell = Number((await t.run('echo $$')).trim());
+    process.kill(stack.pid('pty'), 'SIGTERM');
+    assert.deepEqual(await t.waitClosed(5_000), { code: 1000, reason: 'pty_exited' });
+    await waitFor(`shell ${shell} gone`, () => isGone(shell), 3_000);
+    await waitFor('pty service back', async () => (await stack.health()).status === 'ok', 10_000);
   });
 
   it('stopping pi-forge kills every shell, attached or detached', async () => {
