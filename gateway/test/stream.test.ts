@@ -4,6 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import {
   PLAIN_TOKENS, configureFakeLlm, makeStackDirs, seedProject, startFakeLlm, startStack, waitFor,
@@ -101,6 +102,28 @@ describe('stream: reconnects and restarts', () => {
     const messages = snap.data.messages as { role: string; content: { type: string; text?: string }[] }[];
     const answer = messages.filter((m) => m.role === 'assistant').at(-1)!;
     assert.equal(answer.content.map((p) => p.text ?? '').join(''), PLAIN_TOKENS.join(''));
+  });
+
+  it('a client that stops reading is dropped at the buffer bound while a reading client gets everything', async () => {
+    const id = await newSession();
+    const reader = await stream(id);
+    // A raw socket that sends the request and never reads the answer.
+    const stalled = connect(stack.port, '127.0.0.1');
+    await new Promise<void>((resolve, reject) => stalled.once('connect', resolve).once('error', reject));
+    stalled.write(`GET /api/v1/sessions/${id}/stream HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${API_KEY}\r\n\r\n`);
+    stalled.pause();
+    let stalledClosed = false;
+    stalled.on('close', () => (stalledClosed = true));
+    await waitFor('two SSE clients', async () => (await (await fetch(`${stack.baseUrl}/api/v1/health`)).ok) && reader.events.length > 0, 5_000);
+    const tokens = Array.from({ length: 3000 }, (_, i) => `bulk-token-${i} `);
+    llm.enqueue({ text: tokens, delayMs: 1 });
+    assert.equal((await post(`/sessions/${id}/prompt`, { text: 'a very long answer [no-tool]' })).status, 202);
+    await reader.waitFor((e) => e.type === 'agent_end', 'agent_end for the reading client', 120_000);
+    assert.equal(streamedText(reader.events), tokens.join(''));
+    await waitFor('the stalled client dropped', () => stack.logs.some((l) => l.msg === 'sse-client-dropped-backpressure'), 30_000);
+    stalled.resume();
+    await waitFor('stalled socket closed', () => stalledClosed, 30_000);
+    stalled.destroy();
   });
 
   it('kill -9 of the agent service mid-run: health degrades, completed turns survive in the JSONL, the session resumes on the next stream', async () => {

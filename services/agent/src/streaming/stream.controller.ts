@@ -11,8 +11,12 @@ import type * as agent from '@pi-forge/proto/agent';
 import { SessionRegistry } from '../sessions/session-registry.js';
 import type { LoggedEvent } from './event-log.js';
 
-/** Unsent bytes one subscriber may hold before it is dropped. */
-export const SUBSCRIBER_BUFFER_LIMIT = 8 * 1024 * 1024;
+/**
+ * Unsent bytes one subscriber may hold before it is dropped. Subscribers are gateway fan-outs, not
+ * browsers (those are bounded at 8 MB in the gateway), and a fast model briefly outruns HTTP/2 flow
+ * control, so the bound is looser here: it only cuts a gateway that stopped reading.
+ */
+export const SUBSCRIBER_BUFFER_LIMIT = 32 * 1024 * 1024;
 
 @Controller()
 export class StreamController {
