@@ -45,8 +45,8 @@ export class AttachController {
             terminal = opened.terminal;
             attachment = new StreamAttachment(call);
             call.write({ attached: { pid: terminal.pid, reattached: opened.reattached, replayBytes: terminal.replay.size } });
+            // A reattached shell keeps its size until the browser sends its own resize.
             terminal.attach(attachment);
-            if (opened.reattached) terminal.resize(open.cols, open.rows);
           } catch (err) {
             const { code, details } = statusOf(err);
             this.logger.warn({ code, details, projectId: open.projectId }, 'attach refused');
