@@ -166,6 +166,7 @@ describe('terminal WebSocket', () => {
     const first = open({ tabId: 'reattach' });
     await first.opened();
     const pid = (await first.run('echo $$')).trim();
+    first.resize(111, 33);
     await first.run('echo remember-$((40+2))-me');
     first.close();
     await first.waitClosed();
@@ -176,6 +177,7 @@ describe('terminal WebSocket', () => {
     await second.opened();
     await second.waitForText(/remember-42-me/);
     assert.equal((await second.run('echo $$')).trim(), pid);
+    assert.equal((await second.run('stty size')).trim(), '33 111', 'a reattach keeps the size until the browser sends one');
     assert.equal((await second.run('echo venv=$FORGE_VENV_ACTIVE')).trim(), 'venv=yes', 'no second activation needed: same shell');
     second.close(1000, 'tab_closed');
   });
