@@ -2,12 +2,35 @@
 // and a plain line in the terminal itself when the connection drops, comes back or ends.
 import { Terminal } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
-import { onBeforeUnmount, ref, type Ref } from 'vue';
+import { onBeforeUnmount, ref, watch, type Ref } from 'vue';
 import { TerminalSocket, type TerminalStatus } from '../services/terminal-socket';
 
 export interface TerminalHandle { term: Terminal; socket: TerminalSocket }
 
-export function useTerminal(el: Ref<HTMLElement | null | undefined>, projectId: string, tabId: string, theme: 'dark' | 'light') {
+const THEMES = {
+  dark: { background: '#0a0a0a', foreground: '#e5e7eb', cursor: '#e5e7eb', selectionBackground: '#1e3a8a' },
+  light: { background: '#ffffff', foreground: '#1f2328', cursor: '#1f2328', selectionBackground: '#b6d4fe' },
+};
+
+/** Esc then Tab leaves the terminal: a shell needs Tab, but keyboard users must never be trapped. */
+export function escapeThenTab(): (e: KeyboardEvent) => boolean {
+  let escapedAt = 0;
+  return (e) => {
+    if (e.type !== 'keydown') return true;
+    if (e.key === 'Escape') {
+      escapedAt = Date.now();
+      return true;
+    }
+    if (e.key === 'Tab' && Date.now() - escapedAt < 2000) {
+      escapedAt = 0;
+      return false; // xterm ignores it, so the browser moves focus
+    }
+    escapedAt = 0;
+    return true;
+  };
+}
+
+export function useTerminal(el: Ref<HTMLElement | null | undefined>, projectId: string, tabId: string, theme: () => 'dark' | 'light') {
   const status = ref<TerminalStatus>('connecting');
   const note = ref('');
   let term: Terminal | undefined;
@@ -31,9 +54,10 @@ export function useTerminal(el: Ref<HTMLElement | null | undefined>, projectId: 
       cursorBlink: true,
       fontSize: 13,
       fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace',
-      theme: theme === 'light' ? { background: '#ffffff', foreground: '#1f2328', cursor: '#1f2328', selectionBackground: '#b6d4fe' } : { background: '#0a0a0a', foreground: '#e5e7eb' },
+      theme: THEMES[theme()],
       scrollback: 5000,
     });
+    term.attachCustomKeyEventHandler(escapeThenTab());
     fit = new FitAddon();
     term.loadAddon(fit);
     term.open(el.value);
@@ -78,6 +102,9 @@ export function useTerminal(el: Ref<HTMLElement | null | undefined>, projectId: 
     socket = undefined;
   }
 
+  watch(theme, (t) => {
+    if (term) term.options.theme = THEMES[t];
+  });
   onBeforeUnmount(() => stop(false));
 
   return { status, note, start, stop, refit, focus: () => term?.focus() };

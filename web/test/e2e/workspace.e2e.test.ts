@@ -224,6 +224,11 @@ describe('the web app in a browser', () => {
         return `${region}:${shown ? 'visible' : 'hidden'}:${a.tagName}.${a.className}`;
       }));
     }
+    // The terminal keeps Tab for the shell; Escape then Tab leaves it (no keyboard trap).
+    await page.locator('.terminal-view:visible .xterm-helper-textarea').focus();
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => !!document.activeElement?.closest('.terminal-view'))).toBe(false);
     const regions = order.map((o) => o.split(':')[0]!);
     const firstIndex = (r: string) => regions.indexOf(r);
     expect(order.filter((o) => o.split(':')[1] !== 'visible')).toEqual([]);
@@ -263,7 +268,7 @@ describe('the web app in a browser', () => {
     await page.getByRole('button', { name: 'Settings' }).click();
     const dialog = page.getByRole('dialog', { name: 'Settings' });
     await dialog.waitFor();
-    await dialog.getByRole('cell', { name: 'fake', exact: true }).waitFor({ timeout: 10_000 });
+    await dialog.getByRole('list', { name: 'Providers ready to use' }).getByText('fake', { exact: true }).waitFor({ timeout: 10_000 });
     // models.json comes back with the key redacted, never the key itself.
     await expect.poll(() => dialog.getByLabel('models.json providers').inputValue()).toContain('***REDACTED***');
     expect(await dialog.getByLabel('models.json providers').inputValue()).not.toContain('sk-fake-key');
