@@ -4,6 +4,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { productVersion } from '@pi-forge/runtime';
+import { documentValidatedDtos } from './validation-docs.js';
 
 export const PUBLIC_EXTENSION = 'x-forge-public';
 
@@ -30,6 +31,7 @@ function finish(document: OpenAPIObject): OpenAPIObject {
 }
 
 export function setupOpenApi(app: INestApplication): void {
+  documentValidatedDtos();
   const config = new DocumentBuilder()
     .setTitle('pi-forge API')
     .setVersion(productVersion())
