@@ -2,7 +2,8 @@
 // numbers move with real traffic, real gRPC calls and a real service crash.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStack, waitFor, type Stack } from '@pi-forge/test-fixtures';
+import WebSocket from 'ws';
+import { configureFakeLlm, makeStackDirs, seedProject, startFakeLlm, startStack, waitFor, type FakeLlm, type SeededProject, type Stack } from '@pi-forge/test-fixtures';
 import { parsePrometheusText, sampleValue, type Exposition } from './prometheus-text.js';
 
 const METRICS_TOKEN = 'metrics-token-for-tests-0123456789';
@@ -10,6 +11,8 @@ const API_KEY = 'api-key-for-metrics-tests-0123456789';
 
 describe('metrics: GET /metrics', () => {
   let stack: Stack;
+  let llm: FakeLlm;
+  let project: SeededProject;
   const scrape = async (): Promise<Exposition> => {
     const res = await fetch(`${stack.baseUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` }, signal: AbortSignal.timeout(10_000) });
     assert.equal(res.status, 200);
@@ -17,10 +20,16 @@ describe('metrics: GET /metrics', () => {
   };
 
   before(async () => {
-    stack = await startStack({ name: 'metrics', env: { METRICS_TOKEN, API_KEY } });
+    llm = await startFakeLlm();
+    const dirs = makeStackDirs();
+    configureFakeLlm(dirs.piConfig, llm);
+    project = seedProject(dirs, 'metrics');
+    // PTY_IDLE_REAP_MS=0: a closed terminal's shell ends at once, so the gauge can be seen to fall.
+    stack = await startStack({ name: 'metrics', dirs, env: { METRICS_TOKEN, API_KEY, PTY_IDLE_REAP_MS: '0' } });
   });
   after(async () => {
     await stack?.dispose();
+    await llm?.close();
   });
 
   it('answers only to the metrics token, with {error, message} otherwise', async () => {
@@ -78,6 +87,36 @@ describe('metrics: GET /metrics', () => {
     assert.ok((sampleValue(exp, 'forge_http_request_duration_seconds_count', { method: 'GET', route: '/api/v1/health' }) ?? 0) >= 5);
     // each health request and each scrape asks the pty service for its stats over gRPC
     assert.ok((sampleValue(exp, 'forge_grpc_client_duration_seconds_count', { service: 'pty', method: 'GetStats', code: '0' }) ?? 0) >= g0 + 6);
+  });
+
+  it('moves when a session, an SSE stream and a terminal open and close', async () => {
+    const value = async (name: string) => sampleValue(await scrape(), name);
+    const created = await stack.api('/api/v1/sessions', { method: 'POST', json: { projectId: project.id } });
+    assert.equal(created.status, 201);
+    const { sessionId } = (await created.json()) as { sessionId: string };
+    assert.equal(await value('forge_active_sessions'), 1);
+
+    const sse = new AbortController();
+    const stream = await fetch(`${stack.baseUrl}/api/v1/sessions/${sessionId}/stream`, { headers: { authorization: `Bearer ${API_KEY}` }, signal: sse.signal });
+    assert.equal(stream.status, 200);
+    const reader = stream.body!.getReader();
+    await reader.read(); // the snapshot
+    assert.equal(await value('forge_sse_clients'), 1);
+
+    const ws = new WebSocket(`ws://127.0.0.1:${stack.port}/api/v1/terminal?projectId=${project.id}&tabId=metrics&token=${API_KEY}`);
+    let output = '';
+    ws.on('message', (d: Buffer) => { output += d.toString(); });
+    ws.on('error', () => {});
+    await waitFor('terminal open', () => ws.readyState === WebSocket.OPEN, 10_000);
+    ws.send(JSON.stringify({ type: 'input', data: 'echo metrics-$((40+2))\r' }));
+    await waitFor('terminal echo', () => output.includes('metrics-42'), 10_000);
+    assert.equal(await value('forge_active_ptys'), 1);
+
+    sse.abort();
+    await waitFor('SSE client gone', async () => (await value('forge_sse_clients')) === 0, 5_000);
+    ws.close();
+    await waitFor('terminal gone', async () => (await value('forge_active_ptys')) === 0, 10_000);
+    assert.equal(await value('forge_active_sessions'), 1, 'the session outlives its stream');
   });
 
   it('sees a service go down and counts its restart', async () => {
