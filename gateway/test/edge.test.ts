@@ -102,6 +102,8 @@ describe('edge: headers, CORS, client IP, OpenAPI', () => {
       .filter((r) => !documented.has(r));
     assert.deepEqual(missing, [], 'routes missing from the OpenAPI document');
     assert.deepEqual(doc.paths['/api/v1/health'].get.security, []);
+    assert.deepEqual(doc.paths['/api/v1/health'].get.tags, ['health']);
+    assert.deepEqual(doc.paths['/api/v1/ui-config'].get.tags, ['health'], 'contract tags, not controller names');
     assert.deepEqual(doc.paths['/api/v1/auth/login'].post.security, []);
     assert.equal(doc.paths['/api/v1/auth/ticket'].post.security, undefined, 'inherits the global bearer requirement');
     const login = doc.paths['/api/v1/auth/login'].post.requestBody.content['application/json'].schema.$ref;

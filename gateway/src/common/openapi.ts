@@ -10,10 +10,13 @@ export const PUBLIC_EXTENSION = 'x-forge-public';
 
 type Operation = Record<string, unknown> & { tags?: string[]; security?: unknown[] };
 
+/** Path segments the contract files under another tag (§2.1). */
+const FEATURE_TAGS: Record<string, string> = { 'ui-config': 'health', metrics: 'health', search: 'sessions' };
+
 /**
  * Public routes (marked by `@Public()`) need no credentials: `security: []` overrides the global bearer
- * requirement unless the route declares its own (change-password). Untagged operations get their
- * feature's tag, the first path segment after /api/v1.
+ * requirement unless the route declares its own (change-password). Operations without a tag of their own
+ * get their feature's, the first path segment after /api/v1.
  */
 function finish(document: OpenAPIObject): OpenAPIObject {
   for (const [path, item] of Object.entries(document.paths)) {
@@ -24,7 +27,10 @@ function finish(document: OpenAPIObject): OpenAPIObject {
         op.security ??= [];
         delete op[PUBLIC_EXTENSION];
       }
-      if ((!op.tags || op.tags.length === 0) && feature) op.tags = [feature];
+      // Swagger names a tag after the controller class unless told otherwise; the contract's tags are features.
+      const autoTag = /^(.+)Controller_/.exec(String(op.operationId ?? ''))?.[1];
+      const untagged = !op.tags || op.tags.length === 0 || (op.tags.length === 1 && op.tags[0] === autoTag);
+      if (untagged && feature) op.tags = [FEATURE_TAGS[feature] ?? feature];
     }
   }
   return document;
