@@ -17,9 +17,9 @@ const tick = () => new Promise((r) => setTimeout(r, 0));
 describe('SseParser', () => {
   it('splits frames across chunk boundaries and drops comments', () => {
     const p = new SseParser();
-    expect(p.push(': heartbeat ____\n\ndata: {"type":"a"')).toEqual([]);
-    expect(p.push('}\n\ndata: {"type":"b"}\r\n\r\n')).toEqual(['{"type":"a"}', '{"type":"b"}']);
-    expect(p.push('data: line1\ndata: line2\n\n')).toEqual(['line1\nline2']);
+    expect(p.push(': heartbeat ____\n\nid: s-1\ndata: {"type":"a"')).toEqual([]);
+    expect(p.push('}\n\ndata: {"type":"b"}\r\n\r\n')).toEqual([{ id: 's-1', data: '{"type":"a"}' }, { data: '{"type":"b"}' }]);
+    expect(p.push('data: line1\ndata: line2\n\n')).toEqual([{ data: 'line1\nline2' }]);
   });
 });
 
@@ -32,7 +32,7 @@ describe('openSessionStream', () => {
     let call = 0;
     const fetchMock = vi.fn(async () => {
       call += 1;
-      if (call === 1) return sseResponse(['data: {"type":"snapshot","messages":[]}\n\n', 'data: {"type":"agent_start"}\n\n']);
+      if (call === 1) return sseResponse(['id: e-1\ndata: {"type":"snapshot","messages":[]}\n\n', 'id: e-2\ndata: {"type":"agent_start"}\n\n']);
       if (call <= 3) throw new TypeError('network down');
       if (call === 4) return sseResponse(['data: {"type":"snapshot","messages":[]}\n\n']);
       return sseResponse([], true);
@@ -54,6 +54,9 @@ describe('openSessionStream', () => {
     await vi.waitFor(() => expect(delays).toEqual([1000, 2000, 4000, 1000]));
     timers.shift()!();
     await vi.waitFor(() => expect(fetchMock).toHaveBeenCalledTimes(5));
+    // Every reconnect asked for the events after the last one seen.
+    const sent = (fetchMock.mock.calls as unknown as [string, RequestInit][]).map(([, init]) => (init.headers as Record<string, string>)['last-event-id']);
+    expect(sent).toEqual([undefined, 'e-2', 'e-2', 'e-2', 'e-2']);
     expect(statuses).toContain('reconnecting');
     expect(statuses.at(-1)).toBe('open');
     s.close();

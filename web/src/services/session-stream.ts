@@ -1,6 +1,7 @@
 // The per-session agent stream (contract §3): fetch + a stream reader (so the token travels in the
 // Authorization header, never in the URL), SSE frames parsed by hand, and reconnect with backoff.
-// 401/404/409/410 are final: auth is gone or the session is.
+// A reconnect sends Last-Event-ID, so the server replays just the missed events (or, if it no
+// longer has them, a fresh snapshot). 401/404/409/410 are final: auth is gone or the session is.
 import { apiUrl, authHeaders, reportUnauthorized } from './http';
 import { backoffDelay } from './backoff';
 
@@ -20,23 +21,24 @@ export interface StreamDeps {
 
 const FINAL_STATUS: Record<number, string> = { 401: 'unauthorized', 404: 'session_not_found', 409: 'external_subagent_active', 410: 'session_tombstoned' };
 
-/** Splits an SSE byte stream into `data:` payloads; comments (heartbeats, padding) are dropped. */
+export interface SseFrame { data: string; id?: string }
+
+/** Splits an SSE byte stream into frames (`data:` payload and `id:`); comments (heartbeats, padding) are dropped. */
 export class SseParser {
   private buffer = '';
 
-  push(chunk: string): string[] {
+  push(chunk: string): SseFrame[] {
     this.buffer += chunk;
-    const out: string[] = [];
+    const out: SseFrame[] = [];
     let idx: number;
     while ((idx = this.buffer.search(/\r?\n\r?\n/)) >= 0) {
       const frame = this.buffer.slice(0, idx);
       this.buffer = this.buffer.slice(idx + (this.buffer[idx] === '\r' ? 4 : 2));
-      const data = frame
-        .split(/\r?\n/)
-        .filter((l) => l.startsWith('data:'))
-        .map((l) => l.slice(5).replace(/^ /, ''))
-        .join('\n');
-      if (data) out.push(data);
+      const lines = frame.split(/\r?\n/);
+      const field = (name: string) => lines.filter((l) => l.startsWith(`${name}:`)).map((l) => l.slice(name.length + 1).replace(/^ /, ''));
+      const data = field('data').join('\n');
+      const id = field('id').at(-1);
+      if (data) out.push(id ? { data, id } : { data });
     }
     return out;
   }
@@ -50,6 +52,7 @@ export function openSessionStream(sessionId: string, handlers: StreamHandlers, d
   let attempt = 0;
   let timer: unknown;
   let controller: AbortController | undefined;
+  let lastEventId: string | undefined;
 
   const status: NonNullable<StreamHandlers['onStatus']> = (s, d) => handlers.onStatus?.(s, d);
 
@@ -68,7 +71,7 @@ export function openSessionStream(sessionId: string, handlers: StreamHandlers, d
     let res: Response;
     try {
       res = await doFetch(apiUrl(`/sessions/${encodeURIComponent(sessionId)}/stream`), {
-        headers: { accept: 'text/event-stream', ...authHeaders() },
+        headers: { accept: 'text/event-stream', ...authHeaders(), ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
         signal: controller.signal,
       });
     } catch {
@@ -93,13 +96,14 @@ export function openSessionStream(sessionId: string, handlers: StreamHandlers, d
       for (;;) {
         const { value, done } = await reader.read();
         if (done) break;
-        for (const data of parser.push(value)) {
+        for (const frame of parser.push(value)) {
           let event: StreamEvent;
           try {
-            event = JSON.parse(data) as StreamEvent;
+            event = JSON.parse(frame.data) as StreamEvent;
           } catch {
             continue;
           }
+          if (frame.id) lastEventId = frame.id;
           if (typeof event?.type === 'string') handlers.onEvent(event);
         }
       }

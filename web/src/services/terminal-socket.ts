@@ -23,6 +23,7 @@ export interface TerminalSocketOptions {
 /** Close codes after which reconnecting cannot help. */
 const FINAL_CODES: Record<number, string> = {
   4401: 'Not signed in any more.',
+  4403: 'This page is not allowed to open terminals (origin check).',
   4404: 'This project no longer exists.',
   4409: 'This terminal was opened in another window.',
   1000: 'The shell exited.',

@@ -213,6 +213,8 @@ describe('the web app in a browser', () => {
     await page.getByRole('navigation', { name: 'Projects' }).waitFor();
     const order: string[] = [];
     for (let i = 0; i < 40; i++) {
+      // Inside the terminal Tab belongs to the shell; Escape first, as a keyboard user would.
+      if (await page.evaluate(() => !!document.activeElement?.classList.contains('xterm-helper-textarea'))) await page.keyboard.press('Escape');
       await page.keyboard.press('Tab');
       order.push(await page.evaluate(() => {
         const a = document.activeElement as HTMLElement | null;
