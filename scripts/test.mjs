@@ -33,7 +33,9 @@ let status = 0;
 const env = { ...process.env, PATH: `${join(root, 'node_modules', '.bin')}:${process.env.PATH}`, NODE_ENV: 'test' };
 
 if (files.length > 0) {
-  const tap = join(root, 'test-output', 'node-tests.tap');
+  // Filtered runs get their own TAP file: developers sharing a checkout run them concurrently, and a
+  // shared file made one run's closing `N passed, N failed` line report another run's counts.
+  const tap = join(root, 'test-output', filters.length ? `node-tests-${process.pid}.tap` : 'node-tests.tap');
   const r = spawnSync(process.execPath, [
     '--test', '--test-concurrency=2', '--test-timeout=180000',
     '--test-reporter=spec', '--test-reporter-destination=stdout',
