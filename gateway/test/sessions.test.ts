@@ -34,7 +34,8 @@ describe('sessions', () => {
   before(async () => {
     llm = await startFakeLlm();
     const dirs = makeStackDirs();
-    configureFakeLlm(dirs.piConfig, llm);
+    // A tiny keep-recent budget so a two-run session has something to compact.
+    configureFakeLlm(dirs.piConfig, llm, { compaction: { enabled: false, keepRecentTokens: 1 } });
     project = seedProject(dirs, 'demo', { 'README.md': 'demo project\n' });
     stack = await startStack({ name: 'sessions', dirs, env: { API_KEY } });
   });
@@ -316,9 +317,86 @@ describe('sessions', () => {
     assert.equal(llm.requests.length, 1, 'refused prompts never reached the model');
   });
 
+  it('exec (! and !!) runs in the project folder; !! stays out of the model context', async () => {
+    const session = await newSession();
+    const id = session.sessionId;
+    const ran = await json(await post(`/sessions/${id}/exec`, { command: 'echo exec-$((6*7)) && pwd' }));
+    assert.equal(ran.status, 200, JSON.stringify(ran.body));
+    assert.equal(ran.body.exitCode, 0);
+    assert.match(ran.body.output, /exec-42/);
+    assert.ok(ran.body.output.includes(project.path));
+    assert.equal(ran.body.cancelled, false);
+    assert.equal(typeof ran.body.durationMs, 'number');
+    const hidden = await json(await post(`/sessions/${id}/exec`, { command: 'echo hidden-$((7*7)); exit 3', excludeFromContext: true }));
+    assert.deepEqual([hidden.body.exitCode, hidden.body.output.trim()], [3, 'hidden-49']);
+    for (const bad of [{ command: '' }, { command: 'x'.repeat(4097) }, { command: 'ls', excludeFromContext: 'yes' }]) {
+      assert.equal((await post(`/sessions/${id}/exec`, bad)).status, 400, JSON.stringify(bad).slice(0, 60));
+    }
+    const c = await stream(id);
+    llm.reset();
+    assert.equal((await post(`/sessions/${id}/prompt`, { text: 'what ran [no-tool]' })).status, 202);
+    await lastAgentEnd(c);
+    const sent = JSON.stringify(llm.requests[0]!.body.messages);
+    assert.ok(sent.includes('exec-42'), 'the ! result is context');
+    assert.ok(!sent.includes('hidden-49'), 'the !! result is not');
+  });
+
+  it('context, turn diff, navigate and compact', async () => {
+    const session = await newSession();
+    const id = session.sessionId;
+    const c = await stream(id);
+    llm.enqueue({ tool: { name: 'write', args: { path: 'notes/new.txt', content: 'alpha\nbeta\n' } } });
+    assert.equal((await post(`/sessions/${id}/prompt`, { text: 'write a file' })).status, 202);
+    await lastAgentEnd(c);
+    assert.equal(readFileSync(join(project.path, 'notes', 'new.txt'), 'utf8'), 'alpha\nbeta\n');
+    let diff = await json(await stack.api(`/api/v1/sessions/${id}/turn-diff`));
+    assert.equal(diff.status, 200);
+    assert.deepEqual(diff.body.entries.map((e: Record<string, unknown>) => [e.file, e.tool, e.additions, e.deletions, e.isPureAddition]), [['notes/new.txt', 'write', 2, 0, true]]);
+
+    const from = c.events.length;
+    llm.enqueue({ tool: { name: 'edit', args: { path: 'notes/new.txt', edits: [{ oldText: 'beta', newText: 'gamma' }] } } });
+    assert.equal((await post(`/sessions/${id}/prompt`, { text: 'edit the file' })).status, 202);
+    await lastAgentEnd(c, from);
+    assert.equal(readFileSync(join(project.path, 'notes', 'new.txt'), 'utf8'), 'alpha\ngamma\n');
+    diff = await json(await stack.api(`/api/v1/sessions/${id}/turn-diff`));
+    assert.deepEqual(diff.body.entries.map((e: Record<string, unknown>) => [e.file, e.tool, e.additions, e.deletions]), [['notes/new.txt', 'edit', 1, 1]], 'only the latest run');
+    assert.match(diff.body.entries[0].diff, /-beta\n\+gamma/);
+
+    const ctx = await json(await stack.api(`/api/v1/sessions/${id}/context`));
+    assert.equal(ctx.status, 200);
+    assert.equal(ctx.body.turns.length, 4, 'two runs of tool call + answer');
+    assert.equal(ctx.body.totalInputTokens, 4 * 42);
+    assert.equal(ctx.body.totalOutputTokens, 4 * 7);
+    assert.equal(ctx.body.turns[0].model, 'fake-model');
+    assert.equal(ctx.body.contextUsage.contextWindow, 32000);
+
+    const tree = await json(await stack.api(`/api/v1/sessions/${id}/tree`));
+    const users = (tree.body.entries as { id: string; role?: string }[]).filter((e) => e.role === 'user');
+    const nav = await json(await post(`/sessions/${id}/navigate`, { entryId: users[1]!.id }));
+    assert.equal(nav.status, 200, JSON.stringify(nav.body));
+    assert.equal(nav.body.cancelled, false);
+    assert.equal(nav.body.editorText, 'edit the file');
+    const after = await json(await stack.api(`/api/v1/sessions/${id}/tree`));
+    assert.notEqual(after.body.leafId, tree.body.leafId);
+    assert.ok(!(after.body.branchIds as string[]).includes(users[1]!.id), 'the navigated-to user message is off the active branch');
+    assert.equal((after.body.entries as unknown[]).length >= (tree.body.entries as unknown[]).length, true, 'nothing is deleted');
+    const badNav = await json(await post(`/sessions/${id}/navigate`, { entryId: 'nope' }));
+    assert.deepEqual([badNav.status, badNav.body.error], [400, 'entry_not_found']);
+
+    llm.enqueue({ text: ['Summary: ', 'a file was written.'] });
+    const compact = await json(await post(`/sessions/${id}/compact`, {}));
+    assert.equal(compact.status, 200, JSON.stringify(compact.body));
+    assert.match(compact.body.summary, /Summary: a file was written\./);
+    assert.ok(compact.body.tokensBefore > 0);
+    await c.waitFor((e) => e.type === 'compaction_end' && e.data.reason === 'manual', 'compaction_end on the stream');
+    const small = await json(await post(`/sessions/${(await newSession()).sessionId}/compact`, {}));
+    assert.deepEqual([small.status, small.body.error], [400, 'nothing_to_compact']);
+  });
+
   it('a provider failure (HTTP 500 or a dropped connection) ends the run with agent_end errorMessage', async () => {
     const session = await newSession();
     const c = await stream(session.sessionId);
+    llm.reset();
     llm.enqueue({ error: 500, message: 'fake-llm exploded' });
     assert.equal((await post(`/sessions/${session.sessionId}/prompt`, { text: 'fail please [no-tool]' })).status, 202);
     const end = await lastAgentEnd(c, 0);

@@ -78,6 +78,28 @@ export class AgentClient extends ServiceClient {
     return this.channel.unary('ExportSession', req, SLOW_CALL_MS);
   }
 
+  exec(req: agent.ExecRequest): Promise<agent.ExecResponse> {
+    return this.channel.unary('Exec', req, SLOW_CALL_MS);
+  }
+
+  getContext(sessionId: string): Promise<agent.GetContextResponse> {
+    return this.channel.unary('GetContext', { sessionId }, SLOW_CALL_MS);
+  }
+
+  getTurnDiff(sessionId: string): Promise<agent.GetTurnDiffResponse> {
+    return this.channel.unary('GetTurnDiff', { sessionId }, QUICK_CALL_MS);
+  }
+
+  /** Navigation may summarize a branch with the model: up to 10 minutes (contract T2). */
+  navigate(req: agent.NavigateRequest): Promise<agent.NavigateResponse> {
+    return this.channel.unary('Navigate', req, 11 * 60_000);
+  }
+
+  /** Compaction asks the model for a summary: up to 5 minutes (contract S9). */
+  compact(req: agent.CompactRequest): Promise<agent.CompactResponse> {
+    return this.channel.unary('Compact', req, 6 * 60_000);
+  }
+
   /** Opens a session's event stream; no deadline (it lives as long as the SSE client). */
   streamEvents(req: agent.StreamEventsRequest): AgentEventStream {
     return (this.channel.stub.StreamEvents as (r: agent.StreamEventsRequest, m: Metadata) => AgentEventStream).call(this.channel.stub, req, new Metadata());

@@ -7,7 +7,7 @@ import { AgentClient } from '../clients/agent.client.js';
 import { WorkspaceClient } from '../clients/workspace.client.js';
 import { RateLimit } from '../common/rate-limit.js';
 import { readPromptInput } from './prompt-input.js';
-import { CreateSessionDto, ExportQueryDto, ForkDto, ListSessionsQueryDto, RenameSessionDto, SetModelDto, SetThinkingLevelDto, SteerDto } from './sessions.dto.js';
+import { CompactDto, CreateSessionDto, ExecDto, ExportQueryDto, ForkDto, ListSessionsQueryDto, NavigateDto, RenameSessionDto, SetModelDto, SetThinkingLevelDto, SteerDto } from './sessions.dto.js';
 
 /** Optional fields are left out rather than sent as null (contract §2.1). */
 function liveSummary(s: SessionSummary | undefined): Record<string, unknown> {
@@ -130,5 +130,37 @@ export class SessionsController {
       .header('content-type', query.format === 'jsonl' ? 'application/x-ndjson' : 'text/markdown; charset=utf-8')
       .header('content-disposition', `attachment; filename="${file.fileName}"`)
       .send(Buffer.from(file.content, 'utf8'));
+  }
+
+  @Post(':id/exec')
+  @HttpCode(200)
+  async exec(@Param('id') id: string, @Body() body: ExecDto): Promise<{ exitCode: number | null; output: string; durationMs: number; truncated: boolean; cancelled: boolean }> {
+    const r = await this.agent.exec({ sessionId: id, command: body.command, excludeFromContext: body.excludeFromContext ?? false });
+    return { exitCode: r.exitCode ?? null, output: r.output, durationMs: r.durationMs, truncated: r.truncated, cancelled: r.cancelled };
+  }
+
+  @Get(':id/context')
+  async context(@Param('id') id: string): Promise<unknown> {
+    return JSON.parse((await this.agent.getContext(id)).contextJson) as unknown;
+  }
+
+  @Get(':id/turn-diff')
+  async turnDiff(@Param('id') id: string): Promise<{ entries: unknown[] }> {
+    return { entries: JSON.parse((await this.agent.getTurnDiff(id)).entriesJson) as unknown[] };
+  }
+
+  @Post(':id/navigate')
+  @HttpCode(200)
+  @RateLimit('prompt')
+  async navigate(@Param('id') id: string, @Body() body: NavigateDto): Promise<{ cancelled: boolean; aborted?: boolean; editorText?: string }> {
+    const r = await this.agent.navigate({ sessionId: id, entryId: body.entryId, summarize: body.summarize ?? false, customInstructions: body.customInstructions ?? '', label: body.label ?? '' });
+    return { cancelled: r.cancelled, ...(r.aborted !== undefined ? { aborted: r.aborted } : {}), ...(r.editorText !== undefined ? { editorText: r.editorText } : {}) };
+  }
+
+  @Post(':id/compact')
+  @HttpCode(200)
+  @RateLimit('prompt')
+  async compact(@Param('id') id: string, @Body() body: CompactDto): Promise<{ summary: string; tokensBefore: number; tokensAfter: number }> {
+    return this.agent.compact({ sessionId: id, customInstructions: body.customInstructions ?? '' });
   }
 }

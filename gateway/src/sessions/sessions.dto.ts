@@ -78,3 +78,30 @@ export class ExecDto {
   @IsBoolean()
   excludeFromContext?: boolean;
 }
+
+export class NavigateDto {
+  @IsString()
+  @IsNotEmpty()
+  entryId: string;
+
+  @IsOptional()
+  @IsBoolean()
+  summarize?: boolean;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(10_000)
+  customInstructions?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  label?: string;
+}
+
+export class CompactDto {
+  @IsOptional()
+  @IsString()
+  @MaxLength(10_000)
+  customInstructions?: string;
+}

@@ -3,7 +3,7 @@ import { Controller, Inject } from '@nestjs/common';
 import { existsSync } from 'node:fs';
 import { GrpcMethod } from '@nestjs/microservices';
 import type { Logger } from 'pino';
-import { GrpcStatus, LOGGER, forgeError } from '@pi-forge/runtime';
+import { CONFIG, GrpcStatus, LOGGER, forgeError, type ForgeConfig } from '@pi-forge/runtime';
 import type * as agent from '@pi-forge/proto/agent';
 import { SessionManager } from '../sdk/pi-sdk.js';
 import { ModelCatalog } from '../provider-config/model-catalog.js';
@@ -11,6 +11,26 @@ import { expandAtPaths } from './at-path.js';
 import { SessionRegistry } from './session-registry.js';
 import { isGenericName, titleFromPrompt } from './session-title.js';
 import { exportFileName, exportJsonl, exportMarkdown, sessionTree } from './session-tree.js';
+import { sessionContext } from './session-context.js';
+import { turnDiff } from './turn-diff.js';
+import { userExecOperations } from '../tools/user-exec.js';
+
+const NAVIGATE_TIMEOUT_MS = 10 * 60_000;
+const COMPACT_TIMEOUT_MS = 5 * 60_000;
+
+/** SDK error messages → the contract's codes (fork/navigate/compact). */
+function sdkError(err: unknown): Error {
+  const message = err instanceof Error ? err.message : String(err);
+  if (message.startsWith('{')) return err as Error; // already a forge error
+  const m = message.toLowerCase();
+  if (/entry .*not found/.test(m)) return forgeError(GrpcStatus.INVALID_ARGUMENT, 'entry_not_found', message);
+  if (m.includes('already compacted')) return forgeError(GrpcStatus.INVALID_ARGUMENT, 'already_compacted', message);
+  if (m.includes('nothing to compact')) return forgeError(GrpcStatus.INVALID_ARGUMENT, 'nothing_to_compact', message);
+  if (m.includes('no model')) return forgeError(GrpcStatus.INVALID_ARGUMENT, 'no_model_configured', message);
+  if (m.includes('no api key') || m.includes('no api provider registered')) return forgeError(GrpcStatus.INVALID_ARGUMENT, 'no_api_key', message);
+  if (m.includes('compaction cancelled')) return forgeError(GrpcStatus.ABORTED, 'compaction_cancelled', message);
+  return forgeError(GrpcStatus.INTERNAL, 'internal_error', message);
+}
 
 const THINKING_LEVELS = new Set(['off', 'minimal', 'low', 'medium', 'high', 'xhigh']);
 const MUTATION_TIMEOUT_MS = 30_000;
@@ -29,6 +49,7 @@ export class SessionsController {
     private readonly registry: SessionRegistry,
     private readonly catalog: ModelCatalog,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(CONFIG) private readonly config: ForgeConfig,
   ) {}
 
   @GrpcMethod('AgentService', 'CreateSession')
@@ -179,5 +200,72 @@ export class SessionsController {
     return req.format === 'jsonl'
       ? { content: exportJsonl(sm), fileName: exportFileName(name, live.id, 'jsonl') }
       : { content: exportMarkdown(sm, name ?? `Session ${live.id}`), fileName: exportFileName(name, live.id, 'md') };
+  }
+
+  @GrpcMethod('AgentService', 'Exec')
+  async exec(req: agent.ExecRequest): Promise<agent.ExecResponse> {
+    const live = this.registry.live(req.sessionId);
+    const started = performance.now();
+    try {
+      const result = await live.session.executeBash(req.command, undefined, {
+        excludeFromContext: req.excludeFromContext,
+        operations: userExecOperations(this.config.TERMINAL_PASSTHROUGH_ENV ?? []),
+      });
+      return {
+        ...(result.exitCode !== undefined && !result.cancelled ? { exitCode: result.exitCode } : {}),
+        output: result.output,
+        durationMs: Math.round(performance.now() - started),
+        truncated: result.truncated,
+        cancelled: result.cancelled,
+      };
+    } catch (err) {
+      this.logger.warn({ err, sessionId: live.id }, 'exec failed');
+      throw forgeError(GrpcStatus.INTERNAL, 'exec_failed', 'the command could not be run');
+    }
+  }
+
+  @GrpcMethod('AgentService', 'GetContext')
+  async getContext(req: agent.GetContextRequest): Promise<agent.GetContextResponse> {
+    const { session } = await this.registry.getOrResume(req.sessionId);
+    return { contextJson: JSON.stringify(sessionContext(session.messages, session.getContextUsage())) };
+  }
+
+  @GrpcMethod('AgentService', 'GetTurnDiff')
+  getTurnDiff(req: agent.GetTurnDiffRequest): agent.GetTurnDiffResponse {
+    const live = this.registry.live(req.sessionId);
+    const messages = live.session.messages;
+    // The latest run: from its start, else from the last user message.
+    let from = live.runStartIndex;
+    if (from <= 0 || from > messages.length) {
+      from = messages.map((m) => (m as { role: string }).role).lastIndexOf('user');
+    }
+    return { entriesJson: JSON.stringify(turnDiff(messages.slice(Math.max(0, from)))) };
+  }
+
+  @GrpcMethod('AgentService', 'Navigate')
+  async navigate(req: agent.NavigateRequest): Promise<agent.NavigateResponse> {
+    const { session } = this.registry.live(req.sessionId);
+    if (!session.sessionManager.getEntry(req.entryId)) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'entry_not_found', `no entry ${req.entryId}`);
+    try {
+      const result = await withTimeout(session.navigateTree(req.entryId, {
+        summarize: req.summarize,
+        ...(req.customInstructions ? { customInstructions: req.customInstructions } : {}),
+        ...(req.label ? { label: req.label } : {}),
+      }), NAVIGATE_TIMEOUT_MS, 'navigate_timeout');
+      return { cancelled: result.cancelled, ...(result.aborted !== undefined ? { aborted: result.aborted } : {}), ...(result.editorText !== undefined ? { editorText: result.editorText } : {}) };
+    } catch (err) {
+      throw sdkError(err);
+    }
+  }
+
+  @GrpcMethod('AgentService', 'Compact')
+  async compact(req: agent.CompactRequest): Promise<agent.CompactResponse> {
+    const { session } = this.registry.live(req.sessionId);
+    try {
+      const result = await withTimeout(session.compact(req.customInstructions || undefined), COMPACT_TIMEOUT_MS, 'compact_timeout');
+      return { summary: result.summary ?? '', tokensBefore: result.tokensBefore ?? 0, tokensAfter: result.estimatedTokensAfter ?? 0 };
+    } catch (err) {
+      throw sdkError(err);
+    }
   }
 }

@@ -1,0 +1,17 @@
+// `!` / `!!` commands typed by the user (contract S17): bash in the project folder with the same
+// scrubbed environment as the agent's tool, stopped after 30 s.
+import { createLocalBashOperations, type BashOperations } from '../sdk/pi-sdk.js';
+import { scrubToolEnv } from './tool-env.js';
+
+export const USER_EXEC_TIMEOUT_MS = 30_000;
+
+export function userExecOperations(passthrough: readonly string[], timeoutMs = USER_EXEC_TIMEOUT_MS): BashOperations {
+  const local = createLocalBashOperations();
+  return {
+    exec: (command, cwd, options) => {
+      const cap = AbortSignal.timeout(timeoutMs);
+      const signal = options.signal ? AbortSignal.any([options.signal, cap]) : cap;
+      return local.exec(command, cwd, { ...options, signal, env: scrubToolEnv(options.env ?? process.env, passthrough) });
+    },
+  };
+}
