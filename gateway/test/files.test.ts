@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startStack, type Stack } from '@pi-forge/test-fixtures';
+import { startStack, waitFor, type Stack } from '@pi-forge/test-fixtures';
 import { createProject, expectError, fingerprint, jsonOf, type ProjectBody } from './files-support.js';
 
 const sha = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
@@ -180,6 +180,32 @@ describe('files', () => {
       for (let i = 0; i < 5; i++) many.append(`file:${i}`, new Blob(['x']), `n${i}.txt`);
       await expectError(await upload(many), 413, 'too_many_files');
       assert.equal(fingerprint(join(p.path, 'up')), before);
+    });
+
+    it('a client that goes away mid-upload leaves no file and no temp file', async () => {
+      const boundary = 'abortboundary';
+      const head = `--${boundary}\r\nContent-Disposition: form-data; name="projectId"\r\n\r\n${p.id}\r\n--${boundary}\r\nContent-Disposition: form-data; name="parentPath"\r\n\r\n${join(p.path, 'up')}\r\n`
+        + `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="half.bin"\r\n\r\n`;
+      const abort = new AbortController();
+      let sent = 0;
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          if (sent === 0) controller.enqueue(new TextEncoder().encode(head));
+          if (sent >= 8) {
+            // Vanish only once the service is writing the temp file, so its clean-up is what we test.
+            await waitFor('upload temp file', () => readdirSync(join(p.path, 'up')).some((n) => n.includes('.upload.tmp')), 10_000);
+            abort.abort();
+            return;
+          }
+          controller.enqueue(new Uint8Array(64 * 1024).fill(5));
+          sent++;
+        },
+      });
+      await assert.rejects(stack.api('/api/v1/files/upload', {
+        method: 'POST', body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, signal: abort.signal, duplex: 'half',
+      } as RequestInit));
+      await waitFor('temp files removed', () => readdirSync(join(p.path, 'up')).every((n) => !n.includes('.upload.tmp')), 10_000);
+      assert.ok(!existsSync(join(p.path, 'up', 'half.bin')));
     });
 
     it('refuses malformed uploads', async () => {

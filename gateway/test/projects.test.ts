@@ -188,6 +188,18 @@ describe('projects', () => {
       assert.ok(!existsSync(join(stack.dirs.workspace, 'c1')));
     });
 
+    it('never shows an access token in events or logs', async () => {
+      const token = 'tok-secret-4b1d-never-shown';
+      const res = await clone({ url: 'https://127.0.0.1:9/private/repo.git', folderName: 'tokened', token });
+      assert.equal(res.status, 200);
+      const text = await res.text();
+      assert.ok(!text.includes(token), text);
+      assert.match(text, /"type":"started","cloneUrlForDisplay":"https:\/\/127\.0\.0\.1:9\/private\/repo\.git"/);
+      assert.match(text, /"type":"error"/);
+      assert.ok(!stack.rawLog.some((l) => l.includes(token)), 'token in a log line');
+      assert.ok(!existsSync(join(stack.dirs.workspace, 'tokened')));
+    });
+
     it('reports a failing clone as an error event and leaves no folder behind', async () => {
       const res = await clone({ url: pathToFileURL(join(outside, 'missing-repo')).href, folderName: 'broken' });
       assert.equal(res.status, 200);
