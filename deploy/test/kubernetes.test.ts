@@ -5,7 +5,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
@@ -256,6 +256,7 @@ describe('kubernetes secret bootstrap', () => {
       assert.ok(!r.stdout.includes('ui-secret-value') && !r.stdout.includes(apiKey), 'no secret in the output');
     }
     assert.equal(readFileSync(log, 'utf8').trim().split('\n').length, 4, 'two kubectl calls per run');
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('DEPLOY.md walks through both flavours', () => {
