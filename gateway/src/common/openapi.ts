@@ -36,8 +36,40 @@ function finish(document: OpenAPIObject): OpenAPIObject {
   return document;
 }
 
+/**
+ * Swagger UI's "Try it out" with the browser's own login (contract §5.10): a token from `?token=`
+ * (kept in sessionStorage, then removed from the address bar), else the web app's stored token, goes
+ * on every /api/v1 fetch that has no Authorization header yet. A separate file, so the CSP needs no inline script.
+ */
+const AUTH_BOOTSTRAP = `(() => {
+  const DOCS_KEY = 'pi-forge/docs-token';
+  const url = new URL(location.href);
+  const fromUrl = url.searchParams.get('token');
+  if (fromUrl) {
+    sessionStorage.setItem(DOCS_KEY, fromUrl);
+    url.searchParams.delete('token');
+    history.replaceState(null, '', url);
+  }
+  const token = () => sessionStorage.getItem(DOCS_KEY) || localStorage.getItem('pi-forge/auth-token');
+  const fetch = window.fetch.bind(window);
+  window.fetch = (input, init = {}) => {
+    const target = new URL(typeof input === 'string' ? input : input.url, location.href);
+    const headers = new Headers(init.headers || (typeof input === 'string' ? undefined : input.headers));
+    if (target.origin === location.origin && target.pathname.startsWith('/api/v1/') && token() && !headers.has('authorization')) {
+      headers.set('authorization', 'Bearer ' + token());
+      return fetch(input, { ...init, headers });
+    }
+    return fetch(input, init);
+  };
+})();
+`;
+export const DOCS_AUTH_SCRIPT_PATH = '/api/docs/pi-forge-auth.js';
+
 export function setupOpenApi(app: INestApplication): void {
   documentValidatedDtos();
+  app.getHttpAdapter().get(DOCS_AUTH_SCRIPT_PATH, (_req: unknown, reply: { type(t: string): { send(b: string): void } }) => {
+    reply.type('application/javascript; charset=utf-8').send(AUTH_BOOTSTRAP);
+  });
   const config = new DocumentBuilder()
     .setTitle('pi-forge API')
     .setVersion(productVersion())
@@ -49,6 +81,7 @@ export function setupOpenApi(app: INestApplication): void {
     jsonDocumentUrl: 'api/docs/json',
     yamlDocumentUrl: 'api/docs/yaml',
     customSiteTitle: 'pi-forge API',
+    customJs: DOCS_AUTH_SCRIPT_PATH,
     swaggerOptions: { docExpansion: 'list', persistAuthorization: true },
   });
 }
