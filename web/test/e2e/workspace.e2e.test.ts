@@ -184,6 +184,7 @@ describe('the web app in a browser', () => {
       expect(await p.getByRole('navigation', { name: 'Projects' }).isVisible()).toBe(false);
       await p.getByRole('button', { name: 'Open the sidebar' }).click();
       await expect.poll(() => p.getByRole('navigation', { name: 'Projects' }).isVisible()).toBe(true);
+      await expect.poll(async () => (await p.locator('.sidebar').boundingBox())?.x).toBe(0); // slid in fully
       await shot(p, '10-mobile-drawer');
       await p.getByRole('button', { name: 'Run Greeting Command', exact: true }).click();
       await expect.poll(() => p.getByRole('navigation', { name: 'Projects' }).isVisible()).toBe(false);
