@@ -21,7 +21,7 @@ export class TermClient {
   readonly done: Promise<Closed>;
 
   /** keepOutput = false only counts bytes (benchmarks moving hundreds of MB). */
-  constructor(url: string, headers: Record<string, string> = {}, keepOutput = true) {
+  constructor(url: string, headers: Record<string, string> = {}, private readonly keepOutput = true) {
     this.ws = new WebSocket(url, { headers });
     this.ws.on('message', (data: Buffer, isBinary: boolean) => {
       if (!isBinary) this.textFrames++;
@@ -51,6 +51,15 @@ export class TermClient {
     return Buffer.concat(this.chunks).toString('utf8');
   }
 
+  /** Output from byte `from` on, copying only the chunks that hold it (a flood test keeps tens of MB). */
+  textFrom(from: number): string {
+    if (!this.keepOutput) throw new Error('this client only counts bytes (keepOutput = false)');
+    let start = this.chunks.length;
+    let offset = this.bytes;
+    while (start > 0 && offset > from) offset -= this.chunks[--start].length;
+    return Buffer.concat(this.chunks.slice(start)).subarray(from - offset).toString('utf8');
+  }
+
   opened(timeoutMs = 10_000): Promise<void> {
     if (this.ws.readyState === WebSocket.OPEN) return Promise.resolve();
     return waitFor('socket open', () => this.ws.readyState === WebSocket.OPEN || (this.closed ? Promise.reject(new Error(`closed ${this.closed.code} ${this.closed.reason}`)) : false), timeoutMs, 10).then(() => undefined);
@@ -67,7 +76,7 @@ export class TermClient {
   /** Waits until the output after byte `from` matches; returns the match. */
   async waitForText(pattern: RegExp | string, timeoutMs = 10_000, from = 0): Promise<RegExpMatchArray> {
     const re = typeof pattern === 'string' ? new RegExp(pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : pattern;
-    return waitFor(`output ${re}`, () => Buffer.concat(this.chunks).subarray(from).toString('utf8').match(re) ?? false, timeoutMs, 10)
+    return waitFor(`output ${re}`, () => this.textFrom(from).match(re) ?? false, timeoutMs, 10)
       .catch((err: Error) => { throw new Error(`${err.message}\n--- output tail ---\n${JSON.stringify(this.text.slice(-600))}`); });
   }
 
