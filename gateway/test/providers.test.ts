@@ -46,7 +46,7 @@ describe('providers and config', () => {
     const dirs = makeStackDirs();
     configureFakeLlm(dirs.piConfig, llm);
     project = seedProject(dirs, 'config');
-    stack = await startStack({ name: 'providers', dirs, env: { API_KEY, OPENAI_API_KEY: AMBIENT_KEY, ANTHROPIC_API_KEY: '' } });
+    stack = await startStack({ name: 'providers', dirs, env: { API_KEY, OPENAI_API_KEY: AMBIENT_KEY, ANTHROPIC_API_KEY: '', RATE_LIMIT_PROMPT_MAX: '4' } });
   });
   after(async () => {
     for (const c of clients) c.close();
@@ -138,6 +138,21 @@ describe('providers and config', () => {
     assert.ok(!output.includes(AMBIENT_KEY), 'OPENAI_API_KEY of the service is not in the tool env');
     assert.ok(!output.includes('OPENAI_API_KEY'));
     assert.ok(!output.includes(API_KEY));
+  });
+
+  it('prompts are rate limited per client (RATE_LIMIT_PROMPT_MAX)', async () => {
+    // Two prompts ran above; the limit is 4 per window, so at most two more pass.
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const res = await stack.api('/api/v1/sessions/no-such-session/prompt', { method: 'POST', json: { text: 'x' } });
+      statuses.push(res.status);
+      if (res.status === 429) {
+        const body = (await res.json()) as { statusCode: number; error: string; message: string };
+        assert.equal(body.error, 'Too Many Requests');
+        assert.match(body.message, /Rate limit exceeded/);
+      }
+    }
+    assert.deepEqual(statuses, [404, 404, 429, 429]);
   });
 
   it('no secret appears in any response or log line', () => {

@@ -93,6 +93,7 @@ describe('sessions', () => {
     assert.equal(got.body.isStreaming, false);
     assert.equal(got.body.modelProvider, 'fake');
     assert.equal(got.body.messageCount, 4);
+    assert.ok((await stack.health()).activeSessions >= 1, 'health counts live sessions');
   });
 
   it('rejects bad input with 4xx {error, message} and changes nothing', async () => {
@@ -275,6 +276,14 @@ describe('sessions', () => {
     assert.ok(!existsSync(withFile.path!));
     assert.ok(readdirSync(join(stack.dirs.data, 'archived-sessions')).some((f) => f.endsWith(`_${withFile.sessionId}.jsonl`)));
     assert.equal((await stack.api(`/api/v1/sessions/${withFile.sessionId}`, { method: 'DELETE' })).status, 404);
+
+    // Deleting a live session ends its streams, and for a moment its id answers 410.
+    const follower = await stream(session.sessionId);
+    await follower.waitFor((e) => e.type === 'snapshot', 'snapshot');
+    assert.equal((await stack.api(`/api/v1/sessions/${session.sessionId}`, { method: 'DELETE' })).status, 204);
+    await follower.waitEnded('session deleted');
+    const gone = await json(await stack.api(`/api/v1/sessions/${session.sessionId}/stream`));
+    assert.deepEqual([gone.status, gone.body.error], [410, 'session_tombstoned']);
   });
 
   it('multipart attachments and @path references reach the model; bad attachments are refused', async () => {
