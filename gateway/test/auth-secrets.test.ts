@@ -21,7 +21,8 @@ describe('auth: jwt-secret, password-hash, tickets', () => {
   const session = (token: string) => fetch(`${stack.baseUrl}/api/v1/auth/session`, { headers: bearer(token) });
   async function restartGateway(): Promise<void> {
     const old = await stack.kill9('gateway');
-    await waitFor('gateway back', async () => stack.pid('gateway') !== old && (await stack.health()).status === 'ok', 10_000);
+    // A loaded CI machine can take several seconds to load the gateway's modules; startStack allows 30 s too.
+    await waitFor('gateway back', async () => stack.pid('gateway') !== old && (await stack.health()).status === 'ok', 30_000);
   }
   async function ticket(): Promise<string> {
     const res = await stack.api('/api/v1/auth/ticket', { method: 'POST' });
