@@ -24,7 +24,7 @@ describe('auth: login, forced change, lock-out, rate limit', () => {
   before(async () => {
     stack = await startStack({
       name: 'auth-login',
-      env: { UI_PASSWORD: ENV_PASSWORD, REQUIRE_PASSWORD_CHANGE: 'true', LOGIN_ATTEMPT_LIMIT_MAX: '3', LOGIN_LOCKOUT_MS: '1000', TRUST_PROXY: 'true' },
+      env: { UI_PASSWORD: ENV_PASSWORD, REQUIRE_PASSWORD_CHANGE: 'true', LOGIN_ATTEMPT_LIMIT_MAX: '3', LOGIN_LOCKOUT_MS: '3000', TRUST_PROXY: 'true' },
     });
     hashFile = join(stack.dirs.data, 'password-hash');
   });
@@ -125,7 +125,7 @@ describe('auth: login, forced change, lock-out, rate limit', () => {
     assert.match(body.message, /^too many failed login attempts; try again in \d+ seconds$/);
     assert.ok(Date.parse(body.lockedUntil) > Date.now());
     assert.equal((await login(stack, NEW_PASSWORD, { xff: freshIp() })).status, 200, 'other usernames are not locked');
-    // LOGIN_LOCKOUT_MS=1000 here
+    // LOGIN_LOCKOUT_MS=3000 here: long enough that a slow machine still sees the lock, short enough to wait out
     await new Promise((r) => setTimeout(r, Date.parse(body.lockedUntil) - Date.now() + 100));
     assert.equal((await login(stack, NEW_PASSWORD, { username: 'mallory', xff: freshIp() })).status, 200);
   });
