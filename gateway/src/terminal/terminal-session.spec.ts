@@ -120,6 +120,7 @@ describe('TerminalSession', () => {
   it('tab_closed closes the terminal; any other close only detaches', () => {
     const a = setup();
     a.session.attach(target);
+    a.stream.emit('data', { event: 'attached', attached: { pid: 1, reattached: false, replayBytes: 0 } });
     a.ws.emit('close', 1000, Buffer.from('tab_closed'));
     assert.deepEqual(a.closedTabs, ['t']);
     assert.equal(a.stream.cancelled, true);
@@ -128,6 +129,17 @@ describe('TerminalSession', () => {
     b.ws.emit('close', 1001, Buffer.from('going away'));
     assert.deepEqual(b.closedTabs, []);
     assert.equal(b.stream.cancelled, true);
+  });
+
+  it('tab_closed before the attach completes kills the shell once it is attached, not before', () => {
+    const { ws, stream, session, closedTabs } = setup();
+    session.attach(target);
+    ws.emit('close', 1000, Buffer.from('tab_closed'));
+    assert.deepEqual(closedTabs, []);
+    assert.equal(stream.cancelled, false, 'the open must complete');
+    stream.emit('data', { event: 'attached', attached: { pid: 1, reattached: false, replayBytes: 0 } });
+    assert.deepEqual(closedTabs, ['t']);
+    assert.equal(stream.cancelled, true);
   });
 
   it('pings on the keepalive interval and drops a peer that stopped answering', async () => {

@@ -159,10 +159,23 @@ export class TerminalSession {
     this.stopKeepalive();
     const target = this.target;
     if (reason === TAB_CLOSED && target) {
-      this.deps.closeTerminal(target.projectId, target.tabId).catch((err: unknown) => this.deps.logger.warn({ err }, 'closing the terminal failed'));
+      if (this.attached || !this.stream) {
+        this.killShell(target);
+      } else {
+        // The open is still in flight: a CloseTerminal now could arrive before the spawn and miss it,
+        // leaving a shell for the idle reaper. Wait for `attached`, then kill.
+        const stream = this.stream;
+        stream.removeAllListeners('data');
+        stream.on('data', (ev: AttachEvent) => { if (ev.event === 'attached') { this.killShell(target); this.dropStream(); } });
+        return;
+      }
     }
     // Dropping the stream detaches: the shell keeps running for PTY_IDLE_REAP_MS.
     this.dropStream();
+  }
+
+  private killShell(target: SessionTarget): void {
+    this.deps.closeTerminal(target.projectId, target.tabId).catch((err: unknown) => this.deps.logger.warn({ err }, 'closing the terminal failed'));
   }
 
   /** Cancels the Attach stream (even a paused one with unread output); the service detaches. */
