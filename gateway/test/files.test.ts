@@ -23,7 +23,7 @@ describe('files', () => {
   before(async () => {
     stack = await startStack({
       name: 'files',
-      env: { API_KEY: 'test-key-files', UPLOAD_MAX_FILE_BYTES: String(1024 * 1024), UPLOAD_MAX_TOTAL_BYTES: String(1536 * 1024), UPLOAD_MAX_FILES: '4', RATE_LIMIT_UPLOAD_MAX: '1000' },
+      env: { API_KEY: 'test-key-files', UPLOAD_MAX_FILE_BYTES: String(1024 * 1024), UPLOAD_MAX_TOTAL_BYTES: String(1536 * 1024), UPLOAD_MAX_FILES: '4', RATE_LIMIT_UPLOAD_MAX: '1000', RATE_LIMIT_SEARCH_MAX: '2' },
     });
     p = await createProject(stack, 'proj');
     outside = mkdtempSync(join(tmpdir(), 'pi-forge-outside-'));
@@ -231,6 +231,12 @@ describe('files', () => {
       await expectError(await upload(outsideParent), 403, 'path_not_allowed');
       assert.deepEqual(readdirSync(outside), ['secret.txt']);
     });
+  });
+
+  it('rate-limits search per client (RATE_LIMIT_SEARCH_MAX=2 here)', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await stack.api(`/api/v1/files/search?${q({ q: 'hi' })}`)).status);
+    assert.deepEqual(statuses, [200, 200, 429]);
   });
 
   it('downloads a file with its headers, and a folder as a .tar.gz without noise folders', async () => {

@@ -33,7 +33,7 @@ describe('git', () => {
   const codes = async () => (await status()).files.map((f) => `${f.code}|${f.path}`);
 
   before(async () => {
-    stack = await startStack({ name: 'git', env: { API_KEY: 'test-key-git', RATE_LIMIT_PUSH_MAX: '1000' } });
+    stack = await startStack({ name: 'git', env: { API_KEY: 'test-key-git', RATE_LIMIT_PUSH_MAX: '5' } });
     p = await createProject(stack, 'repo');
     outside = realpathSync(mkdtempSync(join(tmpdir(), 'pi-forge-git-')));
     bare = join(outside, 'remote.git');
@@ -240,6 +240,17 @@ describe('git', () => {
     remotes = await get('remotes');
     assert.equal(remotes.remotes.find((r) => r.name === 'origin')?.insecureTls, false);
     await expectError(await post('remote/tls', { name: 'nope', insecureTls: true }), 400, 'git_failed');
+  });
+
+  it('rate-limits push per client (RATE_LIMIT_PUSH_MAX=5 here)', async () => {
+    let limited: Response | undefined;
+    for (let i = 0; i < 6 && !limited; i++) {
+      const res = await post('push', { remote: 'origin', branch: 'main' });
+      if (res.status === 429) limited = res;
+      else assert.equal(res.status, 200, await res.text());
+    }
+    assert.ok(limited, 'no 429 within 6 pushes');
+    assert.equal(((await limited.json()) as { statusCode: number }).statusCode, 429);
   });
 
   it('refuses unknown projects, foreign worktrees and bad bodies', async () => {
