@@ -1,7 +1,7 @@
 // Sessions end to end through the gateway: real agent service, real SDK, real bash, the fake LLM.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ANSWER_TOKENS, PLAIN_TOKENS, configureFakeLlm, makeStackDirs, seedProject, startFakeLlm, startStack,
@@ -37,6 +37,12 @@ describe('sessions', () => {
     // A tiny keep-recent budget so a two-run session has something to compact.
     configureFakeLlm(dirs.piConfig, llm, { compaction: { enabled: false, keepRecentTokens: 1 } });
     project = seedProject(dirs, 'demo', { 'README.md': 'demo project\n' });
+    // One archived session past the 7-day keep, one inside it: the agent service purges at start.
+    mkdirSync(join(dirs.data, 'archived-sessions'));
+    writeFileSync(join(dirs.data, 'archived-sessions', 'old_1.jsonl'), '{}\n');
+    writeFileSync(join(dirs.data, 'archived-sessions', 'recent_2.jsonl'), '{}\n');
+    const eightDaysAgo = new Date(Date.now() - 8 * 24 * 3600_000);
+    utimesSync(join(dirs.data, 'archived-sessions', 'old_1.jsonl'), eightDaysAgo, eightDaysAgo);
     stack = await startStack({ name: 'sessions', dirs, env: { API_KEY } });
   });
   after(async () => {
@@ -274,7 +280,9 @@ describe('sessions', () => {
     assert.equal((await stack.api(`/api/v1/sessions/${withFile.sessionId}`, { method: 'DELETE' })).status, 204);
     assert.equal((await json(await stack.api(`/api/v1/sessions/${withFile.sessionId}`))).status, 404);
     assert.ok(!existsSync(withFile.path!));
-    assert.ok(readdirSync(join(stack.dirs.data, 'archived-sessions')).some((f) => f.endsWith(`_${withFile.sessionId}.jsonl`)));
+    const archived = readdirSync(join(stack.dirs.data, 'archived-sessions'));
+    assert.ok(archived.some((f) => f.endsWith(`_${withFile.sessionId}.jsonl`)));
+    assert.ok(archived.includes('recent_2.jsonl') && !archived.includes('old_1.jsonl'), `archive purged at start: ${archived.join(',')}`);
     assert.equal((await stack.api(`/api/v1/sessions/${withFile.sessionId}`, { method: 'DELETE' })).status, 404);
 
     // Deleting a live session ends its streams, and for a moment its id answers 410.

@@ -1,9 +1,9 @@
 // Every session this service holds, keyed by session id, and the one recipe that builds an SDK
 // AgentSession for a new, resumed or forked session. Session files are the SDK's JSONL under
 // `${SESSION_DIR}/<projectId>/`; a session not in memory is found there and resumed on demand.
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, readdir, rename } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import { CONFIG, GrpcStatus, LOGGER, forgeError, type ForgeConfig } from '@pi-forge/runtime';
@@ -22,6 +22,8 @@ const TOOLS = ['read', 'bash', 'edit', 'write', 'grep', 'find', 'ls'];
 const SESSION_ID = /^[0-9a-zA-Z-]{8,64}$/;
 const TOMBSTONE_MS = 1_500;
 const ABORT_ON_DISPOSE_MS = 5_000;
+/** Deleted sessions stay in the archive this long (contract S14). */
+const ARCHIVE_KEEP_MS = 7 * 24 * 3600_000;
 
 export interface ProjectRef { id: string; path: string }
 
@@ -30,7 +32,7 @@ export function sessionNotFound(): Error {
 }
 
 @Injectable()
-export class SessionRegistry implements OnApplicationShutdown {
+export class SessionRegistry implements OnModuleInit, OnApplicationShutdown {
   private readonly sessions = new Map<string, LiveSession>();
   private readonly resuming = new Map<string, Promise<LiveSession>>();
   private readonly tombstones = new Map<string, number>();
@@ -40,6 +42,22 @@ export class SessionRegistry implements OnApplicationShutdown {
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly catalog: ModelCatalog,
   ) {}
+
+  /** Purges archived sessions older than a week; a failure here never blocks the service. */
+  async onModuleInit(): Promise<void> {
+    const dir = this.archiveDir;
+    const names = await readdir(dir).catch(() => [] as string[]);
+    const cutoff = Date.now() - ARCHIVE_KEEP_MS;
+    for (const name of names) {
+      const path = join(dir, name);
+      const info = await stat(path).catch(() => undefined);
+      if (info && info.mtimeMs < cutoff) await rm(path, { recursive: true, force: true }).catch((err: unknown) => this.logger.warn({ err, path }, 'archive purge failed'));
+    }
+  }
+
+  private get archiveDir(): string {
+    return join(this.config.FORGE_DATA_DIR, 'archived-sessions');
+  }
 
   get size(): number {
     return this.sessions.size;
@@ -185,9 +203,12 @@ export class SessionRegistry implements OnApplicationShutdown {
     else file = (await this.findFile(id))?.path;
     if (!live && !file) throw sessionNotFound();
     if (file && existsSync(file)) {
-      const archive = join(this.config.FORGE_DATA_DIR, 'archived-sessions');
-      await mkdir(archive, { recursive: true });
-      await rename(file, join(archive, basename(file)));
+      await mkdir(this.archiveDir, { recursive: true });
+      const target = join(this.archiveDir, basename(file));
+      await rename(file, target);
+      // The archive's clock starts now, not at the session's last write.
+      const now = new Date();
+      await utimes(target, now, now);
     }
     this.logger.info({ sessionId: id }, 'session deleted');
   }
