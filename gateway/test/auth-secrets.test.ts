@@ -29,13 +29,13 @@ describe('auth: jwt-secret, password-hash, tickets', () => {
     assert.equal(res.status, 200);
     const body = await res.json();
     const ttl = Date.parse(body.expiresAt) - Date.now();
-    assert.ok(ttl > 0 && ttl <= 1_000, `ticket lifetime ${ttl} ms (AUTH_TICKET_TTL_MS=1000)`);
+    assert.ok(ttl > 0 && ttl <= 3_000, `ticket lifetime ${ttl} ms (AUTH_TICKET_TTL_MS=3000)`);
     seen[`ticket ${Object.keys(seen).length}`] = body.ticket;
     return body.ticket;
   }
 
   before(async () => {
-    stack = await startStack({ name: 'auth-secrets', env: { UI_PASSWORD: ENV_PASSWORD, API_KEY, AUTH_TICKET_TTL_MS: '1000', EXPOSE_DOCS: 'false' } });
+    stack = await startStack({ name: 'auth-secrets', env: { UI_PASSWORD: ENV_PASSWORD, API_KEY, AUTH_TICKET_TTL_MS: '3000', EXPOSE_DOCS: 'false' } });
     secretFile = join(stack.dirs.data, 'jwt-secret');
     hashFile = join(stack.dirs.data, 'password-hash');
   });
@@ -101,7 +101,7 @@ describe('auth: jwt-secret, password-hash, tickets', () => {
 
   it('lets a ticket expire unused', async () => {
     const t = await ticket();
-    await new Promise((r) => setTimeout(r, 1_100));
+    await new Promise((r) => setTimeout(r, 3_100));
     const res = await fetch(`${stack.baseUrl}/api/v1/auth/session?ticket=${t}`);
     assert.equal(res.status, 401);
   });
