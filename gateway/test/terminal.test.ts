@@ -27,7 +27,7 @@ describe('terminal WebSocket', () => {
     stack = await startStack({
       name: 'terminal',
       env: {
-        API_KEY, TRUST_PROXY: 'true', CORS_ORIGIN: 'http://allowed.example', PTY_IDLE_REAP_MS: String(REAP_MS), TERMINAL_WS_KEEPALIVE_MS: '300',
+        API_KEY, TRUST_PROXY: 'true', CORS_ORIGIN: 'http://allowed.example', PTY_IDLE_REAP_MS: String(REAP_MS), TERMINAL_WS_KEEPALIVE_MS: '1000',
         TERMINAL_PASSTHROUGH_ENV: 'FORGE_PASSTHROUGH_OK,PS1', FORGE_PASSTHROUGH_OK: 'passed-through', PS1: 'forge-ps1$ ',
         ...SECRETS,
       },
@@ -158,7 +158,7 @@ describe('terminal WebSocket', () => {
   it('sends keepalive pings', async () => {
     const t = open({ tabId: 'ping' });
     await t.opened();
-    await waitFor('two pings', () => t.pings >= 2, 5_000);
+    await waitFor('two pings', () => t.pings >= 2, 8_000);
     t.close(1000, 'tab_closed');
   });
 
