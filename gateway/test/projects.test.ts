@@ -6,7 +6,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startStack, type Stack } from '@pi-forge/test-fixtures';
+import { startStack, waitFor, type Stack } from '@pi-forge/test-fixtures';
+import { createServer, type Socket } from 'node:net';
 import { createProject, expectError, git, jsonOf, sseEvents, type ProjectBody } from './files-support.js';
 
 describe('projects', () => {
@@ -198,6 +199,29 @@ describe('projects', () => {
       assert.match(text, /"type":"error"/);
       assert.ok(!stack.rawLog.some((l) => l.includes(token)), 'token in a log line');
       assert.ok(!existsSync(join(stack.dirs.workspace, 'tokened')));
+    });
+
+    it('a client that disconnects mid-clone stops git and leaves no folder', async () => {
+      // An https "remote" that accepts the connection and never answers keeps git waiting.
+      const sockets = new Set<Socket>();
+      const silent = createServer((socket) => { sockets.add(socket); /* and never answer */ });
+      await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+      const port = (silent.address() as { port: number }).port;
+      const abort = new AbortController();
+      try {
+        const res = await stack.api('/api/v1/projects/clone', {
+          method: 'POST', signal: abort.signal,
+          json: { url: `https://127.0.0.1:${port}/slow.git`, parentPath: realpathSync(stack.dirs.workspace), folderName: 'interrupted', projectName: 'x' },
+        });
+        assert.equal(res.status, 200);
+        await waitFor('clone target created', () => existsSync(join(stack.dirs.workspace, 'interrupted')), 10_000);
+        abort.abort();
+        await waitFor('clone target removed after the disconnect', () => !existsSync(join(stack.dirs.workspace, 'interrupted')), 15_000);
+        await waitFor('clone cancel logged', () => stack.logs.some((l) => l.proc === 'workspace' && l.msg === 'clone cancelled by the client'), 5_000);
+      } finally {
+        for (const socket of sockets) socket.destroy();
+        silent.close();
+      }
     });
 
     it('reports a failing clone as an error event and leaves no folder behind', async () => {
