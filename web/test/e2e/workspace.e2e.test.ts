@@ -172,6 +172,20 @@ describe('the web app in a browser', () => {
     await shot(page, '09-git-committed');
   }, STEP);
 
+  it('forks the conversation from its first prompt into a new session', async () => {
+    await page.getByRole('button', { name: 'History' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Session history' });
+    await dialog.getByRole('button', { name: /^Fork from: Please run the greeting/ }).click();
+    await dialog.waitFor({ state: 'detached' });
+    // The clone is open: same first prompt, and it sits in the sidebar beside the source.
+    await page.getByRole('button', { name: 'Run Greeting Command (clone)', exact: true }).waitFor({ timeout: 10_000 });
+    await expect.poll(() => page.locator('.crumbs').textContent()).toContain('(clone)');
+    await expect.poll(() => page.getByRole('article', { name: 'You' }).first().textContent()).toContain('Please run the greeting command');
+    await shot(page, '10-forked');
+    // Back to the source session for the next steps.
+    await page.getByRole('button', { name: 'Run Greeting Command', exact: true }).click();
+  }, STEP);
+
   it('shows the chat first on a phone, with the sidebar in a drawer', async () => {
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
     try {
@@ -185,11 +199,11 @@ describe('the web app in a browser', () => {
       await p.getByRole('button', { name: 'Open the sidebar' }).click();
       await expect.poll(() => p.getByRole('navigation', { name: 'Projects' }).isVisible()).toBe(true);
       await expect.poll(async () => (await p.locator('.sidebar').boundingBox())?.x).toBe(0); // slid in fully
-      await shot(p, '10-mobile-drawer');
+      await shot(p, '11-mobile-drawer');
       await p.getByRole('button', { name: 'Run Greeting Command', exact: true }).click();
       await expect.poll(() => p.getByRole('navigation', { name: 'Projects' }).isVisible()).toBe(false);
       await p.locator('.tool-card[data-tool="bash"]').waitFor({ timeout: 15_000 });
-      await shot(p, '11-mobile-chat');
+      await shot(p, '12-mobile-chat');
     } finally {
       await phone.close();
     }
@@ -263,7 +277,7 @@ describe('the web app in a browser', () => {
     });
     expect(ratios.theme).toBe('dark');
     for (const [pair, r] of Object.entries(ratios)) if (pair !== 'theme') expect(r as number, pair).toBeGreaterThanOrEqual(4.5);
-    await shot(page, '12-focus-and-theme');
+    await shot(page, '13-focus-and-theme');
     expect(consoleErrors.filter((e) => !/favicon|Failed to load resource/.test(e))).toEqual([]);
   }, STEP);
 
@@ -275,12 +289,12 @@ describe('the web app in a browser', () => {
     // models.json comes back with the key redacted, never the key itself.
     await expect.poll(() => dialog.getByLabel('models.json providers').inputValue()).toContain('***REDACTED***');
     expect(await dialog.getByLabel('models.json providers').inputValue()).not.toContain('sk-fake-key');
-    await shot(page, '13-settings-providers');
+    await shot(page, '14-settings-providers');
     await dialog.getByRole('tab', { name: 'Appearance' }).click();
     await dialog.getByLabel('Light').check();
     await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
     await dialog.getByRole('button', { name: 'Close settings' }).click();
-    await shot(page, '14-light-theme');
+    await shot(page, '15-light-theme');
     expect(await page.evaluate(() => localStorage.getItem('pi-forge/theme'))).toBe('light');
     await page.keyboard.press('ControlOrMeta+,');
     await dialog.getByRole('tab', { name: 'Appearance' }).click();
@@ -307,7 +321,7 @@ describe('the web app in a browser', () => {
     try {
       await page.goto(`${stack.baseUrl}/some/page`);
       await page.getByRole('heading', { name: 'pi-forge is offline' }).waitFor({ timeout: 10_000 });
-      await shot(page, '15-offline');
+      await shot(page, '16-offline');
     } finally {
       await context.setOffline(false);
     }
