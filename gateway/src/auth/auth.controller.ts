@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Ip, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Public } from '../common/public.decorator.js';
@@ -27,8 +27,8 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @ApiOkResponse({ type: SessionTokenDto })
-  logIn(@Body() body: LoginDto): Promise<SessionTokenDto> {
-    return this.login.login(body);
+  logIn(@Body() body: LoginDto, @Ip() ip: string): Promise<SessionTokenDto> {
+    return this.login.login(body, ip);
   }
 
   /** Stores a new password (argon2id) and returns a fresh unrestricted token. Checks its own JWT. */

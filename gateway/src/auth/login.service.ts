@@ -21,7 +21,7 @@ export class LoginService {
     private readonly lockout: LoginLockout,
   ) {}
 
-  async login(body: LoginDto): Promise<SessionTokenDto> {
+  async login(body: LoginDto, clientIp: string): Promise<SessionTokenDto> {
     const key = this.lockout.key(body.username);
     const lockedUntil = this.lockout.lockedUntil(key);
     if (lockedUntil) {
@@ -32,7 +32,11 @@ export class LoginService {
     const check = await this.passwords.verify(body.password);
     if (!check.ok) {
       this.lockout.recordFailure(key);
-      this.logger.warn({ user: key }, 'failed login');
+      // Only the admin name is logged: people type their password into the username field.
+      const user = key === this.lockout.key(undefined) ? key : '(another name)';
+      this.logger.warn({ user, ip: clientIp }, 'failed login');
+      const until = this.lockout.lockedUntil(key);
+      if (until) this.logger.warn({ user, until: until.toISOString() }, 'too many failed logins; username locked');
       throw fail(401, 'invalid_password', 'the password did not match');
     }
     this.lockout.recordSuccess(key);
