@@ -49,6 +49,20 @@ describe('terminal WebSocket', () => {
     await t.waitClosed();
   });
 
+  it('runs each tab as its own shell: different pids, no crossed output', async () => {
+    const tabs = ['multi-a', 'multi-b', 'multi-c'].map((tabId) => ({ tabId, client: open({ tabId }) }));
+    await Promise.all(tabs.map((t) => t.client.opened()));
+    const pids = await Promise.all(tabs.map((t) => t.client.run('echo $$')));
+    assert.equal(new Set(pids.map((p) => p.trim())).size, 3);
+    await Promise.all(tabs.map((t) => t.client.run(`echo only-in-$((1))-${t.tabId}`)));
+    for (const t of tabs) {
+      for (const other of tabs) {
+        if (other !== t) assert.ok(!t.client.text.includes(`only-in-1-${other.tabId}`), `${other.tabId} output reached ${t.tabId}`);
+      }
+    }
+    for (const t of tabs) t.client.close(1000, 'tab_closed');
+  });
+
   it('activates the project venv on a fresh spawn', async () => {
     const t = open({ tabId: 'venv' });
     await t.opened();
