@@ -203,12 +203,17 @@ export class SessionRegistry implements OnModuleInit, OnApplicationShutdown {
     else file = (await this.findFile(id))?.path;
     if (!live && !file) throw sessionNotFound();
     if (file && existsSync(file)) {
-      await mkdir(this.archiveDir, { recursive: true });
-      const target = join(this.archiveDir, basename(file));
-      await rename(file, target);
-      // The archive's clock starts now, not at the session's last write.
-      const now = new Date();
-      await utimes(target, now, now);
+      try {
+        await mkdir(this.archiveDir, { recursive: true });
+        const target = join(this.archiveDir, basename(file));
+        await rename(file, target);
+        // The archive's clock starts now, not at the session's last write.
+        const now = new Date();
+        await utimes(target, now, now);
+      } catch (err) {
+        this.logger.error({ err, sessionId: id }, 'archiving the session file failed');
+        throw forgeError(GrpcStatus.INTERNAL, 'session_delete_failed', 'the session file could not be archived');
+      }
     }
     this.logger.info({ sessionId: id }, 'session deleted');
   }
