@@ -31,6 +31,18 @@ describe('PasswordStore', () => {
     assert.deepEqual(await store.verify('stored-password'), { ok: true, source: 'hash' });
   }));
 
+  it('turns auth on from a stored hash alone (no UI_PASSWORD)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'forge-password-spec-'));
+    try {
+      writeFileSync(join(dir, 'password-hash'), await argon2.hash('only-in-the-hash', { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 }));
+      const store = new PasswordStore(loadConfig({ env: { HOME: dir, FORGE_DATA_DIR: dir } }), createLogger('spec', 'silent'));
+      assert.equal(store.configured, true);
+      assert.deepEqual(await store.verify('only-in-the-hash'), { ok: true, source: 'hash' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reports not_configured with neither', withStore({}, async (store) => {
     assert.equal(store.configured, false);
     assert.deepEqual(await store.verify('anything'), { ok: false, reason: 'not_configured' });
