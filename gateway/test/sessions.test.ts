@@ -217,6 +217,22 @@ describe('sessions', () => {
     assert.equal(other.modelId, 'fake-model', 'other sessions keep the default');
   });
 
+  it('the Anthropic messages protocol works end to end (tool call, bash, streamed answer)', async () => {
+    const session = await newSession();
+    const c = await stream(session.sessionId);
+    const model = await json(await post(`/sessions/${session.sessionId}/model`, { provider: 'fake-anthropic', modelId: 'fake-model' }));
+    assert.equal(model.status, 200, JSON.stringify(model.body));
+    llm.reset();
+    assert.equal((await post(`/sessions/${session.sessionId}/prompt`, { text: 'greet via anthropic' })).status, 202);
+    const end = await lastAgentEnd(c);
+    assert.equal(end.data.errorMessage, undefined);
+    assert.deepEqual(llm.requests.map((r) => [r.protocol, r.path]), [['anthropic', '/v1/messages'], ['anthropic', '/v1/messages']]);
+    assert.equal(llm.requests[0]!.auth, 'sk-fake-key');
+    assert.ok(llm.requests[1]!.lastIsToolResult);
+    assert.match(JSON.stringify(c.events.find((e) => e.type === 'tool_execution_end')!.data.result), /hello-from-tool/);
+    assert.equal(streamedText(c.events), ANSWER_TOKENS.join(''));
+  });
+
   it('tree, fork at an entry, export as jsonl and markdown', async () => {
     const session = await newSession();
     const c = await stream(session.sessionId);
