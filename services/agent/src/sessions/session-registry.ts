@@ -219,7 +219,9 @@ export class SessionRegistry implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async dispose(live: LiveSession): Promise<void> {
-    this.tombstones.set(live.id, Date.now() + TOMBSTONE_MS);
+    const now = Date.now();
+    for (const [id, until] of this.tombstones) if (until <= now) this.tombstones.delete(id);
+    this.tombstones.set(live.id, now + TOMBSTONE_MS);
     this.sessions.delete(live.id);
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([live.session.abort().catch(() => undefined), new Promise((r) => (timer = setTimeout(r, ABORT_ON_DISPOSE_MS)))]);
