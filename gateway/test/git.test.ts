@@ -230,8 +230,21 @@ describe('git', () => {
     git(p.path, 'worktree', 'add', '-q', '-b', 'wt-branch', extra);
     const { worktrees } = await get<{ worktrees: { path: string; branch?: string; current: boolean; bare: boolean; detached: boolean }[] }>('worktrees');
     assert.deepEqual(worktrees.map((w) => `${w.path}|${w.branch}|${w.current}`), [`${p.path}|main|true`, `${extra}|wt-branch|false`]);
-    await expectError(await stack.api(`/api/v1/git/status?projectId=${p.id}&worktreePath=${encodeURIComponent(extra)}`), 400, 'invalid_worktree_path');
+    // Every git route can work in a registered worktree instead of the project folder.
+    const inWt = { worktreePath: extra };
+    assert.equal((await get<Status>('status', inWt)).branch, 'wt-branch');
+    writeFileSync(join(extra, 'wt.txt'), 'worktree file\n');
+    assert.deepEqual((await get<Status>('status', inWt)).files.map((f) => `${f.code}|${f.path}`), ['??|wt.txt']);
+    assert.deepEqual(await codes(), [], 'the project folder does not see it');
+    await ok('stage', { paths: [join(extra, 'wt.txt')], ...inWt });
+    await ok('commit', { message: 'in the worktree', ...inWt });
+    assert.equal((await get<{ commits: Commit[] }>('log', { limit: '1', ...inWt })).commits[0].message, 'in the worktree');
+    assert.notEqual((await get<{ commits: Commit[] }>('log', { limit: '1' })).commits[0].message, 'in the worktree');
+    await expectError(await post('stage', { paths: [join(p.path, 'a.txt')], ...inWt }), 403, 'path_not_allowed');
+    await expectError(await stack.api(`/api/v1/git/status?projectId=${p.id}&worktreePath=${encodeURIComponent(outside)}`), 400, 'invalid_worktree_path');
+    await expectError(await post('commit', { message: 'x', worktreePath: join(outside, 'remote.git') }), 400, 'invalid_worktree_path');
     git(p.path, 'worktree', 'remove', '--force', extra);
+    git(p.path, 'branch', '-D', 'wt-branch');
     await ok('remote/tls', { name: 'origin', insecureTls: true });
     let remotes = await get<{ remotes: { name: string; insecureTls: boolean }[] }>('remotes');
     assert.equal(remotes.remotes.find((r) => r.name === 'origin')?.insecureTls, true);
@@ -255,7 +268,6 @@ describe('git', () => {
 
   it('refuses unknown projects, foreign worktrees and bad bodies', async () => {
     await expectError(await stack.api('/api/v1/git/status?projectId=nope'), 404, 'project_not_found');
-    await expectError(await stack.api(`/api/v1/git/status?projectId=${p.id}&worktreePath=${encodeURIComponent(outside)}`), 400, 'invalid_worktree_path');
     assert.equal((await stack.api(`/api/v1/git/status?projectId=${p.id}&worktreePath=${encodeURIComponent(p.path)}`)).status, 200);
     await expectError(await post('stage', { paths: [] }), 400, 'validation_failed');
     await expectError(await post('stage', { paths: Array.from({ length: 1001 }, (_, i) => `f${i}`) }), 400, 'validation_failed');

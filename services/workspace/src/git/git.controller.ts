@@ -8,65 +8,65 @@ export class GitController {
   constructor(private readonly git: ProjectGit) {}
 
   @GrpcMethod('WorkspaceService', 'GitInit')
-  gitInit(req: ws.GitInitRequest): Promise<ws.GitInitResponse> { return this.git.init(req.projectId); }
+  gitInit(req: ws.GitInitRequest): Promise<ws.GitInitResponse> { return this.git.init(req); }
 
   @GrpcMethod('WorkspaceService', 'GetGitStatus')
-  getGitStatus(req: ws.GetGitStatusRequest): Promise<ws.GetGitStatusResponse> { return this.git.status(req.projectId); }
+  getGitStatus(req: ws.GetGitStatusRequest): Promise<ws.GetGitStatusResponse> { return this.git.status(req); }
 
   @GrpcMethod('WorkspaceService', 'GetGitDiff')
-  getGitDiff(req: ws.GetGitDiffRequest): Promise<ws.GetGitDiffResponse> { return this.git.diff(req.projectId, req.staged, req.path); }
+  getGitDiff(req: ws.GetGitDiffRequest): Promise<ws.GetGitDiffResponse> { return this.git.diff(req, req.staged, req.path); }
 
   @GrpcMethod('WorkspaceService', 'GetGitLog')
-  getGitLog(req: ws.GetGitLogRequest): Promise<ws.GetGitLogResponse> { return this.git.log(req.projectId, req.limit); }
+  getGitLog(req: ws.GetGitLogRequest): Promise<ws.GetGitLogResponse> { return this.git.log(req, req.limit); }
 
   @GrpcMethod('WorkspaceService', 'ListGitBranches')
-  listGitBranches(req: ws.ListGitBranchesRequest): Promise<ws.ListGitBranchesResponse> { return this.git.branches(req.projectId); }
+  listGitBranches(req: ws.ListGitBranchesRequest): Promise<ws.ListGitBranchesResponse> { return this.git.branches(req); }
 
   @GrpcMethod('WorkspaceService', 'GitCheckout')
-  async gitCheckout(req: ws.GitCheckoutRequest): Promise<ws.GitCheckoutResponse> { await this.git.checkout(req.projectId, req.branch); return {}; }
+  async gitCheckout(req: ws.GitCheckoutRequest): Promise<ws.GitCheckoutResponse> { await this.git.checkout(req, req.branch); return {}; }
 
   @GrpcMethod('WorkspaceService', 'CreateGitBranch')
-  async createGitBranch(req: ws.CreateGitBranchRequest): Promise<ws.CreateGitBranchResponse> { await this.git.createBranch(req.projectId, req.name, req.startPoint, req.checkout); return {}; }
+  async createGitBranch(req: ws.CreateGitBranchRequest): Promise<ws.CreateGitBranchResponse> { await this.git.createBranch(req, req.name, req.startPoint, req.checkout); return {}; }
 
   @GrpcMethod('WorkspaceService', 'DeleteGitBranch')
-  async deleteGitBranch(req: ws.DeleteGitBranchRequest): Promise<ws.DeleteGitBranchResponse> { await this.git.deleteBranch(req.projectId, req.name, req.force); return {}; }
+  async deleteGitBranch(req: ws.DeleteGitBranchRequest): Promise<ws.DeleteGitBranchResponse> { await this.git.deleteBranch(req, req.name, req.force); return {}; }
 
   @GrpcMethod('WorkspaceService', 'GitStage')
-  async gitStage(req: ws.GitStageRequest): Promise<ws.GitStageResponse> { await this.git.stage(req.projectId, req.paths); return {}; }
+  async gitStage(req: ws.GitStageRequest): Promise<ws.GitStageResponse> { await this.git.stage(req, req.paths); return {}; }
 
   @GrpcMethod('WorkspaceService', 'GitUnstage')
-  async gitUnstage(req: ws.GitUnstageRequest): Promise<ws.GitUnstageResponse> { await this.git.unstage(req.projectId, req.paths); return {}; }
+  async gitUnstage(req: ws.GitUnstageRequest): Promise<ws.GitUnstageResponse> { await this.git.unstage(req, req.paths); return {}; }
 
   @GrpcMethod('WorkspaceService', 'GitRevert')
-  async gitRevert(req: ws.GitRevertRequest): Promise<ws.GitRevertResponse> { await this.git.revert(req.projectId, req.paths); return {}; }
+  async gitRevert(req: ws.GitRevertRequest): Promise<ws.GitRevertResponse> { await this.git.revert(req, req.paths); return {}; }
 
   @GrpcMethod('WorkspaceService', 'GitCommit')
-  gitCommit(req: ws.GitCommitRequest): Promise<ws.GitCommitResponse> { return this.git.commit(req.projectId, req.message); }
+  gitCommit(req: ws.GitCommitRequest): Promise<ws.GitCommitResponse> { return this.git.commit(req, req.message); }
 
   @GrpcMethod('WorkspaceService', 'GitFetch')
-  gitFetch(req: ws.GitFetchRequest): Promise<ws.GitFetchResponse> { return this.git.fetch(req.projectId, req.remote, req.prune); }
+  gitFetch(req: ws.GitFetchRequest): Promise<ws.GitFetchResponse> { return this.git.fetch(req, req.remote, req.prune); }
 
   @GrpcMethod('WorkspaceService', 'GitPull')
-  gitPull(req: ws.GitPullRequest): Promise<ws.GitPullResponse> { return this.git.pull(req.projectId, req.remote, req.branch, req.rebase); }
+  gitPull(req: ws.GitPullRequest): Promise<ws.GitPullResponse> { return this.git.pull(req, req.remote, req.branch, req.rebase); }
 
   @GrpcMethod('WorkspaceService', 'GitPush')
-  gitPush(req: ws.GitPushRequest): Promise<ws.GitPushResponse> { return this.git.push(req.projectId, req.remote, req.branch, req.setUpstream); }
+  gitPush(req: ws.GitPushRequest): Promise<ws.GitPushResponse> { return this.git.push(req, req.remote, req.branch, req.setUpstream); }
 
   @GrpcMethod('WorkspaceService', 'ListGitRemotes')
-  listGitRemotes(req: ws.ListGitRemotesRequest): Promise<ws.ListGitRemotesResponse> { return this.git.remotes(req.projectId); }
+  listGitRemotes(req: ws.ListGitRemotesRequest): Promise<ws.ListGitRemotesResponse> { return this.git.remotes(req); }
 
   @GrpcMethod('WorkspaceService', 'AddGitRemote')
-  async addGitRemote(req: ws.AddGitRemoteRequest): Promise<ws.AddGitRemoteResponse> { await this.git.addRemote(req.projectId, req.name, req.url, req.insecureTls); return {}; }
+  async addGitRemote(req: ws.AddGitRemoteRequest): Promise<ws.AddGitRemoteResponse> { await this.git.addRemote(req, req.name, req.url, req.insecureTls); return {}; }
 
   @GrpcMethod('WorkspaceService', 'RemoveGitRemote')
-  async removeGitRemote(req: ws.RemoveGitRemoteRequest): Promise<ws.RemoveGitRemoteResponse> { await this.git.removeRemote(req.projectId, req.name); return {}; }
+  async removeGitRemote(req: ws.RemoveGitRemoteRequest): Promise<ws.RemoveGitRemoteResponse> { await this.git.removeRemote(req, req.name); return {}; }
 
   @GrpcMethod('WorkspaceService', 'SetGitRemoteTls')
-  async setGitRemoteTls(req: ws.SetGitRemoteTlsRequest): Promise<ws.SetGitRemoteTlsResponse> { await this.git.setRemoteTls(req.projectId, req.name, req.insecureTls); return {}; }
+  async setGitRemoteTls(req: ws.SetGitRemoteTlsRequest): Promise<ws.SetGitRemoteTlsResponse> { await this.git.setRemoteTls(req, req.name, req.insecureTls); return {}; }
 
   @GrpcMethod('WorkspaceService', 'ListGitWorktrees')
-  listGitWorktrees(req: ws.ListGitWorktreesRequest): Promise<ws.ListGitWorktreesResponse> { return this.git.worktrees(req.projectId); }
+  listGitWorktrees(req: ws.ListGitWorktreesRequest): Promise<ws.ListGitWorktreesResponse> { return this.git.worktrees(req); }
 
   @GrpcMethod('WorkspaceService', 'ApplyGitHunks')
-  applyGitHunks(req: ws.ApplyGitHunksRequest): Promise<ws.ApplyGitHunksResponse> { return this.git.applyHunks(req.projectId, req.path, req.mode, req.hunkIndices ?? []); }
+  applyGitHunks(req: ws.ApplyGitHunksRequest): Promise<ws.ApplyGitHunksResponse> { return this.git.applyHunks(req, req.path, req.mode, req.hunkIndices ?? []); }
 }

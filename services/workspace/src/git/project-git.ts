@@ -9,7 +9,7 @@ import type {
   GetGitDiffResponse, GetGitLogResponse, GetGitStatusResponse, GitBranch, GitCommitInfo, ListGitBranchesResponse, ListGitRemotesResponse, GitRemote,
 } from '@pi-forge/proto/workspace';
 import { ProjectFiles } from '../files/project-files.js';
-import type { PathGuard } from '../paths/path-guard.js';
+import { PathGuard } from '../paths/path-guard.js';
 import { GitRunner, redactGitText, type GitRunOptions } from './git-runner.js';
 import { parseStatus } from './git-status.js';
 
@@ -17,6 +17,9 @@ const NETWORK_TIMEOUT_MS = 5 * 60_000;
 const FALLBACK_IDENTITY = { name: 'pi-forge', email: 'pi-forge@localhost' };
 
 interface Repo { cwd: string; guard: PathGuard; isGitRepo: boolean; env: Record<string, string> }
+
+/** Which checkout a call works in: the project folder, or one of its registered worktrees. */
+export interface GitTarget { projectId: string; worktreePath?: string }
 
 function invalidBranch() {
   return forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_branch_name', 'not a valid branch name');
@@ -35,20 +38,26 @@ function assertRemoteName(name: string): void {
 export class ProjectGit {
   constructor(private readonly files: ProjectFiles, private readonly git: GitRunner) {}
 
-  private async repo(projectId: string): Promise<Repo> {
-    const guard = await this.files.guard(projectId);
+  private async repo(target: GitTarget): Promise<Repo> {
+    const guard = await this.files.guard(target.projectId);
     const cwd = await guard.rootPath();
     const env = { GIT_CEILING_DIRECTORIES: dirname(cwd) };
     const probe = await this.git.run(['rev-parse', '--show-toplevel'], { cwd, env, allowFailure: true });
-    return { cwd, guard, env, isGitRepo: probe.code === 0 };
+    const main: Repo = { cwd, guard, env, isGitRepo: probe.code === 0 };
+    const wanted = target.worktreePath?.replace(/(.)\/+$/, '$1');
+    if (!wanted || wanted === cwd) return main;
+    // Any other checkout must be one git itself lists for this repository (contract G11).
+    const listed = main.isGitRepo ? (await this.worktreeList(main)).filter((w) => !w.bare).map((w) => w.path) : [];
+    if (!listed.includes(wanted)) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_worktree_path', 'worktreePath is not a worktree of this project');
+    return { cwd: wanted, guard: new PathGuard(wanted), env: { GIT_CEILING_DIRECTORIES: dirname(wanted) }, isGitRepo: true };
   }
 
   private run(repo: Repo, args: string[], options: Partial<GitRunOptions> = {}) {
     return this.git.run(args, { cwd: repo.cwd, ...options, env: { ...repo.env, ...options.env } });
   }
 
-  private async requireRepo(projectId: string): Promise<Repo> {
-    const repo = await this.repo(projectId);
+  private async requireRepo(target: GitTarget): Promise<Repo> {
+    const repo = await this.repo(target);
     if (!repo.isGitRepo) throw forgeError(GrpcStatus.FAILED_PRECONDITION, 'git_failed', 'not a git repository', { httpStatus: 400 });
     return repo;
   }
@@ -74,23 +83,23 @@ export class ProjectGit {
     return env;
   }
 
-  async init(projectId: string): Promise<{ alreadyInitialised: boolean }> {
-    const repo = await this.repo(projectId);
+  async init(t: GitTarget): Promise<{ alreadyInitialised: boolean }> {
+    const repo = await this.repo(t);
     if (repo.isGitRepo) return { alreadyInitialised: true };
     const r = await this.run(repo, ['init', '-b', 'main'], { allowFailure: true });
     if (r.code !== 0) await this.run(repo, ['init']);
     return { alreadyInitialised: false };
   }
 
-  async status(projectId: string): Promise<GetGitStatusResponse> {
-    const repo = await this.repo(projectId);
+  async status(t: GitTarget): Promise<GetGitStatusResponse> {
+    const repo = await this.repo(t);
     if (!repo.isGitRepo) return { isGitRepo: false, branch: '', files: [] };
     const r = await this.run(repo, ['status', '--porcelain=v1', '-z', '--branch', '-uall']);
     return { isGitRepo: true, ...parseStatus(r.stdout) };
   }
 
-  async diff(projectId: string, staged: boolean, path: string): Promise<GetGitDiffResponse> {
-    const repo = await this.repo(projectId);
+  async diff(t: GitTarget, staged: boolean, path: string): Promise<GetGitDiffResponse> {
+    const repo = await this.repo(t);
     if (!repo.isGitRepo) return { isGitRepo: false, diff: '' };
     const args = ['diff', '--no-ext-diff', '--no-textconv', '--no-color', ...(staged ? ['--cached'] : [])];
     if (path) args.push('--', ...(await this.pathspecs(repo, [path])));
@@ -98,8 +107,8 @@ export class ProjectGit {
     return { isGitRepo: true, diff: r.stdout };
   }
 
-  async log(projectId: string, limit: number): Promise<GetGitLogResponse> {
-    const repo = await this.repo(projectId);
+  async log(t: GitTarget, limit: number): Promise<GetGitLogResponse> {
+    const repo = await this.repo(t);
     if (!repo.isGitRepo) return { isGitRepo: false, commits: [] };
     const n = Math.min(1000, Math.max(1, limit || 30));
     const r = await this.run(repo, ['log', `-n${n}`, '--no-color', '--decorate=short', '--pretty=format:%H%x1f%P%x1f%an%x1f%aI%x1f%D%x1f%s%x1e'], { allowFailure: true });
@@ -114,8 +123,8 @@ export class ProjectGit {
     return { isGitRepo: true, commits };
   }
 
-  async branches(projectId: string): Promise<ListGitBranchesResponse> {
-    const repo = await this.repo(projectId);
+  async branches(t: GitTarget): Promise<ListGitBranchesResponse> {
+    const repo = await this.repo(t);
     if (!repo.isGitRepo) return { isGitRepo: false, current: '', branches: [] };
     const current = (await this.run(repo, ['symbolic-ref', '--short', '-q', 'HEAD'], { allowFailure: true })).stdout.trim();
     const r = await this.run(repo, ['for-each-ref', '--format=%(refname)%1f%(HEAD)', 'refs/heads', 'refs/remotes']);
@@ -130,33 +139,33 @@ export class ProjectGit {
     return { isGitRepo: true, current, branches };
   }
 
-  async checkout(projectId: string, branch: string): Promise<void> {
+  async checkout(t: GitTarget, branch: string): Promise<void> {
     assertRefName(branch);
-    const repo = await this.requireRepo(projectId);
+    const repo = await this.requireRepo(t);
     await this.run(repo, ['checkout', branch, '--']);
   }
 
-  async createBranch(projectId: string, name: string, startPoint: string, checkout: boolean): Promise<void> {
+  async createBranch(t: GitTarget, name: string, startPoint: string, checkout: boolean): Promise<void> {
     assertRefName(name);
     if (startPoint) assertRefName(startPoint);
-    const repo = await this.requireRepo(projectId);
+    const repo = await this.requireRepo(t);
     if (checkout) await this.run(repo, ['checkout', '-b', name, ...(startPoint ? [startPoint] : []), '--']);
     else await this.run(repo, ['branch', name, ...(startPoint ? [startPoint] : [])]);
   }
 
-  async deleteBranch(projectId: string, name: string, force: boolean): Promise<void> {
+  async deleteBranch(t: GitTarget, name: string, force: boolean): Promise<void> {
     assertRefName(name);
-    const repo = await this.requireRepo(projectId);
+    const repo = await this.requireRepo(t);
     await this.run(repo, ['branch', force ? '-D' : '-d', name]);
   }
 
-  async stage(projectId: string, paths: string[]): Promise<void> {
-    const repo = await this.requireRepo(projectId);
+  async stage(t: GitTarget, paths: string[]): Promise<void> {
+    const repo = await this.requireRepo(t);
     await this.run(repo, ['add', '--', ...(await this.pathspecs(repo, paths))]);
   }
 
-  async unstage(projectId: string, paths: string[]): Promise<void> {
-    const repo = await this.requireRepo(projectId);
+  async unstage(t: GitTarget, paths: string[]): Promise<void> {
+    const repo = await this.requireRepo(t);
     const specs = await this.pathspecs(repo, paths);
     const hasHead = (await this.run(repo, ['rev-parse', '--verify', '-q', 'HEAD'], { allowFailure: true })).code === 0;
     // Before the first commit there is no HEAD to restore from: take the paths out of the index.
@@ -164,40 +173,40 @@ export class ProjectGit {
     else await this.run(repo, ['rm', '--cached', '-r', '-q', '--', ...specs]);
   }
 
-  async revert(projectId: string, paths: string[]): Promise<void> {
-    const repo = await this.requireRepo(projectId);
+  async revert(t: GitTarget, paths: string[]): Promise<void> {
+    const repo = await this.requireRepo(t);
     await this.run(repo, ['restore', '--staged', '--worktree', '--source=HEAD', '--', ...(await this.pathspecs(repo, paths))]);
   }
 
-  async commit(projectId: string, message: string): Promise<{ hash: string }> {
+  async commit(t: GitTarget, message: string): Promise<{ hash: string }> {
     if (typeof message !== 'string' || !message.trim()) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'empty_message', 'commit message must not be blank');
-    const repo = await this.requireRepo(projectId);
+    const repo = await this.requireRepo(t);
     await this.run(repo, ['commit', '-m', message], { env: await this.identityEnv(repo) });
     const hash = (await this.run(repo, ['rev-parse', 'HEAD'])).stdout.trim();
     return { hash };
   }
 
-  async fetch(projectId: string, remote: string, prune: boolean): Promise<{ output: string }> {
+  async fetch(t: GitTarget, remote: string, prune: boolean): Promise<{ output: string }> {
     if (remote) assertRemoteName(remote);
-    const repo = await this.requireRepo(projectId);
+    const repo = await this.requireRepo(t);
     const r = await this.run(repo, ['fetch', ...(prune ? ['--prune'] : []), ...(remote ? [remote] : [])], { timeoutMs: NETWORK_TIMEOUT_MS });
     return { output: redactGitText(`${r.stdout}${r.stderr}`) };
   }
 
-  async pull(projectId: string, remote: string, branch: string, rebase: boolean): Promise<{ output: string }> {
+  async pull(t: GitTarget, remote: string, branch: string, rebase: boolean): Promise<{ output: string }> {
     if (remote) assertRemoteName(remote);
     if (branch) assertRefName(branch);
     if (branch && !remote) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'validation_failed', 'branch needs a remote');
-    const repo = await this.requireRepo(projectId);
+    const repo = await this.requireRepo(t);
     const args = ['pull', rebase ? '--rebase' : '--no-rebase', '--no-edit', ...(remote ? [remote] : []), ...(branch ? [branch] : [])];
     const r = await this.run(repo, args, { timeoutMs: NETWORK_TIMEOUT_MS, env: await this.identityEnv(repo) });
     return { output: redactGitText(`${r.stdout}${r.stderr}`) };
   }
 
-  async push(projectId: string, remote: string, branch: string, setUpstream: boolean): Promise<{ output: string }> {
+  async push(t: GitTarget, remote: string, branch: string, setUpstream: boolean): Promise<{ output: string }> {
     if (remote) assertRemoteName(remote);
     if (branch) assertRefName(branch);
-    const repo = await this.requireRepo(projectId);
+    const repo = await this.requireRepo(t);
     let target = remote;
     let ref = branch;
     if (setUpstream) {
@@ -210,8 +219,8 @@ export class ProjectGit {
     return { output: redactGitText(`${r.stdout}${r.stderr}`) };
   }
 
-  async remotes(projectId: string): Promise<ListGitRemotesResponse> {
-    const repo = await this.repo(projectId);
+  async remotes(t: GitTarget): Promise<ListGitRemotesResponse> {
+    const repo = await this.repo(t);
     if (!repo.isGitRepo) return { isGitRepo: false, remotes: [] };
     const r = await this.run(repo, ['config', '--local', '-z', '--list'], { allowFailure: true });
     const entries = r.stdout.split('\0').filter(Boolean).map((e) => { const nl = e.indexOf('\n'); return nl === -1 ? [e, ''] : [e.slice(0, nl), e.slice(nl + 1)]; });
@@ -232,32 +241,36 @@ export class ProjectGit {
     return { isGitRepo: true, remotes };
   }
 
-  async addRemote(projectId: string, name: string, url: string, insecureTls: boolean): Promise<void> {
+  async addRemote(t: GitTarget, name: string, url: string, insecureTls: boolean): Promise<void> {
     assertRemoteName(name);
     if (typeof url !== 'string' || !url || url.startsWith('-') || url.length > 1024 || /^ext::/i.test(url)) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_url', 'not a usable remote URL');
-    const repo = await this.requireRepo(projectId);
+    const repo = await this.requireRepo(t);
     await this.run(repo, ['remote', 'add', name, url]);
     if (insecureTls) await this.run(repo, ['config', '--local', `http.${url}.sslVerify`, 'false']);
   }
 
-  async removeRemote(projectId: string, name: string): Promise<void> {
+  async removeRemote(t: GitTarget, name: string): Promise<void> {
     assertRemoteName(name);
-    const repo = await this.requireRepo(projectId);
+    const repo = await this.requireRepo(t);
     await this.run(repo, ['remote', 'remove', name]);
   }
 
-  async setRemoteTls(projectId: string, name: string, insecureTls: boolean): Promise<void> {
+  async setRemoteTls(t: GitTarget, name: string, insecureTls: boolean): Promise<void> {
     assertRemoteName(name);
-    const repo = await this.requireRepo(projectId);
+    const repo = await this.requireRepo(t);
     const url = (await this.run(repo, ['remote', 'get-url', name])).stdout.trim();
     const key = `http.${url}.sslVerify`;
     if (insecureTls) await this.run(repo, ['config', '--local', key, 'false']);
     else await this.run(repo, ['config', '--local', '--unset-all', key], { allowFailure: true });
   }
 
-  async worktrees(projectId: string): Promise<ListGitWorktreesResponse> {
-    const repo = await this.repo(projectId);
+  async worktrees(t: GitTarget): Promise<ListGitWorktreesResponse> {
+    const repo = await this.repo({ projectId: t.projectId });
     if (!repo.isGitRepo) return { isGitRepo: false, worktrees: [] };
+    return { isGitRepo: true, worktrees: await this.worktreeList(repo) };
+  }
+
+  private async worktreeList(repo: Repo): Promise<GitWorktree[]> {
     const r = await this.run(repo, ['worktree', 'list', '--porcelain']);
     const worktrees: GitWorktree[] = [];
     for (const block of r.stdout.split('\n\n')) {
@@ -270,12 +283,12 @@ export class ProjectGit {
         bare: lines.includes('bare'), detached: lines.includes('detached'), current: path === repo.cwd,
       });
     }
-    return { isGitRepo: true, worktrees };
+    return worktrees;
   }
 
   /** Stages (from the worktree diff) or unstages (from the staged diff) chosen hunks of one file. */
-  async applyHunks(projectId: string, path: string, mode: string, indices: number[]): Promise<ApplyGitHunksResponse> {
-    const repo = await this.requireRepo(projectId);
+  async applyHunks(t: GitTarget, path: string, mode: string, indices: number[]): Promise<ApplyGitHunksResponse> {
+    const repo = await this.requireRepo(t);
     const [spec] = await this.pathspecs(repo, [path]);
     const unstage = mode === 'unstage';
     const diff = (await this.run(repo, ['diff', '--no-ext-diff', '--no-textconv', '--no-color', ...(unstage ? ['--cached'] : []), '--', spec])).stdout;
