@@ -5,6 +5,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { PTY_CONTRACT } from '@pi-forge/proto';
 import { isGone, rssBytes, startStack, waitFor, type Stack } from '@pi-forge/test-fixtures';
 import { addProject, TermClient, terminalUrl } from './terminal-client.js';
 
@@ -17,6 +20,19 @@ describe('terminal resilience', () => {
   let project: { id: string; path: string };
   let ipSeq = 0;
   const open = (tabId: string) => new TermClient(terminalUrl(stack, { projectId: project.id, tabId }), { 'x-forwarded-for': `10.1.0.${++ipSeq}` });
+
+  /** GetStats straight from the pty service: pausedPtys shows the flow control reaching node-pty. */
+  const ptyStats = async (): Promise<{ activePtys: number; pausedPtys: number }> => {
+    const url = [...stack.logs].reverse().find((l) => l.proc === 'pty' && typeof l.url === 'string')!.url as string;
+    const def = protoLoader.loadSync(PTY_CONTRACT.protoPath, { longs: Number, enums: String, defaults: true });
+    const Ctor = (grpc.loadPackageDefinition(def) as never as { forge: { pty: { v1: { PtyService: grpc.ServiceClientConstructor } } } }).forge.pty.v1.PtyService;
+    const client = new Ctor(url, grpc.credentials.createInsecure());
+    try {
+      return await new Promise((resolve, reject) => (client as never as { GetStats: (...a: unknown[]) => void }).GetStats({}, { deadline: Date.now() + 5_000 }, (e: Error | null, r: never) => (e ? reject(e) : resolve(r))));
+    } finally {
+      client.close();
+    }
+  };
 
   before(async () => {
     stack = await startStack({
@@ -36,6 +52,7 @@ describe('terminal resilience', () => {
     const procs = { gateway: stack.pid('gateway'), pty: stack.pid('pty') };
     const base = { gateway: rssBytes(procs.gateway)!, pty: rssBytes(procs.pty)! };
     const peak = { ...base };
+    let sawPaused = false;
     t.input('yes\r');
     await t.waitForText(/y\r\ny\r\n/);
     // The slow reader: reads for 10 ms out of every 200 ms, for 4 s.
@@ -44,6 +61,7 @@ describe('terminal resilience', () => {
       t.ws.pause();
       await sleep(190);
       for (const p of ['gateway', 'pty'] as const) peak[p] = Math.max(peak[p], rssBytes(procs[p]) ?? 0);
+      if (!sawPaused) sawPaused = (await ptyStats()).pausedPtys === 1;
       t.ws.resume();
       await sleep(10);
     }
@@ -52,6 +70,7 @@ describe('terminal resilience', () => {
     // Unbounded buffering of `yes` (hundreds of MB/s) would grow by far more than this.
     assert.ok(peak.gateway - base.gateway < 64 * MB, `gateway grew ${((peak.gateway - base.gateway) / MB).toFixed(0)} MB`);
     assert.ok(peak.pty - base.pty < 64 * MB, `pty service grew ${((peak.pty - base.pty) / MB).toFixed(0)} MB`);
+    assert.ok(sawPaused, 'the slow reader never made the pty service pause the pty');
 
     const from = t.bytes;
     const sentAt = Date.now();

@@ -17,8 +17,8 @@ describe('pty service Attach / CloseTerminal over gRPC', () => {
   let stub: Stub;
   let projectDir: string;
 
-  const stats = () => new Promise<{ activePtys: number; attachedPtys: number }>((resolve, reject) =>
-    (stub.GetStats as (...a: unknown[]) => void)({}, (e: Error | null, r: { activePtys: number; attachedPtys: number }) => (e ? reject(e) : resolve(r))));
+  const stats = () => new Promise<{ activePtys: number; attachedPtys: number; pausedPtys: number }>((resolve, reject) =>
+    (stub.GetStats as (...a: unknown[]) => void)({}, (e: Error | null, r: { activePtys: number; attachedPtys: number; pausedPtys: number }) => (e ? reject(e) : resolve(r))));
   const attach = () => (stub.Attach as () => Call).call(stub);
 
   /** Sends one first message and returns the call's status (the stream must end with an error). */
@@ -81,7 +81,7 @@ describe('pty service Attach / CloseTerminal over gRPC', () => {
     assert.equal(attached.reattached, false);
     call.write({ input: Buffer.from('echo "hi-$((1+1))"; pwd\r') });
     await waitFor('echo', () => /hi-2\r\n/.test(out) && out.includes(realpathSync(projectDir)));
-    assert.deepEqual(await stats(), { activePtys: 1, attachedPtys: 1 });
+    assert.deepEqual(await stats(), { activePtys: 1, attachedPtys: 1, pausedPtys: 0 });
 
     const closed = await new Promise<{ closed: boolean }>((resolve, reject) =>
       (stub.CloseTerminal as (...a: unknown[]) => void)({ projectId: 'p', tabId: 'good' }, (e: Error | null, r: { closed: boolean }) => (e ? reject(e) : resolve(r))));

@@ -9,6 +9,6 @@ export class StatsController {
 
   @GrpcMethod('PtyService', 'GetStats')
   getStats(): GetStatsResponse {
-    return { activePtys: this.terminals.size, attachedPtys: this.terminals.attachedCount };
+    return { activePtys: this.terminals.size, attachedPtys: this.terminals.attachedCount, pausedPtys: this.terminals.pausedCount };
   }
 }

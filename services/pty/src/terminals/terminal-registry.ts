@@ -42,6 +42,12 @@ export class TerminalRegistry implements OnApplicationShutdown {
     return n;
   }
 
+  get pausedCount(): number {
+    let n = 0;
+    for (const t of this.terminals.values()) if (t.isPaused) n++;
+    return n;
+  }
+
   /** The live terminal for this project + tab, or a new shell in `cwd`. */
   open(spec: OpenSpec): { terminal: Terminal; reattached: boolean } {
     const key = terminalKey(spec.projectId, spec.tabId);
