@@ -48,7 +48,7 @@ describe('stream: reconnects and restarts', () => {
     const dirs = makeStackDirs();
     configureFakeLlm(dirs.piConfig, llm);
     project = seedProject(dirs, 'streams');
-    stack = await startStack({ name: 'stream', dirs, env: { API_KEY } });
+    stack = await startStack({ name: 'stream', dirs, env: { API_KEY, SSE_HEARTBEAT_MS: '1000' } });
   });
   after(async () => {
     for (const c of clients) c.close();
@@ -84,6 +84,16 @@ describe('stream: reconnects and restarts', () => {
       assert.equal(first.type, 'snapshot');
       c.close();
     }
+  });
+
+  it('an idle stream gets a padded heartbeat comment every SSE_HEARTBEAT_MS', async () => {
+    const id = await newSession();
+    const c = await stream(id);
+    await c.waitFor((e) => e.type === 'snapshot', 'snapshot');
+    const before = c.comments;
+    await waitFor('two heartbeats', () => c.comments - before >= 2, 5_000);
+    assert.equal(c.events.length, 1, 'heartbeats are comments, not events');
+    c.close();
   });
 
   it('a client that disconnects does not stop the run, and a later client sees its end in the snapshot', async () => {

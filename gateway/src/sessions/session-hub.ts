@@ -6,13 +6,12 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { LOGGER } from '@pi-forge/runtime';
+import { CONFIG, LOGGER, type ForgeConfig } from '@pi-forge/runtime';
 import type { StreamEventsResponse } from '@pi-forge/proto/agent';
 import { AgentClient, type AgentEventStream } from '../clients/agent.client.js';
 import { ForgeMetrics } from '../metrics/forge-metrics.js';
 
 export const SSE_CLIENT_BUFFER_LIMIT = 8 * 1024 * 1024;
-export const HEARTBEAT_MS = 20_000;
 const READY_TIMEOUT_MS = 60_000;
 const PAD = ' '.repeat(2048);
 /** Events after which proxies must flush at once (contract §3.2). */
@@ -88,7 +87,7 @@ class SseClient {
   private started = false;
   closed = false;
 
-  constructor(private readonly raw: ServerResponse, private readonly onClose: (c: SseClient, dropped: boolean) => void) {}
+  constructor(private readonly raw: ServerResponse, private readonly heartbeatMs: number, private readonly onClose: (c: SseClient, dropped: boolean) => void) {}
 
   /** Sends the catch-up, then the buffered live events newer than it, then goes live. */
   start(events: StreamEventsResponse[], lastEventId: string): void {
@@ -99,7 +98,7 @@ class SseClient {
     const buffered = this.pending ?? [];
     this.pending = undefined;
     for (const e of buffered) this.deliver(e, sseFrame(e));
-    this.heartbeat = setInterval(() => this.write(`: heartbeat ${PAD}\n\n`), HEARTBEAT_MS);
+    this.heartbeat = setInterval(() => this.write(`: heartbeat ${PAD}\n\n`), this.heartbeatMs);
   }
 
   deliver(m: StreamEventsResponse, frame: string): void {
@@ -179,6 +178,7 @@ export class SessionHubs {
   constructor(
     private readonly agent: AgentClient,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(CONFIG) private readonly config: ForgeConfig,
     @Optional() private readonly metrics?: ForgeMetrics,
   ) {}
 
@@ -208,7 +208,7 @@ export class SessionHubs {
   async join(sessionId: string, lastEventId: string, raw: ServerResponse): Promise<() => void> {
     const hub = this.hub(sessionId);
     const untrack = this.metrics?.trackSseClient();
-    const client = new SseClient(raw, (c, dropped) => {
+    const client = new SseClient(raw, this.config.SSE_HEARTBEAT_MS, (c, dropped) => {
       untrack?.();
       if (dropped) this.logger.warn({ sessionId }, 'sse-client-dropped-backpressure');
       hub.remove(c);

@@ -42,6 +42,7 @@ export const CONFIG_OPTIONS = [
   { env: 'HOST', flag: 'host', type: 'string', category: 'Network', default: '127.0.0.1', processes: GW, help: 'Bind address (0.0.0.0 in containers). Keep loopback unless auth is on.' },
   { env: 'CORS_ORIGIN', flag: 'cors-origin', type: 'list', category: 'Network', processes: GW, help: 'Allowed CORS origins (exact match, comma-separated). Unset reflects the request origin.' },
   { env: 'TRUST_PROXY', flag: 'trust-proxy', type: 'bool', category: 'Network', default: 'false', processes: GW, help: 'Take the client IP from X-Forwarded-For (only behind a reverse proxy).' },
+  { env: 'SSE_HEARTBEAT_MS', flag: 'sse-heartbeat-ms', type: 'int', category: 'Network', default: '20000', min: 1000, max: 300_000, processes: GW, help: 'Cadence of the 2 KB heartbeat comment on SSE streams; keep it under your proxy\'s idle timeout.' },
 
   // Paths
   { env: 'WORKSPACE_PATH', flag: 'workspace-path', type: 'path', category: 'Paths', default: home('.pi-forge/workspace'), help: 'Root for project code; projects must be inside it.' },
