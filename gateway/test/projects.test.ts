@@ -165,6 +165,14 @@ describe('projects', () => {
       assert.equal(types[0], 'started');
       assert.equal(events[0].cloneUrlForDisplay, pathToFileURL(source).href);
       assert.deepEqual(types.slice(-2), ['done', 'project_created'], JSON.stringify(events));
+      const progress = events.filter((e) => e.type === 'progress');
+      assert.ok(progress.length > 0, `no progress events: ${JSON.stringify(events)}`);
+      for (const e of progress) {
+        assert.equal(typeof e.phase, 'string');
+        assert.ok(e.percent === null || (typeof e.percent === 'number' && e.percent >= 0 && e.percent <= 100), JSON.stringify(e));
+        assert.equal(typeof e.raw, 'string');
+      }
+      assert.ok(progress.some((e) => e.percent === 100), JSON.stringify(progress));
       const project = events.at(-1)!.project as ProjectBody;
       const target = join(realpathSync(stack.dirs.workspace), 'cloned');
       assert.equal(project.path, target);
