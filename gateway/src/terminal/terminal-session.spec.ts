@@ -8,7 +8,7 @@ import { status } from '@grpc/grpc-js';
 import { createLogger } from '@pi-forge/runtime';
 import type { WebSocket } from 'ws';
 import type { AttachStream } from '../clients/pty.client.js';
-import { HIGH_WATER, LOW_WATER, TerminalSession } from './terminal-session.js';
+import { ATTACH_TIMEOUT_MS, HIGH_WATER, LOW_WATER, TerminalSession } from './terminal-session.js';
 
 class FakeSocket extends EventEmitter {
   readonly OPEN = 1;
@@ -139,6 +139,17 @@ describe('TerminalSession', () => {
     assert.equal(stream.cancelled, false, 'the open must complete');
     stream.emit('data', { event: 'attached', attached: { pid: 1, reattached: false, replayBytes: 0 } });
     assert.deepEqual(closedTabs, ['t']);
+    assert.equal(stream.cancelled, true);
+  });
+
+  it('gives up on an attach the pty service never answers (4500 attach_failed)', (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const { ws, stream, session } = setup();
+    session.attach(target);
+    t.mock.timers.tick(ATTACH_TIMEOUT_MS - 1);
+    assert.equal(ws.closedWith, undefined);
+    t.mock.timers.tick(1);
+    assert.deepEqual(ws.closedWith, [4500, 'attach_failed']);
     assert.equal(stream.cancelled, true);
   });
 

@@ -14,6 +14,8 @@ export const HIGH_WATER = 512 * 1024;
 export const LOW_WATER = 128 * 1024;
 /** Input typed before the attach completes is held, up to this much. */
 const MAX_EARLY_INPUT = 1024 * 1024;
+/** The pty service answers an open with `attached` in milliseconds; a hung one gets this long. */
+export const ATTACH_TIMEOUT_MS = 10_000;
 
 export interface SessionTarget {
   projectId: string;
@@ -36,6 +38,7 @@ export class TerminalSession {
   private closed = false;
   private outputPaused = false;
   private keepalive: NodeJS.Timeout | undefined;
+  private attachTimer: NodeJS.Timeout | undefined;
   private awaitingPong = false;
   private target: SessionTarget | undefined;
 
@@ -77,11 +80,18 @@ export class TerminalSession {
       if (!this.closed) this.close(this.attached ? CLOSE.ptyServiceLost : CLOSE.attachFailed);
     });
     stream.write({ open: { projectId: target.projectId, tabId: target.tabId, cwd: target.cwd, cols: 80, rows: 24 } });
+    this.attachTimer = setTimeout(() => {
+      this.deps.logger.warn({ projectId: target.projectId, tabId: target.tabId }, 'pty service did not answer the attach in time');
+      if (this.closed) this.dropStream();
+      else this.close(CLOSE.attachFailed);
+    }, ATTACH_TIMEOUT_MS);
+    this.attachTimer.unref();
   }
 
   private onEvent(ev: AttachEvent): void {
     switch (ev.event) {
       case 'attached':
+        clearTimeout(this.attachTimer);
         this.attached = true;
         this.deps.logger.info({ projectId: this.target?.projectId, tabId: this.target?.tabId, pid: ev.attached.pid, reattached: ev.attached.reattached, replayBytes: ev.attached.replayBytes }, 'terminal attached');
         for (const msg of this.early) this.forward(msg);
@@ -180,6 +190,7 @@ export class TerminalSession {
 
   /** Cancels the Attach stream (even a paused one with unread output); the service detaches. */
   private dropStream(): void {
+    clearTimeout(this.attachTimer);
     const stream = this.stream;
     if (!stream) return;
     stream.removeAllListeners('data');
