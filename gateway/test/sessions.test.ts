@@ -422,6 +422,13 @@ describe('sessions', () => {
     assert.match(compact.body.summary, /Summary: a file was written\./);
     assert.ok(compact.body.tokensBefore > 0);
     await c.waitFor((e) => e.type === 'compaction_end' && e.data.reason === 'manual', 'compaction_end on the stream');
+    const history = await json(await stack.api(`/api/v1/sessions/${id}/compactions`));
+    assert.equal(history.status, 200);
+    assert.equal(history.body.compactions.length, 1);
+    assert.match(history.body.compactions[0].summary, /a file was written/);
+    const archivedRoles = (history.body.compactions[0].archivedMessages as { role: string }[]).map((m) => m.role);
+    assert.ok(archivedRoles.includes('user'), `archived: ${archivedRoles.join(',')}`);
+    assert.equal((await json(await stack.api('/api/v1/sessions/nope/compactions'))).status, 404);
     const small = await json(await post(`/sessions/${(await newSession()).sessionId}/compact`, {}));
     assert.deepEqual([small.status, small.body.error], [400, 'nothing_to_compact']);
   });

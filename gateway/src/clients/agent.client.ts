@@ -100,6 +100,10 @@ export class AgentClient extends ServiceClient {
     return this.channel.unary('Compact', req, 6 * 60_000);
   }
 
+  getCompactions(sessionId: string): Promise<agent.GetCompactionsResponse> {
+    return this.channel.unary('GetCompactions', { sessionId }, QUICK_CALL_MS);
+  }
+
   /** Opens a session's event stream; no deadline (it lives as long as the SSE client). */
   streamEvents(req: agent.StreamEventsRequest): AgentEventStream {
     return (this.channel.stub.StreamEvents as (r: agent.StreamEventsRequest, m: Metadata) => AgentEventStream).call(this.channel.stub, req, new Metadata());

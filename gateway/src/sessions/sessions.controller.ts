@@ -144,6 +144,11 @@ export class SessionsController {
     return JSON.parse((await this.agent.getContext(id)).contextJson) as unknown;
   }
 
+  @Get(':id/compactions')
+  async compactions(@Param('id') id: string): Promise<{ compactions: unknown[] }> {
+    return { compactions: JSON.parse((await this.agent.getCompactions(id)).compactionsJson) as unknown[] };
+  }
+
   @Get(':id/turn-diff')
   async turnDiff(@Param('id') id: string): Promise<{ entries: unknown[] }> {
     return { entries: JSON.parse((await this.agent.getTurnDiff(id)).entriesJson) as unknown[] };

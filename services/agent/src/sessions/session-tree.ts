@@ -60,3 +60,25 @@ export function exportFileName(name: string | undefined, id: string, ext: string
   const slug = (name ?? id).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64) || 'session';
   return `${slug}-${new Date().toISOString().slice(0, 10)}.${ext}`;
 }
+
+/**
+ * Compaction history (contract S10): for each compaction on the active branch, the messages it
+ * took out of the context (those between the previous cut and its first kept entry) and where its
+ * summary sits in the current message list.
+ */
+export function compactionHistory(sm: SessionManager, messages: readonly unknown[]) {
+  const branch = sm.getBranch();
+  const summaryIndex = messages.findIndex((m) => (m as { role: string }).role === 'compactionSummary');
+  const out: { id: string; timestamp: string; summary: string; tokensBefore: number; insertBeforeIndex: number; archivedMessages: unknown[] }[] = [];
+  let from = 0;
+  for (const entry of branch) {
+    if (entry.type !== 'compaction') continue;
+    const c = entry as unknown as { id: string; timestamp: string; summary: string; tokensBefore: number; firstKeptEntryId: string };
+    const cut = branch.findIndex((e) => e.id === c.firstKeptEntryId);
+    const end = cut >= 0 ? cut : branch.indexOf(entry);
+    const archivedMessages = branch.slice(from, end).filter((e) => e.type === 'message').map((e) => (e as unknown as { message: unknown }).message);
+    out.push({ id: c.id, timestamp: c.timestamp, summary: c.summary, tokensBefore: c.tokensBefore ?? 0, insertBeforeIndex: Math.max(0, summaryIndex), archivedMessages });
+    from = Math.max(from, end);
+  }
+  return out;
+}

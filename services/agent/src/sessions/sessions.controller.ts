@@ -10,7 +10,7 @@ import { ModelCatalog } from '../provider-config/model-catalog.js';
 import { expandAtPaths } from './at-path.js';
 import { SessionRegistry } from './session-registry.js';
 import { isGenericName, titleFromPrompt } from './session-title.js';
-import { exportFileName, exportJsonl, exportMarkdown, sessionTree } from './session-tree.js';
+import { compactionHistory, exportFileName, exportJsonl, exportMarkdown, sessionTree } from './session-tree.js';
 import { sessionContext } from './session-context.js';
 import { turnDiff } from './turn-diff.js';
 import { userExecOperations } from '../tools/user-exec.js';
@@ -267,5 +267,11 @@ export class SessionsController {
     } catch (err) {
       throw sdkError(err);
     }
+  }
+
+  @GrpcMethod('AgentService', 'GetCompactions')
+  getCompactions(req: agent.GetCompactionsRequest): agent.GetCompactionsResponse {
+    const { session } = this.registry.live(req.sessionId);
+    return { compactionsJson: JSON.stringify(compactionHistory(session.sessionManager, session.messages)) };
   }
 }
