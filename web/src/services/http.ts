@@ -73,7 +73,7 @@ export async function request<T = unknown>(path: string, opts: RequestOptions = 
   if (!res.ok) {
     const err = await toApiError(res);
     // Login and change-password answer 401 for a wrong password: that is not a lost session.
-    if (res.status === 401 && !path.startsWith('/auth/')) hooks.onUnauthorized(err.code);
+    if (res.status === 401 && path !== '/auth/login' && path !== '/auth/change-password') hooks.onUnauthorized(err.code);
     throw err;
   }
   if (opts.raw) return res as T;

@@ -94,6 +94,18 @@ describe('TerminalSocket', () => {
     }
   });
 
+  it('retries (never falls back to the token) when the ticket cannot be fetched', async () => {
+    let fail = true;
+    const { sock, delays, timers } = make({ credentials: async () => { if (fail) throw new TypeError('connection refused'); return { ticket: 't-2' }; } });
+    await sock.connect();
+    expect(FakeSocket.all).toHaveLength(0);
+    expect(delays).toEqual([1000]);
+    fail = false;
+    timers.shift()!();
+    await vi.waitFor(() => expect(FakeSocket.all).toHaveLength(1));
+    expect(FakeSocket.all[0]!.url).toContain('ticket=t-2');
+  });
+
   it('closes with tab_closed only when the tab is closed for good', async () => {
     const { sock } = make();
     await sock.connect();
@@ -105,5 +117,24 @@ describe('TerminalSocket', () => {
     FakeSocket.all[0]!.open();
     b.sock.close(false);
     expect(FakeSocket.all[0]!.closedWith).toEqual([1001, 'detach']);
+  });
+});
+
+describe('defaultCredentials', () => {
+  it('uses a ticket, falls back to the token only when the server has no ticket route, and rethrows network errors', async () => {
+    const { configureHttp } = await import('./http');
+    const { defaultCredentials } = await import('./terminal-socket');
+    configureHttp({ getToken: () => 'jwt-x' });
+    try {
+      vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify({ ticket: 'tk' }), { status: 200 })));
+      await expect(defaultCredentials()).resolves.toEqual({ ticket: 'tk' });
+      vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify({ error: 'not_found' }), { status: 404 })));
+      await expect(defaultCredentials()).resolves.toEqual({ token: 'jwt-x' });
+      vi.stubGlobal('fetch', vi.fn(async () => { throw new TypeError('connection refused'); }));
+      await expect(defaultCredentials()).rejects.toThrow('connection refused');
+    } finally {
+      vi.unstubAllGlobals();
+      configureHttp({ getToken: () => null });
+    }
   });
 });

@@ -1,7 +1,7 @@
 // One terminal tab's WebSocket (contract §4): JSON input/resize up, raw bytes down. The socket
 // reconnects with backoff using the same tabId, so the server replays the PTY's recent output.
 // Keystrokes typed while it is down are queued and sent on reconnect, never dropped.
-import { API_BASE, authHeaders, reportUnauthorized } from './http';
+import { API_BASE, ApiError, authHeaders, reportUnauthorized } from './http';
 import { authApi } from './auth.api';
 import { backoffDelay } from './backoff';
 
@@ -35,8 +35,10 @@ export async function defaultCredentials(): Promise<Record<string, string>> {
   try {
     const { ticket } = await authApi.ticket();
     if (ticket) return { ticket };
-  } catch {
-    // Older servers have no ticket route: fall back to the token in the query, as the contract allows.
+  } catch (err) {
+    // Only a server without the ticket route gets the token in the query (the contract's way);
+    // a network error is retried, never answered by putting the token in a URL.
+    if (!(err instanceof ApiError) || (err.status !== 404 && err.status !== 405)) throw err;
   }
   return { token: bearer.slice('Bearer '.length) };
 }
@@ -55,7 +57,19 @@ export class TerminalSocket {
   async connect(): Promise<void> {
     if (this.closed) return;
     this.setStatus(this.attempt === 0 ? 'connecting' : 'reconnecting');
-    const creds = await (this.opts.credentials ?? defaultCredentials)().catch(() => ({}));
+    let creds: Record<string, string>;
+    try {
+      creds = await (this.opts.credentials ?? defaultCredentials)();
+    } catch (err) {
+      if (this.closed) return;
+      if (err instanceof ApiError && err.status === 401) {
+        // http.ts has already told the auth store: back to the login.
+        this.closed = true;
+        this.setStatus('closed', { code: 4401, reason: FINAL_CODES[4401] });
+        return;
+      }
+      return this.retryLater();
+    }
     if (this.closed) return;
     const loc = this.opts.location ?? window.location;
     const qs = new URLSearchParams({ projectId: this.opts.projectId, tabId: this.opts.tabId, ...creds });
@@ -82,11 +96,15 @@ export class TerminalSocket {
         this.setStatus('closed', { code: e.code, reason: final });
         return;
       }
-      const retryInMs = backoffDelay(this.attempt);
-      this.attempt += 1;
-      this.setStatus('reconnecting', { code: e.code, retryInMs });
-      this.timer = (this.opts.setTimeout ?? ((fn, ms) => globalThis.setTimeout(fn, ms)))(() => void this.connect(), retryInMs);
+      this.retryLater(e.code);
     };
+  }
+
+  private retryLater(code?: number): void {
+    const retryInMs = backoffDelay(this.attempt);
+    this.attempt += 1;
+    this.setStatus('reconnecting', { code, retryInMs });
+    this.timer = (this.opts.setTimeout ?? ((fn, ms) => globalThis.setTimeout(fn, ms)))(() => void this.connect(), retryInMs);
   }
 
   /** Keystrokes: sent now if the socket is open, else kept for the reconnect. */
