@@ -138,6 +138,10 @@ describe('providers and config', () => {
     assert.ok(!output.includes(AMBIENT_KEY), 'OPENAI_API_KEY of the service is not in the tool env');
     assert.ok(!output.includes('OPENAI_API_KEY'));
     assert.ok(!output.includes(API_KEY));
+    // The agent process itself never holds the gateway's secrets (the launcher scopes env per process).
+    const environ = readFileSync(`/proc/${stack.pid('agent')}/environ`, 'utf8').split('\0');
+    assert.ok(!environ.some((kv) => kv.startsWith('API_KEY=') || kv.startsWith('JWT_SECRET=')), 'no API_KEY or JWT_SECRET in the agent env');
+    assert.ok(environ.includes(`OPENAI_API_KEY=${AMBIENT_KEY}`), 'provider keys do reach the agent process (the SDK may use them)');
   });
 
   it('prompts are rate limited per client (RATE_LIMIT_PROMPT_MAX)', async () => {
