@@ -114,6 +114,8 @@ describe('metrics: GET /metrics', () => {
 
     sse.abort();
     await waitFor('SSE client gone', async () => (await value('forge_sse_clients')) === 0, 5_000);
+    // a stream takes over the raw socket: it is counted by forge_sse_clients, not as a request
+    assert.ok(!(await scrape()).samples.some((x) => (x.labels.route ?? '').endsWith('/stream')));
     ws.close();
     await waitFor('terminal gone', async () => (await value('forge_active_ptys')) === 0, 10_000);
     assert.equal(await value('forge_active_sessions'), 1, 'the session outlives its stream');

@@ -22,10 +22,10 @@ export class ForgeMetrics {
     labelNames: ['service'],
     registers: [this.registry],
   });
-  readonly httpRequests = new Counter({ name: 'forge_http_requests_total', help: 'HTTP requests answered, by route pattern and status.', labelNames: ['method', 'route', 'status'], registers: [this.registry] });
+  readonly httpRequests = new Counter({ name: 'forge_http_requests_total', help: 'HTTP requests answered, by route pattern and status (SSE streams and WebSocket upgrades take over the socket and are not counted here).', labelNames: ['method', 'route', 'status'], registers: [this.registry] });
   readonly httpDuration = new Histogram({
     name: 'forge_http_request_duration_seconds',
-    help: 'Time to answer an HTTP request, by route pattern (SSE streams excluded: they last as long as the client stays).',
+    help: 'Time to answer an HTTP request, by route pattern.',
     labelNames: ['method', 'route'],
     buckets: LATENCY_BUCKETS,
     registers: [this.registry],

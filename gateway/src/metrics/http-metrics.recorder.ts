@@ -1,6 +1,7 @@
 // Counts and times every HTTP request by its route pattern (`/api/v1/projects/:id`, never the raw
 // URL, so the label set stays bounded). A Fastify onResponse hook added from here keeps main.ts
-// free of metrics code.
+// free of metrics code. Replies that take over the socket (SSE, WebSocket) never reach onResponse;
+// a stream that did would last as long as its client, so it is not timed.
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
