@@ -9,6 +9,8 @@ export class LiveSession {
   /** messages.length when the current run started (turn diff, "this run"). */
   runStartIndex = 0;
   unsubscribe: () => void = () => {};
+  /** Frees the replay buffer once the session has been idle a while (see REPLAY_IDLE_MS). */
+  replayTimer: NodeJS.Timeout | undefined;
 
   constructor(readonly projectId: string, readonly session: AgentSession, readonly createdAt: string) {}
 

@@ -22,6 +22,8 @@ const TOOLS = ['read', 'bash', 'edit', 'write', 'grep', 'find', 'ls'];
 const SESSION_ID = /^[0-9a-zA-Z-]{8,64}$/;
 const TOMBSTONE_MS = 1_500;
 const ABORT_ON_DISPOSE_MS = 5_000;
+/** A settled session keeps its replay buffer this long (reconnects after a blip), then frees it. */
+const REPLAY_IDLE_MS = 10 * 60_000;
 /** Deleted sessions stay in the archive this long (contract S14). */
 const ARCHIVE_KEEP_MS = 7 * 24 * 3600_000;
 
@@ -226,6 +228,7 @@ export class SessionRegistry implements OnModuleInit, OnApplicationShutdown {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([live.session.abort().catch(() => undefined), new Promise((r) => (timer = setTimeout(r, ABORT_ON_DISPOSE_MS)))]);
     clearTimeout(timer);
+    clearTimeout(live.replayTimer);
     live.unsubscribe();
     live.log.close();
     live.session.dispose();
@@ -261,7 +264,15 @@ export class SessionRegistry implements OnModuleInit, OnApplicationShutdown {
 
   private onEvent(live: LiveSession, event: AgentSessionEvent): void {
     live.touch();
-    if (event.type === 'agent_start') live.runStartIndex = live.session.messages.length;
+    if (event.type === 'agent_start') {
+      live.runStartIndex = live.session.messages.length;
+      clearTimeout(live.replayTimer);
+    }
+    if (event.type === 'agent_settled') {
+      clearTimeout(live.replayTimer);
+      live.replayTimer = setTimeout(() => live.log.clearReplay(), REPLAY_IDLE_MS);
+      live.replayTimer.unref();
+    }
     if (!FORWARDED_EVENTS.has(event.type)) return;
     if (event.type === 'agent_end') {
       const errorMessage = agentEndError(event.messages);

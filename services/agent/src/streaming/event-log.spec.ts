@@ -44,3 +44,14 @@ test('subscribers get appended events until they unsubscribe; close() runs their
   assert.equal(closed, 1);
   assert.equal(log.subscriberCount, 0);
 });
+
+test('clearReplay keeps ids going: an up-to-date client misses nothing, a late one gets a snapshot', () => {
+  const log = new EventLog();
+  log.append({ type: 'a' });
+  log.append({ type: 'b' });
+  log.clearReplay();
+  assert.deepEqual(log.since(`${log.epoch}-2`), []);
+  assert.equal(log.since(`${log.epoch}-1`), undefined);
+  assert.equal(log.append({ type: 'c' }).seq, 3);
+  assert.deepEqual(log.since(`${log.epoch}-2`)?.map((e) => e.seq), [3]);
+});

@@ -74,6 +74,12 @@ export class EventLog {
     };
   }
 
+  /** Frees the replay buffer (an idle session): clients that are behind then get a snapshot. */
+  clearReplay(): void {
+    this.buffer = [];
+    this.bufferBytes = 0;
+  }
+
   close(): void {
     const closers = [...this.closers];
     this.sinks.clear();
