@@ -52,25 +52,27 @@ describe('terminal resilience', () => {
     const procs = { gateway: stack.pid('gateway'), pty: stack.pid('pty') };
     const base = { gateway: rssBytes(procs.gateway)!, pty: rssBytes(procs.pty)! };
     const peak = { ...base };
-    let sawPaused = false;
     t.input('yes\r');
     await t.waitForText(/y\r\ny\r\n/);
-    // The slow reader: reads for 10 ms out of every 200 ms, for 4 s.
+    // A reader that stops: once the socket and kernel buffers are full, the pty itself must pause.
+    t.ws.pause();
+    await waitFor('the pty paused by backpressure', async () => (await ptyStats()).pausedPtys === 1, 20_000, 100);
+    for (const p of ['gateway', 'pty'] as const) peak[p] = Math.max(peak[p], rssBytes(procs[p]) ?? 0);
+    // Then a slow reader: reads for 10 ms out of every 200 ms, for 4 s.
     const t0 = Date.now();
     while (Date.now() - t0 < 4_000) {
       t.ws.pause();
       await sleep(190);
       for (const p of ['gateway', 'pty'] as const) peak[p] = Math.max(peak[p], rssBytes(procs[p]) ?? 0);
-      if (!sawPaused) sawPaused = (await ptyStats()).pausedPtys === 1;
       t.ws.resume();
       await sleep(10);
     }
     const received = t.bytes;
-    console.log(`flood, slow reader for 4 s: client got ${(received / MB).toFixed(1)} MB; RSS gateway ${(base.gateway / MB).toFixed(0)} → peak ${(peak.gateway / MB).toFixed(0)} MB, pty ${(base.pty / MB).toFixed(0)} → peak ${(peak.pty / MB).toFixed(0)} MB`);
-    // Unbounded buffering of `yes` (hundreds of MB/s) would grow by far more than this.
-    assert.ok(peak.gateway - base.gateway < 64 * MB, `gateway grew ${((peak.gateway - base.gateway) / MB).toFixed(0)} MB`);
-    assert.ok(peak.pty - base.pty < 64 * MB, `pty service grew ${((peak.pty - base.pty) / MB).toFixed(0)} MB`);
-    assert.ok(sawPaused, 'the slow reader never made the pty service pause the pty');
+    console.log(`flood, stopped then slow reader for 4 s: client got ${(received / MB).toFixed(1)} MB; RSS gateway ${(base.gateway / MB).toFixed(0)} → peak ${(peak.gateway / MB).toFixed(0)} MB, pty ${(base.pty / MB).toFixed(0)} → peak ${(peak.pty / MB).toFixed(0)} MB`);
+    // ~30–50 MB is GC slack from tens of MB passing through (it levels off; see docs/terminal.md);
+    // buffering what `yes` writes while nobody reads would grow by far more.
+    assert.ok(peak.gateway - base.gateway < 96 * MB, `gateway grew ${((peak.gateway - base.gateway) / MB).toFixed(0)} MB`);
+    assert.ok(peak.pty - base.pty < 96 * MB, `pty service grew ${((peak.pty - base.pty) / MB).toFixed(0)} MB`);
 
     const from = t.bytes;
     const sentAt = Date.now();
