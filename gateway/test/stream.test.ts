@@ -76,6 +76,22 @@ describe('stream: reconnects and restarts', () => {
     assert.equal(streamedText(second.events).length > 0, true, 'some tokens were produced while no client was connected');
   });
 
+  it('a client joining mid-run gets a snapshot and then exactly the events after it', async () => {
+    const id = await newSession();
+    const a = await stream(id);
+    llm.enqueue({ text: SLOW, delayMs: 40 });
+    assert.equal((await post(`/sessions/${id}/prompt`, { text: 'join me midway [no-tool]' })).status, 202);
+    await a.waitFor((e) => isTextDelta(e) && String((e.data.assistantMessageEvent as { delta: string }).delta).startsWith('w5 '), 'sixth delta');
+    const b = await stream(id);
+    await Promise.all([a, b].map((c) => c.waitFor((e) => e.type === 'agent_end', 'agent_end')));
+    const snap = b.events[0]!;
+    assert.equal(snap.type, 'snapshot');
+    assert.equal(snap.data.isStreaming, true);
+    const after = seqOf(snap);
+    assert.deepEqual(b.events.slice(1).map((e) => e.id), a.events.filter((e) => e.id && seqOf(e) > after).map((e) => e.id), 'same ids as the first client from the snapshot on');
+    assert.ok(b.events.length > 5, 'the late client saw the rest of the run');
+  });
+
   it('an unknown or foreign Last-Event-ID gets a fresh snapshot', async () => {
     const id = await newSession();
     for (const lastEventId of ['deadbeef-3', 'garbage']) {
