@@ -7,11 +7,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { REPO_ROOT, freePort, waitFor } from '@pi-forge/test-fixtures';
+import WebSocket from 'ws';
+import { REPO_ROOT, freePort, seedProject, waitFor } from '@pi-forge/test-fixtures';
 import { loadManifests, repoFile } from './manifests.js';
 
 const SERVICES = ['agent', 'pty', 'workspace', 'gateway'] as const;
@@ -41,10 +42,18 @@ class Topology {
   readonly ports = new Map<number, number>();
   private readonly paths: Array<[string, string]>;
 
-  constructor() {
-    const d = (n: string) => { const p = join(this.dir, n); mkdirSync(p, { recursive: true }); return p; };
+  /** `runAs`: start the processes under this uid/gid, as OpenShift's restricted-v2 SCC does (needs root here). */
+  constructor(private readonly runAs?: { uid: number; gid: number }) {
+    // Volumes are writable by the pod's user (emptyDir, or a PVC through fsGroup).
+    if (runAs) chmodSync(this.dir, 0o777);
+    const d = (n: string) => { const p = join(this.dir, n); mkdirSync(p, { recursive: true, mode: 0o777 }); if (runAs) chmodSync(p, 0o777); return p; };
     // longest prefix first
     this.paths = [['/home/pi/.pi/agent', d('pi-agent')], ['/home/pi/.pi-forge', d('forge')], ['/home/pi', d('home')], ['/workspace', d('workspace')], ['/run/pi-forge', d('run')], ['/app/', `${REPO_ROOT}`]];
+  }
+
+  /** The temp folder standing in for an in-container path. */
+  folder(containerPath: string): string {
+    return this.paths.find(([from]) => from === containerPath)![1];
   }
 
   async mapPorts(ports: number[]): Promise<void> {
@@ -67,7 +76,7 @@ class Topology {
     // The gateway listens on all interfaces inside its container; on this machine, loopback is enough.
     if (name === 'gateway' && mapped.HOST === '0.0.0.0') mapped.HOST = '127.0.0.1';
     assert.equal(args[0], 'node', `${name} runs node`);
-    const child = spawn(process.execPath, args.slice(1), { cwd: REPO_ROOT, env: mapped, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args.slice(1), { cwd: REPO_ROOT, env: mapped, stdio: ['ignore', 'pipe', 'pipe'], ...this.runAs });
     child.stdout!.on('data', (b) => this.log.push(String(b)));
     child.stderr!.on('data', (b) => this.log.push(String(b)));
     this.procs.push(child);
@@ -132,13 +141,15 @@ describe('docker-compose.yml wiring, run as four processes', () => {
   });
 });
 
-describe('kubernetes/kube pod wiring, run as four processes', () => {
-  const topo = new Topology();
-  const deployment = loadManifests('kubernetes/kube').find((m) => m.obj.kind === 'Deployment')!.obj;
+function podWiring(flavour: 'kube' | 'openshift', runAs?: { uid: number; gid: number }): void {
+  const topo = new Topology(runAs);
+  const deployment = loadManifests(`kubernetes/${flavour}`).find((m) => m.obj.kind === 'Deployment')!.obj;
   const containers = deployment.spec.template.spec.containers as any[];
   const secret: Record<string, string> = { API_KEY, METRICS_TOKEN, UI_PASSWORD: '', JWT_SECRET: '' };
 
   before(async () => {
+    const project = seedProject({ workspace: topo.folder('/workspace'), data: topo.folder('/home/pi/.pi-forge') }, 'pod-shape');
+    if (runAs) chmodSync(project.path, 0o777);
     await topo.mapPorts(containers.flatMap((c) => c.ports.map((p: any) => p.containerPort)));
     for (const name of SERVICES) {
       const c = containers.find((x) => x.name === name);
@@ -166,4 +177,37 @@ describe('kubernetes/kube pod wiring, run as four processes', () => {
     assert.equal((await fetch(`http://127.0.0.1:${port}${http.path}`)).status, 200);
     assert.equal((await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).status, 200);
   });
+
+  it('does real work in that shape: the project list, and a terminal shell writing to the workspace as the pod\'s user', async () => {
+    const port = topo.ports.get(containers.find((c) => c.name === 'gateway').ports[0].containerPort)!;
+    const auth = { authorization: `Bearer ${API_KEY}` };
+    const listed = await fetch(`http://127.0.0.1:${port}/api/v1/projects`, { headers: auth });
+    assert.equal(listed.status, 200);
+    const project = ((await listed.json()) as { projects: Array<{ id: string; name: string }> }).projects.find((p) => p.name === 'pod-shape')!;
+    assert.ok(project, 'the seeded project is listed');
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/v1/terminal?projectId=${project.id}&token=${API_KEY}`);
+    let output = '';
+    ws.on('message', (d: Buffer) => { output += d.toString(); });
+    ws.on('error', () => {});
+    try {
+      await waitFor('terminal open', () => ws.readyState === WebSocket.OPEN, 10_000);
+      ws.send(JSON.stringify({ type: 'input', data: 'echo "uid=$(id -u)" > from-shell.txt; echo shell-$((6*7))\r' }));
+      await waitFor('shell answered', () => output.includes('shell-42'), 10_000).catch((e: Error) => { throw new Error(`${e.message}: ${JSON.stringify(output.slice(-400))}`); });
+    } finally {
+      ws.terminate();
+    }
+    const uid = runAs?.uid ?? process.getuid?.();
+    assert.equal(readFileSync(join(topo.folder('/workspace'), 'pod-shape', 'from-shell.txt'), 'utf8').trim(), `uid=${uid}`);
+  });
+}
+
+describe('kubernetes/kube pod wiring, run as four processes', () => podWiring('kube'));
+
+// restricted-v2 gives the pod a UID from the project's range, with no passwd entry and group 0.
+const root = typeof process.getuid === 'function' && process.getuid() === 0;
+describe('kubernetes/openshift pod wiring, run as four processes under an arbitrary UID', () => {
+  it('runs as root here, so it can start the processes under another UID', () => {
+    assert.ok(root, 'this test starts processes as uid 1000730000 and needs root (CI and the dev machines run as root)');
+  });
+  if (root) podWiring('openshift', { uid: 1000730000, gid: 0 });
 });
