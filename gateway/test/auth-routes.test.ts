@@ -14,14 +14,25 @@ const JWT_SECRET = 'route-table-jwt-secret-0123456789abcdef0123';
 const PUBLIC = new Set(['GET /api/v1/health', 'GET /api/v1/ui-config', 'GET /api/v1/auth/status', 'POST /api/v1/auth/login', 'POST /api/v1/auth/change-password']);
 const isPublic = (r: RouteEntry) => PUBLIC.has(`${r.method === 'HEAD' ? 'GET' : r.method} ${r.url}`);
 
+const LIMIT_CLASSES = { LOGIN: 100_001, PROMPT: 100_002, UPLOAD: 100_003, SEARCH: 100_004, PUSH: 100_005 };
+/** Contract §2.1/§5.5: the per-IP limited routes and their class. Every other route has no limit. */
+const LIMITED: Record<string, keyof typeof LIMIT_CLASSES> = {
+  'POST /api/v1/auth/login': 'LOGIN', 'POST /api/v1/auth/change-password': 'LOGIN',
+  'POST /api/v1/sessions/:id/prompt': 'PROMPT', 'POST /api/v1/sessions/:id/steer': 'PROMPT',
+  'POST /api/v1/sessions/:id/compact': 'PROMPT', 'POST /api/v1/sessions/:id/navigate': 'PROMPT',
+  'POST /api/v1/files/upload': 'UPLOAD', 'GET /api/v1/files/search': 'SEARCH', 'GET /api/v1/search/sessions': 'SEARCH',
+  'POST /api/v1/git/push': 'PUSH',
+};
+
 describe('auth: default deny over every registered route', () => {
   let stack: Stack;
   let routes: RouteEntry[];
   let goodToken = '';
 
   before(async () => {
-    // Every route gets a dozen requests here; rate limits (tested elsewhere) must not answer first.
-    const generousLimits = Object.fromEntries(['LOGIN', 'PROMPT', 'UPLOAD', 'SEARCH', 'PUSH'].map((k) => [`RATE_LIMIT_${k}_MAX`, '100000']));
+    // Every route gets a dozen requests here, so rate limits must not answer first; each class gets its
+    // own maximum so that the limit headers tell which class a route is in.
+    const generousLimits = Object.fromEntries(Object.entries(LIMIT_CLASSES).map(([k, max]) => [`RATE_LIMIT_${k}_MAX`, String(max)]));
     stack = await startStack({ name: 'auth-routes', env: { UI_PASSWORD: PASSWORD, API_KEY, JWT_SECRET, LOG_LEVEL: 'debug', ...generousLimits } });
     routes = routeTable(stack).filter((r) => r.url === '/api/v1' || r.url.startsWith('/api/v1/'));
     goodToken = await loginToken(stack, PASSWORD);
@@ -65,6 +76,23 @@ describe('auth: default deny over every registered route', () => {
       assert.deepEqual(failures, []);
     });
   }
+
+  it('rate-limits exactly the contract\'s routes, each with its class\'s limit', async () => {
+    const wrong: string[] = [];
+    let limited = 0;
+    for (const route of routes.filter((r) => r.method !== 'HEAD')) {
+      const name = `${route.method} ${route.url}`;
+      const expected = LIMITED[name] ? String(LIMIT_CLASSES[LIMITED[name]]) : null;
+      const res = await call(route, {});
+      await res.arrayBuffer();
+      const actual = res.headers.get('x-ratelimit-limit');
+      if (actual !== expected) wrong.push(`${name}: limit ${actual}, expected ${expected}`);
+      if (expected) limited++;
+    }
+    assert.deepEqual(wrong, []);
+    console.log(`rate-limited routes present: ${limited} of ${Object.keys(LIMITED).length} in the contract`);
+    assert.ok(limited >= 2, 'at least login and change-password');
+  });
 
   it('keeps the public routes public', async () => {
     for (const route of routes.filter(isPublic)) {
