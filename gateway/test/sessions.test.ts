@@ -102,6 +102,23 @@ describe('sessions', () => {
     assert.ok((await stack.health()).activeSessions >= 1, 'health counts live sessions');
   });
 
+  it('searches across session files: user and assistant text and tool-call arguments', async () => {
+    const res = await json(await stack.api('/api/v1/search/sessions?q=HELLO-FROM-TOOL'));
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.equal(res.body.engine, 'node');
+    const hit = (res.body.results as { sessionId: string; projectName: string; sessionName?: string; matches: { kind: string; snippet: string; matchOffset: number; matchLength: number }[] }[])[0]!;
+    assert.equal(hit.projectName, 'demo');
+    assert.equal(hit.sessionName, 'Run Greeting Command');
+    assert.deepEqual(hit.matches.map((m) => m.kind).sort(), ['assistant', 'tool_call']);
+    for (const m of hit.matches) assert.equal(m.snippet.slice(m.matchOffset, m.matchOffset + m.matchLength).toLowerCase(), 'hello-from-tool');
+    const none = await json(await stack.api('/api/v1/search/sessions?q=no-such-text-anywhere'));
+    assert.deepEqual([none.body.results, none.body.truncated], [[], false]);
+    const limited = await json(await stack.api('/api/v1/search/sessions?q=greeting&sessionLimit=0&matchesPerSession=999'));
+    assert.equal(limited.status, 200, 'limits are clamped, not refused');
+    assert.equal((await json(await stack.api('/api/v1/search/sessions'))).status, 400);
+    assert.equal((await json(await stack.api(`/api/v1/search/sessions?q=${'x'.repeat(257)}`))).status, 400);
+  });
+
   it('rejects bad input with 4xx {error, message} and changes nothing', async () => {
     const before = readdirSync(stack.dirs.sessions, { recursive: true }).length;
     const cases: Array<[string, string, unknown, number, string]> = [

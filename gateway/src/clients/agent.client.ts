@@ -104,6 +104,10 @@ export class AgentClient extends ServiceClient {
     return this.channel.unary('GetCompactions', { sessionId }, QUICK_CALL_MS);
   }
 
+  searchSessions(req: agent.SearchSessionsRequest): Promise<agent.SearchSessionsResponse> {
+    return this.channel.unary('SearchSessions', req, QUICK_CALL_MS);
+  }
+
   /** Opens a session's event stream; no deadline (it lives as long as the SSE client). */
   streamEvents(req: agent.StreamEventsRequest): AgentEventStream {
     return (this.channel.stub.StreamEvents as (r: agent.StreamEventsRequest, m: Metadata) => AgentEventStream).call(this.channel.stub, req, new Metadata());

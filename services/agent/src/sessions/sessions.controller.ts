@@ -12,6 +12,7 @@ import { SessionRegistry } from './session-registry.js';
 import { isGenericName, titleFromPrompt } from './session-title.js';
 import { compactionHistory, exportFileName, exportJsonl, exportMarkdown, sessionTree } from './session-tree.js';
 import { sessionContext } from './session-context.js';
+import { searchSessions } from './session-search.js';
 import { turnDiff } from './turn-diff.js';
 import { userExecOperations } from '../tools/user-exec.js';
 
@@ -273,5 +274,19 @@ export class SessionsController {
   getCompactions(req: agent.GetCompactionsRequest): agent.GetCompactionsResponse {
     const { session } = this.registry.live(req.sessionId);
     return { compactionsJson: JSON.stringify(compactionHistory(session.sessionManager, session.messages)) };
+  }
+
+  @GrpcMethod('AgentService', 'SearchSessions')
+  async searchSessions(req: agent.SearchSessionsRequest): Promise<agent.SearchSessionsResponse> {
+    if (!req.query || req.query.length > 256) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_query', 'q must be 1 to 256 characters');
+    const clamp = (v: number, lo: number, hi: number, d: number) => (v ? Math.min(hi, Math.max(lo, v)) : d);
+    try {
+      const { results, truncated } = await searchSessions(this.config.SESSION_DIR, (req.projects ?? []).map((p) => p.id), req.query,
+        clamp(req.sessionLimit, 1, 200, 50), clamp(req.matchesPerSession, 1, 50, 5));
+      return { resultsJson: JSON.stringify(results), truncated };
+    } catch (err) {
+      this.logger.error({ err }, 'session search failed');
+      throw forgeError(GrpcStatus.INTERNAL, 'search_failed', 'the search could not be completed');
+    }
   }
 }
