@@ -3,7 +3,7 @@
 // config from running programs; auth failures; plain folders reported as not a repository.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,7 +33,7 @@ describe('git', () => {
   const codes = async () => (await status()).files.map((f) => `${f.code}|${f.path}`);
 
   before(async () => {
-    stack = await startStack({ name: 'git', env: { API_KEY: 'test-key-git', RATE_LIMIT_PUSH_MAX: '5' } });
+    stack = await startStack({ name: 'git', env: { API_KEY: 'test-key-git', RATE_LIMIT_PUSH_MAX: '6' } });
     p = await createProject(stack, 'repo');
     outside = realpathSync(mkdtempSync(join(tmpdir(), 'pi-forge-git-')));
     bare = join(outside, 'remote.git');
@@ -184,6 +184,34 @@ describe('git', () => {
     for (const key of ['core.fsmonitor', 'core.pager', 'core.editor', 'diff.external']) git(p.path, 'config', '--unset', key);
   });
 
+  it('ignores hooks folders, filters and pack commands named by repository config, but runs its own hooks', async () => {
+    const evilHooks = join(outside, 'evil-hooks');
+    mkdirSync(evilHooks);
+    const script = (marker: string) => `#!/bin/sh\ntouch ${marker}\n`;
+    const [redirected, own, filtered, uploadpack, receivepack] = ['redirected-hook', 'own-hook', 'filter', 'uploadpack', 'receivepack'].map((m) => join(outside, `ran-${m}`));
+    writeFileSync(join(evilHooks, 'pre-commit'), script(redirected), { mode: 0o755 });
+    writeFileSync(join(p.path, '.git', 'hooks', 'pre-commit'), script(own), { mode: 0o755 });
+    git(p.path, 'config', 'core.hooksPath', evilHooks);
+    git(p.path, 'config', 'filter.evil.clean', `touch ${filtered}; cat`);
+    git(p.path, 'config', 'remote.origin.uploadpack', `touch ${uploadpack}; git-upload-pack`);
+    git(p.path, 'config', 'remote.origin.receivepack', `touch ${receivepack}; git-receive-pack`);
+    writeFileSync(join(p.path, '.gitattributes'), '*.txt filter=evil\n');
+    writeFileSync(join(p.path, 'f.txt'), 'filtered?\n');
+    await status();
+    await ok('stage', { paths: ['f.txt', '.gitattributes'] });
+    await ok('commit', { message: 'with hooks' });
+    await ok('fetch', { remote: 'origin' });
+    await ok('pull', { remote: 'origin', branch: 'main' });
+    await ok('push', { remote: 'origin', branch: 'main' });
+    assert.ok(existsSync(own), 'the repository\'s own pre-commit hook runs (contract G5)');
+    for (const m of [redirected, filtered, uploadpack, receivepack]) assert.ok(!existsSync(m), `${m} was created: repo config ran a program`);
+    // Control: plain git does follow the redirect.
+    git(p.path, 'commit', '--allow-empty', '-q', '-m', 'control');
+    assert.ok(existsSync(redirected), 'control: plain git runs the redirected hook');
+    for (const key of ['core.hooksPath', 'filter.evil.clean', 'remote.origin.uploadpack', 'remote.origin.receivepack']) git(p.path, 'config', '--unset', key);
+    rmSync(join(p.path, '.git', 'hooks', 'pre-commit'));
+  });
+
   it('answers git_auth_required when the remote wants credentials', async () => {
     const server: Server = createServer((_req, res) => {
       res.writeHead(401, { 'www-authenticate': 'Basic realm="test"' });
@@ -193,7 +221,11 @@ describe('git', () => {
     try {
       const port = (server.address() as { port: number }).port;
       await ok('remote/add', { name: 'private', url: `http://127.0.0.1:${port}/repo.git` });
+      const helperRan = join(outside, 'ran-credential-helper');
+      git(p.path, 'config', 'credential.helper', `!touch ${helperRan}; true`);
       await expectError(await post('push', { remote: 'private', branch: 'main' }), 400, 'git_auth_required');
+      assert.ok(!existsSync(helperRan), 'a credential helper from repository config ran');
+      git(p.path, 'config', '--unset', 'credential.helper');
       await expectError(await post('fetch', { remote: 'private' }), 400, 'git_auth_required');
       assert.equal((await stack.api(`/api/v1/git/remote/private?projectId=${p.id}`, { method: 'DELETE' })).status, 200);
       await expectError(await stack.api(`/api/v1/git/remote/private?projectId=${p.id}`, { method: 'DELETE' }), 400, 'git_failed');
@@ -255,14 +287,14 @@ describe('git', () => {
     await expectError(await post('remote/tls', { name: 'nope', insecureTls: true }), 400, 'git_failed');
   });
 
-  it('rate-limits push per client (RATE_LIMIT_PUSH_MAX=5 here)', async () => {
+  it('rate-limits push per client (RATE_LIMIT_PUSH_MAX=6 here)', async () => {
     let limited: Response | undefined;
-    for (let i = 0; i < 6 && !limited; i++) {
+    for (let i = 0; i < 7 && !limited; i++) {
       const res = await post('push', { remote: 'origin', branch: 'main' });
       if (res.status === 429) limited = res;
       else assert.equal(res.status, 200, await res.text());
     }
-    assert.ok(limited, 'no 429 within 6 pushes');
+    assert.ok(limited, 'no 429 within 7 pushes');
     assert.equal(((await limited.json()) as { statusCode: number }).statusCode, 429);
   });
 

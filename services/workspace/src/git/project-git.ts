@@ -12,11 +12,19 @@ import { ProjectFiles } from '../files/project-files.js';
 import { PathGuard } from '../paths/path-guard.js';
 import { GitRunner, redactGitText, type GitRunOptions } from './git-runner.js';
 import { parseStatus } from './git-status.js';
+import { localConfigOverrides, parseConfigList, SAFE_PACK_OPTIONS } from './local-config-guard.js';
 
 const NETWORK_TIMEOUT_MS = 5 * 60_000;
 const FALLBACK_IDENTITY = { name: 'pi-forge', email: 'pi-forge@localhost' };
 
-interface Repo { cwd: string; guard: PathGuard; isGitRepo: boolean; env: Record<string, string> }
+interface Repo {
+  cwd: string;
+  guard: PathGuard;
+  isGitRepo: boolean;
+  env: Record<string, string>;
+  /** `-c` overrides undoing program-running settings from the repository's own config. */
+  overrides: string[];
+}
 
 /** Which checkout a call works in: the project folder, or one of its registered worktrees. */
 export interface GitTarget { projectId: string; worktreePath?: string }
@@ -42,18 +50,24 @@ export class ProjectGit {
     const guard = await this.files.guard(target.projectId);
     const cwd = await guard.rootPath();
     const env = { GIT_CEILING_DIRECTORIES: dirname(cwd) };
-    const probe = await this.git.run(['rev-parse', '--show-toplevel'], { cwd, env, allowFailure: true });
-    const main: Repo = { cwd, guard, env, isGitRepo: probe.code === 0 };
+    const [probe, local] = await Promise.all([
+      this.git.run(['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-common-dir'], { cwd, env, allowFailure: true }),
+      this.git.run(['config', '--local', '-z', '--list'], { cwd, env, allowFailure: true }),
+    ]);
+    const isGitRepo = probe.code === 0;
+    const commonDir = probe.stdout.split('\n')[1]?.trim() || `${cwd}/.git`;
+    const overrides = isGitRepo ? localConfigOverrides(parseConfigList(local.stdout), commonDir) : [];
+    const main: Repo = { cwd, guard, env, isGitRepo, overrides };
     const wanted = target.worktreePath?.replace(/(.)\/+$/, '$1');
     if (!wanted || wanted === cwd) return main;
     // Any other checkout must be one git itself lists for this repository (contract G11).
     const listed = main.isGitRepo ? (await this.worktreeList(main)).filter((w) => !w.bare).map((w) => w.path) : [];
     if (!listed.includes(wanted)) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_worktree_path', 'worktreePath is not a worktree of this project');
-    return { cwd: wanted, guard: new PathGuard(wanted), env: { GIT_CEILING_DIRECTORIES: dirname(wanted) }, isGitRepo: true };
+    return { cwd: wanted, guard: new PathGuard(wanted), env: { GIT_CEILING_DIRECTORIES: dirname(wanted) }, isGitRepo: true, overrides: main.overrides };
   }
 
   private run(repo: Repo, args: string[], options: Partial<GitRunOptions> = {}) {
-    return this.git.run(args, { cwd: repo.cwd, ...options, env: { ...repo.env, ...options.env } });
+    return this.git.run([...repo.overrides, ...args], { cwd: repo.cwd, ...options, env: { ...repo.env, ...options.env } });
   }
 
   private async requireRepo(target: GitTarget): Promise<Repo> {
@@ -189,7 +203,7 @@ export class ProjectGit {
   async fetch(t: GitTarget, remote: string, prune: boolean): Promise<{ output: string }> {
     if (remote) assertRemoteName(remote);
     const repo = await this.requireRepo(t);
-    const r = await this.run(repo, ['fetch', ...(prune ? ['--prune'] : []), ...(remote ? [remote] : [])], { timeoutMs: NETWORK_TIMEOUT_MS });
+    const r = await this.run(repo, ['fetch', ...SAFE_PACK_OPTIONS.fetch, ...(prune ? ['--prune'] : []), ...(remote ? [remote] : [])], { timeoutMs: NETWORK_TIMEOUT_MS });
     return { output: redactGitText(`${r.stdout}${r.stderr}`) };
   }
 
@@ -198,7 +212,7 @@ export class ProjectGit {
     if (branch) assertRefName(branch);
     if (branch && !remote) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'validation_failed', 'branch needs a remote');
     const repo = await this.requireRepo(t);
-    const args = ['pull', rebase ? '--rebase' : '--no-rebase', '--no-edit', ...(remote ? [remote] : []), ...(branch ? [branch] : [])];
+    const args = ['pull', ...SAFE_PACK_OPTIONS.fetch, rebase ? '--rebase' : '--no-rebase', '--no-edit', ...(remote ? [remote] : []), ...(branch ? [branch] : [])];
     const r = await this.run(repo, args, { timeoutMs: NETWORK_TIMEOUT_MS, env: await this.identityEnv(repo) });
     return { output: redactGitText(`${r.stdout}${r.stderr}`) };
   }
@@ -214,7 +228,7 @@ export class ProjectGit {
       ref ||= (await this.run(repo, ['symbolic-ref', '--short', '-q', 'HEAD'], { allowFailure: true })).stdout.trim();
     }
     if (ref && !target) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'validation_failed', 'branch needs a remote');
-    const args = ['push', '--porcelain', ...(setUpstream ? ['-u'] : []), ...(target ? [target] : []), ...(ref ? [ref] : [])];
+    const args = ['push', ...SAFE_PACK_OPTIONS.push, '--porcelain', ...(setUpstream ? ['-u'] : []), ...(target ? [target] : []), ...(ref ? [ref] : [])];
     const r = await this.run(repo, args, { timeoutMs: NETWORK_TIMEOUT_MS });
     return { output: redactGitText(`${r.stdout}${r.stderr}`) };
   }
@@ -223,7 +237,7 @@ export class ProjectGit {
     const repo = await this.repo(t);
     if (!repo.isGitRepo) return { isGitRepo: false, remotes: [] };
     const r = await this.run(repo, ['config', '--local', '-z', '--list'], { allowFailure: true });
-    const entries = r.stdout.split('\0').filter(Boolean).map((e) => { const nl = e.indexOf('\n'); return nl === -1 ? [e, ''] : [e.slice(0, nl), e.slice(nl + 1)]; });
+    const entries = parseConfigList(r.stdout);
     const byName = new Map<string, GitRemote>();
     const insecure = new Set<string>();
     for (const [key, value] of entries) {
