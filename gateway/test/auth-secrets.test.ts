@@ -62,6 +62,11 @@ describe('auth: jwt-secret, password-hash, tickets', () => {
     });
     assert.equal(res.status, 200);
     const hash = readFileSync(hashFile, 'utf8');
+    // The API key is not a user: it cannot change the password (contract §2.4).
+    const byKey = await stack.api('/api/v1/auth/change-password', { method: 'POST', json: { currentPassword: NEW_PASSWORD, newPassword: 'api-key-cannot-do-this' } });
+    assert.equal(byKey.status, 401);
+    assert.equal((await byKey.json()).error, 'auth_required');
+    assert.equal(readFileSync(hashFile, 'utf8'), hash);
     await restartGateway();
     assert.equal(statSync(hashFile).mode & 0o777, 0o600);
     assert.equal(readFileSync(hashFile, 'utf8'), hash);
