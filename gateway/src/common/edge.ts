@@ -25,5 +25,5 @@ export async function installEdge(app: NestFastifyApplication, config: ForgeConf
   await app.get(OriginPolicy).register(fastify);
   await registerRateLimits(fastify, config);
   registerUnmatchedRouteGate(fastify, app.get(AuthGate));
-  if (config.EXPOSE_DOCS) setupOpenApi(app);
+  if (config.EXPOSE_DOCS) setupOpenApi(app, logger);
 }

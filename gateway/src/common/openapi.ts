@@ -2,6 +2,7 @@
 // (and /api/docs/yaml). EXPOSE_DOCS=false leaves these paths unregistered, so they answer 404.
 // The spec is not secret; every call it describes still needs auth.
 import type { INestApplication } from '@nestjs/common';
+import type { Logger } from 'pino';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { productVersion } from '@pi-forge/runtime';
 import { documentValidatedDtos } from './validation-docs.js';
@@ -65,8 +66,13 @@ const AUTH_BOOTSTRAP = `(() => {
 `;
 export const DOCS_AUTH_SCRIPT_PATH = '/api/docs/pi-forge-auth.js';
 
-export function setupOpenApi(app: INestApplication): void {
-  documentValidatedDtos();
+export function setupOpenApi(app: INestApplication, logger: Logger): void {
+  try {
+    documentValidatedDtos();
+  } catch (err) {
+    // Thinner docs, never a gateway that does not start.
+    logger.warn({ err }, 'could not derive OpenAPI schemas from the DTOs; the docs show only @ApiProperty fields');
+  }
   app.getHttpAdapter().get(DOCS_AUTH_SCRIPT_PATH, (_req: unknown, reply: { type(t: string): { send(b: string): void } }) => {
     reply.type('application/javascript; charset=utf-8').send(AUTH_BOOTSTRAP);
   });
