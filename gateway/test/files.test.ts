@@ -29,6 +29,7 @@ describe('files', () => {
     outside = mkdtempSync(join(tmpdir(), 'pi-forge-outside-'));
     writeFileSync(join(outside, 'secret.txt'), 'secret');
     mkdirSync(join(p.path, 'src', 'deep'), { recursive: true });
+    symlinkSync(join(p.path, 'src'), join(p.path, 'src', 'deep', 'back-to-src'));
     mkdirSync(join(p.path, 'node_modules', 'pkg'), { recursive: true });
     mkdirSync(join(p.path, '.git'), { recursive: true });
     writeFileSync(join(p.path, 'src', 'main.ts'), 'export const x = 1;\n');
@@ -53,6 +54,11 @@ describe('files', () => {
     assert.deepEqual(names, ['d:src', 'd:src-link', 'f:blob.bin', 'f:Dockerfile', 'f:README.md']);
     const src = tree.children![0];
     assert.deepEqual(src.children!.map((c) => c.path), ['src/deep', 'src/main.ts']);
+    // The in-project link to src is listed like a folder with src's contents under its own path.
+    assert.deepEqual(tree.children![1].children!.map((c) => c.path), ['src-link/deep', 'src-link/main.ts']);
+    // A link back to an ancestor is listed but not entered (no loop).
+    const loop = src.children![0].children!.find((c) => c.name === 'back-to-src')!;
+    assert.deepEqual(loop, { name: 'back-to-src', path: 'src/deep/back-to-src', type: 'directory', children: [], truncated: true });
     assert.equal(src.children![1].children, undefined, 'files carry no children');
     const shallow = await jsonOf<Tree>(await stack.api(`/api/v1/files/tree?${q({ maxDepth: '1' })}`));
     assert.equal(shallow.children![0].truncated, true);

@@ -15,6 +15,7 @@ import { SKIP_DIRS } from './skip-dirs.js';
 export const READ_LIMIT_BYTES = 5 * 1024 * 1024;
 const BINARY_SNIFF_BYTES = 8000;
 const MAX_TREE_DEPTH = 32;
+const MAX_TREE_NODES = 200_000;
 
 @Injectable()
 export class ProjectFiles {
@@ -30,10 +31,12 @@ export class ProjectFiles {
     const guard = await this.guard(projectId);
     const root = await guard.rootPath();
     const depth = Math.min(MAX_TREE_DEPTH, Math.max(1, maxDepth || MAX_TREE_DEPTH));
-    const visited = new Set<string>([root]);
-    const walk = async (dir: string, rel: string, level: number): Promise<TreeNode> => {
+    // Links to folders inside the project are followed like folders; a link back to one of its own
+    // ancestors would loop, so it is listed but not entered. The node budget bounds link fan-out.
+    let budget = MAX_TREE_NODES;
+    const walk = async (dir: string, rel: string, level: number, ancestors: ReadonlySet<string>): Promise<TreeNode> => {
       const node: TreeNode = { name: rel ? basename(rel) : basename(root), path: rel, type: 'directory', children: [], truncated: false };
-      if (level >= depth) return { ...node, truncated: true };
+      if (level >= depth || budget <= 0) return { ...node, truncated: true };
       let entries;
       try {
         entries = await readdir(dir, { withFileTypes: true });
@@ -42,6 +45,7 @@ export class ProjectFiles {
       }
       const dirs: TreeNode[] = [];
       const files: TreeNode[] = [];
+      budget -= entries.length;
       for (const entry of entries) {
         if (SKIP_DIRS.has(entry.name)) continue;
         const childRel = rel ? `${rel}/${entry.name}` : entry.name;
@@ -60,16 +64,15 @@ export class ProjectFiles {
         }
         if (kind === 'file') files.push({ name: entry.name, path: childRel, type: 'file', children: [], truncated: false });
         else if (kind === 'directory') {
-          if (visited.has(real)) { dirs.push({ name: entry.name, path: childRel, type: 'directory', children: [], truncated: true }); continue; }
-          visited.add(real);
-          dirs.push(await walk(real, childRel, level + 1));
+          if (ancestors.has(real)) { dirs.push({ name: entry.name, path: childRel, type: 'directory', children: [], truncated: true }); continue; }
+          dirs.push(await walk(real, childRel, level + 1, new Set([...ancestors, real])));
         }
       }
       const byName = (a: TreeNode, b: TreeNode) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()) || (a.name < b.name ? -1 : 1);
       node.children = [...dirs.sort(byName), ...files.sort(byName)];
       return node;
     };
-    return walk(root, '', 0);
+    return walk(root, '', 0, new Set([root]));
   }
 
   async read(projectId: string, path: string): Promise<ReadFileResponse> {
