@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BATCH_BYTES, Terminal, type Attachment, type PtyProcess } from './terminal.js';
 
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
 class FakePty implements PtyProcess {
   readonly pid = 4242;
   paused = false;
@@ -43,7 +45,9 @@ describe('Terminal', () => {
     t.attach(a);
     pty.emit('hello ');
     pty.emit('world');
-    await sleep(10);
+    // Immediates run in order, so the terminal's flush (scheduled first) has run after this one.
+    // (A timer could fire first on a loaded machine.)
+    await nextTurn();
     assert.equal(a.text, 'hello world');
     assert.equal(t.replay.snapshot().toString(), 'hello world');
   });
@@ -66,7 +70,7 @@ describe('Terminal', () => {
     t.attach(a);
     for (const key of 'abc') {
       pty.emit(key);
-      await new Promise((r) => setImmediate(r));
+      await nextTurn();
       assert.equal(a.text.at(-1), key, `echo of ${key} went out on the next turn`);
     }
   });
@@ -94,7 +98,7 @@ describe('Terminal', () => {
     const first = new FakeAttachment();
     t.attach(first);
     pty.emit('before');
-    await sleep(5);
+    await nextTurn();
     const second = new FakeAttachment();
     const replayed = t.attach(second);
     assert.equal(first.ended, 'displaced');
