@@ -3,7 +3,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { status } from '@grpc/grpc-js';
 import { createLogger } from '@pi-forge/runtime';
 import type { WebSocket } from 'ws';
@@ -153,18 +152,19 @@ describe('TerminalSession', () => {
     assert.equal(stream.cancelled, true);
   });
 
-  it('pings on the keepalive interval and drops a peer that stopped answering', async () => {
+  it('pings on the keepalive interval and drops a peer that stopped answering', (t) => {
+    t.mock.timers.enable({ apis: ['setInterval', 'setTimeout'] });
     const { ws, stream, session } = setup(100);
     session.attach(target);
-    const until = async (what: string, probe: () => boolean) => {
-      for (const deadline = Date.now() + 3_000; !probe(); await sleep(2)) if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    };
-    await until('first ping', () => ws.pings === 1);
+    t.mock.timers.tick(100);
+    assert.equal(ws.pings, 1);
     ws.emit('pong');
-    await until('second ping', () => ws.pings === 2);
+    t.mock.timers.tick(100);
+    assert.equal(ws.pings, 2);
     assert.equal(ws.terminated, false, 'an answering peer is kept');
-    await until('terminated', () => ws.terminated);
-    assert.equal(ws.pings, 2, 'no pong for a whole interval: dropped instead of pinged again');
+    t.mock.timers.tick(100);
+    assert.equal(ws.terminated, true, 'no pong for a whole interval');
+    assert.equal(ws.pings, 2, 'dropped instead of pinged again');
     assert.equal(stream.cancelled, true);
   });
 });
