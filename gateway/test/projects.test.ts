@@ -94,14 +94,21 @@ describe('projects', () => {
     assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { projects: {} }, 'project delete cascades to its addendum');
   });
 
-  it('delete removes the record and the session folder, never the code', async () => {
+  it('delete removes the record, the session folder and override entries, never the code', async () => {
     const p = await createProject(stack, 'doomed');
     writeFileSync(join(p.path, 'keep.txt'), 'code');
     const sessions = join(stack.dirs.sessions, p.id);
     mkdirSync(sessions, { recursive: true });
     writeFileSync(join(sessions, 's.jsonl'), '{}\n');
+    const keep = projectsFile()[0].id;
+    const overrides = { projects: { [p.id]: { enable: ['x'], disable: [] }, [keep]: { enable: [], disable: ['y'] } } };
+    for (const f of ['skills-overrides.json', 'prompts-overrides.json', 'mcp-stdio-trust.json']) writeFileSync(join(stack.dirs.data, f), JSON.stringify(overrides), { mode: 0o600 });
     const res = await stack.api(`/api/v1/projects/${p.id}`, { method: 'DELETE' });
     assert.deepEqual(await jsonOf(res), { cascaded: true });
+    for (const f of ['skills-overrides.json', 'prompts-overrides.json', 'mcp-stdio-trust.json']) {
+      assert.deepEqual(JSON.parse(readFileSync(join(stack.dirs.data, f), 'utf8')), { projects: { [keep]: { enable: [], disable: ['y'] } } }, f);
+      assert.equal(statSync(join(stack.dirs.data, f)).mode & 0o777, 0o600);
+    }
     assert.ok(!existsSync(sessions));
     assert.equal(readFileSync(join(p.path, 'keep.txt'), 'utf8'), 'code');
     assert.ok(!projectsFile().some((x) => x.id === p.id));

@@ -10,6 +10,7 @@ import type { Project } from '@pi-forge/proto/workspace';
 import type { Logger } from 'pino';
 import { isInside, pathNotAllowed } from '../paths/path-guard.js';
 import { SystemPromptStore } from './system-prompt-store.js';
+import { removeProjectEntries } from './project-cascade.js';
 
 /** Ids that are safe to join into a path before an rm -rf (contract §5.12). */
 const SAFE_ID = /^[A-Za-z0-9_-]+$/;
@@ -115,7 +116,7 @@ export class ProjectRegistry {
     });
   }
 
-  /** Removes the record, its addendum, then the project's session folder; cascaded reports the folder removal. */
+  /** Removes the record, its addendum and override entries, then its session folder; cascaded reports the folder removal. */
   async delete(id: string): Promise<{ cascaded: boolean }> {
     await this.mutate((projects) => {
       const index = projects.findIndex((p) => p.id === id);
@@ -123,6 +124,7 @@ export class ProjectRegistry {
       return { projects: projects.filter((_, i) => i !== index), result: undefined };
     });
     await this.prompts.remove(id).catch((err: unknown) => this.logger.warn({ err, projectId: id }, 'could not remove the project system-prompt addendum'));
+    await removeProjectEntries(this.config.FORGE_DATA_DIR, id).catch((err: unknown) => this.logger.warn({ err, projectId: id }, 'could not remove the project override entries'));
     // The id came out of projects.json, but that file is editable by hand: validate before rm -rf.
     if (!SAFE_ID.test(id) || id.startsWith('.')) {
       this.logger.warn({ projectId: id }, 'project id unsafe for a path; session folder left in place');
