@@ -188,7 +188,8 @@ describe('sessions', () => {
     const session = await newSession();
     const c = await stream(session.sessionId);
     llm.reset();
-    llm.enqueue({ tool: { name: 'bash', args: { command: 'sleep 1; echo slept' } } });
+    // Long enough that the steer lands while the tool still runs, even on a loaded machine.
+    llm.enqueue({ tool: { name: 'bash', args: { command: 'sleep 3; echo slept' } } });
     assert.equal((await post(`/sessions/${session.sessionId}/prompt`, { text: 'run the slow command' })).status, 202);
     await c.waitFor((e) => e.type === 'tool_execution_start', 'tool start');
     assert.equal((await post(`/sessions/${session.sessionId}/steer`, { text: 'steer-now [no-tool]' })).status, 202);
@@ -203,7 +204,7 @@ describe('sessions', () => {
     const session = await newSession();
     const c = await stream(session.sessionId);
     llm.reset();
-    llm.enqueue({ text: PLAIN_TOKENS, delayMs: 100 });
+    llm.enqueue({ text: PLAIN_TOKENS, delayMs: 400 });
     assert.equal((await post(`/sessions/${session.sessionId}/prompt`, { text: 'first [no-tool]' })).status, 202);
     await c.waitFor((e) => e.type === 'agent_start', 'agent_start');
     assert.equal((await post(`/sessions/${session.sessionId}/steer`, { text: 'second [no-tool]', mode: 'followUp' })).status, 202);

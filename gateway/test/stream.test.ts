@@ -79,7 +79,7 @@ describe('stream: reconnects and restarts', () => {
   it('a client joining mid-run gets a snapshot and then exactly the events after it', async () => {
     const id = await newSession();
     const a = await stream(id);
-    llm.enqueue({ text: SLOW, delayMs: 40 });
+    llm.enqueue({ text: SLOW, delayMs: 100 });
     assert.equal((await post(`/sessions/${id}/prompt`, { text: 'join me midway [no-tool]' })).status, 202);
     await a.waitFor((e) => isTextDelta(e) && String((e.data.assistantMessageEvent as { delta: string }).delta).startsWith('w5 '), 'sixth delta');
     const b = await stream(id);
