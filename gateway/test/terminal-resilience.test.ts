@@ -92,7 +92,7 @@ describe('terminal resilience', () => {
     await t.run('echo before-the-crash-$((6*7))');
     await stack.kill9('gateway');
     await t.waitClosed();
-    await waitFor('gateway back', async () => (await stack.health()).status === 'ok', 10_000);
+    await waitFor('gateway back', async () => (await stack.health()).status === 'ok', 30_000);
     const again = open('survivor');
     await again.opened();
     await again.waitForText(/before-the-crash-42/);
@@ -110,7 +110,7 @@ describe('terminal resilience', () => {
     assert.equal(h.status, 'degraded');
     assert.notEqual(h.services.pty, 'serving');
     await waitFor(`shell ${shell} died with its host`, () => isGone(shell), 5_000);
-    await waitFor('health ok again', async () => (await stack.health()).status === 'ok', 10_000);
+    await waitFor('health ok again', async () => (await stack.health()).status === 'ok', 30_000);
     const fresh = open('doomed');
     await fresh.opened();
     const pid = Number((await fresh.run('echo $$')).trim());
@@ -120,14 +120,14 @@ describe('terminal resilience', () => {
   });
 
   it('SIGTERM of the pty service kills its shells first: attached sockets close 1000 pty_exited', async () => {
-    await waitFor('health ok', async () => (await stack.health()).status === 'ok', 10_000);
+    await waitFor('health ok', async () => (await stack.health()).status === 'ok', 30_000);
     const t = open('sigterm');
     await t.opened();
     const shell = Number((await t.run('echo $$')).trim());
     process.kill(stack.pid('pty'), 'SIGTERM');
     assert.deepEqual(await t.waitClosed(5_000), { code: 1000, reason: 'pty_exited' });
     await waitFor(`shell ${shell} gone`, () => isGone(shell), 3_000);
-    await waitFor('pty service back', async () => (await stack.health()).status === 'ok', 10_000);
+    await waitFor('pty service back', async () => (await stack.health()).status === 'ok', 30_000);
   });
 
   it('stopping pi-forge kills every shell, attached or detached', async () => {
