@@ -39,6 +39,7 @@ export interface GitRunOptions {
 export interface GitResult { code: number; stdout: string; stderr: string }
 
 const MAX_OUTPUT = 32 * 1024 * 1024;
+const MAX_STDERR = 256 * 1024;
 const AUTH_FAILURE = /Authentication failed|could not read Username|could not read Password|terminal prompts disabled|Permission denied \(publickey|HTTP Basic: Access denied|invalid credentials|The requested URL returned error: 40[13]/i;
 
 /** Removes credentials from URLs in git's messages before they leave the service. */
@@ -96,8 +97,10 @@ export class GitRunner {
         outBytes += b.length;
         if (outBytes <= MAX_OUTPUT) out.push(b);
       });
+      let errBytes = 0;
       child.stderr!.on('data', (b: Buffer) => {
-        if (err.length < 4096) err.push(b);
+        errBytes += b.length;
+        if (errBytes <= MAX_STDERR) err.push(b);
         options.onStderr?.(b.toString('utf8'));
       });
       child.once('error', (e: NodeJS.ErrnoException) => {
