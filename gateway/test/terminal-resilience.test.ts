@@ -109,6 +109,8 @@ describe('terminal resilience', () => {
     const h = await stack.health();
     assert.equal(h.status, 'degraded');
     assert.notEqual(h.services.pty, 'serving');
+    assert.equal(h.services.agent, 'serving', 'the agent keeps serving');
+    assert.equal(h.services.workspace, 'serving', 'the workspace keeps serving');
     await waitFor(`shell ${shell} died with its host`, () => isGone(shell), 5_000);
     await waitFor('health ok again', async () => (await stack.health()).status === 'ok', 30_000);
     const fresh = open('doomed');
