@@ -120,7 +120,8 @@ describe('sessions', () => {
   });
 
   it('rejects bad input with 4xx {error, message} and changes nothing', async () => {
-    const before = readdirSync(stack.dirs.sessions, { recursive: true }).length;
+    const sessionFiles = () => (existsSync(stack.dirs.sessions) ? readdirSync(stack.dirs.sessions, { recursive: true }).map(String).filter((f) => f.endsWith('.jsonl')).sort() : []);
+    const before = sessionFiles();
     const cases: Array<[string, string, unknown, number, string]> = [
       ['POST', '/sessions', {}, 400, 'validation_failed'],
       ['POST', '/sessions', { projectId: 'no-such-project' }, 404, 'project_not_found'],
@@ -147,6 +148,8 @@ describe('sessions', () => {
       [`/sessions/${id}/prompt`, {}, 'missing_text'],
       [`/sessions/${id}/prompt`, { text: '' }, 'invalid_body'],
       [`/sessions/${id}/prompt`, { text: 'x', streamingBehavior: 'now' }, 'invalid_body'],
+      [`/sessions/${id}/prompt`, ['x'], 'invalid_body'],
+      [`/sessions/${id}/prompt`, { text: 42 }, 'invalid_body'],
       [`/sessions/${id}/steer`, { text: '' }, 'validation_failed'],
       [`/sessions/${id}/model`, { provider: 'nope', modelId: 'x' }, 'unknown_provider'],
       [`/sessions/${id}/model`, { provider: 'fake', modelId: 'nope' }, 'unknown_model'],
@@ -162,7 +165,7 @@ describe('sessions', () => {
     const exp = await json(await stack.api(`/api/v1/sessions/${id}/export?format=pdf`));
     assert.equal(exp.status, 400);
     assert.equal(llm.requests.filter((r) => r.lastUserText === 'x').length, 0, 'no bad prompt reached the model');
-    assert.equal(readdirSync(stack.dirs.sessions, { recursive: true }).length, before + (existsSync(join(stack.dirs.sessions, project.id)) ? 0 : 1));
+    assert.deepEqual(sessionFiles(), before, 'no session file was written');
   });
 
   it('abort mid-stream ends the run with stopReason aborted; abort is idempotent', async () => {

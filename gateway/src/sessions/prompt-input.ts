@@ -26,11 +26,12 @@ export interface PromptInput {
 const bad = (error: string, message: string) => new BadRequestException({ error, message });
 
 async function checkBody(body: unknown): Promise<PromptDto> {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw bad('invalid_body', 'the body must be a JSON object with a text field');
   const dto = plainToInstance(PromptDto, body ?? {});
   const errors = await validate(dto, { whitelist: true });
   if (errors.length) {
     const message = errors.flatMap((e) => Object.values(e.constraints ?? {})).join('; ');
-    throw bad(errors.some((e) => e.property === 'text' && body && typeof body === 'object' && !('text' in body)) ? 'missing_text' : 'invalid_body', message);
+    throw bad(errors.some((e) => e.property === 'text' && !('text' in body)) ? 'missing_text' : 'invalid_body', message);
   }
   return dto;
 }
