@@ -114,37 +114,47 @@ describe('path traversal corpus', () => {
     assert.ok(cases.length >= 40, `only ${cases.length} cases`);
   });
 
-  it('every file and git path route refuses every case, and nothing outside changes', async () => {
-    const watched = [outside, join(ws, 'victim'), join(ws, 'proj-evil')];
-    const before = watched.map(fingerprint);
-    const passwd = readFileSync('/etc/passwd', 'utf8');
-    const id = p.id;
-    const q = (o: Record<string, string>) => new URLSearchParams({ projectId: id, ...o }).toString();
-    for (const c of cases) {
-      const label = (route: string) => `${route} [${c.name}] ${JSON.stringify(c.path)}`;
-      const x = c.path;
-      await refused(label('read'), await stack.api(`/api/v1/files/read?${q({ path: x })}`));
-      await refused(label('download'), await stack.api(`/api/v1/files/download?${q({ path: x })}`));
-      await refused(label('git diff/file'), await stack.api(`/api/v1/git/diff/file?${q({ path: x })}`));
-      if (c.readOnly) continue;
-      await refused(label('write'), await stack.api('/api/v1/files/write', { method: 'PUT', json: { projectId: id, path: x, content: 'pwned' } }));
-      await refused(label('mkdir parent'), await stack.api('/api/v1/files/mkdir', { method: 'POST', json: { projectId: id, parentPath: x, name: 'pwned' } }));
-      await refused(label('rename'), await stack.api('/api/v1/files/rename', { method: 'POST', json: { projectId: id, path: x, name: 'pwned' } }));
-      await refused(label('move src'), await stack.api('/api/v1/files/move', { method: 'POST', json: { projectId: id, src: x, dest: `${p.path}/moved` } }));
-      await refused(label('move dest'), await stack.api('/api/v1/files/move', { method: 'POST', json: { projectId: id, src: `${p.path}/README.md`, dest: x } }));
-      await refused(label('delete'), await stack.api(`/api/v1/files/delete?${q({ path: x, recursive: 'true' })}`, { method: 'DELETE' }));
-      const form = new FormData();
-      form.append('projectId', id);
-      form.append('parentPath', x);
-      form.append('file', new Blob(['pwned']), 'pwned.txt');
-      await refused(label('upload parent'), await stack.api('/api/v1/files/upload', { method: 'POST', body: form }));
-      await refused(label('git stage'), await stack.api('/api/v1/git/stage', { method: 'POST', json: { projectId: id, paths: [x] } }));
-      await refused(label('git revert'), await stack.api('/api/v1/git/revert', { method: 'POST', json: { projectId: id, paths: [x] } }));
-    }
-    assert.deepEqual(watched.map(fingerprint), before, 'files outside the project changed');
-    assert.equal(readFileSync('/etc/passwd', 'utf8'), passwd);
-    assert.equal(readFileSync(join(p.path, 'README.md'), 'utf8'), 'readme', 'the move source stayed put');
+  // One test per route, each walking the whole corpus; the last test proves nothing outside changed.
+  const q = (o: Record<string, string>) => new URLSearchParams({ projectId: p.id, ...o }).toString();
+  const routes: { name: string; writes: boolean; call: (x: string) => Promise<Response> }[] = [
+    { name: 'GET /files/read', writes: false, call: (x) => stack.api(`/api/v1/files/read?${q({ path: x })}`) },
+    { name: 'GET /files/download', writes: false, call: (x) => stack.api(`/api/v1/files/download?${q({ path: x })}`) },
+    { name: 'GET /git/diff/file', writes: false, call: (x) => stack.api(`/api/v1/git/diff/file?${q({ path: x })}`) },
+    { name: 'PUT /files/write', writes: true, call: (x) => stack.api('/api/v1/files/write', { method: 'PUT', json: { projectId: p.id, path: x, content: 'pwned' } }) },
+    { name: 'POST /files/mkdir (parentPath)', writes: true, call: (x) => stack.api('/api/v1/files/mkdir', { method: 'POST', json: { projectId: p.id, parentPath: x, name: 'pwned' } }) },
+    { name: 'POST /files/rename', writes: true, call: (x) => stack.api('/api/v1/files/rename', { method: 'POST', json: { projectId: p.id, path: x, name: 'pwned' } }) },
+    { name: 'POST /files/move (src)', writes: true, call: (x) => stack.api('/api/v1/files/move', { method: 'POST', json: { projectId: p.id, src: x, dest: `${p.path}/moved` } }) },
+    { name: 'POST /files/move (dest)', writes: true, call: (x) => stack.api('/api/v1/files/move', { method: 'POST', json: { projectId: p.id, src: `${p.path}/README.md`, dest: x } }) },
+    { name: 'DELETE /files/delete', writes: true, call: (x) => stack.api(`/api/v1/files/delete?${q({ path: x, recursive: 'true' })}`, { method: 'DELETE' }) },
+    {
+      name: 'POST /files/upload (parentPath)', writes: true, call: (x) => {
+        const form = new FormData();
+        form.append('projectId', p.id);
+        form.append('parentPath', x);
+        form.append('file', new Blob(['pwned']), 'pwned.txt');
+        return stack.api('/api/v1/files/upload', { method: 'POST', body: form });
+      },
+    },
+    { name: 'POST /git/stage', writes: true, call: (x) => stack.api('/api/v1/git/stage', { method: 'POST', json: { projectId: p.id, paths: [x] } }) },
+    { name: 'POST /git/revert', writes: true, call: (x) => stack.api('/api/v1/git/revert', { method: 'POST', json: { projectId: p.id, paths: [x] } }) },
+  ];
+  let watchedBefore: string[];
+  let passwdBefore: string;
+  const watched = () => [outside, join(ws, 'victim'), join(ws, 'proj-evil')];
+
+  it('snapshots the folders around the project', () => {
+    watchedBefore = watched().map(fingerprint);
+    passwdBefore = readFileSync('/etc/passwd', 'utf8');
   });
+
+  for (const route of routes) {
+    it(`${route.name} refuses every case`, async () => {
+      for (const c of cases) {
+        if (route.writes && c.readOnly) continue;
+        await refused(`${route.name} [${c.name}] ${JSON.stringify(c.path)}`, await route.call(c.path));
+      }
+    });
+  }
 
   it('upload file names that climb out are refused too', async () => {
     const before = fingerprint(join(ws, 'victim'));
@@ -175,5 +185,11 @@ describe('path traversal corpus', () => {
     assert.deepEqual(watched.map(fingerprint), before);
     const list = (await (await stack.api('/api/v1/projects')).json()) as { projects: ProjectBody[] };
     assert.deepEqual(list.projects.map((x) => x.id), [p.id]);
+  });
+
+  it('left every file outside the project unchanged', () => {
+    assert.deepEqual(watched().map(fingerprint), watchedBefore, 'files outside the project changed');
+    assert.equal(readFileSync('/etc/passwd', 'utf8'), passwdBefore);
+    assert.equal(readFileSync(join(p.path, 'README.md'), 'utf8'), 'readme', 'the move source stayed put');
   });
 });
