@@ -38,7 +38,7 @@ const expect = (status) => async (res) => {
   await res.arrayBuffer();
 };
 
-const stack = await startStack({ name: 'bench-auth', env: { UI_PASSWORD: PASSWORD, API_KEY, RATE_LIMIT_LOGIN_MAX: '1000000' } });
+const stack = await startStack({ name: 'bench-auth', env: { UI_PASSWORD: PASSWORD, API_KEY, RATE_LIMIT_LOGIN_MAX: '1000000', AUTH_TICKET_TTL_MS: '300000' } /* tickets are minted up front */ });
 const rows = [];
 const loginRows = [];
 try {
