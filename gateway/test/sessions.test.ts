@@ -37,6 +37,8 @@ describe('sessions', () => {
     // A tiny keep-recent budget so a two-run session has something to compact.
     configureFakeLlm(dirs.piConfig, llm, { compaction: { enabled: false, keepRecentTokens: 1 } });
     project = seedProject(dirs, 'demo', { 'README.md': 'demo project\n' });
+    mkdirSync(join(dirs.piConfig, 'prompts'));
+    writeFileSync(join(dirs.piConfig, 'prompts', 'greet.md'), '---\ndescription: Greet someone\n---\nPlease greet $1 warmly [no-tool]\n');
     // One archived session past the 7-day keep, one inside it: the agent service purges at start.
     mkdirSync(join(dirs.data, 'archived-sessions'));
     writeFileSync(join(dirs.data, 'archived-sessions', 'old_1.jsonl'), '{}\n');
@@ -252,6 +254,15 @@ describe('sessions', () => {
     assert.ok(llm.requests[1]!.lastIsToolResult);
     assert.match(JSON.stringify(c.events.find((e) => e.type === 'tool_execution_end')!.data.result), /hello-from-tool/);
     assert.equal(streamedText(c.events), ANSWER_TOKENS.join(''));
+  });
+
+  it('a /template prompt is expanded from PI_CONFIG_DIR/prompts before it reaches the model', async () => {
+    const session = await newSession();
+    const c = await stream(session.sessionId);
+    llm.reset();
+    assert.equal((await post(`/sessions/${session.sessionId}/prompt`, { text: '/greet world' })).status, 202);
+    await lastAgentEnd(c);
+    assert.equal(llm.requests[0]!.lastUserText, 'Please greet world warmly [no-tool]');
   });
 
   it('tree, fork at an entry, export as jsonl and markdown', async () => {

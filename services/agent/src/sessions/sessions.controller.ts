@@ -115,7 +115,7 @@ export class SessionsController {
     const text = [...(req.textAttachments ?? []), expanded].join('\n\n');
     live.touch();
     // Fire and forget: the run belongs to this service, not to the request that started it.
-    session.prompt(text, { streamingBehavior: behavior, images: images.length ? images : undefined, expandPromptTemplates: false }).catch((err: unknown) => {
+    session.prompt(text, { streamingBehavior: behavior, images: images.length ? images : undefined }).catch((err: unknown) => {
       const errorMessage = err instanceof Error ? err.message : String(err);
       this.logger.warn({ sessionId: live.id, errorMessage }, 'prompt failed');
       live.log.append({ type: 'agent_end', sessionId: live.id, errorMessage });
