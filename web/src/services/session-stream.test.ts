@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { openSessionStream, SseParser, type StreamEvent } from './session-stream';
+import { CONNECT_TIMEOUT_MS, openSessionStream, SseParser, type StreamEvent } from './session-stream';
 import { configureHttp } from './http';
 
 function sseResponse(chunks: string[], keepOpen = false): Response {
@@ -39,7 +39,8 @@ describe('openSessionStream', () => {
     });
     const s = openSessionStream('s1', { onEvent: (e) => events.push(e), onStatus: (st) => statuses.push(st) }, {
       fetch: fetchMock as unknown as typeof fetch,
-      setTimeout: (fn, ms) => { delays.push(ms); timers.push(fn); return 0; },
+      // header timeouts (20 s) are not reconnect delays
+      setTimeout: (fn, ms) => { if (ms !== CONNECT_TIMEOUT_MS) { delays.push(ms); timers.push(fn); } return 0; },
       clearTimeout: () => {},
     });
     await vi.waitFor(() => expect(delays).toEqual([1000]));
@@ -63,6 +64,27 @@ describe('openSessionStream', () => {
     expect(statuses.at(-1)).toBe('closed');
   });
 
+  it('gives up on a connection that never answers and tries again', async () => {
+    const timers: { fn: () => void; ms: number }[] = [];
+    let calls = 0;
+    const fetchMock = vi.fn((_url: string, init: RequestInit) => {
+      calls += 1;
+      return new Promise<Response>((_resolve, reject) => init.signal!.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
+    });
+    const statuses: string[] = [];
+    openSessionStream('s1', { onEvent: () => {}, onStatus: (st) => statuses.push(st) }, {
+      fetch: fetchMock as unknown as typeof fetch,
+      setTimeout: (fn, ms) => { timers.push({ fn, ms }); return timers.length; },
+      clearTimeout: () => {},
+    });
+    await vi.waitFor(() => expect(timers.map((t) => t.ms)).toEqual([20_000]));
+    timers[0]!.fn(); // no headers within 20 s
+    await vi.waitFor(() => expect(statuses).toContain('reconnecting'));
+    expect(timers.map((t) => t.ms)).toEqual([20_000, 1000]);
+    timers[1]!.fn();
+    await vi.waitFor(() => expect(calls).toBe(2));
+  });
+
   it('treats 401 as final and reports it; 404 as final without a retry', async () => {
     const onUnauthorized = vi.fn();
     configureHttp({ onUnauthorized });
@@ -75,7 +97,7 @@ describe('openSessionStream', () => {
       });
       await vi.waitFor(() => expect(details).toEqual([{ code }]));
       await tick();
-      expect(later).not.toHaveBeenCalled();
+      expect(later.mock.calls.filter((c) => c[1] !== CONNECT_TIMEOUT_MS)).toEqual([]);
     }
     expect(onUnauthorized).toHaveBeenCalledTimes(1);
     configureHttp({ onUnauthorized: () => {} });

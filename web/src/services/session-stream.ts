@@ -19,6 +19,8 @@ export interface StreamDeps {
   clearTimeout?: (id: unknown) => void;
 }
 
+export const CONNECT_TIMEOUT_MS = 20_000;
+
 const FINAL_STATUS: Record<number, string> = { 401: 'unauthorized', 404: 'session_not_found', 409: 'external_subagent_active', 410: 'session_tombstoned' };
 
 export interface SseFrame { data: string; id?: string }
@@ -67,15 +69,21 @@ export function openSessionStream(sessionId: string, handlers: StreamHandlers, d
   async function connect(): Promise<void> {
     if (closed) return;
     controller = new AbortController();
+    const attemptController = controller;
     status('connecting');
     let res: Response;
+    // A server that accepts the connection but never answers must not leave us "connecting" forever.
+    const headerTimer = later(() => attemptController.abort(), CONNECT_TIMEOUT_MS);
     try {
       res = await doFetch(apiUrl(`/sessions/${encodeURIComponent(sessionId)}/stream`), {
         headers: { accept: 'text/event-stream', ...authHeaders(), ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
         signal: controller.signal,
       });
     } catch {
+      cancel(headerTimer);
       return retry();
+    } finally {
+      cancel(headerTimer);
     }
     if (closed) return;
     if (!res.ok || !res.body) {
