@@ -53,19 +53,22 @@ export function assertName(name: string, code = 'invalid_name'): void {
   if (bad) throw forgeError(GrpcStatus.INVALID_ARGUMENT, code, 'name must be a single path segment (no /, \\, NUL, . or ..)');
 }
 
-/** realpath of the deepest existing ancestor of `abs` (abs itself if it exists), plus the rest. */
-async function realpathOfExistingPart(abs: string): Promise<string> {
+/**
+ * realpath of the deepest existing ancestor of `abs` (abs itself if it exists), plus the rest;
+ * `plainLeaf` tells that abs itself exists and is not a symlink (then its entry is its realpath).
+ */
+async function realpathOfExistingPart(abs: string): Promise<{ real: string; plainLeaf: boolean }> {
   const rest: string[] = [];
   let current = abs;
   for (;;) {
-    const exists = await lstat(current).then(() => true, (err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return false;
+    const info = await lstat(current).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return undefined;
       throw pathNotAllowed(); // ELOOP, EACCES…: refuse
     });
-    if (exists) {
+    if (info) {
       // A dangling symlink cannot be proven to stay inside: refuse it rather than guess.
       const real = await realpath(current).catch(() => { throw pathNotAllowed(); });
-      return rest.length ? resolve(real, ...rest.reverse()) : real;
+      return rest.length ? { real: resolve(real, ...rest.reverse()), plainLeaf: false } : { real, plainLeaf: !info.isSymbolicLink() };
     }
     const parent = dirname(current);
     if (parent === current) throw pathNotAllowed();
@@ -107,11 +110,11 @@ export class PathGuard {
     // The lexical check runs against both spellings of the root: the stored path may itself be
     // a symlink-free realpath (usual) or the configured WORKSPACE_PATH.
     if (!isInside(this.root, lexical) && !isInside(root, lexical)) throw pathNotAllowed();
-    const real = await realpathOfExistingPart(lexical);
+    const { real, plainLeaf } = await realpathOfExistingPart(lexical);
     if (!isInside(root, real)) throw pathNotAllowed();
     if (options.allowRoot === false && (real === root || lexical === this.root || lexical === root)) throw pathNotAllowed('the project root itself cannot be changed this way');
-    const parent = dirname(lexical) === lexical ? lexical : await realpathOfExistingPart(dirname(lexical));
-    const entry = parent === lexical ? real : join(parent, basename(lexical));
+    // The entry differs from the real path only when the last segment is a link (or absent).
+    const entry = plainLeaf ? real : join((await realpathOfExistingPart(dirname(lexical))).real, basename(lexical));
     if (!isInside(root, entry)) throw pathNotAllowed();
     return { real, entry, root, relative: relative(root, real).split(sep).join('/') };
   }
