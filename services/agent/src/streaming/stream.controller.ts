@@ -16,7 +16,7 @@ import type { LoggedEvent } from './event-log.js';
  * browsers (those are bounded at 8 MB in the gateway), and a fast model briefly outruns HTTP/2 flow
  * control, so the bound is looser here: it only cuts a gateway that stopped reading.
  */
-export const SUBSCRIBER_BUFFER_LIMIT = 32 * 1024 * 1024;
+export const SUBSCRIBER_BUFFER_LIMIT = 64 * 1024 * 1024;
 
 @Controller()
 export class StreamController {
