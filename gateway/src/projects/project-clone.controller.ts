@@ -35,25 +35,27 @@ export class ProjectCloneController {
       url: body.url, parentPath: body.parentPath, folderName: body.folderName, projectName: body.projectName,
       branch: body.branch ?? '', token: body.token ?? '', insecureTls: body.insecureTls ?? false,
     });
+    const raw = reply.raw;
+    let closed = false;
+    // Attached before the first event: a client gone while the service validates still cancels.
+    raw.on('close', () => {
+      closed = true;
+      upstream.cancel();
+    });
     const iterator = upstream[Symbol.asyncIterator]() as AsyncIterator<CloneProjectResponse>;
     // Throws the service's validation error (→ JSON 4xx) before any SSE header is written.
     const first = await iterator.next();
+    if (closed) return;
 
     reply.hijack();
-    const raw = reply.raw;
     raw.writeHead(200, {
       'content-type': 'text/event-stream',
       'cache-control': 'no-cache, no-transform',
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
-    let closed = false;
     const heartbeat = setInterval(() => raw.write(`: heartbeat\n\n`), HEARTBEAT_MS);
-    raw.on('close', () => {
-      closed = true;
-      clearInterval(heartbeat);
-      upstream.cancel();
-    });
+    raw.on('close', () => clearInterval(heartbeat));
     const send = async (m: CloneProjectResponse) => {
       if (closed) return;
       if (!raw.write(`data: ${JSON.stringify(cloneEvent(m))}\n\n`)) await new Promise((r) => raw.once('drain', r));
