@@ -3,9 +3,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { startStack, type Stack } from '@pi-forge/test-fixtures';
+import { startStack, waitFor, type Stack } from '@pi-forge/test-fixtures';
 import { createProject, type ProjectBody } from './files-support.js';
 
 const MIB = 1024 * 1024;
@@ -101,5 +101,18 @@ describe('large upload and download', () => {
     console.log(`download ${SIZE_MIB} MiB in ${seconds.toFixed(1)} s (${(SIZE_MIB / seconds).toFixed(0)} MiB/s); gateway RSS ${rss.first} MiB before, ${rss.peak} MiB peak`);
     assert.equal(bytes, SIZE_MIB * MIB);
     assert.equal(h.digest('hex'), expected);
+  });
+
+  it('a download abandoned after the first bytes releases the file in the service', async () => {
+    const workspace = stack.pid('workspace');
+    const target = join(p.path, 'big.bin');
+    const holdsFile = () => readdirSync(`/proc/${workspace}/fd`).some((fd) => { try { return readlinkSync(`/proc/${workspace}/fd/${fd}`) === target; } catch { return false; } });
+    const abort = new AbortController();
+    const res = await stack.api(`/api/v1/files/download?projectId=${p.id}&path=${encodeURIComponent(target)}`, { signal: abort.signal });
+    const reader = res.body!.getReader();
+    await reader.read();
+    assert.ok(holdsFile(), 'the service has the file open mid-download');
+    abort.abort();
+    await waitFor('service closed the file', () => !holdsFile(), 10_000);
   });
 });

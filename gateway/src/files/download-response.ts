@@ -13,6 +13,8 @@ export function contentDisposition(fileName: string): string {
 
 export async function sendDownload(workspace: WorkspaceClient, req: DownloadPathRequest, reply: FastifyReply): Promise<void> {
   const upstream = workspace.downloadPath(req);
+  // Attached first: a client that leaves at any point releases the service's file at once.
+  reply.raw.once('close', () => upstream.cancel());
   const iterator = upstream[Symbol.asyncIterator]() as AsyncIterator<DownloadPathResponse>;
   const first = await iterator.next();
   const info = first.done ? undefined : first.value.info;
@@ -27,7 +29,6 @@ export async function sendDownload(workspace: WorkspaceClient, req: DownloadPath
       if (next.value.chunk) yield next.value.chunk;
     }
   })(), { objectMode: false });
-  reply.raw.once('close', () => upstream.cancel());
   reply.header('content-disposition', contentDisposition(info.fileName));
   if (info.directory) reply.type('application/gzip');
   else {
