@@ -24,6 +24,9 @@ export const useGitStore = defineStore('git', () => {
   async function refresh(): Promise<void> {
     const id = pid();
     status.value = await gitApi.status(id);
+    // The shown diff goes stale once its file is committed or reverted.
+    const sel = selected.value;
+    if (sel && !status.value.files.some((f) => f.path === sel.path && (sel.staged ? f.staged : f.unstaged))) selected.value = null;
     if (status.value.isGitRepo) {
       const [l, b] = await Promise.all([gitApi.log(id, 30), gitApi.branches(id)]);
       log.value = l.commits;

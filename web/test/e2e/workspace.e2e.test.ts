@@ -193,6 +193,7 @@ describe('the web app in a browser', () => {
     await expect.poll(() => git('log', '-1', '--format=%s').trim(), { timeout: 10_000 }).toBe('Greet from the browser');
     expect(git('show', 'HEAD:hello.txt')).toBe('hello from the browser');
     await page.getByText('Greet from the browser').first().waitFor();
+    await expect.poll(() => page.getByRole('region', { name: 'Diff of hello.txt' }).count()).toBe(0); // no stale diff
     await shot(page, '09-git-committed');
   }, STEP);
 
