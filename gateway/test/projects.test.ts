@@ -57,6 +57,16 @@ describe('projects', () => {
     assert.equal(readFileSync(join(stack.dirs.data, 'projects.json'), 'utf8'), before);
   });
 
+  it('keeps every project when many are created at once (one writer lock)', async () => {
+    const names = Array.from({ length: 12 }, (_, i) => `par${i}`);
+    for (const n of names) mkdirSync(join(stack.dirs.workspace, n));
+    const created = await Promise.all(names.map((n) => stack.api('/api/v1/projects', { method: 'POST', json: { name: n, path: join(stack.dirs.workspace, n) } }).then((r) => jsonOf<ProjectBody>(r))));
+    const stored = projectsFile().map((p) => p.id);
+    for (const c of created) assert.ok(stored.includes(c.id), `${c.name} lost`);
+    for (const c of created) await stack.api(`/api/v1/projects/${c.id}`, { method: 'DELETE' });
+    assert.ok(!projectsFile().some((p) => p.name.startsWith('par')));
+  });
+
   it('renames and reorders; bad orders are refused', async () => {
     const [a] = projectsFile();
     const b = await createProject(stack, 'gamma');
