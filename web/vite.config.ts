@@ -13,5 +13,7 @@ export default defineConfig({
     environment: 'happy-dom',
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 10_000,
+    // The browser test polls the page; on a loaded 2-core machine 1 s (the default) is too tight.
+    expect: { poll: { timeout: 10_000, interval: 100 } },
   },
 });
