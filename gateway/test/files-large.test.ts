@@ -1,5 +1,6 @@
-// A 300 MiB upload and download through the gateway, streamed end to end. The gateway's RSS is
-// sampled throughout and logged (memory should stay flat); the test asserts only correctness.
+// A 300 MiB upload and download through the gateway, streamed end to end. The gateway's and the
+// workspace service's RSS are sampled throughout and logged (memory should stay flat); the test
+// asserts only correctness.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -67,17 +68,18 @@ describe('large upload and download', () => {
         controller.enqueue(next.value);
       },
     });
-    const gateway = stack.pid('gateway');
-    const stop = sampleRss(gateway);
+    const stop = sampleRss(stack.pid('gateway'));
+    const stopService = sampleRss(stack.pid('workspace'));
     const t0 = Date.now();
     const res = await stack.api('/api/v1/files/upload', {
       method: 'POST', body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, signal: AbortSignal.timeout(170_000), duplex: 'half',
     } as RequestInit);
     const rss = stop();
+    const serviceRss = stopService();
     const text = await res.text();
     assert.equal(res.status, 200, text);
     const seconds = (Date.now() - t0) / 1000;
-    console.log(`upload ${SIZE_MIB} MiB in ${seconds.toFixed(1)} s (${(SIZE_MIB / seconds).toFixed(0)} MiB/s); gateway RSS ${rss.first} MiB before, ${rss.peak} MiB peak`);
+    console.log(`upload ${SIZE_MIB} MiB in ${seconds.toFixed(1)} s (${(SIZE_MIB / seconds).toFixed(0)} MiB/s); gateway RSS ${rss.first} MiB before, ${rss.peak} MiB peak; workspace service RSS ${serviceRss.first} → ${serviceRss.peak} MiB`);
     const { files } = JSON.parse(text) as { files: { path: string; size: number; sha256: string }[] };
     assert.deepEqual(files, [{ path: join(p.path, 'big.bin'), size: SIZE_MIB * MIB, sha256: expected }]);
     assert.equal(statSync(join(p.path, 'big.bin')).size, SIZE_MIB * MIB);
@@ -87,8 +89,8 @@ describe('large upload and download', () => {
   });
 
   it(`downloads the ${SIZE_MIB} MiB file back as a stream`, async () => {
-    const gateway = stack.pid('gateway');
-    const stop = sampleRss(gateway);
+    const stop = sampleRss(stack.pid('gateway'));
+    const stopService = sampleRss(stack.pid('workspace'));
     const t0 = Date.now();
     const res = await stack.api(`/api/v1/files/download?projectId=${p.id}&path=${encodeURIComponent(join(p.path, 'big.bin'))}`, { signal: AbortSignal.timeout(170_000) });
     assert.equal(res.status, 200);
@@ -97,8 +99,9 @@ describe('large upload and download', () => {
     let bytes = 0;
     for await (const c of res.body as unknown as AsyncIterable<Uint8Array>) { h.update(c); bytes += c.length; }
     const rss = stop();
+    const serviceRss = stopService();
     const seconds = (Date.now() - t0) / 1000;
-    console.log(`download ${SIZE_MIB} MiB in ${seconds.toFixed(1)} s (${(SIZE_MIB / seconds).toFixed(0)} MiB/s); gateway RSS ${rss.first} MiB before, ${rss.peak} MiB peak`);
+    console.log(`download ${SIZE_MIB} MiB in ${seconds.toFixed(1)} s (${(SIZE_MIB / seconds).toFixed(0)} MiB/s); gateway RSS ${rss.first} MiB before, ${rss.peak} MiB peak; workspace service RSS ${serviceRss.first} → ${serviceRss.peak} MiB`);
     assert.equal(bytes, SIZE_MIB * MIB);
     assert.equal(h.digest('hex'), expected);
   });
