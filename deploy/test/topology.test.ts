@@ -93,7 +93,7 @@ class Topology {
     await waitFor('all four serving', async () => {
       const res = await fetch(`http://127.0.0.1:${gatewayPort}/api/v1/health`, { signal: AbortSignal.timeout(2_000) });
       return ((await res.json()) as { status: string }).status === 'ok';
-    }, 30_000).catch((err: Error) => { throw new Error(`${err.message}\n${this.log.join('').slice(-3000)}`); });
+    }, 60_000).catch((err: Error) => { throw new Error(`${err.message}\n${this.log.join('').slice(-3000)}`); });
   }
 
   async stop(): Promise<void> {
