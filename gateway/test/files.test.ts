@@ -173,6 +173,21 @@ describe('files', () => {
       assert.deepEqual(readdirSync(join(p.path, 'up')).filter((n) => n.includes('.tmp')), []);
     });
 
+    it('puts overwritten files back when a later file of the request cannot be placed', async () => {
+      writeFileSync(join(p.path, 'up', 'keep.txt'), 'original');
+      writeFileSync(join(p.path, 'up', 'plain-file'), 'a file, not a folder');
+      const f = baseForm();
+      f.append('overwrite', '1');
+      f.append('file:0', new Blob(['replacement']), 'keep.txt');
+      f.append('path:1', 'plain-file/inside.txt');
+      f.append('file:1', new Blob(['x']), 'inside.txt');
+      const res = await upload(f);
+      assert.ok(res.status >= 400 && res.status < 500, `${res.status} ${await res.text()}`);
+      assert.equal(readFileSync(join(p.path, 'up', 'keep.txt'), 'utf8'), 'original');
+      assert.equal(readFileSync(join(p.path, 'up', 'plain-file'), 'utf8'), 'a file, not a folder');
+      assert.deepEqual(readdirSync(join(p.path, 'up')).filter((n) => n.includes('.upload.')), []);
+    });
+
     it('applies per-file, aggregate and count limits with 413 and rolls back', async () => {
       const before = fingerprint(join(p.path, 'up'));
       const big = baseForm();

@@ -103,21 +103,36 @@ export class UploadReceiver {
     }
   }
 
-  /** Renames every temp file into place; earlier renames are undone if a later one fails. */
+  /**
+   * Renames every temp file into place. A file being overwritten is first moved aside, so if a
+   * later rename fails every target is put back as it was, replaced files included.
+   */
   private async commit(staged: StagedFile[], overwrite: boolean): Promise<UploadedFile[]> {
-    const done: UploadedFile[] = [];
+    const done: { file: UploadedFile; backup?: string }[] = [];
     try {
       for (const f of staged) {
-        if (!overwrite && (await lstat(f.target).then(() => true, () => false))) throw forgeError(GrpcStatus.ALREADY_EXISTS, 'target_exists', `${basename(f.target)} already exists`);
+        const existing = await lstat(f.target).then(() => true, () => false);
+        if (existing && !overwrite) throw forgeError(GrpcStatus.ALREADY_EXISTS, 'target_exists', `${basename(f.target)} already exists`);
         await mkdir(dirname(f.target), { recursive: true });
-        await rename(f.temp, f.target);
-        done.push({ path: f.target, size: f.size, sha256: f.sha256! });
+        const backup = existing ? `${f.target}.${randomUUID()}.upload.bak` : undefined;
+        if (backup) await rename(f.target, backup);
+        try {
+          await rename(f.temp, f.target);
+        } catch (err) {
+          if (backup) await rename(backup, f.target).catch(() => {});
+          throw err;
+        }
+        done.push({ file: { path: f.target, size: f.size, sha256: f.sha256! }, backup });
       }
     } catch (err) {
-      if (!overwrite) await Promise.all(done.map((d) => rm(d.path, { force: true })));
+      for (const d of done.reverse()) {
+        await rm(d.file.path, { force: true }).catch(() => {});
+        if (d.backup) await rename(d.backup, d.file.path).catch(() => {});
+      }
       throw err;
     }
-    return done;
+    await Promise.all(done.map((d) => (d.backup ? rm(d.backup, { force: true }).catch(() => {}) : undefined)));
+    return done.map((d) => d.file);
   }
 
   /** A relative upload path below the upload folder: each segment a plain name, no `..`, not absolute. */
