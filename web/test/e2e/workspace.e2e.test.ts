@@ -437,3 +437,36 @@ describe('the web app in a browser', () => {
 async function token(): Promise<string> {
   return (await page.evaluate(() => localStorage.getItem('pi-forge/auth-token'))) ?? '';
 }
+
+describe('the web app under MINIMAL_UI', () => {
+  let mini: Stack;
+  let miniBrowser: Browser;
+
+  beforeAll(async () => {
+    mini = await startStack({ name: 'web-e2e-minimal', env: { MINIMAL_UI: 'true' } });
+    miniBrowser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'] });
+  }, 90_000);
+
+  afterAll(async () => {
+    await miniBrowser?.close();
+    await mini?.dispose();
+  }, 30_000);
+
+  it('hides the terminal, git and last-turn panes and provider settings, and adds projects by name', async () => {
+    const p = await (await miniBrowser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    await p.goto(mini.baseUrl); // auth is off: straight to the workspace
+    await p.getByRole('navigation', { name: 'Projects' }).waitFor({ timeout: 15_000 });
+    await p.getByRole('button', { name: '+ Add project' }).click();
+    expect(await p.getByRole('list', { name: 'Folders' }).count()).toBe(0); // no folder browser
+    await p.getByLabel('Project name').fill('mini');
+    await p.getByRole('button', { name: 'Add project', exact: true }).click();
+    await p.getByRole('button', { name: 'mini', exact: true }).waitFor();
+    expect(existsSync(join(mini.dirs.workspace, 'mini'))).toBe(true);
+    await p.getByRole('tablist', { name: 'Workspace panes' }).waitFor();
+    expect(await p.getByRole('tablist', { name: 'Workspace panes' }).getByRole('tab').allTextContents()).toEqual(['Files', 'Search']);
+    expect(await p.getByRole('button', { name: 'Terminal' }).count()).toBe(0);
+    await p.getByRole('button', { name: 'Settings' }).click();
+    expect(await p.getByRole('dialog', { name: 'Settings' }).getByRole('tab').allTextContents()).toEqual(['Appearance', 'General']);
+    await shot(p, '17-minimal-ui');
+  }, STEP);
+});
