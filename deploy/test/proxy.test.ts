@@ -1,11 +1,15 @@
 // The reverse-proxy snippets of docs/deployment.md, run for real: Debian's nginx and Caddy in front of
 // a real pi-forge (TRUST_PROXY=true), each started with the doc's exact block. Through each proxy:
 // SSE events arrive one by one while the stream stays open, the terminal WebSocket upgrades and
-// echoes, and the login rate limit counts each client address on its own, forged headers or not.
+// echoes, a 5 MB upload passes, and the login rate limit counts each client address on its own,
+// forged headers or not.
 // Distinct client addresses come from binding the client sockets to 127.0.0.x.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { join } from 'node:path';
 import WebSocket from 'ws';
 import {
   configureFakeLlm, freePort, makeStackDirs, seedProject, startFakeLlm, startStack, waitFor,
@@ -178,6 +182,20 @@ describe('reverse proxies from docs/deployment.md, in front of a real stack', ()
       await waitFor('echo through the proxy', () => output.includes(`through-${name}-42`), 10_000, 10)
         .catch((err: Error) => { throw new Error(`${err.message}\n${JSON.stringify(output.slice(-400))}`); });
       ws.close();
+    });
+
+    it(`${name}: a multi-megabyte upload passes (nginx alone would stop at 1 MB)`, async () => {
+      const proxy = proxies[name];
+      const data = randomBytes(5 * 1024 * 1024);
+      const sha = createHash('sha256').update(data).digest('hex');
+      const form = new FormData();
+      form.append('projectId', project.id);
+      form.append('parentPath', project.path);
+      form.append(`sha256:big-${name}.bin`, sha);
+      form.append('file', new Blob([data]), `big-${name}.bin`);
+      const res = await fetch(`${proxy.url}/api/v1/files/upload`, { method: 'POST', headers: auth, body: form, signal: AbortSignal.timeout(60_000) });
+      assert.equal(res.status, 200, await res.clone().text());
+      assert.equal(createHash('sha256').update(readFileSync(join(project.path, `big-${name}.bin`))).digest('hex'), sha);
     });
 
     it(`${name}: with TRUST_PROXY=true the login rate limit keys on the forwarded client address`, async () => {
