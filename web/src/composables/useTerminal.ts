@@ -87,6 +87,8 @@ export function useTerminal(el: Ref<HTMLElement | null | undefined>, projectId: 
     observer.observe(el.value);
     refit();
     void socket.connect();
+    // Registered by tab id so the browser test can read what the terminal shows (xterm draws it
+    // on a canvas-like DOM that is awkward to scrape).
     (window as unknown as { __forgeTerminals?: Record<string, Terminal> }).__forgeTerminals ??= {};
     (window as unknown as { __forgeTerminals: Record<string, Terminal> }).__forgeTerminals[tabId] = term;
     return { term, socket };

@@ -26,6 +26,11 @@ export const sessionsApi = {
   turnDiff: (id: string) => http.get<{ entries: TurnDiffEntry[] }>(`${s(id)}/turn-diff`).then((r) => r.entries),
   fork: (id: string, entryId: string) => http.post<SessionSummary>(`${s(id)}/fork`, { entryId }),
   tree: (id: string) => http.get<{ leafId: string | null; branchIds: string[]; entries: { id: string; parentId: string | null; type: string; role?: string; preview?: string }[] }>(`${s(id)}/tree`),
-  exportUrl: (id: string, format: 'markdown' | 'jsonl') => `/sessions/${encodeURIComponent(id)}/export?format=${format}`,
+  /** The exported conversation as a file (the server names it). */
+  exportFile: async (id: string, format: 'markdown' | 'jsonl'): Promise<{ blob: Blob; filename: string }> => {
+    const res = await request<Response>(`${s(id)}/export`, { query: { format }, raw: true });
+    const filename = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `session.${format === 'markdown' ? 'md' : 'jsonl'}`;
+    return { blob: await res.blob(), filename };
+  },
   exec: (id: string, command: string, excludeFromContext = false) => http.post<{ exitCode: number | null; output: string }>(`${s(id)}/exec`, { command, excludeFromContext }),
 };

@@ -123,6 +123,13 @@ describe('the web app in a browser', () => {
     // The first prompt named the session; the sidebar shows the new name.
     await page.getByRole('button', { name: 'Run Greeting Command', exact: true }).waitFor({ timeout: 10_000 });
     await shot(page, '04-chat-tool-card');
+    // Export from the sidebar: a Markdown file of the conversation.
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: 10_000 }),
+      page.getByRole('button', { name: 'Export session Run Greeting Command as Markdown' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/\.md$/);
+    expect(readFileSync((await download.path())!, 'utf8')).toContain('Please run the greeting command');
   }, STEP);
 
   it('opens, edits and saves a file, and the change is on disk', async () => {
