@@ -168,8 +168,9 @@ describe('deploy/Dockerfile runtime tree, assembled and started for real', () =>
     await waitFor('ready from the image tree', () => log.join('').includes('pi-forge ready at'), 60_000).catch((e) => { throw new Error(`${e.message}\n${log.join('').slice(-3000)}`); });
 
     console.log(`image tree: production install ${Math.round(installed - t0)} ms, boot to ready ${Math.round(performance.now() - installed)} ms`);
-    const probe = (target: string) => spawnSync(process.execPath, [join(app, 'deploy', 'probe.mjs'), target], { encoding: 'utf8', timeout: 10_000, env: { PATH: env.PATH, PROBE_TIMEOUT_MS: '2000' } });
-    assert.equal(probe(`http://127.0.0.1:${port}/api/v1/health`).status, 0);
+    const probe = (target: string) => spawnSync(process.execPath, [join(app, 'deploy', 'probe.mjs'), target], { encoding: 'utf8', timeout: 30_000, env: { PATH: env.PATH, PROBE_TIMEOUT_MS: '10000' } });
+    const gw = probe(`http://127.0.0.1:${port}/api/v1/health`);
+    assert.equal(gw.status, 0, `gateway probe: ${gw.stderr}`);
     for (const svc of ['agent', 'pty', 'workspace']) {
       const r = probe(`unix://${runDir}/${svc}.sock`);
       assert.equal(r.status, 0, `${svc}: ${r.stderr}`);

@@ -85,7 +85,7 @@ class Topology {
   probe(args: string[]): { status: number | null; stderr: string } {
     const mapped = args.map((a) => this.map(a));
     assert.equal(mapped[0], 'node');
-    const r = spawnSync(process.execPath, mapped.slice(1), { encoding: 'utf8', timeout: 10_000, env: { PATH: process.env.PATH, PROBE_TIMEOUT_MS: '3000' } });
+    const r = spawnSync(process.execPath, mapped.slice(1), { encoding: 'utf8', timeout: 30_000, env: { PATH: process.env.PATH, PROBE_TIMEOUT_MS: '10000' } });
     return { status: r.status, stderr: r.stderr };
   }
 
