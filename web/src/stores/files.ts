@@ -12,6 +12,15 @@ export function joinPath(root: string, rel: string): string {
   return rel ? `${root.replace(/\/+$/, '')}/${rel.replace(/^\/+/, '')}` : root;
 }
 
+function findNode(node: TreeNode, path: string): TreeNode | undefined {
+  if (node.path === path) return node;
+  for (const c of node.children ?? []) {
+    const hit = findNode(c, path);
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
 export const useFilesStore = defineStore('files', () => {
   const tree = ref<TreeNode | null>(null);
   const tabs = ref<EditorTab[]>([]);
@@ -64,6 +73,17 @@ export const useFilesStore = defineStore('files', () => {
     tab.saved = content;
   }
 
+  /** Creates an empty file (relative path, parent folders included) and opens it. */
+  async function create(path: string): Promise<void> {
+    const rel = path.trim().replace(/^\/+/, '');
+    if (!rel || rel.split('/').some((part) => part === '..' || part === '.')) throw new Error('Give a path inside the project, like src/notes.md');
+    const p = project();
+    if (tree.value && findNode(tree.value, rel)) throw new Error(`${rel} already exists`);
+    await filesApi.write(p.id, joinPath(p.path, rel), '');
+    await loadTree();
+    await open(rel);
+  }
+
   function close(path: string): void {
     const i = tabs.value.findIndex((t) => t.path === path);
     if (i < 0) return;
@@ -95,5 +115,5 @@ export const useFilesStore = defineStore('files', () => {
     }
   }
 
-  return { tree, tabs, activePath, active, dirty, expanded, search, searching, loadTree, reset, open, edit, save, close, refreshClean, runSearch };
+  return { tree, tabs, activePath, active, dirty, expanded, search, searching, loadTree, reset, open, create, edit, save, close, refreshClean, runSearch };
 });

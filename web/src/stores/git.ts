@@ -54,6 +54,7 @@ export const useGitStore = defineStore('git', () => {
   const stage = (paths: string[]) => withRefresh(() => gitApi.stage(pid(), paths));
   const unstage = (paths: string[]) => withRefresh(() => gitApi.unstage(pid(), paths));
   const commit = (message: string) => withRefresh(() => gitApi.commit(pid(), message));
+  const discard = (paths: string[]) => withRefresh(() => gitApi.revert(pid(), paths));
   const checkout = (branch: string) => withRefresh(() => gitApi.checkout(pid(), branch));
   const createBranch = (name: string) => withRefresh(() => gitApi.createBranch(pid(), name));
   const init = () => withRefresh(() => gitApi.init(pid()));
@@ -67,5 +68,5 @@ export const useGitStore = defineStore('git', () => {
     selected.value = null;
   }
 
-  return { status, log, branches, selected, busy, staged, unstaged, refresh, showDiff, stage, unstage, commit, checkout, createBranch, init, pull, push, reset };
+  return { status, log, branches, selected, busy, staged, unstaged, refresh, showDiff, stage, unstage, commit, discard, checkout, createBranch, init, pull, push, reset };
 });

@@ -145,6 +145,16 @@ describe('the web app in a browser', () => {
     await expect.poll(() => readFileSync(join(repo, 'hello.txt'), 'utf8'), { timeout: 10_000 }).toBe('hello from the browser');
     await page.getByRole('status').filter({ hasText: 'Saved hello.txt' }).waitFor();
     await shot(page, '05-editor-saved');
+    // A new file from the tree's + button, nested folders included; and a path that leaves the project is refused.
+    await page.getByRole('button', { name: 'New file' }).click();
+    await page.getByLabel('New file path').fill('../escape.txt');
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    await page.getByRole('alert').filter({ hasText: 'inside the project' }).waitFor();
+    expect(existsSync(join(repo, '..', 'escape.txt'))).toBe(false);
+    await page.getByLabel('New file path').fill('docs/todo.md');
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    await expect.poll(() => existsSync(join(repo, 'docs', 'todo.md'))).toBe(true);
+    await page.getByRole('tab', { name: /todo\.md/ }).waitFor();
   }, STEP);
 
   it('searches the project, completes @ paths and answers / commands in the composer', async () => {
@@ -189,7 +199,12 @@ describe('the web app in a browser', () => {
   }, STEP);
 
   it('stages and commits in the git panel', async () => {
+    writeFileSync(join(repo, 'README.md'), 'scribble\n');
     await page.getByRole('tab', { name: 'Git' }).click();
+    await page.getByRole('button', { name: 'Refresh git status' }).click();
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Discard changes to README.md' }).click();
+    await expect.poll(() => readFileSync(join(repo, 'README.md'), 'utf8')).toBe('# demo\n\nA project for the browser test.\n');
     await page.getByRole('button', { name: 'Show the diff of hello.txt' }).click();
     await expect.poll(() => page.getByRole('region', { name: 'Diff of hello.txt' }).textContent()).toContain('+hello from the browser');
     await page.getByRole('button', { name: 'Stage hello.txt' }).click();
