@@ -1,12 +1,11 @@
 // Entry point of the gateway: `node gateway/dist/src/main.js` (or via the launcher).
 import 'reflect-metadata';
-import { mkdirSync } from 'node:fs';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { WsAdapter } from '@nestjs/platform-ws';
 import fastifyStatic from '@fastify/static';
 import fastifyMultipart from '@fastify/multipart';
-import { createLogger, installShutdownHandlers, loadProcessConfig, onShutdown, PinoNestLogger, redactUrl } from '@pi-forge/runtime';
+import { createLogger, ensureDataFolders, installShutdownHandlers, loadProcessConfig, onShutdown, PinoNestLogger, redactUrl } from '@pi-forge/runtime';
 import { AppModule } from './app.module.js';
 import { WebAppFiles } from './web-app/web-app-files.js';
 import { validationPipe } from './common/validation.js';
@@ -16,14 +15,7 @@ const t0 = performance.now();
 const config = loadProcessConfig('pi-forge-gateway');
 const logger = createLogger('gateway', config.LOG_LEVEL);
 installShutdownHandlers(logger, config.SHUTDOWN_TIMEOUT_MS);
-for (const dir of [config.FORGE_DATA_DIR, config.WORKSPACE_PATH]) {
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (err) {
-    logger.fatal({ err, dir }, 'cannot create data folder; set FORGE_DATA_DIR / WORKSPACE_PATH to a writable path');
-    process.exit(1);
-  }
-}
+ensureDataFolders(config, logger);
 
 const adapter = new FastifyAdapter({
   bodyLimit: 100 * 1024 * 1024,

@@ -1,9 +1,9 @@
 // `npm start` / `pi-forge`: runs the gateway and the agent, pty and workspace services as four
 // OS processes with one merged pino log stream, restarts any that crash, and on SIGTERM/SIGINT
 // stops them all, removes their sockets and exits.
-import { mkdirSync, readdirSync, rmdirSync } from 'node:fs';
+import { readdirSync, rmdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { childEnvironment, createLogger, loadProcessConfig, removeServiceSocket, unixSocketPath, type ProcessName } from '@pi-forge/runtime';
+import { childEnvironment, createLogger, ensureDataFolders, loadProcessConfig, removeServiceSocket, unixSocketPath, type ProcessName } from '@pi-forge/runtime';
 import { SupervisedProcess } from './supervised-process.js';
 
 const t0 = performance.now();
@@ -11,14 +11,7 @@ const config = loadProcessConfig('pi-forge');
 const logger = createLogger('launcher', config.LOG_LEVEL);
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
-for (const dir of [config.FORGE_DATA_DIR, config.WORKSPACE_PATH]) {
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (err) {
-    logger.fatal({ err, dir }, 'cannot create data folder; set FORGE_DATA_DIR / WORKSPACE_PATH to a writable path');
-    process.exit(1);
-  }
-}
+ensureDataFolders(config, logger);
 
 const ENTRIES: Record<ProcessName, string> = {
   workspace: `${root}services/workspace/dist/src/main.js`,

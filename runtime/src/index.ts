@@ -10,3 +10,4 @@ export * from './fs/atomic-write.js';
 export * from "./config/process-config.js";
 export * from "./grpc/core.module.js";
 export * from "./grpc/tokens.js";
+export * from "./fs/data-folders.js";
