@@ -2,7 +2,7 @@
 // paths) with the reverse-proxy snippets taken verbatim from docs/deployment.md. Only the listen
 // address and the upstream port are changed, each by an exact, asserted substitution.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +32,9 @@ function portOpen(port: number): Promise<boolean> {
     s.once('error', () => resolve(false));
   });
 }
+
+/** Debian's binaries by their full path: root's PATH may lack /usr/sbin in a non-login shell. */
+const binary = (name: string, debianPath: string) => (existsSync(debianPath) ? debianPath : name);
 
 export class ProxyProcess {
   readonly log: string[] = [];
@@ -93,7 +96,7 @@ ${site}
 }
 `;
   writeFileSync(join(dir, 'nginx.conf'), conf);
-  const child = spawn('nginx', ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(binary('nginx', '/usr/sbin/nginx'), ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')], { stdio: ['ignore', 'pipe', 'pipe'] });
   return new ProxyProcess('nginx', child, listenPort, dir);
 }
 
@@ -107,7 +110,7 @@ export function startCaddy(listenPort: number, upstreamPort: number): ProxyProce
   const caddyfile = `{\n\tadmin off\n\tdefault_bind 127.0.0.1\n}\n\n${site}`;
   writeFileSync(join(dir, 'Caddyfile'), caddyfile);
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, XDG_DATA_HOME: join(dir, 'data'), XDG_CONFIG_HOME: join(dir, 'config') };
-  const child = spawn('caddy', ['run', '--config', join(dir, 'Caddyfile'), '--adapter', 'caddyfile'], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  const child = spawn(binary('caddy', '/usr/bin/caddy'), ['run', '--config', join(dir, 'Caddyfile'), '--adapter', 'caddyfile'], { stdio: ['ignore', 'pipe', 'pipe'], env });
   return new ProxyProcess('caddy', child, listenPort, dir);
 }
 
