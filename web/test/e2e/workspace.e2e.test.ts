@@ -261,6 +261,10 @@ describe('the web app in a browser', () => {
     await stop.waitFor({ timeout: 15_000 });
     await expect.poll(() => page.getByRole('article', { name: 'Agent' }).last().textContent(), { timeout: 15_000 }).toContain('slow3');
     await expect.poll(() => page.locator('.dot.live').count()).toBe(1); // the sidebar shows it running
+    // While it runs, Enter steers: the text is queued for the agent and shown as such.
+    await composer.fill('also keep it short');
+    await composer.press('Enter');
+    await page.locator('.queue').filter({ hasText: 'also keep it short' }).waitFor({ timeout: 10_000 });
     await shot(page, '10b-running');
     await stop.click();
     await page.getByRole('button', { name: 'Send' }).waitFor({ timeout: 15_000 });
