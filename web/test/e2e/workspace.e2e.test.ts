@@ -358,7 +358,7 @@ describe('the web app in a browser', () => {
     expect(firstIndex('chat')).toBeGreaterThan(firstIndex('side'));
     expect(regions).toContain('chat');
 
-    // Contrast (WCAG AA, 4.5:1) of the default dark theme's text pairs.
+    // Contrast (WCAG AA, 4.5:1) of the text pairs: the default dark theme, then the light one.
     const ratios = await page.evaluate(() => {
       const parse = (c: string) => (c.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
       const lum = (rgb: number[]) => {
@@ -381,6 +381,21 @@ describe('the web app in a browser', () => {
     });
     expect(ratios.theme).toBe('dark');
     for (const [pair, r] of Object.entries(ratios)) if (pair !== 'theme') expect(r as number, pair).toBeGreaterThanOrEqual(4.5);
+    const light = await page.evaluate(() => {
+      document.documentElement.dataset.theme = 'light';
+      const parse = (c: string) => (c.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
+      const lum = (rgb: number[]) => {
+        const [r, g, b] = rgb.map((v) => { const x = v / 255; return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; });
+        return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+      };
+      const ratio = (a: string, b: string) => { const [x, y] = [lum(parse(a)), lum(parse(b))].sort((m, n) => n - m); return (x! + 0.05) / (y! + 0.05); };
+      const css = getComputedStyle(document.documentElement);
+      const v = (n: string) => { const d = document.createElement('div'); d.style.color = css.getPropertyValue(n); document.body.appendChild(d); const c = getComputedStyle(d).color; d.remove(); return c; };
+      const out = { text: ratio(v('--text'), v('--bg')), mutedOnPanel: ratio(v('--muted'), v('--panel')), primaryButton: ratio(v('--accent-text'), v('--accent')), link: ratio(v('--link'), v('--bg')), danger: ratio(v('--danger'), v('--bg')) };
+      document.documentElement.dataset.theme = 'dark';
+      return out;
+    });
+    for (const [pair, r] of Object.entries(light)) expect(r, `light ${pair}`).toBeGreaterThanOrEqual(4.5);
     await shot(page, '13-focus-and-theme');
     // Connection errors logged while the gateway was down are expected; nothing else is, and no
     // URL the app opened ever carried the login token.
