@@ -102,6 +102,28 @@ describe('stream: reconnects and restarts', () => {
     }
   });
 
+  it('a client resuming at the newest event gets the response headers at once, not with the next heartbeat', async () => {
+    const id = await newSession();
+    const c = await stream(id);
+    const snap = await c.waitFor((e) => e.type === 'snapshot', 'snapshot');
+    c.close();
+    assert.ok(snap.id, 'the snapshot carries an id');
+    const { request } = await import('node:http');
+    const timing = await new Promise<{ headersAt: number; firstDataAt: number; status: number }>((resolve, reject) => {
+      const req = request(`${stack.baseUrl}/api/v1/sessions/${id}/stream`, { headers: { authorization: `Bearer ${API_KEY}`, 'last-event-id': snap.id! } }, (res) => {
+        const headersAt = Date.now();
+        res.once('data', () => { resolve({ headersAt, firstDataAt: Date.now(), status: res.statusCode ?? 0 }); req.destroy(); });
+      });
+      req.on('error', (err) => (err.message.includes('aborted') || (err as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(err)));
+      req.setTimeout(10_000, () => { req.destroy(); reject(new Error('no response within 10 s')); });
+      req.end();
+    });
+    assert.equal(timing.status, 200);
+    // Nothing new happened after the snapshot, so the first bytes are a heartbeat (every 1000 ms here);
+    // the headers must not have waited for it.
+    assert.ok(timing.firstDataAt - timing.headersAt >= 300, `headers arrived with the first heartbeat (${timing.firstDataAt - timing.headersAt} ms apart)`);
+  });
+
   it('an idle stream gets a padded heartbeat comment every SSE_HEARTBEAT_MS', async () => {
     const id = await newSession();
     const c = await stream(id);

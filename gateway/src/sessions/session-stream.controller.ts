@@ -21,6 +21,9 @@ export class SessionStreamController {
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
+    // Send the headers now: a client resuming at the newest event may get no event for a while,
+    // and must not wait for the next heartbeat to learn that the stream is open.
+    reply.raw.flushHeaders();
     start();
   }
 }
