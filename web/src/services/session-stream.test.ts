@@ -55,9 +55,9 @@ describe('openSessionStream', () => {
     await vi.waitFor(() => expect(delays).toEqual([1000, 2000, 4000, 1000]));
     timers.shift()!();
     await vi.waitFor(() => expect(fetchMock).toHaveBeenCalledTimes(5));
-    // Each reconnect takes a fresh snapshot (no Last-Event-ID; see the file's header).
+    // Every reconnect asked for the events after the last one seen.
     const sent = (fetchMock.mock.calls as unknown as [string, RequestInit][]).map(([, init]) => (init.headers as Record<string, string>)['last-event-id']);
-    expect(sent).toEqual([undefined, undefined, undefined, undefined, undefined]);
+    expect(sent).toEqual([undefined, 'e-2', 'e-2', 'e-2', 'e-2']);
     expect(statuses).toContain('reconnecting');
     expect(statuses.at(-1)).toBe('open');
     s.close();

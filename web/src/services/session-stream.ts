@@ -1,8 +1,7 @@
 // The per-session agent stream (contract §3): fetch + a stream reader (so the token travels in the
 // Authorization header, never in the URL), SSE frames parsed by hand, and reconnect with backoff.
-// Every (re)connect starts with a snapshot, which replaces the conversation. (Resuming with
-// Last-Event-ID is not used yet: when no event followed that id the gateway sends no headers until
-// the next heartbeat, 20 s later.) 401/404/409/410 are final: auth is gone or the session is.
+// A reconnect sends Last-Event-ID, so the server replays just the missed events (or, if it no
+// longer has them, a fresh snapshot). 401/404/409/410 are final: auth is gone or the session is.
 import { apiUrl, authHeaders, reportUnauthorized } from './http';
 import { backoffDelay } from './backoff';
 
@@ -55,6 +54,7 @@ export function openSessionStream(sessionId: string, handlers: StreamHandlers, d
   let attempt = 0;
   let timer: unknown;
   let controller: AbortController | undefined;
+  let lastEventId: string | undefined;
 
   const status: NonNullable<StreamHandlers['onStatus']> = (s, d) => handlers.onStatus?.(s, d);
 
@@ -76,7 +76,7 @@ export function openSessionStream(sessionId: string, handlers: StreamHandlers, d
     const headerTimer = later(() => attemptController.abort(), CONNECT_TIMEOUT_MS);
     try {
       res = await doFetch(apiUrl(`/sessions/${encodeURIComponent(sessionId)}/stream`), {
-        headers: { accept: 'text/event-stream', ...authHeaders() },
+        headers: { accept: 'text/event-stream', ...authHeaders(), ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
         signal: controller.signal,
       });
     } catch {
@@ -111,6 +111,7 @@ export function openSessionStream(sessionId: string, handlers: StreamHandlers, d
           } catch {
             continue;
           }
+          if (frame.id) lastEventId = frame.id;
           if (typeof event?.type === 'string') handlers.onEvent(event);
         }
       }
