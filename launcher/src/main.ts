@@ -1,9 +1,8 @@
 // `npm start` / `pi-forge`: runs the gateway and the agent, pty and workspace services as four
 // OS processes with one merged pino log stream, restarts any that crash, and on SIGTERM/SIGINT
 // stops them all, removes their sockets and exits.
-import { readdirSync, rmdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { childEnvironment, createLogger, ensureDataFolders, loadProcessConfig, removeServiceSocket, unixSocketPath, type ProcessName } from '@pi-forge/runtime';
+import { childEnvironment, createLogger, ensureDataFolders, loadProcessConfig, removeServiceSocket, type ProcessName } from '@pi-forge/runtime';
 import { SupervisedProcess } from './supervised-process.js';
 
 const t0 = performance.now();
@@ -62,12 +61,8 @@ async function shutdown(signal: string): Promise<void> {
   logger.info({ signal }, 'stopping pi-forge');
   // Children drain for SHUTDOWN_TIMEOUT_MS themselves; SIGKILL is the backstop just after it.
   await Promise.all(children.map((c) => c.stop(config.SHUTDOWN_TIMEOUT_MS + 200)));
-  for (const url of [config.AGENT_GRPC_URL, config.PTY_GRPC_URL, config.WORKSPACE_GRPC_URL]) {
-    removeServiceSocket(url);
-    const path = unixSocketPath(url);
-    const dir = path?.slice(0, path.lastIndexOf('/'));
-    try { if (dir && readdirSync(dir).length === 0) rmdirSync(dir); } catch { /* already gone */ }
-  }
+  // Children remove their own sockets on a clean stop; this covers the ones that were SIGKILLed.
+  for (const url of [config.AGENT_GRPC_URL, config.PTY_GRPC_URL, config.WORKSPACE_GRPC_URL]) removeServiceSocket(url);
   logger.info({ ms: Date.now() - started }, 'pi-forge stopped');
   process.exit(0);
 }

@@ -1,7 +1,8 @@
 // The foundation end to end: four real processes, real gRPC over unix sockets, real signals.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { loadConfig as loadConfigFor } from '@pi-forge/runtime';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { descendants, isGone, REPO_ROOT, startStack, waitFor, type ProcName, type Stack } from '@pi-forge/test-fixtures';
@@ -201,6 +202,9 @@ describe('each process starts alone', () => {
       await Promise.all([gateway, workspace].map((p) => new Promise((r) => (p.exitCode !== null ? r(null) : p.once('exit', r)))));
       assert.equal(workspace.exitCode, 0);
       assert.equal(gateway.exitCode, 0);
+      const sock = loadConfigFor({ env }).WORKSPACE_GRPC_URL.slice('unix://'.length);
+      assert.ok(!existsSync(sock.slice(0, sock.lastIndexOf('/'))), 'a lone service removes its socket folder too');
+      rmSync(dirs.root, { recursive: true, force: true });
     }
   });
 });

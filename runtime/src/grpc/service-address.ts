@@ -1,7 +1,7 @@
 // Service addresses are `unix:///abs/path.sock` (the default, on loopback) or `host:port`.
 // A unix socket left behind by a killed process is removed before binding, unless a live
 // server still answers on it, in which case start-up stops rather than stealing the socket.
-import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname } from 'node:path';
 
@@ -31,7 +31,14 @@ export async function prepareServiceAddress(url: string): Promise<void> {
   rmSync(path, { force: true });
 }
 
+/** Removes the socket file, and its folder once no other service's socket is left in it. */
 export function removeServiceSocket(url: string): void {
   const path = unixSocketPath(url);
-  if (path) rmSync(path, { force: true });
+  if (!path) return;
+  rmSync(path, { force: true });
+  try {
+    rmdirSync(dirname(path));
+  } catch {
+    // not empty (another service still runs) or already gone
+  }
 }
