@@ -245,3 +245,33 @@ describe('no orphans, no stale sockets', () => {
     }
   });
 });
+
+describe('npm start', () => {
+  it('serves health, and SIGTERM to npm (as a supervisor sends it) stops every process', async () => {
+    const { makeStackDirs, freePort } = await import('@pi-forge/test-fixtures');
+    const { spawn } = await import('node:child_process');
+    const dirs = makeStackDirs();
+    const port = await freePort();
+    const env: Record<string, string> = { ...(process.env as Record<string, string>), HOME: dirs.home, WORKSPACE_PATH: dirs.workspace, FORGE_DATA_DIR: dirs.data, PI_CONFIG_DIR: dirs.piConfig };
+    delete env.PORT;
+    const npm = spawn('npm', ['start', '--', '--port', String(port)], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    npm.stdout!.on('data', (d) => { out += d; });
+    npm.stderr!.on('data', (d) => { out += d; });
+    let children: number[] = [];
+    try {
+      await waitFor('pi-forge ready via npm start', () => out.includes(`pi-forge ready at http://127.0.0.1:${port}`), 60_000);
+      children = descendants(npm.pid!);
+      assert.ok(children.length >= 5, `launcher and four processes under npm, saw ${children.length}`);
+      npm.kill('SIGTERM');
+      await waitFor('every process gone', () => children.every(isGone), 5_000);
+    } finally {
+      if (npm.exitCode === null) npm.kill('SIGKILL');
+      // If npm died without passing the signal on, the launcher was re-parented: kill what we saw.
+      for (const pid of [...children, ...descendants(npm.pid!)]) try { if (!isGone(pid)) process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+      npm.stdout!.destroy();
+      npm.stderr!.destroy();
+      rmSync(dirs.root, { recursive: true, force: true });
+    }
+  });
+});
