@@ -376,9 +376,13 @@ describe('sessions', () => {
       for (let i = 0; i < 5; i++) f.append('attachments', new Blob([png], { type: 'image/png' }), `${i}.png`);
     }, 'too_many_images');
     await refuse((f) => {
-      f.append('text', 'a pdf');
-      f.append('attachments', new Blob([Buffer.from('%PDF-1.4\0binary')], { type: 'application/pdf' }), 'doc.pdf');
+      f.append('text', 'a binary');
+      f.append('attachments', new Blob([Buffer.from('\x7fELF\0binary')], { type: 'application/octet-stream' }), 'tool.bin');
     }, 'unsupported_attachment_type');
+    await refuse((f) => {
+      f.append('text', 'a broken pdf');
+      f.append('attachments', new Blob([Buffer.from('%PDF-1.4\0binary')], { type: 'application/pdf' }), 'doc.pdf');
+    }, 'conversion_failed');
     assert.equal(llm.requests.length, 1, 'refused prompts never reached the model');
   });
 

@@ -1,11 +1,14 @@
 // Turns a prompt request (JSON or multipart) into the text and images the agent receives:
-// images pass through (png/jpeg/gif/webp, at most 4), text files are inlined as fenced blocks
-// whose fence no content can close (at most 4), everything else is refused. PDF/DOCX/XLSX
-// conversion is not built yet and those files get 400 unsupported_attachment_type.
+// images pass through (png/jpeg/gif/webp, at most 4); text files are inlined as fenced blocks
+// whose fence no content can close; PDF/DOCX/XLSX (by extension or MIME) are converted to text in
+// a worker thread (document-text.ts) and inlined the same way, counting toward the same 4 text
+// files, and a document that cannot be converted is 400 conversion_failed; everything else is
+// refused with 400 unsupported_attachment_type.
 import { BadRequestException } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
+import { DocumentConversionError, convertDocument, documentKind } from './document-text.js';
 import { PromptDto } from './sessions.dto.js';
 
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
@@ -73,12 +76,24 @@ export async function readPromptInput(req: FastifyRequest): Promise<PromptInput>
       const data = await part.toBuffer();
       if (part.file.truncated) throw bad('attachment_too_large', `${part.filename} is larger than 20 MB`);
       const mime = (part.mimetype || 'application/octet-stream').toLowerCase();
+      const name = part.filename || 'file';
+      const kind = IMAGE_TYPES.has(mime) ? null : documentKind(name, mime);
       if (IMAGE_TYPES.has(mime)) {
         if (images.length >= MAX_IMAGES) throw bad('too_many_images', `at most ${MAX_IMAGES} images per prompt`);
         images.push({ mimeType: mime, data });
+      } else if (kind) {
+        if (texts.length >= MAX_TEXT_FILES) throw bad('too_many_text_files', `at most ${MAX_TEXT_FILES} text files per prompt`);
+        let text: string;
+        try {
+          text = await convertDocument(kind, data);
+        } catch (err) {
+          const reason = err instanceof DocumentConversionError ? err.message : 'the converter could not start';
+          throw bad('conversion_failed', `${name}: the ${kind.toUpperCase()} document could not be converted to text (${reason})`);
+        }
+        texts.push(fencedFile(name, text));
       } else if (isTextFile(mime, data)) {
         if (texts.length >= MAX_TEXT_FILES) throw bad('too_many_text_files', `at most ${MAX_TEXT_FILES} text files per prompt`);
-        texts.push(fencedFile(part.filename || 'file', data.toString('utf8')));
+        texts.push(fencedFile(name, data.toString('utf8')));
       } else {
         throw bad('unsupported_attachment_type', `${part.filename}: ${mime} is not supported`);
       }
