@@ -72,22 +72,27 @@ export class SseClient {
     return this.events.map((e) => e.type);
   }
 
-  /** Resolves with the first event (from index `from`) matching `pred`. */
-  waitFor(pred: (e: SseEvent) => boolean, label: string, timeoutMs = 20_000, from = 0): Promise<SseEvent> {
+  /**
+   * Resolves with what `probe` returns once it is defined; rejects if `probe` throws or on timeout. Re-checked after every event and when the stream ends.
+   */
+  private until<T>(probe: () => T | undefined, timeoutMessage: () => string, timeoutMs: number): Promise<T> {
     return new Promise((resolve, reject) => {
       const check = () => {
-        const hit = this.events.slice(from).find(pred);
-        if (hit) {
+        let value: T | undefined;
+        try {
+          value = probe();
+        } catch (err) {
           cleanup();
-          resolve(hit);
-        } else if (this.ended) {
-          cleanup();
-          reject(new Error(`stream ended before ${label}; saw ${this.types().join(',')}`));
+          reject(err);
+          return;
         }
+        if (value === undefined) return;
+        cleanup();
+        resolve(value);
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${label}; saw ${this.types().join(',')}`));
+        reject(new Error(timeoutMessage()));
       }, timeoutMs);
       const cleanup = () => {
         clearTimeout(timer);
@@ -98,25 +103,19 @@ export class SseClient {
     });
   }
 
+  /** Resolves with the first event (from index `from`) matching `pred`. */
+  waitFor(pred: (e: SseEvent) => boolean, label: string, timeoutMs = 20_000, from = 0): Promise<SseEvent> {
+    return this.until(() => {
+      const hit = this.events.slice(from).find(pred);
+      if (hit) return hit;
+      if (this.ended) throw new Error(`stream ended before ${label}; saw ${this.types().join(',')}`);
+      return undefined;
+    }, () => `timed out after ${timeoutMs} ms waiting for ${label}; saw ${this.types().join(',')}`, timeoutMs);
+  }
+
   /** Resolves when the server ends the stream. */
-  waitEnded(label: string, timeoutMs = 20_000): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        if (!this.ended) return;
-        cleanup();
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`timed out waiting for the stream to end (${label})`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        this.waiters.delete(check);
-      };
-      this.waiters.add(check);
-      check();
-    });
+  async waitEnded(label: string, timeoutMs = 20_000): Promise<void> {
+    await this.until(() => (this.ended ? true : undefined), () => `timed out waiting for the stream to end (${label})`, timeoutMs);
   }
 
   close(): void {
