@@ -11,3 +11,4 @@ export * from "./config/process-config.js";
 export * from "./grpc/core.module.js";
 export * from "./grpc/tokens.js";
 export * from "./fs/data-folders.js";
+export * from "./process/allowlisted-env.js";

@@ -2,8 +2,7 @@
 // names in TERMINAL_PASSTHROUGH_ENV. Everything else — provider keys (OPENAI_API_KEY…), cloud
 // credentials, pi-forge's own settings — stays out, whatever the service itself was given.
 import { basename } from 'node:path';
-
-const ALLOWED = new Set(['PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'PWD', 'TERM', 'COLORTERM', 'TERMINFO', 'LANG', 'TZ', 'HOSTNAME', 'EDITOR', 'PAGER', 'VISUAL']);
+import { allowlistedEnv } from '@pi-forge/runtime';
 
 export interface ShellSpec {
   file: string;
@@ -11,12 +10,8 @@ export interface ShellSpec {
 }
 
 export function shellEnvironment(inherited: Readonly<Record<string, string>>, passthrough: readonly string[], cwd: string, fallbackHome: string): ShellSpec {
-  const env: Record<string, string> = {};
-  const extra = new Set(passthrough);
-  for (const [name, value] of Object.entries(inherited)) {
-    if (value === '') continue;
-    if (ALLOWED.has(name) || name.startsWith('LC_') || extra.has(name)) env[name] = value;
-  }
+  const nonEmpty = Object.fromEntries(Object.entries(inherited).filter(([, value]) => value !== ''));
+  const env = allowlistedEnv(nonEmpty, passthrough);
   const file = inherited.SHELL || '/bin/sh';
   env.SHELL = file;
   env.PWD = cwd;
