@@ -161,10 +161,10 @@ describe('auth: login, forced change, lock-out, rate limit', () => {
     assert.equal((await login(stack, LEGACY_PASSWORD, { xff: freshIp() })).status, 200, 'the upgraded hash verifies');
   });
 
-  it('logs failures and lock-outs, but never a password, a token or a non-admin username', () => {
+  it('logs failures and lock-outs, but never a password, a token or a non-admin username', async () => {
     assert.ok(stack.logs.some((l) => l.msg === 'failed login' && l.user === 'admin'));
     assert.ok(stack.logs.some((l) => l.msg === 'too many failed logins; username locked' && l.user === '(another name)'));
-    assertNotLogged(stack, {
+    await assertNotLogged(stack, {
       'env password': ENV_PASSWORD, 'new password': NEW_PASSWORD, 'legacy password': LEGACY_PASSWORD,
       // a username may be a password typed into the wrong field
       username: 'mallory', 'typed username': 'Mallory',

@@ -132,7 +132,7 @@ describe('auth: default deny over every registered route', () => {
     }
   });
 
-  it('never logs the password, the API key or a token', () => {
-    assertNotLogged(stack, { password: PASSWORD, 'API key': API_KEY, 'JWT secret': JWT_SECRET, 'session token': goodToken });
+  it('never logs the password, the API key or a token', async () => {
+    await assertNotLogged(stack, { password: PASSWORD, 'API key': API_KEY, 'JWT secret': JWT_SECRET, 'session token': goodToken });
   });
 });

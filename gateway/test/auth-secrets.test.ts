@@ -119,7 +119,7 @@ describe('auth: jwt-secret, password-hash, tickets', () => {
     }
   });
 
-  it('never logs the passwords, the key, the secrets, tokens or tickets', () => {
-    assertNotLogged(stack, { 'env password': ENV_PASSWORD, 'new password': NEW_PASSWORD, 'API key': API_KEY, ...seen });
+  it('never logs the passwords, the key, the secrets, tokens or tickets', async () => {
+    await assertNotLogged(stack, { 'env password': ENV_PASSWORD, 'new password': NEW_PASSWORD, 'API key': API_KEY, ...seen });
   });
 });

@@ -46,9 +46,13 @@ export function unsignedToken(): string {
   return `${part({ alg: 'none', typ: 'JWT' })}.${part({ sub: 'ui-user', mustChangePassword: false, iat: now, exp: now + 3600 })}.`;
 }
 
-/** Fails naming the secret if any captured log line contains it. */
-export function assertNotLogged(stack: Stack, secrets: Record<string, string>): void {
-  assert.ok(stack.rawLog.length > 20, 'logs were captured');
+/**
+ * Fails naming the secret if any captured log line contains it. logsSettled() first proves the
+ * capture is complete: it waits until a request made after everything else is in the log.
+ */
+export async function assertNotLogged(stack: Stack, secrets: Record<string, string>): Promise<void> {
+  await stack.logsSettled();
+  assert.ok(stack.rawLog.some((l) => l.includes('"msg":"request"')), 'request logs were captured');
   for (const [what, value] of Object.entries(secrets)) {
     const hit = stack.rawLog.find((l) => l.includes(value));
     assert.equal(hit, undefined, `${what} appears in the logs: ${hit?.slice(0, 200)}`);

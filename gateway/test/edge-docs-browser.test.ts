@@ -44,7 +44,7 @@ describe('edge: Swagger UI in a browser', () => {
     assert.deepEqual(problems, [], 'no console errors (a CSP violation would be one)');
   });
 
-  it('never logs the API key', () => {
-    assertNotLogged(stack, { 'API key': API_KEY });
+  it('never logs the API key', async () => {
+    await assertNotLogged(stack, { 'API key': API_KEY });
   });
 });

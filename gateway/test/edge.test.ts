@@ -150,8 +150,8 @@ describe('edge: headers, CORS, client IP, OpenAPI', () => {
     assert.deepEqual(await terminalClose('', { ...good, authorization: `Bearer ${API_KEY}` }), { code: 4404, reason: 'project_not_found' });
   });
 
-  it('never logs the API key or a ticket', () => {
+  it('never logs the API key or a ticket', async () => {
     assert.ok(wsTicket);
-    assertNotLogged(stack, { 'API key': API_KEY, ticket: wsTicket });
+    await assertNotLogged(stack, { 'API key': API_KEY, ticket: wsTicket });
   });
 });
