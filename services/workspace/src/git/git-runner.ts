@@ -71,6 +71,8 @@ export class GitRunner {
   /** Runs `git <safe config> <args>`; throws git_failed / git_auth_required on a non-zero exit. */
   run(args: string[], options: GitRunOptions): Promise<GitResult> {
     const timeoutMs = options.timeoutMs ?? 60_000;
+    // An abort that came before the call would never fire its listener: refuse to start at all.
+    if (options.signal?.aborted) return Promise.reject(forgeError(GrpcStatus.CANCELLED, 'git_failed', `git ${args[0]} was cancelled`, { httpStatus: 400 }));
     return new Promise((resolve, reject) => {
       const child = spawn('git', [...SAFE_GIT_CONFIG, ...args], {
         cwd: options.cwd,
