@@ -1,5 +1,6 @@
 // Security headers and CSP on every response, errors and 404s included (contract §5.9), through Nest's
-// built-in `app.useSecurityHeaders()` (helmet's defaults plus our directives).
+// built-in `app.useSecurityHeaders()` (helmet's defaults plus our directives). Where we are stricter
+// than the contract: docs/security.md.
 import type { SecurityHeadersOptions } from '@nestjs/common';
 import type { ForgeConfig } from '@pi-forge/runtime';
 
@@ -28,7 +29,10 @@ export function securityHeaders(config: ForgeConfig): SecurityHeadersOptions {
         connectSrc: ["'self'"],
         workerSrc: ["'self'", 'blob:'],
         objectSrc: ["'none'"],
-        baseUri: ["'self'"],
+        // Stricter than contract §5.9 (base-uri 'self', no form-action): model output rendered as HTML
+        // must not be able to re-base relative URLs or post a fake login form anywhere but here.
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
         frameAncestors: ["'none'"],
       },
     },
