@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length } from 'class-validator';
 
 export class LoginDto {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 256, description: 'Ignored unless LDAP is on; the local admin name selects the local password.' })
+  @ApiPropertyOptional({ minLength: 1, maxLength: 256, description: 'With LDAP on, a directory user; absent or the local admin name (FORGE_LOCAL_ADMIN_USERNAME) selects the local password.' })
   @IsOptional()
   @IsString()
   @Length(1, 256)
@@ -41,7 +41,7 @@ export class AuthStatusDto {
   @ApiProperty()
   authEnabled: boolean;
 
-  @ApiProperty({ description: 'Always false: LDAP login is not implemented in this release.' })
+  @ApiProperty({ description: 'LDAP_ENABLED: the login form asks for a username.' })
   ldapEnabled: boolean;
 }
 

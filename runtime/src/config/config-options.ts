@@ -29,6 +29,8 @@ export interface OptionSpec {
   min?: number;
   max?: number;
   outOfRange?: 'error' | 'fallback';
+  /** Extra check of the converted value: a problem description makes start-up fail (`config: X <problem>`). */
+  validate?: (value: never) => string | undefined;
 }
 
 export type RawLookup = (env: string) => string | undefined;
@@ -54,7 +56,8 @@ export const CONFIG_OPTIONS = [
   // Auth
   { env: 'UI_PASSWORD', flag: 'ui-password', type: 'string', category: 'Auth', sensitive: true, processes: GW, help: 'Browser password; enables auth. Ignored once password-hash exists.' },
   { env: 'UI_PASSWORD_FILE', flag: 'ui-password-file', type: 'path', category: 'Auth', processes: GW, help: 'File holding the password; wins over UI_PASSWORD.' },
-  { env: 'FORGE_LOCAL_ADMIN_USERNAME', flag: 'local-admin-username', type: 'string', category: 'Auth', default: 'admin', processes: GW, help: 'Username that selects the local password when LDAP is on.' },
+  { env: 'FORGE_LOCAL_ADMIN_USERNAME', flag: 'local-admin-username', type: 'string', category: 'Auth', default: 'admin', processes: GW, help: 'Username that selects the local password when LDAP is on; 1..256 of A-Z a-z 0-9 . _ @ -.',
+    validate: (v: string) => (/^[A-Za-z0-9._@-]{1,256}$/.test(v) ? undefined : 'must be 1..256 characters of A-Z a-z 0-9 . _ @ -') },
   { env: 'API_KEY', flag: 'api-key', type: 'string', category: 'Auth', sensitive: true, processes: GW, help: 'Static bearer token for scripts; enables auth.' },
   { env: 'JWT_SECRET', flag: 'jwt-secret', type: 'string', category: 'Auth', sensitive: true, processes: GW, help: 'HS256 signing key (default: generated into FORGE_DATA_DIR/jwt-secret).' },
   { env: 'JWT_EXPIRES_IN_SECONDS', flag: 'jwt-expires-in-seconds', type: 'int', category: 'Auth', default: '604800', min: 1, processes: GW, help: 'Absolute JWT lifetime.' },
@@ -62,7 +65,7 @@ export const CONFIG_OPTIONS = [
   { env: 'LOGIN_ATTEMPT_LIMIT_MAX', flag: 'login-attempt-limit-max', type: 'int', category: 'Auth', default: '10', min: 1, max: 1000, outOfRange: 'fallback', processes: GW, help: 'Failed logins before lock-out.' },
   { env: 'LOGIN_LOCKOUT_MS', flag: 'login-lockout-ms', type: 'int', category: 'Auth', default: '300000', min: 1000, max: 86_400_000, outOfRange: 'fallback', processes: GW, help: 'Lock-out duration.' },
   { env: 'REQUIRE_PASSWORD_CHANGE', flag: 'require-password-change', type: 'bool', category: 'Auth', default: 'false', processes: GW, help: 'Force a password change after logging in with the env password.' },
-  { env: 'LDAP_ENABLED', flag: 'ldap-enabled', type: 'bool', category: 'Auth', default: 'false', processes: GW, help: 'Enable LDAP login (not implemented in this release; see docs).' },
+  { env: 'LDAP_ENABLED', flag: 'ldap-enabled', type: 'bool', category: 'Auth', default: 'false', processes: GW, help: 'Enable LDAP login (contract §5.6): other usernames than the local admin are checked against the directory.' },
   { env: 'LDAP_URL', flag: 'ldap-url', type: 'string', category: 'Auth', processes: GW, help: 'ldap:// or ldaps:// URL.' },
   { env: 'LDAP_BIND_DN', flag: 'ldap-bind-dn', type: 'string', category: 'Auth', processes: GW, help: 'Service-account DN.' },
   { env: 'LDAP_BIND_PASSWORD', flag: 'ldap-bind-password', type: 'string', category: 'Auth', sensitive: true, processes: GW, help: 'Service-account password.' },
@@ -88,7 +91,8 @@ export const CONFIG_OPTIONS = [
   { env: 'AUTH_LOGO_URL', flag: 'auth-logo-url', type: 'url', category: 'Features', processes: GW, help: 'Legacy alias of AUTH_URL_LOGO.' },
   { env: 'APP_LOGO_DARK_URL', flag: 'app-logo-dark-url', type: 'url', category: 'Features', processes: GW, help: 'Header logo for dark themes.' },
   { env: 'APP_LOGO_LIGHT_URL', flag: 'app-logo-light-url', type: 'url', category: 'Features', processes: GW, help: 'Header logo for light themes.' },
-  { env: 'AUTH_COLOR_SCHEME', flag: 'auth-color-scheme', type: 'list', category: 'Features', processes: GW, help: '8 comma-separated #rgb/#rrggbb colours for the login page.' },
+  { env: 'AUTH_COLOR_SCHEME', flag: 'auth-color-scheme', type: 'list', category: 'Features', processes: GW, help: '8 comma-separated #rgb/#rrggbb colours for the login page: page bg, card bg, border, text, muted text, button bg, button text, button hover bg.',
+    validate: (v: string[]) => (v.length === 8 && v.every((c) => /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.test(c)) ? undefined : 'must be exactly 8 comma-separated #rgb or #rrggbb colours') },
   { env: 'HIDE_BUILTIN_PROVIDERS', flag: 'hide-builtin-providers', type: 'bool', category: 'Features', default: 'false', processes: ['gateway', 'agent'], help: 'List only providers from models.json.' },
   { env: 'EXPOSE_DOCS', flag: 'expose-docs', type: 'bool', category: 'Features', default: 'true', processes: GW, help: 'Serve /api/docs (Swagger UI and OpenAPI JSON).' },
   { env: 'ORCHESTRATION_DISABLED', flag: 'disable-orchestration', type: 'bool', category: 'Features', default: 'false', help: 'Disable orchestration.' },

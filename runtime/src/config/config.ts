@@ -115,6 +115,8 @@ export function loadConfig(options: LoadConfigOptions = {}): ForgeConfig {
     // Later derived defaults (SESSION_DIR from WORKSPACE_PATH) see the resolved value.
     merged[spec.env] = text;
     out[spec.env] = convert(spec, text);
+    const problem = spec.validate?.(out[spec.env] as never);
+    if (problem) throw new ConfigError(`config: ${spec.env} ${problem}`);
   }
   const inheritedEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined) inheritedEnv[k] = v;
