@@ -8,7 +8,8 @@ import type { ForgeConfig } from '@pi-forge/runtime';
 function imageSources(config: ForgeConfig): string[] {
   const sources = ["'self'", 'data:', 'blob:'];
   if (config.LOGO_URL_MODE !== 'direct') return sources;
-  for (const url of [config.AUTH_URL_LOGO, config.AUTH_LOGO_URL, config.APP_LOGO_DARK_URL, config.APP_LOGO_LIGHT_URL]) {
+  // AUTH_LOGO_URL is only the legacy fallback of AUTH_URL_LOGO: its origin is allowed only when it is used.
+  for (const url of [config.AUTH_URL_LOGO ?? config.AUTH_LOGO_URL, config.APP_LOGO_DARK_URL, config.APP_LOGO_LIGHT_URL]) {
     if (url) sources.push(new URL(url).origin);
   }
   for (const entry of config.LOGO_IMG_SRC_ALLOWLIST) sources.push(entry);
