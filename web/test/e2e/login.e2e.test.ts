@@ -31,7 +31,11 @@ describe('the login page and hostile output in a browser', () => {
     const dirs = makeStackDirs();
     configureFakeLlm(dirs.piConfig, llm);
     seedProject(dirs, 'hostile', { 'README.md': '# hostile\n' });
-    stack = await startStack({ name: 'web-login-e2e', dirs, env: { UI_PASSWORD: PASSWORD, LOGIN_ATTEMPT_LIMIT_MAX: '2', LOGIN_LOCKOUT_MS: '120000' } });
+    stack = await startStack({ name: 'web-login-e2e', dirs, env: {
+      UI_PASSWORD: PASSWORD, LOGIN_ATTEMPT_LIMIT_MAX: '2', LOGIN_LOCKOUT_MS: '120000',
+      AUTH_BANNER_TEXT: 'Authorised use only.\\nRead <b>the policy</b><form action="https://evil.example"><input name="q"></form>', AUTH_BANNER_HTML: 'true',
+      AUTH_COLOR_SCHEME: '#102030,#203040,#304050,#f0f0f0,#a0a0a0,#00aa55,#ffffff,#008844',
+    } });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
@@ -75,6 +79,11 @@ describe('the login page and hostile output in a browser', () => {
   it('shows a counting-down lock-out after LOGIN_ATTEMPT_LIMIT_MAX wrong passwords', async () => {
     const page = await freshPage();
     await page.goto(stack.baseUrl);
+    // Branding (contract §2.3): the sanitised HTML banner and AUTH_COLOR_SCHEME.
+    const banner = page.locator('.banner-text');
+    await expect.poll(() => banner.locator('b').textContent()).toBe('the policy');
+    expect(await banner.locator('form, input').count()).toBe(0);
+    expect(await page.locator('.auth-page').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(16, 32, 48)');
     const password = page.getByLabel('Password', { exact: true });
     const signIn = page.getByRole('button', { name: 'Sign in' });
     for (let i = 0; i < 2; i++) {
