@@ -1,9 +1,11 @@
 // LDAP login (contract §5.6) against a real OpenLDAP (slapd) on loopback: a user in the required group
 // logs in, others are refused, filter injection finds nobody, the local admin stays local, the
-// lock-out counts per LDAP name, 503 ldap_not_configured, and no password ever reaches a log.
+// lock-out counts per LDAP name, 503 ldap_not_configured, ldaps:// with certificate checks, and no
+// password ever reaches a log.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeStackDirs, startStack, type Stack } from '@pi-forge/test-fixtures';
 import { assertNotLogged, bearer, login } from './auth-support.js';
@@ -136,5 +138,40 @@ describe('auth: LDAP on but incomplete', () => {
     assert.deepEqual(await (await fetch(`${stack.baseUrl}/api/v1/auth/status`)).json(), { authEnabled: true, ldapEnabled: true });
     await stack.logsSettled();
     assert.ok(stack.logs.some((l) => l.msg === '[ldap] LDAP_ENABLED is set but incomplete: LDAP logins answer 503 ldap_not_configured'));
+  });
+});
+
+describe('auth: LDAPS and LDAP_TLS_REJECT_UNAUTHORIZED', () => {
+  let ldap: LdapServer;
+  const stacks: Record<'trusted' | 'untrusted' | 'unchecked', Stack> = {} as never;
+  let secretsDir = '';
+  before(async () => {
+    ldap = await startLdapServer([{ uid: 'alice', password: ALICE_PASSWORD, groups: ['forge-users'] }], ['forge-users'], { tls: true });
+    secretsDir = mkdtempSync(join(tmpdir(), 'pi-forge-ldaps-'));
+    const bindPasswordFile = join(secretsDir, 'ldap-bind-password');
+    writeFileSync(bindPasswordFile, ldap.servicePassword, { mode: 0o600 });
+    const env = { LDAP_ENABLED: 'true', LDAP_URL: ldap.ldapsUrl!, LDAP_BIND_DN: ldap.serviceDn, LDAP_BIND_PASSWORD_FILE: bindPasswordFile, LDAP_BASE_DN: BASE_DN };
+    // The certificate is self-signed: trusted only where the gateway is given it as a CA.
+    [stacks.trusted, stacks.untrusted, stacks.unchecked] = await Promise.all([
+      startStack({ name: 'auth-ldaps-trusted', env: { ...env, NODE_EXTRA_CA_CERTS: ldap.certFile! } }),
+      startStack({ name: 'auth-ldaps-untrusted', env }),
+      startStack({ name: 'auth-ldaps-unchecked', env: { ...env, LDAP_TLS_REJECT_UNAUTHORIZED: 'false' } }),
+    ]);
+  });
+  after(async () => {
+    await Promise.all(Object.values(stacks).map((s) => s?.dispose()));
+    await ldap?.stop();
+    if (secretsDir) rmSync(secretsDir, { recursive: true, force: true });
+  });
+
+  it('logs in over ldaps:// with a trusted certificate, refuses an untrusted one unless verification is off', async () => {
+    assert.equal((await login(stacks.trusted, ALICE_PASSWORD, { username: 'alice' })).status, 200);
+    assert.equal((await login(stacks.untrusted, ALICE_PASSWORD, { username: 'alice' })).status, 401);
+    assert.equal((await login(stacks.unchecked, ALICE_PASSWORD, { username: 'alice' })).status, 200);
+    await stacks.untrusted.logsSettled();
+    const failed = stacks.untrusted.logs.find((l) => l.msg === '[ldap] login failed');
+    assert.equal(failed?.reason, 'service_bind_failed');
+    assert.equal(failed?.tls, 'ldaps');
+    await assertNotLogged(stacks.untrusted, { 'alice password': ALICE_PASSWORD, 'service password': ldap.servicePassword });
   });
 });

@@ -1,7 +1,7 @@
 // A real OpenLDAP server for the LDAP login tests: Debian's slapd on a free loopback port with a
 // throwaway slapd.conf and mdb database (memberof overlay, so group membership shows up as memberOf,
 // as in Active Directory), seeded over LDAP with ldapts. Runs as whoever runs the tests.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,9 @@ export interface LdapUser { uid: string; password: string; groups?: string[]; ma
 
 export interface LdapServer {
   url: string;
+  /** ldaps:// on a second port when started with `tls`; its certificate (self-signed, IP 127.0.0.1) is `certFile`. */
+  ldapsUrl?: string;
+  certFile?: string;
   serviceDn: string;
   servicePassword: string;
   groupDn(name: string): string;
@@ -23,13 +26,20 @@ export interface LdapServer {
   stop(): Promise<void>;
 }
 
-export async function startLdapServer(users: LdapUser[], groups: string[]): Promise<LdapServer> {
+export async function startLdapServer(users: LdapUser[], groups: string[], options: { tls?: boolean } = {}): Promise<LdapServer> {
   if (!SLAPD) throw new Error('slapd is not installed (apt-get install slapd ldap-utils; .ci/run does)');
   const dir = mkdtempSync(join(tmpdir(), 'pi-forge-slapd-'));
   mkdirSync(join(dir, 'db'));
   const rootPassword = `root-${Math.random().toString(36).slice(2)}`;
   const servicePassword = `svc-${Math.random().toString(36).slice(2)}`;
+  const certFile = join(dir, 'cert.pem');
+  const keyFile = join(dir, 'key.pem');
+  if (options.tls) {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1',
+      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  }
   writeFileSync(join(dir, 'slapd.conf'), [
+    ...(options.tls ? [`TLSCertificateFile ${certFile}`, `TLSCertificateKeyFile ${keyFile}`] : []),
     'include /etc/ldap/schema/core.schema',
     'include /etc/ldap/schema/cosine.schema',
     'include /etc/ldap/schema/inetorgperson.schema',
@@ -51,9 +61,10 @@ export async function startLdapServer(users: LdapUser[], groups: string[]): Prom
   ].join('\n'));
   const port = await freePort();
   const url = `ldap://127.0.0.1:${port}`;
+  const ldapsUrl = options.tls ? `ldaps://127.0.0.1:${await freePort()}` : undefined;
   const log: string[] = [];
   // -d 0: stay in the foreground (so the test owns the process) without debug output.
-  const child: ChildProcess = spawn(SLAPD, ['-f', join(dir, 'slapd.conf'), '-h', `${url}/`, '-d', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(SLAPD, ['-f', join(dir, 'slapd.conf'), '-h', [url, ldapsUrl].filter(Boolean).map((u) => `${u}/`).join(' '), '-d', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (d) => log.push(String(d)));
   child.stderr!.on('data', (d) => log.push(String(d)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -87,6 +98,7 @@ export async function startLdapServer(users: LdapUser[], groups: string[]): Prom
   }
   return {
     url,
+    ...(ldapsUrl ? { ldapsUrl, certFile } : {}),
     serviceDn: `cn=forge-service,ou=services,${BASE_DN}`,
     servicePassword,
     groupDn: (name) => `cn=${name},ou=groups,${BASE_DN}`,
