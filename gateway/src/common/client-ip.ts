@@ -19,7 +19,11 @@ export function clientIpOf(req: IncomingMessage, config: Pick<ForgeConfig, 'TRUS
   return clientIpFrom(req.socket.remoteAddress, req.headers['x-forwarded-for'], config.TRUST_PROXY, config.TRUST_PROXY_HOPS);
 }
 
-/** Fastify's `trustProxy` option for the same rule: a hop count, never `true` (which takes the leftmost). */
-export function fastifyTrustProxy(config: Pick<ForgeConfig, 'TRUST_PROXY' | 'TRUST_PROXY_HOPS'>): number | false {
-  return config.TRUST_PROXY ? config.TRUST_PROXY_HOPS : false;
+/**
+ * Fastify's `trustProxy` option for the same rule: trust the socket peer and the hops after it, never
+ * `true` (which takes the leftmost). A function, because Fastify 5.12 ignores a bare hop count.
+ */
+export function fastifyTrustProxy(config: Pick<ForgeConfig, 'TRUST_PROXY' | 'TRUST_PROXY_HOPS'>): ((address: string, hop: number) => boolean) | false {
+  const hops = config.TRUST_PROXY_HOPS;
+  return config.TRUST_PROXY ? (_address: string, hop: number) => hop < hops : false;
 }
