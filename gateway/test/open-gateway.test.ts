@@ -44,13 +44,15 @@ describe('open gateway: Host and Origin rules while auth is off', () => {
   }
 
   it('answers a rebound Host with 421 host_not_allowed on API routes and the web app', async () => {
-    for (const path of ['/api/v1/projects', '/api/v1/health', '/', '/api/v1/no-such-route']) {
+    for (const path of ['/api/v1/projects', '/api/v1/auth/session', '/', '/api/v1/no-such-route']) {
       const res = await send('GET', path, { host: `${EVIL}:${port}` });
       assert.equal(res.status, 421, path);
       assert.equal(res.json?.error, 'host_not_allowed', path);
     }
     const created = await send('POST', '/api/v1/projects', { host: EVIL }, JSON.stringify({ name: 'rebound' }));
     assert.equal(created.status, 421);
+    // Health answers any name: probes use the pod IP, and it changes nothing.
+    assert.equal((await send('GET', '/api/v1/health', { host: `10.1.2.3:${port}` })).status, 200);
   });
 
   it('answers the SSE stream with 421 for a rebound Host', async () => {

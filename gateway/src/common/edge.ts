@@ -27,6 +27,8 @@ export async function installEdge(app: NestFastifyApplication, config: ForgeConf
   app.useSecurityHeaders(securityHeaders(config));
   const hosts = app.get(HostPolicy);
   fastify.addHook('onRequest', async (req, reply) => {
+    // Health stays reachable by any name: orchestrators probe it by pod IP, and it changes nothing.
+    if ((req.method === 'GET' || req.method === 'HEAD') && req.url.split('?')[0] === '/api/v1/health') return;
     const decision = hosts.check(req.headers);
     if (decision.ok) return;
     logger.warn({ host: req.headers.host, origin: req.headers.origin, ip: req.ip, status: decision.status }, 'request refused: auth is off and the Host or Origin is foreign');
