@@ -118,7 +118,7 @@ for (const flavour of ['kube', 'openshift'] as const) {
       // OpenShift's restricted-v2 SCC assigns the UID; a fixed one would be rejected.
       else assert.equal(pod.securityContext.runAsUser, undefined);
       assert.ok(!pod.hostNetwork && !pod.hostPID && !pod.hostIPC);
-      for (const v of pod.volumes) assert.ok(v.persistentVolumeClaim || v.emptyDir, `volume ${v.name} is a PVC or emptyDir (no hostPath)`);
+      for (const v of pod.volumes) assert.ok(v.persistentVolumeClaim || v.emptyDir || v.secret, `volume ${v.name} is a PVC, emptyDir or Secret (types the restricted standard allows; no hostPath)`);
       for (const c of pod.containers) {
         const sc = c.securityContext;
         for (const k of Object.keys(sc)) assert.ok(SECURITY_KEYS.has(k), `${c.name}: unknown securityContext field ${k}`);
@@ -158,15 +158,16 @@ for (const flavour of ['kube', 'openshift'] as const) {
         // loopback only: other pods cannot reach the service (the pod shares one network namespace)
         assert.equal(env(c, `${svc.toUpperCase()}_GRPC_URL`), `127.0.0.1:${port}`);
       }
-      // only the gateway gets the user-facing secrets; every container gets the gRPC secret, required
+      // only the gateway gets secrets in its environment; every container reads the gRPC secret from a file
       for (const c of pod.containers) {
-        const refs = (c.env ?? []).filter((e: any) => e.valueFrom?.secretKeyRef);
-        const fromSecret = refs.map((e: any) => e.name).sort();
-        if (c.name === 'gateway') assert.deepEqual(fromSecret, ['API_KEY', 'GRPC_SECRET', 'JWT_SECRET', 'METRICS_TOKEN', 'UI_PASSWORD']);
-        else assert.deepEqual(fromSecret, ['GRPC_SECRET'], `${c.name} gets only the gRPC secret`);
-        const grpcRef = refs.find((e: any) => e.name === 'GRPC_SECRET').valueFrom.secretKeyRef;
-        assert.deepEqual(grpcRef, { name: 'pi-forge-secret', key: 'GRPC_SECRET' }, `${c.name}: the gRPC secret is required, never optional`);
+        const fromSecret = (c.env ?? []).filter((e: any) => e.valueFrom?.secretKeyRef).map((e: any) => e.name).sort();
+        if (c.name === 'gateway') assert.deepEqual(fromSecret, ['API_KEY', 'JWT_SECRET', 'METRICS_TOKEN', 'UI_PASSWORD']);
+        else assert.deepEqual(fromSecret, [], `${c.name} gets no secrets in its environment`);
+        assert.equal(env(c, 'GRPC_SECRET_FILE'), '/etc/pi-forge/grpc/grpc-secret', `${c.name} reads the gRPC secret`);
+        assert.deepEqual(c.volumeMounts.find((m: any) => m.name === 'grpc-secret'), { name: 'grpc-secret', mountPath: '/etc/pi-forge/grpc', readOnly: true }, `${c.name} mounts it read-only`);
       }
+      const grpcVolume = pod.volumes.find((v: any) => v.name === 'grpc-secret');
+      assert.deepEqual(grpcVolume.secret, { secretName: 'pi-forge-secret', items: [{ key: 'GRPC_SECRET', path: 'grpc-secret' }], defaultMode: 0o440 }, 'required (not optional), group-readable only');
       // a misspelled variable would be silently ignored by the processes
       const known = new Set<string>([...CONFIG_OPTIONS.map((o) => o.env), 'HOME']);
       for (const c of pod.containers) for (const e of c.env) assert.ok(known.has(e.name), `${c.name}: ${e.name} is not a pi-forge setting`);

@@ -7,7 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -55,8 +55,12 @@ class Topology {
     const run = join(this.dir, 'run');
     mkdirSync(run, { mode: 0o700 });
     if (runAs) chownSync(run, runAs.uid, runAs.gid);
+    // The pod's secret volume with GRPC_SECRET (kubelet makes it readable by the pod's group).
+    const grpc = join(this.dir, 'grpc-secret');
+    mkdirSync(grpc);
+    writeFileSync(join(grpc, 'grpc-secret'), GRPC_SECRET, { mode: 0o444 });
     // longest prefix first
-    this.paths = [['/home/pi/.pi/agent', d('pi-agent')], ['/home/pi/.pi-forge', d('forge')], ['/home/pi', d('home')], ['/workspace', d('workspace')], ['/run/pi-forge', run], ['/app/', `${REPO_ROOT}`]];
+    this.paths = [['/etc/pi-forge/grpc', grpc], ['/home/pi/.pi/agent', d('pi-agent')], ['/home/pi/.pi-forge', d('forge')], ['/home/pi', d('home')], ['/workspace', d('workspace')], ['/run/pi-forge', run], ['/app/', `${REPO_ROOT}`]];
   }
 
   /** The temp folder standing in for an in-container path. */
@@ -153,7 +157,7 @@ function podWiring(flavour: 'kube' | 'openshift', runAs?: { uid: number; gid: nu
   const topo = new Topology(runAs);
   const deployment = loadManifests(`kubernetes/${flavour}`).find((m) => m.obj.kind === 'Deployment')!.obj;
   const containers = deployment.spec.template.spec.containers as any[];
-  const secret: Record<string, string> = { API_KEY, METRICS_TOKEN, UI_PASSWORD: '', JWT_SECRET: '', GRPC_SECRET };
+  const secret: Record<string, string> = { API_KEY, METRICS_TOKEN, UI_PASSWORD: '', JWT_SECRET: '' };
   const grpcPort = (c: any) => Number(/:(\d+)$/.exec(c.env.find((e: any) => e.name === `${c.name.toUpperCase()}_GRPC_URL`).value)![1]);
 
   before(async () => {
