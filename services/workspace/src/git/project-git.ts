@@ -13,6 +13,7 @@ import { PathGuard } from '../paths/path-guard.js';
 import { GitRunner, redactGitText, type GitRunOptions } from './git-runner.js';
 import { parseStatus } from './git-status.js';
 import { localConfigOverrides, parseConfigList, SAFE_PACK_OPTIONS } from './local-config-guard.js';
+import { assertBranchName, assertRemoteName, assertRevision } from './ref-name.js';
 
 const NETWORK_TIMEOUT_MS = 5 * 60_000;
 const FALLBACK_IDENTITY = { name: 'pi-forge', email: 'pi-forge@localhost' };
@@ -28,19 +29,6 @@ interface Repo {
 
 /** Which checkout a call works in: the project folder, or one of its registered worktrees. */
 export interface GitTarget { projectId: string; worktreePath?: string }
-
-function invalidBranch() {
-  return forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_branch_name', 'not a valid branch name');
-}
-
-/** Names passed to git as arguments: never an option, never a pathspec trick. */
-function assertRefName(name: string, error = invalidBranch): void {
-  if (typeof name !== 'string' || !name || name.length > 250 || name.startsWith('-') || /[\s~^:?*[\\\0]|\.\.|@\{|\/\/|^\/|\/$|\.lock$|\.$/.test(name)) throw error();
-}
-
-function assertRemoteName(name: string): void {
-  assertRefName(name, () => forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_remote_name', 'not a valid remote name'));
-}
 
 @Injectable()
 export class ProjectGit {
@@ -154,21 +142,21 @@ export class ProjectGit {
   }
 
   async checkout(t: GitTarget, branch: string): Promise<void> {
-    assertRefName(branch);
+    assertBranchName(branch);
     const repo = await this.requireRepo(t);
     await this.run(repo, ['checkout', branch, '--']);
   }
 
   async createBranch(t: GitTarget, name: string, startPoint: string, checkout: boolean): Promise<void> {
-    assertRefName(name);
-    if (startPoint) assertRefName(startPoint);
+    assertBranchName(name, 'name');
+    if (startPoint) assertRevision(startPoint);
     const repo = await this.requireRepo(t);
     if (checkout) await this.run(repo, ['checkout', '-b', name, ...(startPoint ? [startPoint] : []), '--']);
     else await this.run(repo, ['branch', name, ...(startPoint ? [startPoint] : [])]);
   }
 
   async deleteBranch(t: GitTarget, name: string, force: boolean): Promise<void> {
-    assertRefName(name);
+    assertBranchName(name, 'name');
     const repo = await this.requireRepo(t);
     await this.run(repo, ['branch', force ? '-D' : '-d', name]);
   }
@@ -209,7 +197,7 @@ export class ProjectGit {
 
   async pull(t: GitTarget, remote: string, branch: string, rebase: boolean): Promise<{ output: string }> {
     if (remote) assertRemoteName(remote);
-    if (branch) assertRefName(branch);
+    if (branch) assertBranchName(branch);
     if (branch && !remote) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'validation_failed', 'branch needs a remote');
     const repo = await this.requireRepo(t);
     const args = ['pull', ...SAFE_PACK_OPTIONS.fetch, rebase ? '--rebase' : '--no-rebase', '--no-edit', ...(remote ? [remote] : []), ...(branch ? [branch] : [])];
@@ -219,7 +207,7 @@ export class ProjectGit {
 
   async push(t: GitTarget, remote: string, branch: string, setUpstream: boolean): Promise<{ output: string }> {
     if (remote) assertRemoteName(remote);
-    if (branch) assertRefName(branch);
+    if (branch) assertBranchName(branch);
     const repo = await this.requireRepo(t);
     let target = remote;
     let ref = branch;

@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { assertName, PathGuard } from '../paths/path-guard.js';
 import { fsError } from '../paths/fs-errors.js';
 import { GitRunner, redactGitText } from '../git/git-runner.js';
+import { assertBranchName } from '../git/ref-name.js';
 import { ProjectRegistry } from './project-registry.js';
 
 const CLONE_TIMEOUT_MS = 30 * 60_000;
@@ -41,9 +42,7 @@ export class ProjectClone {
     if (url.protocol !== 'https:' && url.protocol !== 'file:') throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'unsupported_protocol', 'only https: and file: URLs can be cloned');
     assertName(req.folderName, 'invalid_directory_name');
     if (!req.projectName?.trim() || req.projectName.trim().length > 200) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_name', 'projectName must not be blank');
-    if (req.branch && (req.branch.length > 250 || req.branch.startsWith('-') || /[\s~^:?*[\\\0]|\.\./.test(req.branch))) {
-      throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_branch_name', 'branch is not a valid branch name');
-    }
+    if (req.branch) assertBranchName(req.branch);
     const guard = new PathGuard(await this.projects.workspaceRoot());
     const parent = await guard.resolve(req.parentPath || guard.root);
     const parentInfo = await stat(parent.real).catch((err) => { throw fsError(err); });
