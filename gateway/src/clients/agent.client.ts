@@ -42,6 +42,10 @@ export class AgentClient extends ServiceClient {
     return this.channel.unary('RenameSession', req, QUICK_CALL_MS);
   }
 
+  deleteProjectSessions(projectId: string): Promise<agent.DeleteProjectSessionsResponse> {
+    return this.channel.unary('DeleteProjectSessions', { projectId }, SLOW_CALL_MS);
+  }
+
   deleteSession(sessionId: string): Promise<agent.DeleteSessionResponse> {
     return this.channel.unary('DeleteSession', { sessionId }, SLOW_CALL_MS);
   }

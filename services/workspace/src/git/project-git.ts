@@ -35,7 +35,9 @@ export class ProjectGit {
   constructor(private readonly files: ProjectFiles, private readonly git: GitRunner) {}
 
   private async repo(target: GitTarget): Promise<Repo> {
-    const guard = await this.files.guard(target.projectId);
+    // Opening the project's door re-proves its folder is inside WORKSPACE_PATH; git does the
+    // disk access, the guard only turns request paths into pathspecs.
+    const { guard } = await this.files.fs(target.projectId);
     const cwd = await guard.rootPath();
     const env = { GIT_CEILING_DIRECTORIES: dirname(cwd) };
     const [probe, local] = await Promise.all([
