@@ -96,7 +96,7 @@ export class ProjectFiles {
     await mapFsErrors(async () => {
       const existing = await fs.statIfAny(target);
       if (existing?.isDirectory()) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'not_a_file', 'path is a directory');
-      await fs.writeAtomic(target, content ?? '', existing ? existing.mode & 0o7777 : undefined);
+      await fs.writeAtomic(target, content ?? '', existing);
     });
     return { path };
   }

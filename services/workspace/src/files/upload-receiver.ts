@@ -67,6 +67,7 @@ export class UploadReceiver {
           const temp = (await fs.statIfAny(folder))?.isDirectory() ? fs.sibling(target, tempName) : await fs.child(parent, tempName);
           const out = fs.newFileStream(temp);
           await once(out, 'open');
+          await fs.created(temp);
           current = { target, temp, size: 0, hash: createHash('sha256'), expectedSha256: expected, out };
           staged.push(current);
         } else if (msg.chunk) {

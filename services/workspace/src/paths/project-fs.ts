@@ -6,13 +6,17 @@
 // use the runtime's atomic writes directly.
 import { Inject, Injectable } from '@nestjs/common';
 import { createReadStream, createWriteStream, type Dirent, type ReadStream, type Stats, type WriteStream } from 'node:fs';
-import { chmod, lstat, mkdir, open, readdir, realpath, rename, rm, rmdir, stat, type FileHandle } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, open, readdir, realpath, rename, rm, rmdir, stat, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { CONFIG, forgeError, GrpcStatus, writeFileAtomic, type ForgeConfig } from '@pi-forge/runtime';
+import { CONFIG, forgeError, GrpcStatus, sandboxIdentity, writeFileAtomic, type ForgeConfig } from '@pi-forge/runtime';
 import { isInside, pathNotAllowed, PathGuard, type GuardedPath } from './path-guard.js';
 
-/** Modes for what the service creates; group-writable so a sandboxed tool identity can work too (§5.15). */
-export interface CreateModes { file: number; dir: number }
+/**
+ * Modes for what the service creates: group-writable, so the server and a sandboxed tool identity
+ * can both work on them (§5.15). With the sandbox on, new entries are also owned by the tool uid
+ * (the group stays the server's), as the original's sandbox does.
+ */
+export interface CreateModes { file: number; dir: number; ownerUid?: number }
 export const GROUP_WRITABLE: CreateModes = { file: 0o664, dir: 0o775 };
 
 export class ProjectFs {
@@ -74,21 +78,42 @@ export class ProjectFs {
     return createReadStream(p.real, { highWaterMark });
   }
 
-  /** A new file that must not exist yet (upload temp files). */
+  /** A new file that must not exist yet (upload temp files); call `created` once it is open. */
   newFileStream(p: GuardedPath): WriteStream {
     return createWriteStream(p.entry, { flags: 'wx', mode: this.modes.file });
   }
 
-  /** Atomic write; a new file gets the group-writable mode, an existing one keeps its mode. */
-  async writeAtomic(p: GuardedPath, content: string, keepMode?: number): Promise<void> {
+  /** Gives a file made by newFileStream its mode (the open mode is filtered by the umask) and owner. */
+  async created(p: GuardedPath): Promise<void> {
+    await chmod(p.entry, this.modes.file);
+    await this.own(p.entry);
+  }
+
+  /**
+   * Atomic write. A new file gets the group-writable mode (and the tool owner); an existing one
+   * keeps its mode and owner, which the rename over it would otherwise reset.
+   */
+  async writeAtomic(p: GuardedPath, content: string, existing?: Stats): Promise<void> {
     await this.mkdirs(this.parent(p));
-    await writeFileAtomic(p.real, content, { mode: keepMode ?? this.modes.file });
+    await writeFileAtomic(p.real, content, { mode: existing ? existing.mode & 0o7777 : this.modes.file });
+    if (existing) await this.restoreOwner(p.real, existing);
+    else await this.own(p.real);
   }
 
   /** One new folder (EEXIST when it is there). */
   async mkdir(p: GuardedPath): Promise<void> {
     await mkdir(p.real, { mode: this.modes.dir });
     await chmod(p.real, this.modes.dir); // mkdir's mode is filtered by the umask
+    await this.own(p.real);
+  }
+
+  private async own(path: string): Promise<void> {
+    if (this.modes.ownerUid !== undefined) await chown(path, this.modes.ownerUid, -1);
+  }
+
+  private async restoreOwner(path: string, was: Stats): Promise<void> {
+    if (process.getuid?.() !== 0) return; // only root can give a file away; others keep their own
+    await chown(path, was.uid, was.gid).catch(() => undefined);
   }
 
   /** A folder and any missing parents, each created one with the group-writable mode. */
@@ -97,6 +122,7 @@ export class ProjectFs {
     if (!first) return;
     for (let dir = p.real; isInside(first, dir); dir = dirname(dir)) {
       await chmod(dir, this.modes.dir);
+      await this.own(dir);
       if (dir === first) break;
     }
   }
@@ -120,7 +146,11 @@ export class ProjectFs {
 /** Opens doors: on WORKSPACE_PATH itself (folder picker, clone, project create) or on a project root. */
 @Injectable()
 export class FsDoor {
-  constructor(@Inject(CONFIG) private readonly config: ForgeConfig) {}
+  private readonly modes: CreateModes;
+
+  constructor(@Inject(CONFIG) private readonly config: ForgeConfig) {
+    this.modes = { ...GROUP_WRITABLE, ownerUid: sandboxIdentity(config)?.uid };
+  }
 
   private workspaceReal(): Promise<string> {
     return realpath(this.config.WORKSPACE_PATH).catch(() => { throw forgeError(GrpcStatus.FAILED_PRECONDITION, 'workspace_missing', 'WORKSPACE_PATH does not exist'); });
@@ -130,7 +160,7 @@ export class FsDoor {
     await this.workspaceReal();
     // The configured spelling: relative paths resolve against it, and the guard accepts both it
     // and its realpath as the root.
-    return new ProjectFs(new PathGuard(this.config.WORKSPACE_PATH));
+    return new ProjectFs(new PathGuard(this.config.WORKSPACE_PATH), this.modes);
   }
 
   /** A project's door; refused when its folder is gone or no longer inside WORKSPACE_PATH. */
@@ -140,6 +170,6 @@ export class FsDoor {
       realpath(root).catch(() => { throw forgeError(GrpcStatus.NOT_FOUND, 'not_found', 'the project folder is missing'); }),
     ]);
     if (!isInside(workspace, real)) throw pathNotAllowed('the project folder is outside WORKSPACE_PATH');
-    return new ProjectFs(new PathGuard(real));
+    return new ProjectFs(new PathGuard(real), this.modes);
   }
 }
