@@ -6,13 +6,14 @@
 // runs as root), so the suite is skipped, saying why, anywhere else.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { configureFakeLlm, makeStackDirs, seedProject, startFakeLlm, startStack, type FakeLlm, type SeededProject, type Stack } from '@pi-forge/test-fixtures';
-import { expectError, jsonOf } from './files-support.js';
+import { expectError, git, jsonOf, sseEvents } from './files-support.js';
 import { openStream, type SseClient } from './sse-client.js';
 import { TermClient, terminalUrl } from './terminal-client.js';
 
@@ -120,6 +121,37 @@ describe('agent-tool identity sandbox', { skip: notRoot ? 'switching uid/gid nee
     const read = await jsonOf<{ content: string }>(await stack.api(`/api/v1/files/read?projectId=${project.id}&path=made/by/api.txt`));
     assert.equal(read.content, 'xmore\n');
     assert.equal(statSync(join(project.path, 'made/by/tool.txt')).uid, UID);
+  });
+
+  it('a cloned project is handed to the tool identity, so its tools can change it', async () => {
+    const source = mkdtempSync(join(tmpdir(), 'pi-forge-sandbox-src-'));
+    try {
+      git(source, 'init', '-q', '-b', 'main');
+      mkdirSync(join(source, 'src'));
+      writeFileSync(join(source, 'src', 'main.txt'), 'one\n');
+      git(source, 'add', '.');
+      git(source, 'commit', '-q', '-m', 'one');
+      const res = await stack.api('/api/v1/projects/clone', { method: 'POST', json: { url: pathToFileURL(source).href, parentPath: stack.dirs.workspace, folderName: 'cloned', projectName: 'Cloned' } });
+      const events = await sseEvents(res);
+      const created = events.find((e) => e.type === 'project_created') as { project: { id: string; path: string } } | undefined;
+      assert.ok(created, JSON.stringify(events));
+      for (const [rel, mode] of [['', 0o775], ['src', 0o775], ['src/main.txt', 0o664], ['.git', 0o775]] as const) {
+        const st: Stats = statSync(join(created.project.path, rel));
+        assert.equal(st.uid, UID, `${rel || '.'} owner`);
+        assert.equal((st.mode & 0o777).toString(8), mode.toString(8), rel || '.');
+      }
+      const term = new TermClient(terminalUrl(stack, { projectId: created.project.id, tabId: 'clone-tab' }));
+      terms.push(term);
+      await term.opened();
+      assert.match(await term.run('echo two >> src/main.txt && git add src/main.txt && echo staged-ok', 20_000), /staged-ok/);
+      // The workspace service (root) still works in the now tool-owned repository.
+      const status = await jsonOf<{ isGitRepo: boolean; files: { path: string; code: string }[] }>(await stack.api(`/api/v1/git/status?projectId=${created.project.id}`));
+      assert.deepEqual([status.isGitRepo, status.files.map((f) => `${f.code}|${f.path}`)], [true, ['M |src/main.txt']]);
+      const commit = await stack.api('/api/v1/git/commit', { method: 'POST', json: { projectId: created.project.id, message: 'two' } });
+      assert.equal(commit.status, 200, await commit.clone().text());
+    } finally {
+      rmSync(source, { recursive: true, force: true });
+    }
   });
 });
 

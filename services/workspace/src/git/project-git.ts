@@ -1,9 +1,9 @@
 // Git operations on a project's repository (contract §2.9), all through GitRunner. Git never
 // looks above the project folder (GIT_CEILING_DIRECTORIES), so a plain folder inside some other
 // repository is reported as not a repository instead of exposing the outer one.
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { dirname, relative, sep } from 'node:path';
-import { forgeError, GrpcStatus } from '@pi-forge/runtime';
+import { CONFIG, forgeError, GrpcStatus, type ForgeConfig } from '@pi-forge/runtime';
 import type {
   ApplyGitHunksResponse, GitWorktree, ListGitWorktreesResponse,
   GetGitDiffResponse, GetGitLogResponse, GetGitStatusResponse, GitBranch, GitCommitInfo, ListGitBranchesResponse, ListGitRemotesResponse, GitRemote,
@@ -32,7 +32,17 @@ export interface GitTarget { projectId: string; worktreePath?: string }
 
 @Injectable()
 export class ProjectGit {
-  constructor(private readonly files: ProjectFiles, private readonly git: GitRunner) {}
+  constructor(private readonly files: ProjectFiles, private readonly git: GitRunner, @Inject(CONFIG) private readonly config: ForgeConfig) {}
+
+  /**
+   * With the sandbox on, checkouts belong to the tool uid, and git refuses to work in a repository
+   * another user owns ("dubious ownership"). That check guards against a foreign repo's config
+   * running programs, which local-config-guard already undoes per call; so the one checkout this
+   * call works in is trusted by name, never `*`.
+   */
+  private trust(cwd: string): string[] {
+    return this.config.AGENT_TOOL_SANDBOX_ENABLED ? ['-c', `safe.directory=${cwd}`] : [];
+  }
 
   private async repo(target: GitTarget): Promise<Repo> {
     // Opening the project's door re-proves its folder is inside WORKSPACE_PATH; git does the
@@ -41,19 +51,19 @@ export class ProjectGit {
     const cwd = await guard.rootPath();
     const env = { GIT_CEILING_DIRECTORIES: dirname(cwd) };
     const [probe, local] = await Promise.all([
-      this.git.run(['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-common-dir'], { cwd, env, allowFailure: true }),
-      this.git.run(['config', '--local', '-z', '--list'], { cwd, env, allowFailure: true }),
+      this.git.run([...this.trust(cwd), 'rev-parse', '--path-format=absolute', '--show-toplevel', '--git-common-dir'], { cwd, env, allowFailure: true }),
+      this.git.run([...this.trust(cwd), 'config', '--local', '-z', '--list'], { cwd, env, allowFailure: true }),
     ]);
     const isGitRepo = probe.code === 0;
     const commonDir = probe.stdout.split('\n')[1]?.trim() || `${cwd}/.git`;
-    const overrides = isGitRepo ? localConfigOverrides(parseConfigList(local.stdout), commonDir) : [];
+    const overrides = [...this.trust(cwd), ...(isGitRepo ? localConfigOverrides(parseConfigList(local.stdout), commonDir) : [])];
     const main: Repo = { cwd, guard, env, isGitRepo, overrides };
     const wanted = target.worktreePath?.replace(/(.)\/+$/, '$1');
     if (!wanted || wanted === cwd) return main;
     // Any other checkout must be one git itself lists for this repository (contract G11).
     const listed = main.isGitRepo ? (await this.worktreeList(main)).filter((w) => !w.bare).map((w) => w.path) : [];
     if (!listed.includes(wanted)) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_worktree_path', 'worktreePath is not a worktree of this project');
-    return { cwd: wanted, guard: new PathGuard(wanted), env: { GIT_CEILING_DIRECTORIES: dirname(wanted) }, isGitRepo: true, overrides: main.overrides };
+    return { cwd: wanted, guard: new PathGuard(wanted), env: { GIT_CEILING_DIRECTORIES: dirname(wanted) }, isGitRepo: true, overrides: [...this.trust(wanted), ...main.overrides] };
   }
 
   private run(repo: Repo, args: string[], options: Partial<GitRunOptions> = {}) {

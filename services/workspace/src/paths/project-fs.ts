@@ -6,7 +6,7 @@
 // use the runtime's atomic writes directly.
 import { Inject, Injectable } from '@nestjs/common';
 import { createReadStream, createWriteStream, type Dirent, type ReadStream, type Stats, type WriteStream } from 'node:fs';
-import { chmod, chown, lstat, mkdir, open, readdir, realpath, rename, rm, rmdir, stat, type FileHandle } from 'node:fs/promises';
+import { chmod, chown, lchown, lstat, mkdir, open, readdir, realpath, rename, rm, rmdir, stat, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { CONFIG, forgeError, GrpcStatus, sandboxIdentity, writeFileAtomic, type ForgeConfig } from '@pi-forge/runtime';
 import { isInside, pathNotAllowed, PathGuard, type GuardedPath } from './path-guard.js';
@@ -105,6 +105,25 @@ export class ProjectFs {
     await mkdir(p.real, { mode: this.modes.dir });
     await chmod(p.real, this.modes.dir); // mkdir's mode is filtered by the umask
     await this.own(p.real);
+  }
+
+  /**
+   * With the sandbox on, hands a tree that a program outside the door filled (git clone) to the
+   * tool identity: owner the tool uid, group bits like the owner's (rw, x where the owner has x).
+   * Links are changed as links and never followed.
+   */
+  async adoptTree(p: GuardedPath): Promise<void> {
+    const uid = this.modes.ownerUid;
+    if (uid === undefined) return;
+    const visit = async (path: string): Promise<void> => {
+      const info = await lstat(path);
+      await lchown(path, uid, -1);
+      if (info.isSymbolicLink()) return;
+      const owner = (info.mode >> 6) & 0o7;
+      await chmod(path, (info.mode & 0o7707) | (owner << 3));
+      if (info.isDirectory()) for (const e of await readdir(path)) await visit(`${path}/${e}`);
+    };
+    await visit(p.real);
   }
 
   private async own(path: string): Promise<void> {

@@ -97,6 +97,7 @@ export class ProjectClone {
           if (pending) emitLine(pending);
           if (plan.cloneUrl !== plan.displayUrl) await this.git.run(['remote', 'set-url', 'origin', plan.displayUrl], { cwd: plan.target });
           if (req.insecureTls) await this.git.run(['config', '--local', `http.${new URL(plan.displayUrl).origin}/.sslVerify`, 'false'], { cwd: plan.target });
+          await plan.checked.fs.adoptTree(plan.checked.path); // git wrote it as the server user
           sub.next({ type: 'done', target: plan.target });
         } catch (err) {
           if (pending) emitLine(pending);
