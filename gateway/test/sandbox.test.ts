@@ -68,6 +68,12 @@ describe('agent-tool identity sandbox', { skip: notRoot ? 'switching uid/gid nee
       await expectError(await put(bad), 400, 'invalid_sandbox_settings');
     }
     await expectError(await put('not an object'), 400);
+    // The largest valid tool env (100 names × 16 KiB) fits the route's body limit.
+    const largest = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`BIG_${i}`, 'v'.repeat(16 * 1024)]));
+    const big = await put(largest);
+    assert.equal(big.status, 200, (await big.clone().text()).slice(0, 300));
+    assert.equal(Object.keys((await jsonOf<{ toolEnv: object }>(big)).toolEnv).length, 100);
+    assert.equal((await put({ SANDBOX_TEST_VAR: 'from-settings', OTHER: 'two words' })).status, 200);
     assert.deepEqual((await jsonOf<{ toolEnv: unknown }>(await stack.api('/api/v1/config/sandbox'))).toolEnv, { SANDBOX_TEST_VAR: 'from-settings', OTHER: 'two words' });
   });
 

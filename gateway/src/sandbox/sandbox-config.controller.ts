@@ -4,6 +4,7 @@
 import { Body, Controller, Get, Inject, Put } from '@nestjs/common';
 import { CONFIG, type ForgeConfig } from '@pi-forge/runtime';
 import { AgentClient } from '../clients/agent.client.js';
+import { BodyLimit } from '../common/route-options.js';
 import { PutSandboxDto } from './sandbox-config.dto.js';
 
 interface SandboxView { enabled: boolean; uid?: number; gid?: number; home: string; toolEnv: Record<string, string> }
@@ -28,7 +29,9 @@ export class SandboxConfigController {
     return this.view((await this.agent.getSandboxToolEnv()).toolEnv);
   }
 
+  /** Room for the largest valid tool env: 100 names of 16 KiB values, JSON-escaped. */
   @Put()
+  @BodyLimit(4 * 1024 * 1024)
   async put(@Body() body: PutSandboxDto): Promise<SandboxView> {
     return this.view((await this.agent.putSandboxToolEnv(body.toolEnv)).toolEnv);
   }
