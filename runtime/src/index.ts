@@ -13,3 +13,4 @@ export * from "./grpc/core.module.js";
 export * from "./grpc/tokens.js";
 export * from "./fs/data-folders.js";
 export * from "./process/allowlisted-env.js";
+export * from "./sandbox/sandbox.js";

@@ -42,6 +42,18 @@ export class AgentClient extends ServiceClient {
     return this.channel.unary('RenameSession', req, QUICK_CALL_MS);
   }
 
+  getSandboxToolEnv(): Promise<agent.GetSandboxToolEnvResponse> {
+    return this.channel.unary('GetSandboxToolEnv', {}, QUICK_CALL_MS);
+  }
+
+  putSandboxToolEnv(toolEnv: Record<string, string>): Promise<agent.PutSandboxToolEnvResponse> {
+    return this.channel.unary('PutSandboxToolEnv', { toolEnv }, QUICK_CALL_MS);
+  }
+
+  deleteProjectSessions(projectId: string): Promise<agent.DeleteProjectSessionsResponse> {
+    return this.channel.unary('DeleteProjectSessions', { projectId }, SLOW_CALL_MS);
+  }
+
   deleteSession(sessionId: string): Promise<agent.DeleteSessionResponse> {
     return this.channel.unary('DeleteSession', { sessionId }, SLOW_CALL_MS);
   }
