@@ -37,7 +37,7 @@ export class ProjectsController {
 
   @Get(':id')
   async get(@Param('id') id: string) {
-    return (await this.workspace.getProject(id)).project;
+    return (await this.workspace.getProject({ id })).project;
   }
 
   @Patch(':id')
@@ -47,7 +47,7 @@ export class ProjectsController {
 
   @Get(':id/system-prompt')
   systemPrompt(@Param('id') id: string) {
-    return this.workspace.getSystemPromptAddendum(id);
+    return this.workspace.getSystemPromptAddendum({ projectId: id });
   }
 
   @Put(':id/system-prompt')
@@ -57,6 +57,6 @@ export class ProjectsController {
 
   @Delete(':id')
   delete(@Param('id') id: string) {
-    return this.workspace.deleteProject(id);
+    return this.workspace.deleteProject({ id });
   }
 }

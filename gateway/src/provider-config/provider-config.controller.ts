@@ -31,7 +31,7 @@ export class ProviderConfigController {
   @Delete('auth/:provider')
   @HttpCode(204)
   async deleteAuth(@Param('provider') provider: string): Promise<void> {
-    await this.agent.deleteAuthKey(checkProvider(provider));
+    await this.agent.deleteAuthKey({ provider: checkProvider(provider) });
   }
 
   @Get('providers')
@@ -46,7 +46,7 @@ export class ProviderConfigController {
 
   @Put('models')
   async putModels(@Body() body: PutModelsDto): Promise<{ providers: Record<string, unknown> }> {
-    return { providers: JSON.parse((await this.agent.putModelsConfig(JSON.stringify(body.providers))).providersJson) as Record<string, unknown> };
+    return { providers: JSON.parse((await this.agent.putModelsConfig({ providersJson: JSON.stringify(body.providers) })).providersJson) as Record<string, unknown> };
   }
 
   @Get('settings')
@@ -59,6 +59,6 @@ export class ProviderConfigController {
   async putSettings(@Req() req: FastifyRequest): Promise<Record<string, unknown>> {
     const body = req.body;
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw new BadRequestException({ error: 'invalid_body', message: 'the body must be a JSON object' });
-    return JSON.parse((await this.agent.putSettings(JSON.stringify(body))).settingsJson) as Record<string, unknown>;
+    return JSON.parse((await this.agent.putSettings({ patchJson: JSON.stringify(body) })).settingsJson) as Record<string, unknown>;
   }
 }

@@ -42,7 +42,7 @@ export class SessionsController {
   @Get()
   async list(@Query() query: ListSessionsQueryDto): Promise<{ sessions: Record<string, unknown>[] }> {
     const projects = query.projectId
-      ? [(await this.workspace.getProject(query.projectId)).project!]
+      ? [(await this.workspace.getProject({ id: query.projectId })).project!]
       : (await this.workspace.listProjects()).projects;
     const { sessions } = await this.agent.listSessions({ projects: projects.map((p) => ({ id: p.id, path: p.path })) });
     return { sessions: (sessions ?? []).map(unifiedSummary) };
@@ -50,19 +50,19 @@ export class SessionsController {
 
   @Post()
   async create(@Body() body: CreateSessionDto): Promise<Record<string, unknown>> {
-    const { project } = await this.workspace.getProject(body.projectId);
+    const { project } = await this.workspace.getProject({ id: body.projectId });
     const { session } = await this.agent.createSession({ project: { id: project!.id, path: project!.path } });
     return liveSummary(session);
   }
 
   @Get(':id')
   async get(@Param('id') id: string): Promise<Record<string, unknown>> {
-    return liveSummary((await this.agent.getSession(id)).session);
+    return liveSummary((await this.agent.getSession({ sessionId: id })).session);
   }
 
   @Get(':id/messages')
   async messages(@Param('id') id: string): Promise<{ messages: unknown[] }> {
-    return { messages: JSON.parse((await this.agent.getMessages(id)).messagesJson) as unknown[] };
+    return { messages: JSON.parse((await this.agent.getMessages({ sessionId: id })).messagesJson) as unknown[] };
   }
 
   @Post(':id/name')
@@ -74,7 +74,7 @@ export class SessionsController {
   @Delete(':id')
   @HttpCode(204)
   async remove(@Param('id') id: string): Promise<void> {
-    await this.agent.deleteSession(id);
+    await this.agent.deleteSession({ sessionId: id });
   }
 
   @Post(':id/prompt')
@@ -97,7 +97,7 @@ export class SessionsController {
   @Post(':id/abort')
   @HttpCode(204)
   async abort(@Param('id') id: string): Promise<void> {
-    await this.agent.abort(id);
+    await this.agent.abort({ sessionId: id });
   }
 
   @Post(':id/model')
@@ -114,7 +114,7 @@ export class SessionsController {
 
   @Get(':id/tree')
   async tree(@Param('id') id: string): Promise<unknown> {
-    return JSON.parse((await this.agent.getTree(id)).treeJson) as unknown;
+    return JSON.parse((await this.agent.getTree({ sessionId: id })).treeJson) as unknown;
   }
 
   @Post(':id/fork')
@@ -141,17 +141,17 @@ export class SessionsController {
 
   @Get(':id/context')
   async context(@Param('id') id: string): Promise<unknown> {
-    return JSON.parse((await this.agent.getContext(id)).contextJson) as unknown;
+    return JSON.parse((await this.agent.getContext({ sessionId: id })).contextJson) as unknown;
   }
 
   @Get(':id/compactions')
   async compactions(@Param('id') id: string): Promise<{ compactions: unknown[] }> {
-    return { compactions: JSON.parse((await this.agent.getCompactions(id)).compactionsJson) as unknown[] };
+    return { compactions: JSON.parse((await this.agent.getCompactions({ sessionId: id })).compactionsJson) as unknown[] };
   }
 
   @Get(':id/turn-diff')
   async turnDiff(@Param('id') id: string): Promise<{ entries: unknown[] }> {
-    return { entries: JSON.parse((await this.agent.getTurnDiff(id)).entriesJson) as unknown[] };
+    return { entries: JSON.parse((await this.agent.getTurnDiff({ sessionId: id })).entriesJson) as unknown[] };
   }
 
   @Post(':id/navigate')

@@ -1,6 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { ForgeCoreModule, type ForgeConfig } from '@pi-forge/runtime';
+import { rpcHandlers } from '@pi-forge/proto';
+import type { AgentServiceController } from '@pi-forge/proto/agent';
 import { StatsController } from './stats/stats.controller.js';
 import { SessionRegistry } from './sessions/session-registry.js';
 import { SessionsController } from './sessions/sessions.controller.js';
@@ -15,7 +17,8 @@ export class AgentModule {
     return {
       module: AgentModule,
       imports: [ForgeCoreModule.forRoot(config, logger)],
-      controllers: [StatsController, SessionsController, StreamController, ProviderConfigController],
+      // Together they must handle every RPC of the service (a compile-time check).
+      controllers: rpcHandlers<AgentServiceController>()(StatsController, SessionsController, StreamController, ProviderConfigController),
       providers: [SessionRegistry, ConfigFiles, ModelCatalog],
     };
   }

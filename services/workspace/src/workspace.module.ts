@@ -1,6 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { ForgeCoreModule, type ForgeConfig } from '@pi-forge/runtime';
+import { rpcHandlers } from '@pi-forge/proto';
+import type { WorkspaceServiceController } from '@pi-forge/proto/workspace';
 import { ProjectsController } from './projects/projects.controller.js';
 import { ProjectRegistry } from './projects/project-registry.js';
 import { FolderBrowser } from './projects/folder-browser.js';
@@ -23,7 +25,8 @@ export class WorkspaceModule {
     return {
       module: WorkspaceModule,
       imports: [ForgeCoreModule.forRoot(config, logger)],
-      controllers: [ProjectsController, FilesController, SearchController, GitController],
+      // Together they must handle every RPC of the service (a compile-time check).
+      controllers: rpcHandlers<WorkspaceServiceController>()(ProjectsController, FilesController, SearchController, GitController),
       providers: [ProjectRegistry, SystemPromptStore, FolderBrowser, ProjectClone, ProjectFiles, UploadReceiver, DownloadStreamer, ContentSearch, PathCompletion, GitRunner, ProjectGit],
     };
   }

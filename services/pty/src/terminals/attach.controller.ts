@@ -2,11 +2,12 @@
 // than as Observables: grpc-js's write() return value and 'drain' event are the backpressure
 // signal that pauses the pty, and Nest's Observable plumbing would buffer without bound instead.
 import { Controller, Inject } from '@nestjs/common';
-import { GrpcMethod, GrpcStreamCall, RpcException } from '@nestjs/microservices';
+import { RpcException } from '@nestjs/microservices';
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { CONFIG, GrpcStatus, LOGGER, type ForgeConfig } from '@pi-forge/runtime';
-import type { AttachRequest, AttachResponse, CloseTerminalRequest, CloseTerminalResponse, TerminalOpen } from '@pi-forge/proto/pty';
+import { PtyRpc, type Handles } from '@pi-forge/proto';
+import type { AttachRequest, AttachResponse, CloseTerminalRequest, CloseTerminalResponse, TerminalOpen, PtyServiceController } from '@pi-forge/proto/pty';
 import { TerminalRegistry } from './terminal-registry.js';
 import type { Attachment, Terminal } from './terminal.js';
 
@@ -16,14 +17,14 @@ const MAX_DIM = 1000;
 const MAX_TAB_ID = 128;
 
 @Controller()
-export class AttachController {
+export class AttachController implements Handles<PtyServiceController, AttachController, 'attach'> {
   constructor(
     private readonly terminals: TerminalRegistry,
     @Inject(CONFIG) private readonly config: ForgeConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  @GrpcStreamCall('PtyService', 'Attach')
+  @PtyRpc.streamCall
   attach(call: AttachCall): Promise<void> {
     return new Promise<void>((resolve) => {
       let terminal: Terminal | undefined;
@@ -64,7 +65,7 @@ export class AttachController {
     });
   }
 
-  @GrpcMethod('PtyService', 'CloseTerminal')
+  @PtyRpc.method
   closeTerminal(req: CloseTerminalRequest): CloseTerminalResponse {
     return { closed: this.terminals.close(req.projectId, req.tabId) };
   }
