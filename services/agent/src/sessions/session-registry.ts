@@ -99,7 +99,7 @@ export class SessionRegistry implements OnModuleInit, OnApplicationShutdown {
     const live = this.sessions.get(id);
     if (live) return live;
     const until = this.tombstones.get(id);
-    if (until && until > Date.now()) throw forgeError(GrpcStatus.NOT_FOUND, 'session_tombstoned', 'the session was just deleted', { httpStatus: 410 });
+    if (until && until > Date.now()) throw forgeError(GrpcStatus.NOT_FOUND, 'session_tombstoned', 'the session was just deleted');
     let pending = this.resuming.get(id);
     if (!pending) {
       pending = this.resume(id).finally(() => this.resuming.delete(id));

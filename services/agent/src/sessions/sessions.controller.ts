@@ -2,7 +2,7 @@
 import { Controller, Inject } from '@nestjs/common';
 import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
-import { CONFIG, GrpcStatus, LOGGER, forgeError, type ForgeConfig } from '@pi-forge/runtime';
+import { CONFIG, GrpcStatus, LOGGER, forgeError, type ForgeConfig, type ServiceErrorCode } from '@pi-forge/runtime';
 import { AgentRpc, type Handles } from '@pi-forge/proto';
 import type * as agent from '@pi-forge/proto/agent';
 import { SessionManager } from '../sdk/pi-sdk.js';
@@ -36,7 +36,7 @@ function sdkError(err: unknown): Error {
 const THINKING_LEVELS = new Set(['off', 'minimal', 'low', 'medium', 'high', 'xhigh']);
 const MUTATION_TIMEOUT_MS = 30_000;
 
-function withTimeout<T>(work: Promise<T>, ms: number, code: string): Promise<T> {
+function withTimeout<T>(work: Promise<T>, ms: number, code: ServiceErrorCode): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(forgeError(GrpcStatus.DEADLINE_EXCEEDED, code, `no answer within ${ms / 1000} s`)), ms);
@@ -99,7 +99,7 @@ export class SessionsController implements Handles<agent.AgentServiceController,
     }
     const behavior = req.streamingBehavior === 'steer' || req.streamingBehavior === 'followUp' ? req.streamingBehavior : undefined;
     if (session.isStreaming && !behavior) {
-      throw forgeError(GrpcStatus.FAILED_PRECONDITION, 'session_busy', 'a run is in progress; send streamingBehavior "steer" or "followUp" to queue this prompt', { httpStatus: 409 });
+      throw forgeError(GrpcStatus.FAILED_PRECONDITION, 'session_busy', 'a run is in progress; send streamingBehavior "steer" or "followUp" to queue this prompt');
     }
     let sessionName: string | undefined;
     const hasUserMessage = session.messages.some((m) => (m as { role: string }).role === 'user');

@@ -5,7 +5,7 @@ import { Controller, Inject } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { CONFIG, GrpcStatus, LOGGER, type ForgeConfig } from '@pi-forge/runtime';
+import { CONFIG, GrpcStatus, LOGGER, type ForgeConfig, type ForgeErrorBody, type ServiceErrorCode } from '@pi-forge/runtime';
 import { PtyRpc, type Handles } from '@pi-forge/proto';
 import type { AttachRequest, AttachResponse, CloseTerminalRequest, CloseTerminalResponse, TerminalOpen, PtyServiceController } from '@pi-forge/proto/pty';
 import { TerminalRegistry } from './terminal-registry.js';
@@ -108,7 +108,7 @@ function checkOpen(open: TerminalOpen | undefined): TerminalOpen | undefined {
   return { ...open, cols: validDim(open.cols) ? open.cols : 80, rows: validDim(open.rows) ? open.rows : 24 };
 }
 
-function fail(call: AttachCall, code: GrpcStatus, error: string, message: string): void {
+function fail(call: AttachCall, code: GrpcStatus, error: ServiceErrorCode, message: string): void {
   call.emit('error', { code, details: JSON.stringify({ error, message }) });
 }
 
@@ -117,5 +117,5 @@ function statusOf(err: unknown): { code: number; details: string } {
     const e = err.getError() as { code?: number; message?: string };
     return { code: e.code ?? GrpcStatus.INTERNAL, details: e.message ?? '' };
   }
-  return { code: GrpcStatus.INTERNAL, details: JSON.stringify({ error: 'internal', message: 'attach failed' }) };
+  return { code: GrpcStatus.INTERNAL, details: JSON.stringify({ error: 'internal_error', message: 'attach failed' } satisfies ForgeErrorBody) };
 }
