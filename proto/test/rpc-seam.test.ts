@@ -72,7 +72,7 @@ describe('typed RPC seam', () => {
   // Renamed unary RPC: the client's call and interface, the handler's decorator, the coverage check.
     assert.ok(errorIn('gateway/src/clients/agent.client.ts', /"getSession"/), errors.join('\n---\n'));
     assert.ok(errorIn('gateway/src/clients/agent.client.ts', /fetchSession/), errors.join('\n---\n'));
-    assert.ok(errorIn('services/agent/src/sessions/sessions.controller.ts', /getSession/), errors.join('\n---\n'));
+    assert.ok(errorIn('services/agent/src/sessions/sessions.grpc-handler.ts', /getSession/), errors.join('\n---\n'));
     assert.ok(errorIn('services/agent/src/agent.module.ts', /missingRpcHandlers/), errors.join('\n---\n'));
     // Renamed raw stream: the client's exclusion list and stream call, the stream handler's decorator.
     assert.ok(errorIn('gateway/src/clients/pty.client.ts', /attach/), errors.join('\n---\n'));
@@ -80,7 +80,7 @@ describe('typed RPC seam', () => {
     assert.ok(errorIn('services/pty/src/pty.module.ts', /missingRpcHandlers/), errors.join('\n---\n'));
     // Removed RPC: its client call and its handler.
     assert.ok(errorIn('gateway/src/clients/workspace.client.ts', /gitRevert/), errors.join('\n---\n'));
-    assert.ok(errorIn('services/workspace/src/git/git.controller.ts', /gitRevert/), errors.join('\n---\n'));
+    assert.ok(errorIn('services/workspace/src/git/git.grpc-handler.ts', /gitRevert/), errors.join('\n---\n'));
   });
 });
 

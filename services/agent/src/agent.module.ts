@@ -3,13 +3,13 @@ import type { Logger } from 'pino';
 import { ForgeCoreModule, type ForgeConfig } from '@pi-forge/runtime';
 import { rpcHandlers } from '@pi-forge/proto';
 import type { AgentServiceController } from '@pi-forge/proto/agent';
-import { StatsController } from './stats/stats.controller.js';
+import { StatsGrpcHandler } from './stats/stats.grpc-handler.js';
 import { SessionRegistry } from './sessions/session-registry.js';
-import { SessionsController } from './sessions/sessions.controller.js';
-import { StreamController } from './streaming/stream.controller.js';
+import { SessionsGrpcHandler } from './sessions/sessions.grpc-handler.js';
+import { StreamGrpcHandler } from './streaming/stream.grpc-handler.js';
 import { ConfigFiles } from './provider-config/config-files.js';
 import { ModelCatalog } from './provider-config/model-catalog.js';
-import { ProviderConfigController } from './provider-config/provider-config.controller.js';
+import { ProviderConfigGrpcHandler } from './provider-config/provider-config.grpc-handler.js';
 
 @Module({})
 export class AgentModule {
@@ -18,7 +18,7 @@ export class AgentModule {
       module: AgentModule,
       imports: [ForgeCoreModule.forRoot(config, logger)],
       // Together they must handle every RPC of the service (a compile-time check).
-      controllers: rpcHandlers<AgentServiceController>()(StatsController, SessionsController, StreamController, ProviderConfigController),
+      controllers: rpcHandlers<AgentServiceController>()(StatsGrpcHandler, SessionsGrpcHandler, StreamGrpcHandler, ProviderConfigGrpcHandler),
       providers: [SessionRegistry, ConfigFiles, ModelCatalog],
     };
   }

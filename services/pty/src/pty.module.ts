@@ -3,8 +3,8 @@ import type { Logger } from 'pino';
 import { ForgeCoreModule, type ForgeConfig } from '@pi-forge/runtime';
 import { rpcHandlers } from '@pi-forge/proto';
 import type { PtyServiceController } from '@pi-forge/proto/pty';
-import { StatsController } from './stats/stats.controller.js';
-import { AttachController } from './terminals/attach.controller.js';
+import { StatsGrpcHandler } from './stats/stats.grpc-handler.js';
+import { AttachGrpcHandler } from './terminals/attach.grpc-handler.js';
 import { TerminalRegistry } from './terminals/terminal-registry.js';
 
 @Module({})
@@ -14,7 +14,7 @@ export class PtyModule {
       module: PtyModule,
       imports: [ForgeCoreModule.forRoot(config, logger)],
       // Together they must handle every RPC of the service (a compile-time check).
-      controllers: rpcHandlers<PtyServiceController>()(StatsController, AttachController),
+      controllers: rpcHandlers<PtyServiceController>()(StatsGrpcHandler, AttachGrpcHandler),
       providers: [TerminalRegistry],
     };
   }

@@ -8,7 +8,7 @@ import { ProjectClone } from './project-clone.js';
 import { ADDENDUM_MAX_BYTES, SystemPromptStore } from './system-prompt-store.js';
 
 @Controller()
-export class ProjectsController implements Handles<ws.WorkspaceServiceController, ProjectsController, 'cloneProject'> {
+export class ProjectsGrpcHandler implements Handles<ws.WorkspaceServiceController, ProjectsGrpcHandler, 'cloneProject'> {
   constructor(private readonly projects: ProjectRegistry, private readonly folders: FolderBrowser, private readonly cloner: ProjectClone, private readonly prompts: SystemPromptStore) {}
 
   @WorkspaceRpc.method

@@ -8,7 +8,7 @@ import { UploadReceiver } from './upload-receiver.js';
 import { DownloadStreamer } from './download-streamer.js';
 
 @Controller()
-export class FilesController implements Handles<ws.WorkspaceServiceController, FilesController, 'uploadFiles' | 'downloadPath'> {
+export class FilesGrpcHandler implements Handles<ws.WorkspaceServiceController, FilesGrpcHandler, 'uploadFiles' | 'downloadPath'> {
   constructor(private readonly files: ProjectFiles, private readonly uploads: UploadReceiver, private readonly downloads: DownloadStreamer) {}
 
   @WorkspaceRpc.method

@@ -4,7 +4,7 @@ import type * as ws from '@pi-forge/proto/workspace';
 import { ProjectGit } from './project-git.js';
 
 @Controller()
-export class GitController implements Handles<ws.WorkspaceServiceController, GitController> {
+export class GitGrpcHandler implements Handles<ws.WorkspaceServiceController, GitGrpcHandler> {
   constructor(private readonly git: ProjectGit) {}
 
   @WorkspaceRpc.method

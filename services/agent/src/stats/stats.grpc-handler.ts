@@ -4,7 +4,7 @@ import { type AgentServiceController, type GetStatsResponse } from '@pi-forge/pr
 import { SessionRegistry } from '../sessions/session-registry.js';
 
 @Controller()
-export class StatsController implements Handles<AgentServiceController, StatsController> {
+export class StatsGrpcHandler implements Handles<AgentServiceController, StatsGrpcHandler> {
   constructor(private readonly sessions: SessionRegistry) {}
 
   @AgentRpc.method

@@ -19,7 +19,7 @@ import type { LoggedEvent } from './event-log.js';
 export const SUBSCRIBER_BUFFER_LIMIT = 64 * 1024 * 1024;
 
 @Controller()
-export class StreamController implements Handles<agent.AgentServiceController, StreamController, 'streamEvents'> {
+export class StreamGrpcHandler implements Handles<agent.AgentServiceController, StreamGrpcHandler, 'streamEvents'> {
   constructor(private readonly registry: SessionRegistry, @Inject(LOGGER) private readonly logger: Logger) {}
 
   @AgentRpc.method

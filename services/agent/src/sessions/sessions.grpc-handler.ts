@@ -45,7 +45,7 @@ function withTimeout<T>(work: Promise<T>, ms: number, code: ServiceErrorCode): P
 }
 
 @Controller()
-export class SessionsController implements Handles<agent.AgentServiceController, SessionsController> {
+export class SessionsGrpcHandler implements Handles<agent.AgentServiceController, SessionsGrpcHandler> {
   constructor(
     private readonly registry: SessionRegistry,
     private readonly catalog: ModelCatalog,

@@ -17,7 +17,7 @@ const MAX_DIM = 1000;
 const MAX_TAB_ID = 128;
 
 @Controller()
-export class AttachController implements Handles<PtyServiceController, AttachController, 'attach'> {
+export class AttachGrpcHandler implements Handles<PtyServiceController, AttachGrpcHandler, 'attach'> {
   constructor(
     private readonly terminals: TerminalRegistry,
     @Inject(CONFIG) private readonly config: ForgeConfig,

@@ -19,7 +19,7 @@ function parseObject(json: string, field: string): JsonObject {
 }
 
 @Controller()
-export class ProviderConfigController implements Handles<agent.AgentServiceController, ProviderConfigController> {
+export class ProviderConfigGrpcHandler implements Handles<agent.AgentServiceController, ProviderConfigGrpcHandler> {
   constructor(
     private readonly files: ConfigFiles,
     private readonly catalog: ModelCatalog,

@@ -4,7 +4,7 @@ import { type GetStatsResponse, type PtyServiceController } from '@pi-forge/prot
 import { TerminalRegistry } from '../terminals/terminal-registry.js';
 
 @Controller()
-export class StatsController implements Handles<PtyServiceController, StatsController> {
+export class StatsGrpcHandler implements Handles<PtyServiceController, StatsGrpcHandler> {
   constructor(private readonly terminals: TerminalRegistry) {}
 
   @PtyRpc.method

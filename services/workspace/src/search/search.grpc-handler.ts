@@ -5,7 +5,7 @@ import { ContentSearch } from './content-search.js';
 import { PathCompletion } from './path-completion.js';
 
 @Controller()
-export class SearchController implements Handles<ws.WorkspaceServiceController, SearchController> {
+export class SearchGrpcHandler implements Handles<ws.WorkspaceServiceController, SearchGrpcHandler> {
   constructor(private readonly search: ContentSearch, private readonly completion: PathCompletion) {}
 
   @WorkspaceRpc.method
