@@ -46,3 +46,5 @@ export { protoRoot };
 export const AgentRpc = rpcDecorators<AgentServiceController>(AGENT_CONTRACT.service);
 export const PtyRpc = rpcDecorators<PtyServiceController>(PTY_CONTRACT.service);
 export const WorkspaceRpc = rpcDecorators<WorkspaceServiceController>(WORKSPACE_CONTRACT.service);
+export * from './enums.js';
+export * from './words.js';

@@ -2,6 +2,7 @@
 // The files live in PI_CONFIG_DIR and are owned by the agent service; secrets never come back.
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Param, Put, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { THINKING_LEVEL } from '@pi-forge/proto';
 import { AgentClient } from '../clients/agent.client.js';
 import { PutAuthKeyDto, PutModelsDto } from './provider-config.dto.js';
 
@@ -36,7 +37,13 @@ export class ProviderConfigController {
 
   @Get('providers')
   async providers(): Promise<{ providers: unknown[] }> {
-    return { providers: JSON.parse((await this.agent.listProviders()).providersJson) as unknown[] };
+    const { providers } = await this.agent.listProviders();
+    return {
+      providers: (providers ?? []).map((p) => ({
+        provider: p.provider,
+        models: (p.models ?? []).map((m) => ({ ...m, supportedThinkingLevels: (m.supportedThinkingLevels ?? []).map((l) => THINKING_LEVEL.toWord(l)).filter((w) => w !== undefined) })),
+      })),
+    };
   }
 
   @Get('models')

@@ -3,6 +3,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SessionSummary } from '@pi-forge/proto/agent';
+import { STREAMING_BEHAVIOR, THINKING_LEVEL } from '@pi-forge/proto';
 import { AgentClient } from '../clients/agent.client.js';
 import { WorkspaceClient } from '../clients/workspace.client.js';
 import { RateLimit } from '../common/rate-limit.js';
@@ -18,7 +19,8 @@ function liveSummary(s: SessionSummary | undefined): Record<string, unknown> {
   };
   if (s.name) out.name = s.name;
   if (s.isLive) {
-    if (s.thinkingLevel) out.thinkingLevel = s.thinkingLevel;
+    const thinkingLevel = THINKING_LEVEL.toWord(s.thinkingLevel);
+    if (thinkingLevel) out.thinkingLevel = thinkingLevel;
     if (s.modelProvider) out.modelProvider = s.modelProvider;
     if (s.modelId) out.modelId = s.modelId;
   }
@@ -82,7 +84,7 @@ export class SessionsController {
   @RateLimit('prompt')
   async prompt(@Param('id') id: string, @Req() req: FastifyRequest): Promise<{ accepted: true; sessionName?: string }> {
     const input = await readPromptInput(req);
-    const res = await this.agent.prompt({ sessionId: id, text: input.text, textAttachments: input.textAttachments, streamingBehavior: input.streamingBehavior, images: input.images });
+    const res = await this.agent.prompt({ sessionId: id, text: input.text, textAttachments: input.textAttachments, streamingBehavior: STREAMING_BEHAVIOR.toProto(input.streamingBehavior), images: input.images });
     return res.sessionName ? { accepted: true, sessionName: res.sessionName } : { accepted: true };
   }
 
@@ -90,7 +92,7 @@ export class SessionsController {
   @HttpCode(202)
   @RateLimit('prompt')
   async steer(@Param('id') id: string, @Body() body: SteerDto): Promise<{ accepted: true }> {
-    await this.agent.steer({ sessionId: id, text: body.text, mode: body.mode ?? 'steer' });
+    await this.agent.steer({ sessionId: id, text: body.text, mode: STREAMING_BEHAVIOR.toProto(body.mode ?? 'steer') });
     return { accepted: true };
   }
 
@@ -109,7 +111,8 @@ export class SessionsController {
   @Post(':id/thinking-level')
   @HttpCode(200)
   async setThinkingLevel(@Param('id') id: string, @Body() body: SetThinkingLevelDto): Promise<{ level: string }> {
-    return this.agent.setThinkingLevel({ sessionId: id, level: body.level });
+    const res = await this.agent.setThinkingLevel({ sessionId: id, level: THINKING_LEVEL.toProto(body.level) });
+    return { level: THINKING_LEVEL.toWord(res.level) ?? 'off' };
   }
 
   @Get(':id/tree')
@@ -151,7 +154,7 @@ export class SessionsController {
 
   @Get(':id/turn-diff')
   async turnDiff(@Param('id') id: string): Promise<{ entries: unknown[] }> {
-    return { entries: JSON.parse((await this.agent.getTurnDiff({ sessionId: id })).entriesJson) as unknown[] };
+    return { entries: (await this.agent.getTurnDiff({ sessionId: id })).entries ?? [] };
   }
 
   @Post(':id/navigate')

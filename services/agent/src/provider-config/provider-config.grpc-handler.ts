@@ -2,7 +2,7 @@
 import { Controller, Inject } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { CONFIG, GrpcStatus, LOGGER, forgeError, type ForgeConfig } from '@pi-forge/runtime';
-import { AgentRpc, type Handles } from '@pi-forge/proto';
+import { AgentRpc, THINKING_LEVEL, type Handles } from '@pi-forge/proto';
 import type * as agent from '@pi-forge/proto/agent';
 import { ConfigFiles, mergeProviderSecrets, redactProviders, stripDangerousKeys, type Json, type JsonObject } from './config-files.js';
 import { ModelCatalog, supportedThinkingLevels } from './model-catalog.js';
@@ -74,11 +74,11 @@ export class ProviderConfigGrpcHandler implements Handles<agent.AgentServiceCont
           provider: p.id,
           models: runtime.getModels(p.id).map((m) => ({
             id: m.id, name: m.name, contextWindow: m.contextWindow, maxTokens: m.maxTokens, reasoning: !!m.reasoning,
-            input: m.input, hasAuth, supportedThinkingLevels: supportedThinkingLevels(m as never),
+            input: m.input, hasAuth, supportedThinkingLevels: supportedThinkingLevels(m as never).map((l) => THINKING_LEVEL.toProto(l)),
           })),
         };
       });
-    return { providersJson: JSON.stringify(providers) };
+    return { providers };
   }
 
   @AgentRpc.method

@@ -3,7 +3,8 @@ import { Controller, Inject } from '@nestjs/common';
 import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { CONFIG, GrpcStatus, LOGGER, forgeError, type ForgeConfig, type ServiceErrorCode } from '@pi-forge/runtime';
-import { AgentRpc, type Handles } from '@pi-forge/proto';
+import { AgentRpc, STREAMING_BEHAVIOR, THINKING_LEVEL, type Handles } from '@pi-forge/proto';
+import { StreamingBehavior } from '@pi-forge/proto/agent';
 import type * as agent from '@pi-forge/proto/agent';
 import { SessionManager } from '../sdk/pi-sdk.js';
 import { ModelCatalog } from '../provider-config/model-catalog.js';
@@ -33,7 +34,6 @@ function sdkError(err: unknown): Error {
   return forgeError(GrpcStatus.INTERNAL, 'internal_error', message);
 }
 
-const THINKING_LEVELS = new Set(['off', 'minimal', 'low', 'medium', 'high', 'xhigh']);
 const MUTATION_TIMEOUT_MS = 30_000;
 
 function withTimeout<T>(work: Promise<T>, ms: number, code: ServiceErrorCode): Promise<T> {
@@ -97,7 +97,7 @@ export class SessionsGrpcHandler implements Handles<agent.AgentServiceController
     if (!(await this.catalog.ensureAuth(session.modelRuntime, model.provider))) {
       throw forgeError(GrpcStatus.FAILED_PRECONDITION, 'no_api_key', `no API key for provider ${model.provider}; set one with PUT /api/v1/config/auth/${model.provider}`);
     }
-    const behavior = req.streamingBehavior === 'steer' || req.streamingBehavior === 'followUp' ? req.streamingBehavior : undefined;
+    const behavior = STREAMING_BEHAVIOR.toWord(req.streamingBehavior) as 'steer' | 'followUp' | undefined;
     if (session.isStreaming && !behavior) {
       throw forgeError(GrpcStatus.FAILED_PRECONDITION, 'session_busy', 'a run is in progress; send streamingBehavior "steer" or "followUp" to queue this prompt');
     }
@@ -127,7 +127,7 @@ export class SessionsGrpcHandler implements Handles<agent.AgentServiceController
   async steer(req: agent.SteerRequest): Promise<agent.SteerResponse> {
     const live = this.registry.live(req.sessionId);
     const text = await expandAtPaths(req.text, live.cwd);
-    if (req.mode === 'followUp') await live.session.followUp(text);
+    if (req.mode === StreamingBehavior.STREAMING_BEHAVIOR_FOLLOW_UP) await live.session.followUp(text);
     else await live.session.steer(text);
     return {};
   }
@@ -162,9 +162,10 @@ export class SessionsGrpcHandler implements Handles<agent.AgentServiceController
   @AgentRpc.method
   setThinkingLevel(req: agent.SetThinkingLevelRequest): agent.SetThinkingLevelResponse {
     const { session } = this.registry.live(req.sessionId);
-    if (!THINKING_LEVELS.has(req.level)) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'set_thinking_level_failed', `unknown level ${req.level}`);
-    session.setThinkingLevel(req.level as never);
-    return { level: session.thinkingLevel };
+    const level = THINKING_LEVEL.toWord(req.level);
+    if (!level) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'set_thinking_level_failed', `unknown level ${req.level}`);
+    session.setThinkingLevel(level as never);
+    return { level: THINKING_LEVEL.toProto(session.thinkingLevel) };
   }
 
   @AgentRpc.method
@@ -240,7 +241,7 @@ export class SessionsGrpcHandler implements Handles<agent.AgentServiceController
     if (from <= 0 || from > messages.length) {
       from = messages.map((m) => (m as { role: string }).role).lastIndexOf('user');
     }
-    return { entriesJson: JSON.stringify(turnDiff(messages.slice(Math.max(0, from)))) };
+    return { entries: turnDiff(messages.slice(Math.max(0, from))) };
   }
 
   @AgentRpc.method

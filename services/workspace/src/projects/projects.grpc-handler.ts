@@ -66,7 +66,7 @@ export class ProjectsGrpcHandler implements Handles<ws.WorkspaceServiceControlle
   }
 
   @WorkspaceRpc.method
-  async cloneProject(req: ws.CloneProjectRequest): Promise<Observable<Partial<ws.CloneProjectResponse>>> {
+  async cloneProject(req: ws.CloneProjectRequest): Promise<Observable<ws.CloneProjectResponse>> {
     return this.cloner.run(await this.cloner.plan(req));
   }
 }
