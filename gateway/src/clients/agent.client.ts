@@ -16,7 +16,7 @@ export type AgentEventStream = ClientReadableStream<agent.StreamEventsResponse>;
 @Injectable()
 export class AgentClient extends ServiceClient<agent.AgentServiceClient> implements PromiseClient<agent.AgentServiceClient, 'streamEvents'> {
   constructor(@Inject(CONFIG) config: ForgeConfig) {
-    super(AGENT_CONTRACT, config.AGENT_GRPC_URL);
+    super(AGENT_CONTRACT, config.AGENT_GRPC_URL, config);
   }
 
   getStats(req: agent.GetStatsRequest = {}, timeoutMs = QUICK_CALL_MS): Promise<agent.GetStatsResponse> {

@@ -25,7 +25,7 @@ type Rpc = ws.WorkspaceServiceClient;
 @Injectable()
 export class WorkspaceClient extends ServiceClient<Rpc> implements PromiseClient<Rpc, 'cloneProject' | 'downloadPath' | 'uploadFiles'> {
   constructor(@Inject(CONFIG) config: ForgeConfig) {
-    super(WORKSPACE_CONTRACT, config.WORKSPACE_GRPC_URL);
+    super(WORKSPACE_CONTRACT, config.WORKSPACE_GRPC_URL, config);
   }
 
   private call<M extends RpcName<Rpc>>(rpc: M, req: RequestOf<Rpc[M]>, timeoutMs = QUICK_CALL_MS): Promise<ResponseOf<Rpc[M]>> {
