@@ -8,6 +8,7 @@ import { LiveSessions } from './sessions/live-sessions.js';
 import { SessionFiles } from './sessions/session-files.js';
 import { SessionRegistry } from './sessions/session-registry.js';
 import { SessionsService } from './sessions/sessions.service.js';
+import { SessionExporter } from './sessions/session-exporter.js';
 import { SessionsController } from './sessions/sessions.controller.js';
 import { PendingState } from './streaming/pending-state.js';
 import { StreamController } from './streaming/stream.controller.js';
@@ -28,7 +29,7 @@ export class AgentModule {
       providers: [
         { provide: AGENT_SDK, useClass: PiSdkAdapter },
         { provide: PROJECT_PROMPTS, useClass: WorkspaceProjectPrompts },
-        LiveSessions, SessionFiles, SessionRegistry, SessionsService, SystemPromptAddenda, PendingState, ConfigFiles, ModelCatalog,
+        LiveSessions, SessionFiles, SessionRegistry, SessionsService, SessionExporter, SystemPromptAddenda, PendingState, ConfigFiles, ModelCatalog,
       ],
     };
   }

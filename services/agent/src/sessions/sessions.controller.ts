@@ -1,12 +1,13 @@
-// gRPC handlers for the session RPCs: unpack the request, call SessionsService, pack the answer.
+// gRPC handlers for the session RPCs: unpack the request, call SessionsService (or SessionExporter), pack the answer.
 import { Controller } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import type * as agent from '@pi-forge/proto/agent';
 import { SessionsService } from './sessions.service.js';
+import { SessionExporter } from './session-exporter.js';
 
 @Controller()
 export class SessionsController {
-  constructor(private readonly sessions: SessionsService) {}
+  constructor(private readonly sessions: SessionsService, private readonly exporter: SessionExporter) {}
 
   @GrpcMethod('AgentService', 'CreateSession')
   async createSession(req: agent.CreateSessionRequest): Promise<agent.CreateSessionResponse> {
@@ -78,7 +79,7 @@ export class SessionsController {
 
   @GrpcMethod('AgentService', 'ExportSession')
   async exportSession(req: agent.ExportSessionRequest): Promise<agent.ExportSessionResponse> {
-    return this.sessions.export(req.sessionId, req.format);
+    return this.exporter.export(req.sessionId, req.format);
   }
 
   @GrpcMethod('AgentService', 'Exec')

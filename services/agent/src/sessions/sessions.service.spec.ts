@@ -11,11 +11,13 @@ import { LiveSessions } from './live-sessions.js';
 import { SessionFiles } from './session-files.js';
 import { SessionRegistry } from './session-registry.js';
 import { SessionsService } from './sessions.service.js';
+import { SessionExporter } from './session-exporter.js';
 
 describe('SessionsService', () => {
   let root: string;
   let sdk: FakeAgentSdk;
   let service: SessionsService;
+  let exporter: SessionExporter;
   let registry: SessionRegistry;
   let logger: ReturnType<typeof recordingLogger>;
   let id: string;
@@ -30,6 +32,7 @@ describe('SessionsService', () => {
     const files = new SessionFiles(config, logger, sdk);
     registry = new SessionRegistry(logger, sdk, new LiveSessions(), files, new SystemPromptAddenda(config, logger, { addendum: async () => '' }));
     service = new SessionsService(registry, files, sdk, logger, config);
+    exporter = new SessionExporter(registry, files, logger);
     id = (await service.create({ id: 'p1', path: join(root, 'project') })).sessionId;
     s = sdk.built[0]!.session;
   });
@@ -87,11 +90,11 @@ describe('SessionsService', () => {
     writeFileSync(file, text);
     s.sessionFile = file;
     s.sessionName = 'Fix: the *login* page!';
-    const jsonl = await service.export(id, 'jsonl');
+    const jsonl = await exporter.export(id, 'jsonl');
     assert.equal(jsonl.content, text);
     assert.match(jsonl.fileName, /^fix-the-login-page-\d{4}-\d{2}-\d{2}\.jsonl$/);
-    const md = await service.export(id, 'markdown');
+    const md = await exporter.export(id, 'markdown');
     assert.match(md.content, /^# Fix: the \*login\* page!\n\n- \*\*Project:\*\* project \(`p1`\)\n- \*\*Model:\*\* fake\/fake-model\n/);
-    await rejectsWith(service.export(id, 'pdf'), 'invalid_format');
+    await rejectsWith(exporter.export(id, 'pdf'), 'invalid_format');
   });
 });
