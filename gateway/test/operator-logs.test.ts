@@ -1,7 +1,6 @@
 // The log lines operators alert on (deployment guide, "Monitoring"; docs/deployment.md): each is
 // provoked from outside and then read from the stack's real pino output, tagged by process.
-// (`unmapped file-manager error` has no outside trigger: the path guard refuses every odd errno
-// first; services/workspace/src/paths/fs-errors.spec.ts covers it.)
+
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -71,5 +70,17 @@ describe('operator log lines', () => {
     const line = await logLine('agent', 'set model failed', (l) => l.sessionId === sessionId);
     assert.equal(line.provider, 'fake');
     assert.equal(line.modelId, 'fake-model-2');
+  });
+
+  it('"unmapped file-manager error" for an errno the error table does not know (workspace)', async () => {
+    // A 250-byte name is legal, but the atomic write's temp file (`<name>.<uuid>.tmp`) is not:
+    // ENAMETOOLONG has no public code, so it is answered 500 and logged for the operator.
+    const res = await stack.api('/api/v1/files/write', { method: 'PUT', json: { projectId: project.id, path: join(project.path, 'n'.repeat(250)), content: 'x' } });
+    const body = (await res.json()) as { error: string };
+    assert.equal(res.status, 500, JSON.stringify(body));
+    assert.equal(body.error, 'internal_error');
+    const line = await logLine('workspace', 'unmapped file-manager error');
+    assert.equal(line.code, 'ENAMETOOLONG');
+    assert.equal(line.level, 'warn');
   });
 });
