@@ -2,6 +2,7 @@ export * from './config/config.js';
 export * from './config/config-options.js';
 export * from './logging/logger.js';
 export * from './grpc/service-address.js';
+export * from './grpc/service-secret.js';
 export * from './grpc/forge-error.js';
 export * from './grpc/grpc-service.js';
 export * from "./process/shutdown.js";

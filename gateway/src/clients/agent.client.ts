@@ -15,7 +15,7 @@ export type AgentEventStream = ClientReadableStream<agent.StreamEventsResponse>;
 @Injectable()
 export class AgentClient extends ServiceClient {
   constructor(@Inject(CONFIG) config: ForgeConfig) {
-    super(AGENT_CONTRACT, config.AGENT_GRPC_URL);
+    super(AGENT_CONTRACT, config.AGENT_GRPC_URL, config);
   }
 
   getStats(timeoutMs = QUICK_CALL_MS): Promise<agent.GetStatsResponse> {

@@ -36,7 +36,7 @@ const BY_FLAG = new Map<string, OptionSpec>(CONFIG_OPTIONS.map((o) => [o.flag, o
 const TRUE = new Set(['1', 'true', 'yes', 'on']);
 const FALSE = new Set(['0', 'false', 'no', 'off']);
 /** `*_FILE` variables whose file contents replace the plain variable. */
-const FILE_TWINS: Record<string, string> = { UI_PASSWORD_FILE: 'UI_PASSWORD', LDAP_BIND_PASSWORD_FILE: 'LDAP_BIND_PASSWORD' };
+const FILE_TWINS: Record<string, string> = { UI_PASSWORD_FILE: 'UI_PASSWORD', LDAP_BIND_PASSWORD_FILE: 'LDAP_BIND_PASSWORD', GRPC_SECRET_FILE: 'GRPC_SECRET' };
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const values: Record<string, string> = {};

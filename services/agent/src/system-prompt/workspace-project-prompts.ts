@@ -1,11 +1,12 @@
 // ProjectPrompts over gRPC: one channel to the workspace service, GetSystemPromptAddendum per
-// session build. A short deadline keeps a session build from hanging on a stuck workspace.
+// session build, carrying the per-install service secret like the gateway's clients. A short
+// deadline keeps a session build from hanging on a stuck workspace.
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { WORKSPACE_CONTRACT } from '@pi-forge/proto';
 import type { GetSystemPromptAddendumResponse } from '@pi-forge/proto/workspace';
-import { CONFIG, GRPC_CHANNEL_OPTIONS, type ForgeConfig } from '@pi-forge/runtime';
+import { CONFIG, GRPC_CHANNEL_OPTIONS, loadServiceSecret, serviceSecretClientInterceptor, type ForgeConfig } from '@pi-forge/runtime';
 import type { ProjectPrompts } from './project-prompts.port.js';
 
 const CALL_MS = 5_000;
@@ -24,7 +25,7 @@ export class WorkspaceProjectPrompts implements ProjectPrompts, OnApplicationShu
     let node: unknown = grpc.loadPackageDefinition(def);
     for (const part of `${WORKSPACE_CONTRACT.package}.${WORKSPACE_CONTRACT.service}`.split('.')) node = (node as Record<string, unknown>)[part];
     const Ctor = node as grpc.ServiceClientConstructor;
-    this.client = new Ctor(this.config.WORKSPACE_GRPC_URL, grpc.credentials.createInsecure(), { ...GRPC_CHANNEL_OPTIONS }) as unknown as grpc.Client & { GetSystemPromptAddendum: AddendumCall };
+    this.client = new Ctor(this.config.WORKSPACE_GRPC_URL, grpc.credentials.createInsecure(), { ...GRPC_CHANNEL_OPTIONS, interceptors: [serviceSecretClientInterceptor(loadServiceSecret(this.config))] }) as unknown as grpc.Client & { GetSystemPromptAddendum: AddendumCall };
     return this.client;
   }
 

@@ -1,21 +1,33 @@
 // Every git invocation goes through here, hardened as contract G12 asks: repository config cannot
 // make us run a program (fsmonitor, pager, editor, askpass, ssh command, ext:: transport), git
 // never prompts, output is in the C locale, and each call has a deadline and an output cap.
+// Our config overrides travel as GIT_CONFIG_COUNT/KEY_n/VALUE_n: command-scope config that wins
+// over every config file and is inherited by the git processes git starts itself.
 import { Inject, Injectable } from '@nestjs/common';
 import { spawn } from 'node:child_process';
 import { CONFIG, forgeError, GrpcStatus, type ForgeConfig } from '@pi-forge/runtime';
 
-export const SAFE_GIT_CONFIG = [
-  '-c', 'core.fsmonitor=false',
-  '-c', 'core.askPass=true',
-  '-c', 'core.sshCommand=ssh -o BatchMode=yes',
-  '-c', 'core.editor=true',
-  '-c', 'sequence.editor=true',
-  '-c', 'core.pager=cat',
-  '-c', 'pager.branch=false',
-  '-c', 'protocol.ext.allow=never',
-  '-c', 'color.ui=false',
+export const SAFE_GIT_CONFIG: readonly (readonly [string, string])[] = [
+  ['core.fsmonitor', 'false'],
+  ['core.askPass', 'true'],
+  ['core.sshCommand', 'ssh -o BatchMode=yes'],
+  ['core.editor', 'true'],
+  ['sequence.editor', 'true'],
+  ['core.pager', 'cat'],
+  ['pager.branch', 'false'],
+  ['protocol.ext.allow', 'never'],
+  ['color.ui', 'false'],
 ];
+
+/** Config pairs as the GIT_CONFIG_COUNT environment git reads as command-line config. */
+export function configEnvironment(pairs: readonly (readonly [string, string])[]): Record<string, string> {
+  const env: Record<string, string> = { GIT_CONFIG_COUNT: String(pairs.length) };
+  pairs.forEach(([key, value], i) => {
+    env[`GIT_CONFIG_KEY_${i}`] = key;
+    env[`GIT_CONFIG_VALUE_${i}`] = value;
+  });
+  return env;
+}
 
 /** Host variables git may need; everything else (API keys, tokens) stays out of its environment. */
 const PASS_ENV = ['PATH', 'HOME', 'USER', 'LOGNAME', 'TMPDIR', 'SSH_AUTH_SOCK', 'XDG_CONFIG_HOME', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy',
@@ -26,6 +38,8 @@ export interface GitRunOptions {
   timeoutMs?: number;
   /** Extra environment (e.g. GIT_SSL_NO_VERIFY for one clone). */
   env?: Record<string, string>;
+  /** Extra command-scope config after the safe defaults (a repository's neutralising overrides). */
+  config?: readonly (readonly [string, string])[];
   /** Called with each stderr chunk as it arrives (clone progress). */
   onStderr?: (chunk: string) => void;
   /** Aborts the process: SIGTERM, then SIGKILL after 5 s. */
@@ -68,15 +82,15 @@ export class GitRunner {
     };
   }
 
-  /** Runs `git <safe config> <args>`; throws git_failed / git_auth_required on a non-zero exit. */
+  /** Runs `git <args>` with the safe config; throws git_failed / git_auth_required on a non-zero exit. */
   run(args: string[], options: GitRunOptions): Promise<GitResult> {
     const timeoutMs = options.timeoutMs ?? 60_000;
     // An abort that came before the call would never fire its listener: refuse to start at all.
     if (options.signal?.aborted) return Promise.reject(forgeError(GrpcStatus.CANCELLED, 'git_failed', `git ${args[0]} was cancelled`, { httpStatus: 400 }));
     return new Promise((resolve, reject) => {
-      const child = spawn('git', [...SAFE_GIT_CONFIG, ...args], {
+      const child = spawn('git', args, {
         cwd: options.cwd,
-        env: { ...this.baseEnv, ...options.env },
+        env: { ...this.baseEnv, ...options.env, ...configEnvironment([...SAFE_GIT_CONFIG, ...(options.config ?? [])]) },
         stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       });
       if (options.input !== undefined) {

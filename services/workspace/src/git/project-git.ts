@@ -12,7 +12,7 @@ import { ProjectFiles } from '../files/project-files.js';
 import { PathGuard } from '../paths/path-guard.js';
 import { GitRunner, redactGitText, type GitRunOptions } from './git-runner.js';
 import { parseStatus } from './git-status.js';
-import { localConfigOverrides, parseConfigList, SAFE_PACK_OPTIONS } from './local-config-guard.js';
+import { parseConfigList, parseConfigListing, repoConfigOverrides, SAFE_PACK_OPTIONS, type ConfigOverrides } from './local-config-guard.js';
 
 const NETWORK_TIMEOUT_MS = 5 * 60_000;
 const FALLBACK_IDENTITY = { name: 'pi-forge', email: 'pi-forge@localhost' };
@@ -22,8 +22,8 @@ interface Repo {
   guard: PathGuard;
   isGitRepo: boolean;
   env: Record<string, string>;
-  /** `-c` overrides undoing program-running settings from the repository's own config. */
-  overrides: string[];
+  /** Config and env undoing program-running settings from the repository's own config and its includes. */
+  overrides: ConfigOverrides;
 }
 
 /** Which checkout a call works in: the project folder, or one of its registered worktrees. */
@@ -52,11 +52,11 @@ export class ProjectGit {
     const env = { GIT_CEILING_DIRECTORIES: dirname(cwd) };
     const [probe, local] = await Promise.all([
       this.git.run(['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-common-dir'], { cwd, env, allowFailure: true }),
-      this.git.run(['config', '--local', '-z', '--list'], { cwd, env, allowFailure: true }),
+      this.git.run(['config', '-z', '--includes', '--show-scope', '--show-origin', '--list'], { cwd, env, allowFailure: true }),
     ]);
     const isGitRepo = probe.code === 0;
     const commonDir = probe.stdout.split('\n')[1]?.trim() || `${cwd}/.git`;
-    const overrides = isGitRepo ? localConfigOverrides(parseConfigList(local.stdout), commonDir) : [];
+    const overrides = isGitRepo ? repoConfigOverrides(parseConfigListing(local.stdout), commonDir) : { config: [], env: {} };
     const main: Repo = { cwd, guard, env, isGitRepo, overrides };
     const wanted = target.worktreePath?.replace(/(.)\/+$/, '$1');
     if (!wanted || wanted === cwd) return main;
@@ -67,7 +67,7 @@ export class ProjectGit {
   }
 
   private run(repo: Repo, args: string[], options: Partial<GitRunOptions> = {}) {
-    return this.git.run([...repo.overrides, ...args], { cwd: repo.cwd, ...options, env: { ...repo.env, ...options.env } });
+    return this.git.run(args, { cwd: repo.cwd, ...options, config: repo.overrides.config, env: { ...repo.env, ...repo.overrides.env, ...options.env } });
   }
 
   private async requireRepo(target: GitTarget): Promise<Repo> {

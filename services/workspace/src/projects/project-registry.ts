@@ -144,8 +144,8 @@ export class ProjectRegistry {
   private mutate<T>(change: (projects: Project[]) => { projects: Project[]; result: T }): Promise<T> {
     const run = this.lock.then(async () => {
       const { projects, result } = change(await this.list());
-      await mkdir(dirname(this.file), { recursive: true });
-      await writeJsonAtomic(this.file, projects);
+      await mkdir(dirname(this.file), { recursive: true, mode: 0o700 });
+      await writeJsonAtomic(this.file, projects, { mode: 0o600 });
       return result;
     });
     this.lock = run.catch(() => undefined);
