@@ -2,13 +2,17 @@
 // specs (`*/dist/src/**/*.spec.js`) and end-to-end tests (`*/dist/test/**/*.test.js`); the web
 // app's own tests run with vitest. A filter keeps only files whose path contains it
 // (e.g. `npm test -- launcher gateway/test/auth`). Ends with one `N passed, N failed` line.
+// Unfiltered runs (or a filter matching `proto`) first check the .proto files: `buf lint`, and
+// `buf breaking` against the protos of `--buf-against=<git ref>` (default HEAD~1; docs/development.md).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const filters = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const bufAgainst = process.argv.find((a) => a.startsWith('--buf-against='))?.slice('--buf-against='.length) || 'HEAD~1';
 const PACKAGES = ['runtime', 'proto', 'gateway', 'services/agent', 'services/pty', 'services/workspace', 'launcher', 'test/fixtures', 'bench', 'deploy'];
 
 function walk(dir, out = []) {
@@ -31,6 +35,43 @@ let passed = 0;
 let failed = 0;
 let status = 0;
 const env = { ...process.env, PATH: `${join(root, 'node_modules', '.bin')}:${process.env.PATH}`, NODE_ENV: 'test' };
+
+/** One named check of its own (not a node:test file): prints its outcome and counts it. */
+function check(name, run) {
+  const { ok, note = '' } = run();
+  process.stdout.write(`${ok ? '✔' : '✖'} ${name}${note ? ` — ${note}` : ''}\n`);
+  if (ok) passed += 1;
+  else { failed += 1; status = 1; }
+}
+
+const git = (...args) => spawnSync('git', ['-C', root, ...args], { encoding: 'utf8' });
+const buf = (...args) => spawnSync(join(root, 'node_modules', '.bin', 'buf'), args, { cwd: join(root, 'proto'), encoding: 'utf8', env });
+
+if (filters.length === 0 || filters.some((f) => 'proto'.startsWith(f) || f.startsWith('proto'))) {
+  check('buf lint (proto/)', () => {
+    const r = buf('lint');
+    if (r.status !== 0) process.stdout.write(r.stdout + r.stderr);
+    return { ok: r.status === 0 };
+  });
+  check(`buf breaking against ${bufAgainst}`, () => {
+    // Skipped where there is nothing to compare with: no git checkout, or a base without protos.
+    if (git('rev-parse', '--verify', '--quiet', `${bufAgainst}^{commit}`).status !== 0) return { ok: true, note: `skipped: no commit ${bufAgainst}` };
+    if (git('cat-file', '-e', `${bufAgainst}:proto/buf.yaml`).status !== 0) return { ok: true, note: `skipped: ${bufAgainst} has no protos` };
+    const base = mkdtempSync(join(tmpdir(), 'pi-forge-buf-base-'));
+    try {
+      const archive = spawnSync('sh', ['-c', `git -C "$1" archive "$2" proto | tar -x -C "$3"`, 'sh', root, bufAgainst, base], { encoding: 'utf8' });
+      if (archive.status !== 0) return { ok: false, note: `could not read the protos of ${bufAgainst}: ${archive.stderr.trim()}` };
+      const r = buf('breaking', '--against', join(base, 'proto'));
+      if (r.status === 0) return { ok: true };
+      // A deliberate break is declared in proto/BREAKING.md in the same change: reported, not failed.
+      const declared = git('diff', '--quiet', bufAgainst, '--', 'proto/BREAKING.md').status === 1;
+      process.stdout.write(r.stdout + r.stderr);
+      return declared ? { ok: true, note: 'breaking changes declared in proto/BREAKING.md' } : { ok: false, note: 'undeclared breaking change (see proto/BREAKING.md)' };
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
+  });
+}
 
 if (files.length > 0) {
   // Filtered runs get their own TAP file: developers sharing a checkout run them concurrently, and a

@@ -121,6 +121,12 @@ export const CONFIG_OPTIONS = [
   { env: 'TERMINAL_WS_KEEPALIVE_MS', flag: 'terminal-ws-keepalive-ms', type: 'int', category: 'Terminal', default: '30000', processes: GW, help: 'WebSocket ping cadence (0 = off).' },
   { env: 'TERMINAL_PASSTHROUGH_ENV', flag: 'terminal-passthrough-env', type: 'list', category: 'Terminal', processes: ['pty', 'agent', 'workspace'], help: 'Extra env var names inherited by terminals and `!` exec.' },
 
+  // Sandbox (contract §5.15): the identity the agent's tools and the terminals run as
+  { env: 'AGENT_TOOL_SANDBOX_ENABLED', flag: 'agent-tool-sandbox-enabled', type: 'bool', category: 'Agent', default: 'false', processes: ['gateway', 'agent', 'pty', 'workspace'], help: 'Run agent tools, `!` exec and terminals as AGENT_TOOL_UID/GID (the server must run as root). Refuses @file secrets and *_FILE variables.' },
+  { env: 'AGENT_TOOL_UID', flag: 'agent-tool-uid', type: 'int', category: 'Agent', processes: ['gateway', 'agent', 'pty', 'workspace'], help: 'Numeric uid of the tool identity (required when the sandbox is on).' },
+  { env: 'AGENT_TOOL_GID', flag: 'agent-tool-gid', type: 'int', category: 'Agent', processes: ['gateway', 'agent', 'pty', 'workspace'], help: 'Numeric gid of the tool identity (required when the sandbox is on).' },
+  { env: 'AGENT_TOOL_HOME', flag: 'agent-tool-home', type: 'path', category: 'Agent', default: '/home/pi-tools', processes: ['gateway', 'agent', 'pty'], help: 'HOME of sandboxed shells and tools.' },
+
   // Services (ours, beyond the original)
   { env: 'FORGE_RUNTIME_DIR', flag: 'runtime-dir', type: 'path', category: 'Services', default: (raw) => defaultRuntimeDir(raw), help: 'Folder for the services\' unix sockets (default: a per-data-dir folder under the OS temp dir).' },
   { env: 'AGENT_GRPC_URL', flag: 'agent-grpc-url', type: 'string', category: 'Services', processes: ['gateway', 'agent'], default: (raw) => socketUrl(raw, 'agent'), help: 'Address of the agent service: unix:///path.sock or host:port.' },

@@ -1,7 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { ForgeCoreModule, type ForgeConfig } from '@pi-forge/runtime';
-import { StatsController } from './stats/stats.controller.js';
+import { rpcHandlers } from '@pi-forge/proto';
+import type { AgentServiceController } from '@pi-forge/proto/agent';
+import { StatsGrpcHandler } from './stats/stats.grpc-handler.js';
 import { AGENT_SDK } from './sdk/agent-sdk.port.js';
 import { PiSdkAdapter } from './sdk/pi-sdk-adapter.js';
 import { LiveSessions } from './sessions/live-sessions.js';
@@ -9,12 +11,15 @@ import { SessionFiles } from './sessions/session-files.js';
 import { SessionRegistry } from './sessions/session-registry.js';
 import { SessionsService } from './sessions/sessions.service.js';
 import { SessionExporter } from './sessions/session-exporter.js';
-import { SessionsController } from './sessions/sessions.controller.js';
+import { SessionsGrpcHandler } from './sessions/sessions.grpc-handler.js';
 import { PendingState } from './streaming/pending-state.js';
-import { StreamController } from './streaming/stream.controller.js';
+import { StreamGrpcHandler } from './streaming/stream.grpc-handler.js';
 import { ConfigFiles } from './provider-config/config-files.js';
 import { ModelCatalog } from './provider-config/model-catalog.js';
-import { ProviderConfigController } from './provider-config/provider-config.controller.js';
+import { ProviderConfigGrpcHandler } from './provider-config/provider-config.grpc-handler.js';
+import { SandboxSettingsGrpcHandler } from './sandbox/sandbox-settings.grpc-handler.js';
+import { ProjectSessionsGrpcHandler } from './project-sessions/project-sessions.grpc-handler.js';
+import { ProjectSessionFolders, REMOVE_TREE, removeTree } from './project-sessions/project-session-folders.js';
 import { PROJECT_PROMPTS } from './system-prompt/project-prompts.port.js';
 import { SystemPromptAddenda } from './system-prompt/system-prompt-addenda.js';
 import { WorkspaceProjectPrompts } from './system-prompt/workspace-project-prompts.js';
@@ -25,11 +30,13 @@ export class AgentModule {
     return {
       module: AgentModule,
       imports: [ForgeCoreModule.forRoot(config, logger)],
-      controllers: [StatsController, SessionsController, StreamController, ProviderConfigController],
+      // Together they must handle every RPC of the service (a compile-time check).
+      controllers: rpcHandlers<AgentServiceController>()(StatsGrpcHandler, SessionsGrpcHandler, StreamGrpcHandler, ProviderConfigGrpcHandler, ProjectSessionsGrpcHandler, SandboxSettingsGrpcHandler),
       providers: [
         { provide: AGENT_SDK, useClass: PiSdkAdapter },
         { provide: PROJECT_PROMPTS, useClass: WorkspaceProjectPrompts },
         LiveSessions, SessionFiles, SessionRegistry, SessionsService, SessionExporter, SystemPromptAddenda, PendingState, ConfigFiles, ModelCatalog,
+        ProjectSessionFolders, { provide: REMOVE_TREE, useValue: removeTree },
       ],
     };
   }

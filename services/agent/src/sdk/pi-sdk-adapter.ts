@@ -3,7 +3,7 @@
 // to the system prompt, our scrubbed `bash`, and the built-in tools plus every extension tool.
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { CONFIG, LOGGER, type ForgeConfig } from '@pi-forge/runtime';
+import { CONFIG, LOGGER, readToolEnv, sandboxEnv, sandboxIdentity, type ForgeConfig } from '@pi-forge/runtime';
 import {
   createAgentSession, createBashToolDefinition, DefaultResourceLoader, SessionManager, SettingsManager,
   type AgentSession, type BashOperations, type ModelRuntime, type SessionInfo, type ToolDefinition,
@@ -12,6 +12,7 @@ import type { AgentSdk, BuildSessionOptions } from './agent-sdk.port.js';
 import { ModelCatalog } from '../provider-config/model-catalog.js';
 import { scrubToolEnv } from '../tools/tool-env.js';
 import { userExecOperations } from '../tools/user-exec.js';
+import { sandboxedShellOperations } from '../tools/sandboxed-shell.js';
 
 /** The SDK built-ins pi-forge enables (an explicit list enables all seven, not only four). */
 export const BUILTIN_TOOLS = ['read', 'bash', 'edit', 'write', 'grep', 'find', 'ls'];
@@ -49,7 +50,11 @@ export class PiSdkAdapter implements AgentSdk {
     // The allowlist also filters extension tools, so their names join the built-ins.
     const extensionTools = loaded.extensions.flatMap((e) => [...e.tools.keys()]);
     const passthrough = this.config.TERMINAL_PASSTHROUGH_ENV ?? [];
-    const bash = createBashToolDefinition(cwd, { spawnHook: (c) => ({ ...c, env: scrubToolEnv(c.env, passthrough) }) });
+    // In sandbox mode the tool runs as the tool identity with the operator's tool env (§5.15, C7).
+    const identity = sandboxIdentity(this.config);
+    const bash = createBashToolDefinition(cwd, identity
+      ? { operations: sandboxedShellOperations(identity), spawnHook: (c) => ({ ...c, env: { ...scrubToolEnv(c.env, passthrough), ...readToolEnv(this.config.FORGE_DATA_DIR), ...sandboxEnv(identity) } }) }
+      : { spawnHook: (c) => ({ ...c, env: scrubToolEnv(c.env, passthrough) }) });
     const { session } = await createAgentSession({
       cwd, agentDir, modelRuntime: await this.catalog.runtime(), settingsManager, resourceLoader, sessionManager,
       customTools: [bash as unknown as ToolDefinition], tools: [...new Set([...BUILTIN_TOOLS, ...extensionTools])],
@@ -62,6 +67,6 @@ export class PiSdkAdapter implements AgentSdk {
   }
 
   userBashOperations(): BashOperations {
-    return userExecOperations(this.config.TERMINAL_PASSTHROUGH_ENV ?? []);
+    return userExecOperations(this.config.TERMINAL_PASSTHROUGH_ENV ?? [], undefined, sandboxIdentity(this.config));
   }
 }

@@ -52,6 +52,6 @@ export class LiveSessions {
   /** Throws 410 session_tombstoned while the id is freshly deleted. */
   assertNotTombstoned(id: string): void {
     const until = this.tombstones.get(id);
-    if (until && until > this.now()) throw forgeError(GrpcStatus.NOT_FOUND, 'session_tombstoned', 'the session was just deleted', { httpStatus: 410 });
+    if (until && until > this.now()) throw forgeError(GrpcStatus.NOT_FOUND, 'session_tombstoned', 'the session was just deleted');
   }
 }

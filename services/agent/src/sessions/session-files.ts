@@ -7,7 +7,7 @@ import { mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import type { Logger } from 'pino';
 import { CONFIG, GrpcStatus, LOGGER, forgeError, type ForgeConfig } from '@pi-forge/runtime';
-import type { SessionSummary } from '@pi-forge/proto/agent';
+import { ThinkingLevel, type SessionSummary } from '@pi-forge/proto/agent';
 import type { SessionInfo } from '../sdk/pi-sdk.js';
 import { AGENT_SDK, type AgentSdk } from '../sdk/agent-sdk.port.js';
 
@@ -153,6 +153,7 @@ export function diskSummary(file: Pick<SessionFile, 'projectId' | 'parentSession
     projectId: file.projectId,
     workspacePath: info.cwd,
     createdAt: info.created.toISOString(),
+    thinkingLevel: ThinkingLevel.THINKING_LEVEL_UNSPECIFIED,
     lastActivityAt: info.modified.toISOString(),
     isLive: false,
     messageCount: info.messageCount,

@@ -1,6 +1,7 @@
 // The contract's LiveSummary of a loaded session.
 import { existsSync } from 'node:fs';
 import type { SessionSummary } from '@pi-forge/proto/agent';
+import { THINKING_LEVEL } from '@pi-forge/proto';
 import type { LiveSession } from './live-session.js';
 import { firstUserText } from './session-events.js';
 
@@ -18,7 +19,7 @@ export function liveSummary(live: LiveSession): SessionSummary {
     messageCount: messages.length,
     isStreaming: s.isStreaming,
     name: s.sessionName,
-    thinkingLevel: s.thinkingLevel,
+    thinkingLevel: THINKING_LEVEL.toProto(s.thinkingLevel),
     modelProvider: s.model?.provider,
     modelId: s.model?.id,
     firstMessage: firstUserText(messages),

@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ForgeConfig } from '@pi-forge/runtime';
+import { StreamingBehavior, type ThinkingLevel } from '@pi-forge/proto/agent';
 import { FakeAgentSdk, recordingLogger, type FakeSession } from '../testing/fake-agent-sdk.js';
 import { forgeCode, rejectsWith } from '../testing/forge-error-code.js';
 import { SystemPromptAddenda } from '../system-prompt/system-prompt-addenda.js';
@@ -46,21 +47,21 @@ describe('SessionsService', () => {
 
   it('prompt preflight: no model, no key, busy without a streaming behaviour', async () => {
     s.model = undefined;
-    await rejectsWith(service.prompt({ sessionId: id, text: 'hi', images: [], textAttachments: [], streamingBehavior: '' }), 'no_model_configured');
+    await rejectsWith(service.prompt({ sessionId: id, text: 'hi', images: [], textAttachments: [], streamingBehavior: StreamingBehavior.STREAMING_BEHAVIOR_UNSPECIFIED }), 'no_model_configured');
     s.model = { provider: 'fake', id: 'fake-model' };
     sdk.authorized = false;
-    await rejectsWith(service.prompt({ sessionId: id, text: 'hi', images: [], textAttachments: [], streamingBehavior: '' }), 'no_api_key');
+    await rejectsWith(service.prompt({ sessionId: id, text: 'hi', images: [], textAttachments: [], streamingBehavior: StreamingBehavior.STREAMING_BEHAVIOR_UNSPECIFIED }), 'no_api_key');
     sdk.authorized = true;
     s.isStreaming = true;
-    await rejectsWith(service.prompt({ sessionId: id, text: 'hi', images: [], textAttachments: [], streamingBehavior: '' }), 'session_busy');
-    await rejectsWith(service.prompt({ sessionId: 'nope-0000', text: 'hi', images: [], textAttachments: [], streamingBehavior: '' }), 'session_not_found');
+    await rejectsWith(service.prompt({ sessionId: id, text: 'hi', images: [], textAttachments: [], streamingBehavior: StreamingBehavior.STREAMING_BEHAVIOR_UNSPECIFIED }), 'session_busy');
+    await rejectsWith(service.prompt({ sessionId: 'nope-0000', text: 'hi', images: [], textAttachments: [], streamingBehavior: StreamingBehavior.STREAMING_BEHAVIOR_UNSPECIFIED }), 'session_not_found');
     assert.equal(s.calls.filter((c) => c.method === 'prompt').length, 0);
   });
 
   it('the first prompt names the session, attachments go first, and a failed run ends with a synthetic agent_end', async () => {
     let fail!: (e: Error) => void;
     s.promptResult = new Promise((_, reject) => (fail = reject));
-    const res = await service.prompt({ sessionId: id, text: 'Please fix the login page', images: [], textAttachments: ['```txt file: a.txt\nA\n```'], streamingBehavior: '' });
+    const res = await service.prompt({ sessionId: id, text: 'Please fix the login page', images: [], textAttachments: ['```txt file: a.txt\nA\n```'], streamingBehavior: StreamingBehavior.STREAMING_BEHAVIOR_UNSPECIFIED });
     assert.ok(res.sessionName && !/^New session/.test(res.sessionName));
     assert.equal(s.sessionName, res.sessionName);
     assert.equal(s.calls.find((c) => c.method === 'prompt')!.args[0], '```txt file: a.txt\nA\n```\n\nPlease fix the login page');
@@ -81,7 +82,7 @@ describe('SessionsService', () => {
   });
 
   it('thinking level must be one of the contract levels', () => {
-    assert.throws(() => service.setThinkingLevel(id, 'max'), (e) => forgeCode(e) === 'set_thinking_level_failed');
+    assert.throws(() => service.setThinkingLevel(id, 'THINKING_LEVEL_MAX' as unknown as ThinkingLevel), (e) => forgeCode(e) === 'set_thinking_level_failed');
   });
 
   it('export jsonl is the session file byte for byte; markdown has title, project, model; a bad format is refused', async () => {

@@ -4,7 +4,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
-import { CONFIG, GrpcStatus, LOGGER, forgeError, type ForgeConfig } from '@pi-forge/runtime';
+import { CONFIG, GrpcStatus, LOGGER, forgeError, type ForgeConfig, type ServiceErrorCode } from '@pi-forge/runtime';
+import { STREAMING_BEHAVIOR, THINKING_LEVEL } from '@pi-forge/proto';
+import { StreamingBehavior, type ThinkingLevel } from '@pi-forge/proto/agent';
 import type * as agent from '@pi-forge/proto/agent';
 import { AGENT_SDK, type AgentSdk } from '../sdk/agent-sdk.port.js';
 import { expandAtPaths } from './at-path.js';
@@ -20,7 +22,6 @@ import { turnDiff } from './turn-diff.js';
 const NAVIGATE_TIMEOUT_MS = 10 * 60_000;
 const COMPACT_TIMEOUT_MS = 5 * 60_000;
 const MUTATION_TIMEOUT_MS = 30_000;
-const THINKING_LEVELS = new Set(['off', 'minimal', 'low', 'medium', 'high', 'xhigh']);
 
 /** SDK error messages → the contract's codes (fork/navigate/compact). */
 export function sdkError(err: unknown): Error {
@@ -40,7 +41,7 @@ function isForgeError(err: unknown): boolean {
   return String((err as Error)?.message).startsWith('{');
 }
 
-export function withTimeout<T>(work: Promise<T>, ms: number, code: string): Promise<T> {
+export function withTimeout<T>(work: Promise<T>, ms: number, code: ServiceErrorCode): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(forgeError(GrpcStatus.DEADLINE_EXCEEDED, code, `no answer within ${ms / 1000} s`)), ms);
@@ -94,9 +95,9 @@ export class SessionsService {
     if (!(await this.sdk.ensureAuth(session.modelRuntime, model.provider))) {
       throw forgeError(GrpcStatus.FAILED_PRECONDITION, 'no_api_key', `no API key for provider ${model.provider}; set one with PUT /api/v1/config/auth/${model.provider}`);
     }
-    const behavior = req.streamingBehavior === 'steer' || req.streamingBehavior === 'followUp' ? req.streamingBehavior : undefined;
+    const behavior = STREAMING_BEHAVIOR.toWord(req.streamingBehavior) as 'steer' | 'followUp' | undefined;
     if (session.isStreaming && !behavior) {
-      throw forgeError(GrpcStatus.FAILED_PRECONDITION, 'session_busy', 'a run is in progress; send streamingBehavior "steer" or "followUp" to queue this prompt', { httpStatus: 409 });
+      throw forgeError(GrpcStatus.FAILED_PRECONDITION, 'session_busy', 'a run is in progress; send streamingBehavior "steer" or "followUp" to queue this prompt');
     }
     let sessionName: string | undefined;
     const hasUserMessage = session.messages.some((m) => (m as { role: string }).role === 'user');
@@ -126,10 +127,10 @@ export class SessionsService {
     return sessionName ? { sessionName } : {};
   }
 
-  async steer(id: string, text: string, mode: string): Promise<void> {
+  async steer(id: string, text: string, mode: StreamingBehavior): Promise<void> {
     const live = this.registry.live(id);
     const expanded = await expandAtPaths(text, live.cwd);
-    if (mode === 'followUp') await live.session.followUp(expanded);
+    if (mode === StreamingBehavior.STREAMING_BEHAVIOR_FOLLOW_UP) await live.session.followUp(expanded);
     else await live.session.steer(expanded);
   }
 
@@ -158,11 +159,12 @@ export class SessionsService {
     return { provider: session.model?.provider ?? provider, modelId: session.model?.id ?? modelId };
   }
 
-  setThinkingLevel(id: string, level: string): string {
+  setThinkingLevel(id: string, requested: ThinkingLevel): ThinkingLevel {
     const { session } = this.registry.live(id);
-    if (!THINKING_LEVELS.has(level)) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'set_thinking_level_failed', `unknown level ${level}`);
+    const level = THINKING_LEVEL.toWord(requested);
+    if (!level) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'set_thinking_level_failed', `unknown level ${requested}`);
     session.setThinkingLevel(level as never);
-    return session.thinkingLevel;
+    return THINKING_LEVEL.toProto(session.thinkingLevel);
   }
 
   async tree(id: string): Promise<ReturnType<typeof sessionTree>> {

@@ -1,17 +1,20 @@
 // `!` / `!!` commands typed by the user (contract S17): bash in the project folder with the same
 // scrubbed environment as the agent's tool, stopped after 30 s.
+import { sandboxEnv, type SandboxIdentity } from '@pi-forge/runtime';
 import { createLocalBashOperations, type BashOperations } from '../sdk/pi-sdk.js';
+import { sandboxedShellOperations } from './sandboxed-shell.js';
 import { scrubToolEnv } from './tool-env.js';
 
 export const USER_EXEC_TIMEOUT_MS = 30_000;
 
-export function userExecOperations(passthrough: readonly string[], timeoutMs = USER_EXEC_TIMEOUT_MS): BashOperations {
-  const local = createLocalBashOperations();
+/** With a sandbox identity, commands run as it (HOME and USER too); `!` exec never gets the tool env (contract C7). */
+export function userExecOperations(passthrough: readonly string[], timeoutMs = USER_EXEC_TIMEOUT_MS, identity?: SandboxIdentity): BashOperations {
+  const local = identity ? sandboxedShellOperations(identity) : createLocalBashOperations();
   return {
     exec: (command, cwd, options) => {
       const cap = AbortSignal.timeout(timeoutMs);
       const signal = options.signal ? AbortSignal.any([options.signal, cap]) : cap;
-      return local.exec(command, cwd, { ...options, signal, env: scrubToolEnv(options.env ?? process.env, passthrough) });
+      return local.exec(command, cwd, { ...options, signal, env: { ...scrubToolEnv(options.env ?? process.env, passthrough), ...(identity ? sandboxEnv(identity) : {}) } });
     },
   };
 }

@@ -86,7 +86,7 @@ export class GitRunner {
   run(args: string[], options: GitRunOptions): Promise<GitResult> {
     const timeoutMs = options.timeoutMs ?? 60_000;
     // An abort that came before the call would never fire its listener: refuse to start at all.
-    if (options.signal?.aborted) return Promise.reject(forgeError(GrpcStatus.CANCELLED, 'git_failed', `git ${args[0]} was cancelled`, { httpStatus: 400 }));
+    if (options.signal?.aborted) return Promise.reject(forgeError(GrpcStatus.CANCELLED, 'git_failed', `git ${args[0]} was cancelled`));
     return new Promise((resolve, reject) => {
       const child = spawn('git', args, {
         cwd: options.cwd,
@@ -122,8 +122,8 @@ export class GitRunner {
       child.once('error', (e: NodeJS.ErrnoException) => {
         clearTimeout(deadline);
         reject(e.code === 'ENOENT'
-          ? forgeError(GrpcStatus.INTERNAL, 'git_not_installed', 'git is not installed on the server', { httpStatus: 500 })
-          : forgeError(GrpcStatus.INTERNAL, 'git_failed', redactGitText(e.message), { httpStatus: 400 }));
+          ? forgeError(GrpcStatus.INTERNAL, 'git_not_installed', 'git is not installed on the server')
+          : forgeError(GrpcStatus.INTERNAL, 'git_failed', redactGitText(e.message)));
       });
       child.once('close', (code) => {
         clearTimeout(deadline);
@@ -131,17 +131,39 @@ export class GitRunner {
         options.signal?.removeEventListener('abort', onAbort);
         const result = { code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
         if (result.code === 0 || options.allowFailure) return resolve(result);
-        if (timedOut) return reject(forgeError(GrpcStatus.DEADLINE_EXCEEDED, 'git_failed', `git ${args[0]} timed out after ${timeoutMs} ms`, { httpStatus: 400 }));
-        reject(gitFailure(result.stderr || result.stdout));
+        if (timedOut) return reject(forgeError(GrpcStatus.DEADLINE_EXCEEDED, 'git_failed', `git ${args[0]} timed out after ${timeoutMs} ms`));
+        reject(gitFailure(result.stderr || result.stdout, args));
       });
     });
   }
 }
 
-export function gitFailure(stderr: string) {
+/**
+ * What an operator must set up when a remote wants credentials (contract §2.9 "auth guidance"):
+ * git never prompts here and the repository's own credential helpers are switched off, so only
+ * the service user's global git config, ssh keys or a clone token can help. Never git's stderr,
+ * which may echo the URL with its token.
+ */
+export function authGuidance(operation: string): string {
+  const what = ['clone', 'fetch', 'pull', 'push'].includes(operation) ? `git ${operation}` : 'git';
+  return `${what} failed: the remote asked for credentials that the server does not have (pi-forge never prompts). `
+    + 'For HTTPS remotes, configure a credential helper in the global git config of the user running the workspace service '
+    + '(e.g. `git config --global credential.helper store` with the token in that user\'s ~/.git-credentials), '
+    + 'or pass `token` when cloning; credential helpers set in the repository\'s own .git/config are ignored. '
+    + 'For SSH remotes, add a key without a passphrase (or an ssh-agent via SSH_AUTH_SOCK) for that user: git runs ssh in BatchMode.';
+}
+
+/** The git subcommand of an argument list that may start with `-c key=value` overrides. */
+function subcommand(args: readonly string[]): string {
+  let i = 0;
+  while (args[i] === '-c') i += 2;
+  return args[i] ?? '';
+}
+
+export function gitFailure(stderr: string, args: readonly string[] = []) {
   if (AUTH_FAILURE.test(stderr)) {
-    return forgeError(GrpcStatus.FAILED_PRECONDITION, 'git_auth_required', 'the remote asked for credentials; configure a credential helper or use a URL with access', { httpStatus: 400 });
+    return forgeError(GrpcStatus.FAILED_PRECONDITION, 'git_auth_required', authGuidance(subcommand(args)));
   }
   const message = redactGitText(stderr.trim()).slice(0, 4000) || 'git failed';
-  return forgeError(GrpcStatus.FAILED_PRECONDITION, 'git_failed', message, { httpStatus: 400 });
+  return forgeError(GrpcStatus.FAILED_PRECONDITION, 'git_failed', message);
 }

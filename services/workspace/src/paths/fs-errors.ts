@@ -23,7 +23,7 @@ export function fsError(err: unknown): RpcException {
     case 'ELOOP': return forgeError(GrpcStatus.PERMISSION_DENIED, 'path_not_allowed', 'path is outside the project root');
     default:
       onUnmapped(err);
-      return forgeError(GrpcStatus.INTERNAL, 'internal_error', 'the file operation failed', { httpStatus: 500 });
+      return forgeError(GrpcStatus.INTERNAL, 'internal_error', 'the file operation failed');
   }
 }
 

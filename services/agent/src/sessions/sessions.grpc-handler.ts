@@ -1,118 +1,119 @@
-// gRPC handlers for the session RPCs: unpack the request, call SessionsService (or SessionExporter), pack the answer.
+// gRPC handlers for the session RPCs: unpack the request, call SessionsService (or
+// SessionExporter), pack the answer.
 import { Controller } from '@nestjs/common';
-import { GrpcMethod } from '@nestjs/microservices';
+import { AgentRpc, type Handles } from '@pi-forge/proto';
 import type * as agent from '@pi-forge/proto/agent';
 import { SessionsService } from './sessions.service.js';
 import { SessionExporter } from './session-exporter.js';
 
 @Controller()
-export class SessionsController {
+export class SessionsGrpcHandler implements Handles<agent.AgentServiceController, SessionsGrpcHandler> {
   constructor(private readonly sessions: SessionsService, private readonly exporter: SessionExporter) {}
 
-  @GrpcMethod('AgentService', 'CreateSession')
+  @AgentRpc.method
   async createSession(req: agent.CreateSessionRequest): Promise<agent.CreateSessionResponse> {
     return { session: await this.sessions.create(req.project) };
   }
 
-  @GrpcMethod('AgentService', 'ListSessions')
+  @AgentRpc.method
   async listSessions(req: agent.ListSessionsRequest): Promise<agent.ListSessionsResponse> {
     return { sessions: await this.sessions.list(req.projects ?? []) };
   }
 
-  @GrpcMethod('AgentService', 'GetSession')
+  @AgentRpc.method
   async getSession(req: agent.GetSessionRequest): Promise<agent.GetSessionResponse> {
     return { session: await this.sessions.describe(req.sessionId) };
   }
 
-  @GrpcMethod('AgentService', 'GetMessages')
+  @AgentRpc.method
   getMessages(req: agent.GetMessagesRequest): agent.GetMessagesResponse {
     return { messagesJson: JSON.stringify(this.sessions.messages(req.sessionId)) };
   }
 
-  @GrpcMethod('AgentService', 'RenameSession')
+  @AgentRpc.method
   renameSession(req: agent.RenameSessionRequest): agent.RenameSessionResponse {
     return { session: this.sessions.rename(req.sessionId, req.name) };
   }
 
-  @GrpcMethod('AgentService', 'DeleteSession')
+  @AgentRpc.method
   async deleteSession(req: agent.DeleteSessionRequest): Promise<agent.DeleteSessionResponse> {
     await this.sessions.delete(req.sessionId);
     return {};
   }
 
-  @GrpcMethod('AgentService', 'Prompt')
+  @AgentRpc.method
   async prompt(req: agent.PromptRequest): Promise<agent.PromptResponse> {
     return this.sessions.prompt(req);
   }
 
-  @GrpcMethod('AgentService', 'Steer')
+  @AgentRpc.method
   async steer(req: agent.SteerRequest): Promise<agent.SteerResponse> {
     await this.sessions.steer(req.sessionId, req.text, req.mode);
     return {};
   }
 
-  @GrpcMethod('AgentService', 'Abort')
+  @AgentRpc.method
   async abort(req: agent.AbortRequest): Promise<agent.AbortResponse> {
     await this.sessions.abort(req.sessionId);
     return {};
   }
 
-  @GrpcMethod('AgentService', 'SetModel')
+  @AgentRpc.method
   async setModel(req: agent.SetModelRequest): Promise<agent.SetModelResponse> {
     return this.sessions.setModel(req.sessionId, req.provider, req.modelId);
   }
 
-  @GrpcMethod('AgentService', 'SetThinkingLevel')
+  @AgentRpc.method
   setThinkingLevel(req: agent.SetThinkingLevelRequest): agent.SetThinkingLevelResponse {
     return { level: this.sessions.setThinkingLevel(req.sessionId, req.level) };
   }
 
-  @GrpcMethod('AgentService', 'GetTree')
+  @AgentRpc.method
   async getTree(req: agent.GetTreeRequest): Promise<agent.GetTreeResponse> {
     return { treeJson: JSON.stringify(await this.sessions.tree(req.sessionId)) };
   }
 
-  @GrpcMethod('AgentService', 'Fork')
+  @AgentRpc.method
   async fork(req: agent.ForkRequest): Promise<agent.ForkResponse> {
     return { session: await this.sessions.fork(req.sessionId, req.entryId) };
   }
 
-  @GrpcMethod('AgentService', 'ExportSession')
+  @AgentRpc.method
   async exportSession(req: agent.ExportSessionRequest): Promise<agent.ExportSessionResponse> {
     return this.exporter.export(req.sessionId, req.format);
   }
 
-  @GrpcMethod('AgentService', 'Exec')
+  @AgentRpc.method
   async exec(req: agent.ExecRequest): Promise<agent.ExecResponse> {
     return this.sessions.exec(req.sessionId, req.command, req.excludeFromContext);
   }
 
-  @GrpcMethod('AgentService', 'GetContext')
+  @AgentRpc.method
   async getContext(req: agent.GetContextRequest): Promise<agent.GetContextResponse> {
     return { contextJson: JSON.stringify(await this.sessions.context(req.sessionId)) };
   }
 
-  @GrpcMethod('AgentService', 'GetTurnDiff')
+  @AgentRpc.method
   getTurnDiff(req: agent.GetTurnDiffRequest): agent.GetTurnDiffResponse {
-    return { entriesJson: JSON.stringify(this.sessions.turnDiff(req.sessionId)) };
+    return { entries: this.sessions.turnDiff(req.sessionId) };
   }
 
-  @GrpcMethod('AgentService', 'Navigate')
+  @AgentRpc.method
   async navigate(req: agent.NavigateRequest): Promise<agent.NavigateResponse> {
     return this.sessions.navigate(req);
   }
 
-  @GrpcMethod('AgentService', 'Compact')
+  @AgentRpc.method
   async compact(req: agent.CompactRequest): Promise<agent.CompactResponse> {
     return this.sessions.compact(req.sessionId, req.customInstructions);
   }
 
-  @GrpcMethod('AgentService', 'GetCompactions')
+  @AgentRpc.method
   getCompactions(req: agent.GetCompactionsRequest): agent.GetCompactionsResponse {
     return { compactionsJson: JSON.stringify(this.sessions.compactions(req.sessionId)) };
   }
 
-  @GrpcMethod('AgentService', 'SearchSessions')
+  @AgentRpc.method
   async searchSessions(req: agent.SearchSessionsRequest): Promise<agent.SearchSessionsResponse> {
     const { results, truncated } = await this.sessions.search(req);
     return { resultsJson: JSON.stringify(results), truncated };
