@@ -25,7 +25,7 @@ export const SERVICE_ERROR_STATUS: Record<ServiceErrorCode, number> = {
   file_too_large: 413, too_many_files: 413, aggregate_too_large: 413,
   checksum_mismatch: 422,
   // 5xx: the server could not do it
-  internal_error: 500, session_delete_failed: 500, resume_failed: 500, exec_failed: 500, config_unreadable: 500,
+  internal_error: 500, session_delete_failed: 500, resume_failed: 500, export_failed: 500, exec_failed: 500, config_unreadable: 500,
   spawn_failed: 500, search_failed: 500, git_not_installed: 500, workspace_missing: 500,
   engine_unavailable: 503,
   abort_timeout: 504, set_model_timeout: 504, navigate_timeout: 504, compact_timeout: 504,

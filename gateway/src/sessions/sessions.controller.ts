@@ -26,6 +26,7 @@ function liveSummary(s: SessionSummary | undefined): Record<string, unknown> {
     if (s.modelProvider) out.modelProvider = s.modelProvider;
     if (s.modelId) out.modelId = s.modelId;
   }
+  if (s.parentSessionId) Object.assign(out, { parentSessionId: s.parentSessionId, runId: s.runId });
   return out;
 }
 
@@ -36,6 +37,7 @@ function unifiedSummary(s: SessionSummary): Record<string, unknown> {
   };
   if (s.name) out.name = s.name;
   if (s.path) out.path = s.path;
+  if (s.parentSessionId) Object.assign(out, { parentSessionId: s.parentSessionId, runId: s.runId });
   return out;
 }
 

@@ -8,7 +8,7 @@ export type ServiceErrorCode =
   | 'session_not_found' | 'session_tombstoned' | 'session_busy' | 'session_delete_failed' | 'resume_failed'
   | 'no_model_configured' | 'no_api_key' | 'unknown_model' | 'unknown_provider'
   | 'set_model_failed' | 'set_thinking_level_failed' | 'entry_not_found' | 'fork_failed'
-  | 'already_compacted' | 'nothing_to_compact' | 'compaction_cancelled' | 'invalid_format' | 'exec_failed'
+  | 'already_compacted' | 'nothing_to_compact' | 'compaction_cancelled' | 'invalid_format' | 'export_failed' | 'exec_failed'
   | 'abort_timeout' | 'set_model_timeout' | 'navigate_timeout' | 'compact_timeout'
   // agent: provider config
   | 'auth_provider_not_found' | 'config_unreadable'

@@ -4,8 +4,15 @@ import { ForgeCoreModule, type ForgeConfig } from '@pi-forge/runtime';
 import { rpcHandlers } from '@pi-forge/proto';
 import type { AgentServiceController } from '@pi-forge/proto/agent';
 import { StatsGrpcHandler } from './stats/stats.grpc-handler.js';
+import { AGENT_SDK } from './sdk/agent-sdk.port.js';
+import { PiSdkAdapter } from './sdk/pi-sdk-adapter.js';
+import { LiveSessions } from './sessions/live-sessions.js';
+import { SessionFiles } from './sessions/session-files.js';
 import { SessionRegistry } from './sessions/session-registry.js';
+import { SessionsService } from './sessions/sessions.service.js';
+import { SessionExporter } from './sessions/session-exporter.js';
 import { SessionsGrpcHandler } from './sessions/sessions.grpc-handler.js';
+import { PendingState } from './streaming/pending-state.js';
 import { StreamGrpcHandler } from './streaming/stream.grpc-handler.js';
 import { ConfigFiles } from './provider-config/config-files.js';
 import { ModelCatalog } from './provider-config/model-catalog.js';
@@ -13,6 +20,9 @@ import { ProviderConfigGrpcHandler } from './provider-config/provider-config.grp
 import { SandboxSettingsGrpcHandler } from './sandbox/sandbox-settings.grpc-handler.js';
 import { ProjectSessionsGrpcHandler } from './project-sessions/project-sessions.grpc-handler.js';
 import { ProjectSessionFolders, REMOVE_TREE, removeTree } from './project-sessions/project-session-folders.js';
+import { PROJECT_PROMPTS } from './system-prompt/project-prompts.port.js';
+import { SystemPromptAddenda } from './system-prompt/system-prompt-addenda.js';
+import { WorkspaceProjectPrompts } from './system-prompt/workspace-project-prompts.js';
 
 @Module({})
 export class AgentModule {
@@ -22,7 +32,12 @@ export class AgentModule {
       imports: [ForgeCoreModule.forRoot(config, logger)],
       // Together they must handle every RPC of the service (a compile-time check).
       controllers: rpcHandlers<AgentServiceController>()(StatsGrpcHandler, SessionsGrpcHandler, StreamGrpcHandler, ProviderConfigGrpcHandler, ProjectSessionsGrpcHandler, SandboxSettingsGrpcHandler),
-      providers: [SessionRegistry, ConfigFiles, ModelCatalog, ProjectSessionFolders, { provide: REMOVE_TREE, useValue: removeTree }],
+      providers: [
+        { provide: AGENT_SDK, useClass: PiSdkAdapter },
+        { provide: PROJECT_PROMPTS, useClass: WorkspaceProjectPrompts },
+        LiveSessions, SessionFiles, SessionRegistry, SessionsService, SessionExporter, SystemPromptAddenda, PendingState, ConfigFiles, ModelCatalog,
+        ProjectSessionFolders, { provide: REMOVE_TREE, useValue: removeTree },
+      ],
     };
   }
 }

@@ -12,6 +12,10 @@ export class LiveSession {
   /** Frees the replay buffer once the session has been idle a while (see REPLAY_IDLE_MS). */
   replayTimer: NodeJS.Timeout | undefined;
 
+  /** Set for a sub-agent child session (found nested under its parent's folder). */
+  parentSessionId?: string;
+  runId?: string;
+
   constructor(readonly projectId: string, readonly session: AgentSession, readonly createdAt: string) {}
 
   get id(): string {

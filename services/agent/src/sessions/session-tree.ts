@@ -1,4 +1,4 @@
-// Read-only views of a session file: the entry tree (contract T1) and the exports (S18).
+// Read-only views of a session file: the entry tree (contract T1) and the compaction history (S10).
 import type { SessionEntry, SessionManager } from '../sdk/pi-sdk.js';
 import { textOf } from './session-events.js';
 
@@ -18,47 +18,6 @@ export function sessionTree(sm: SessionManager): { leafId: string | null; branch
     return out;
   });
   return { leafId: sm.getLeafId(), branchIds: sm.getBranch().map((e) => e.id), entries };
-}
-
-export function exportJsonl(sm: SessionManager): string {
-  const header = sm.getHeader();
-  return [header, ...sm.getEntries()].filter(Boolean).map((e) => JSON.stringify(e)).join('\n') + '\n';
-}
-
-/** A fence longer than any backtick run in the text, so content can never close it. */
-function fence(text: string): string {
-  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length));
-  return '`'.repeat(Math.max(3, longest + 1));
-}
-
-function block(text: string, lang = ''): string {
-  const f = fence(text);
-  return `${f}${lang}\n${text}\n${f}`;
-}
-
-export function exportMarkdown(sm: SessionManager, title: string): string {
-  const parts = [`# ${title}`, ''];
-  for (const entry of sm.getBranch()) {
-    if (entry.type !== 'message') continue;
-    const m = (entry as { message: { role: string; content?: unknown; toolName?: string; command?: string; output?: string } }).message;
-    if (m.role === 'user') parts.push('## User', '', textOf(m.content), '');
-    else if (m.role === 'assistant') {
-      parts.push('## Assistant', '');
-      for (const c of Array.isArray(m.content) ? m.content : []) {
-        const part = c as { type: string; text?: string; name?: string; arguments?: unknown };
-        if (part.type === 'text' && part.text) parts.push(part.text, '');
-        if (part.type === 'toolCall') parts.push(`**Tool call:** \`${part.name}\``, '', block(JSON.stringify(part.arguments, null, 2), 'json'), '');
-      }
-    } else if (m.role === 'toolResult') parts.push(`### Tool result (${m.toolName ?? 'tool'})`, '', block(textOf(m.content)), '');
-    else if (m.role === 'bashExecution') parts.push(`### $ ${m.command ?? ''}`, '', block(m.output ?? ''), '');
-  }
-  return parts.join('\n');
-}
-
-/** `<slug>-<YYYY-MM-DD>.<ext>` from the session name or id (contract S18). */
-export function exportFileName(name: string | undefined, id: string, ext: string): string {
-  const slug = (name ?? id).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64) || 'session';
-  return `${slug}-${new Date().toISOString().slice(0, 10)}.${ext}`;
 }
 
 /**

@@ -10,6 +10,7 @@ import { AgentRpc, type Handles } from '@pi-forge/proto';
 import type * as agent from '@pi-forge/proto/agent';
 import { SessionRegistry } from '../sessions/session-registry.js';
 import type { LoggedEvent } from './event-log.js';
+import { PendingState } from './pending-state.js';
 
 /**
  * Unsent bytes one subscriber may hold before it is dropped. Subscribers are gateway fan-outs, not
@@ -20,7 +21,7 @@ export const SUBSCRIBER_BUFFER_LIMIT = 64 * 1024 * 1024;
 
 @Controller()
 export class StreamGrpcHandler implements Handles<agent.AgentServiceController, StreamGrpcHandler, 'streamEvents'> {
-  constructor(private readonly registry: SessionRegistry, @Inject(LOGGER) private readonly logger: Logger) {}
+  constructor(private readonly registry: SessionRegistry, private readonly pending: PendingState, @Inject(LOGGER) private readonly logger: Logger) {}
 
   @AgentRpc.method
   async streamEvents(req: agent.StreamEventsRequest, _meta: unknown, call: ServerWritableStream<agent.StreamEventsRequest, agent.StreamEventsResponse>): Promise<Observable<never>> {
@@ -38,6 +39,9 @@ export class StreamGrpcHandler implements Handles<agent.AgentServiceController, 
       else {
         const s = live.session;
         write({ id: live.log.lastId, json: JSON.stringify({ type: 'snapshot', sessionId: live.id, projectId: live.projectId, messages: s.messages, isStreaming: s.isStreaming, ...(s.sessionName ? { name: s.sessionName } : {}) }) });
+        // Pending forge state follows the snapshot under the snapshot's id: it is state, not history.
+        const onError = (source: string, err: unknown) => this.logger.warn({ err, sessionId: live.id, source }, 'pending state not re-delivered');
+        for (const e of this.pending.eventsFor(live, onError)) write({ id: live.log.lastId, json: JSON.stringify(e) });
       }
       if (req.catchUpOnly) {
         subscriber.complete();

@@ -2,7 +2,7 @@
 // (scrubbed env, project folder checked to be inside WORKSPACE_PATH), and kills them all when the
 // service stops, so no shell outlives it.
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { existsSync, realpathSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { homedir } from 'node:os';
 import * as nodePty from 'node-pty';
@@ -62,16 +62,21 @@ export class TerminalRegistry implements OnApplicationShutdown {
     const env = { ...baseEnv, ...readToolEnv(this.config.FORGE_DATA_DIR), ...(identity ? sandboxEnv(identity) : {}) };
     let pty: PtyProcess;
     try {
+      // node-pty "spawns" a missing shell and reports exit 1; say what is wrong instead.
+      accessSync(file, constants.X_OK);
       pty = nodePty.spawn(file, [], { name: TERM_NAME, cols: spec.cols, rows: spec.rows, cwd, env, encoding: null, ...(identity ? { uid: identity.uid, gid: identity.gid } : {}) }) as unknown as PtyProcess;
     } catch (err) {
-      this.logger.error({ err, file, projectId: spec.projectId }, 'shell spawn failed');
+      // Operators alert on this line (docs/deployment.md): the shell or the native binding is broken.
+      this.logger.error({ err, file, projectId: spec.projectId }, 'pty spawn failed');
       throw forgeError(GrpcStatus.INTERNAL, 'spawn_failed', `could not start ${file}`);
     }
     const terminal = new Terminal(key, pty);
     this.terminals.set(key, terminal);
     terminal.onExited(() => {
       if (this.terminals.get(key) === terminal) this.terminals.delete(key);
-      this.logger.info({ projectId: spec.projectId, tabId: spec.tabId, pid: terminal.pid }, 'terminal exited');
+      const status = terminal.exitStatus;
+      // Operators alert on repeated non-zero exits (docs/deployment.md).
+      this.logger.info({ projectId: spec.projectId, tabId: spec.tabId, pid: terminal.pid, exitCode: status?.exitCode, signal: status?.signal }, 'terminal exited');
     });
     const venv = VENV_SCRIPTS.find((rel) => existsSync(join(cwd, rel)));
     if (venv) terminal.write(venvActivation(file, venv));

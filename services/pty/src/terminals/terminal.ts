@@ -74,6 +74,11 @@ export class Terminal {
     return this.paused;
   }
 
+  /** How the shell ended, once it has. */
+  get exitStatus(): { exitCode: number; signal: number } | undefined {
+    return this.exitedWith;
+  }
+
   onExited(listener: () => void): void {
     this.exitListeners.push(listener);
   }

@@ -2,6 +2,14 @@
 import { RpcException } from '@nestjs/microservices';
 import { forgeError, GrpcStatus } from '@pi-forge/runtime';
 
+/** Told about every errno the table below does not know (set once at start, see main.ts). */
+let onUnmapped: (err: unknown) => void = () => {};
+
+/** Operators alert on the "unmapped file-manager error" line this reports (docs/deployment.md). */
+export function reportUnmappedFsErrors(report: (err: unknown) => void): void {
+  onUnmapped = report;
+}
+
 export function fsError(err: unknown): RpcException {
   if (err instanceof RpcException) return err;
   switch ((err as NodeJS.ErrnoException)?.code) {
@@ -13,7 +21,9 @@ export function fsError(err: unknown): RpcException {
     case 'EEXIST': return forgeError(GrpcStatus.ALREADY_EXISTS, 'target_exists', 'the target already exists');
     case 'ENOTEMPTY': return forgeError(GrpcStatus.ALREADY_EXISTS, 'directory_not_empty', 'the directory is not empty');
     case 'ELOOP': return forgeError(GrpcStatus.PERMISSION_DENIED, 'path_not_allowed', 'path is outside the project root');
-    default: return forgeError(GrpcStatus.INTERNAL, 'internal_error', 'the file operation failed');
+    default:
+      onUnmapped(err);
+      return forgeError(GrpcStatus.INTERNAL, 'internal_error', 'the file operation failed');
   }
 }
 

@@ -1,0 +1,72 @@
+// The real AgentSdk: builds sessions the way the original does (contract §10.2): settings from
+// PI_CONFIG_DIR and the project, the user's extensions and packages loaded, the addenda appended
+// to the system prompt, our scrubbed `bash`, and the built-in tools plus every extension tool.
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { CONFIG, LOGGER, readToolEnv, sandboxEnv, sandboxIdentity, type ForgeConfig } from '@pi-forge/runtime';
+import {
+  createAgentSession, createBashToolDefinition, DefaultResourceLoader, SessionManager, SettingsManager,
+  type AgentSession, type BashOperations, type ModelRuntime, type SessionInfo, type ToolDefinition,
+} from './pi-sdk.js';
+import type { AgentSdk, BuildSessionOptions } from './agent-sdk.port.js';
+import { ModelCatalog } from '../provider-config/model-catalog.js';
+import { scrubToolEnv } from '../tools/tool-env.js';
+import { userExecOperations } from '../tools/user-exec.js';
+import { sandboxedShellOperations } from '../tools/sandboxed-shell.js';
+
+/** The SDK built-ins pi-forge enables (an explicit list enables all seven, not only four). */
+export const BUILTIN_TOOLS = ['read', 'bash', 'edit', 'write', 'grep', 'find', 'ls'];
+
+@Injectable()
+export class PiSdkAdapter implements AgentSdk {
+  constructor(
+    @Inject(CONFIG) private readonly config: ForgeConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly catalog: ModelCatalog,
+  ) {}
+
+  newSessionManager(cwd: string, dir: string): SessionManager {
+    return SessionManager.create(cwd, dir);
+  }
+
+  openSessionManager(file: string, dir: string): SessionManager {
+    return SessionManager.open(file, dir);
+  }
+
+  listSessions(dir: string): Promise<SessionInfo[]> {
+    return SessionManager.listAll(dir);
+  }
+
+  async buildSession({ sessionManager, appendSystemPrompt }: BuildSessionOptions): Promise<AgentSession> {
+    const cwd = sessionManager.getCwd();
+    const agentDir = this.config.PI_CONFIG_DIR;
+    const settingsManager = SettingsManager.create(cwd, agentDir);
+    // Extensions and packages load as in the original (global ones from PI_CONFIG_DIR, project
+    // ones from <project>/.pi): they run in this process with its rights, see docs/agent-service.md.
+    const resourceLoader = new DefaultResourceLoader({ cwd, agentDir, settingsManager, noThemes: true, appendSystemPrompt });
+    await resourceLoader.reload();
+    const loaded = resourceLoader.getExtensions();
+    for (const e of loaded.errors) this.logger.warn({ path: e.path, error: e.error }, 'extension failed to load');
+    // The allowlist also filters extension tools, so their names join the built-ins.
+    const extensionTools = loaded.extensions.flatMap((e) => [...e.tools.keys()]);
+    const passthrough = this.config.TERMINAL_PASSTHROUGH_ENV ?? [];
+    // In sandbox mode the tool runs as the tool identity with the operator's tool env (§5.15, C7).
+    const identity = sandboxIdentity(this.config);
+    const bash = createBashToolDefinition(cwd, identity
+      ? { operations: sandboxedShellOperations(identity), spawnHook: (c) => ({ ...c, env: { ...scrubToolEnv(c.env, passthrough), ...readToolEnv(this.config.FORGE_DATA_DIR), ...sandboxEnv(identity) } }) }
+      : { spawnHook: (c) => ({ ...c, env: scrubToolEnv(c.env, passthrough) }) });
+    const { session } = await createAgentSession({
+      cwd, agentDir, modelRuntime: await this.catalog.runtime(), settingsManager, resourceLoader, sessionManager,
+      customTools: [bash as unknown as ToolDefinition], tools: [...new Set([...BUILTIN_TOOLS, ...extensionTools])],
+    });
+    return session;
+  }
+
+  ensureAuth(runtime: ModelRuntime, provider: string): Promise<boolean> {
+    return this.catalog.ensureAuth(runtime, provider);
+  }
+
+  userBashOperations(): BashOperations {
+    return userExecOperations(this.config.TERMINAL_PASSTHROUGH_ENV ?? [], undefined, sandboxIdentity(this.config));
+  }
+}
