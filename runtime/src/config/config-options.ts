@@ -121,6 +121,7 @@ export const CONFIG_OPTIONS = [
   { env: 'UPLOAD_MAX_FILE_BYTES', flag: 'upload-max-file-bytes', type: 'int', category: 'Services', default: String(500 * 1024 * 1024), min: 1, processes: ['workspace'], help: 'Largest file one upload may carry (413 file_too_large above).' },
   { env: 'UPLOAD_MAX_TOTAL_BYTES', flag: 'upload-max-total-bytes', type: 'int', category: 'Services', default: String(2 * 1024 * 1024 * 1024), min: 1, processes: ['workspace'], help: 'Largest total of one upload request (413 aggregate_too_large above).' },
   { env: 'UPLOAD_MAX_FILES', flag: 'upload-max-files', type: 'int', category: 'Services', default: '512', min: 1, processes: ['workspace'], help: 'Most files one upload request may carry.' },
+  { env: 'SERVICES_READY_TIMEOUT_MS', flag: 'services-ready-timeout-ms', type: 'int', category: 'Services', default: '15000', min: 0, max: 300_000, processes: GW, help: 'How long the gateway waits for the agent, pty and workspace services to report SERVING before it listens anyway (health then says degraded).' },
   { env: 'SHUTDOWN_TIMEOUT_MS', flag: 'shutdown-timeout-ms', type: 'int', category: 'Services', default: '1000', min: 100, max: 60_000, help: 'How long a process may drain on SIGTERM before it is forced down.' },
 ] as const satisfies readonly OptionSpec[];
 
