@@ -1,7 +1,9 @@
 // `npm test [-- filter…]`: every test in the repo. Node's test runner takes the compiled unit
 // specs (`*/dist/src/**/*.spec.js`) and end-to-end tests (`*/dist/test/**/*.test.js`); the web
 // app's own tests run with vitest. A filter keeps only files whose path contains it
-// (e.g. `npm test -- launcher gateway/test/auth`). Ends with one `N passed, N failed` line.
+// (e.g. `npm test -- launcher gateway/test/auth`). Unfiltered runs (and `npm test -- lint`) first
+// check the code itself: ESLint, `prettier --check` and vue-tsc; any error fails the run.
+// Ends with one `N passed, N failed` line.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -32,6 +34,25 @@ let failed = 0;
 let status = 0;
 const env = { ...process.env, PATH: `${join(root, 'node_modules', '.bin')}:${process.env.PATH}`, NODE_ENV: 'test' };
 
+// Static checks count as one test each, so a lint error shows up in the closing line too.
+const checkCode = filters.length === 0 || filters.includes('lint');
+if (checkCode) {
+  const checks = [
+    ['eslint', process.execPath, [join(root, 'scripts', 'lint.mjs')], root],
+    ['prettier --check', process.execPath, [join(root, 'scripts', 'lint.mjs'), '--format', '--check'], root],
+    ['vue-tsc', join(root, 'node_modules', '.bin', 'vue-tsc'), ['--noEmit', '-p', 'tsconfig.json'], join(root, 'web')],
+  ];
+  for (const [name, cmd, args, cwd] of checks) {
+    const r = spawnSync(cmd, args, { cwd, stdio: 'inherit', env });
+    if (r.status === 0) passed++;
+    else {
+      failed++;
+      status = 1;
+      process.stdout.write(`✖ ${name} failed\n`);
+    }
+  }
+}
+
 if (files.length > 0) {
   // Filtered runs get their own TAP file: developers sharing a checkout run them concurrently, and a
   // shared file made one run's closing `N passed, N failed` line report another run's counts.
@@ -61,7 +82,7 @@ if (webTests.length > 0 && (filters.length === 0 || filters.some((f) => 'web'.st
   if (r.status !== 0) { status = 1; if (failed === 0) failed = 1; }
 }
 
-if (files.length === 0 && webTests.length === 0) {
+if (files.length === 0 && webTests.length === 0 && !checkCode) {
   process.stderr.write(`no test matched ${filters.join(' ')}\n`);
   status = 1;
 }

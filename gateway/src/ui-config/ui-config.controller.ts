@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { CONFIG, productVersion, type ForgeConfig } from '@pi-forge/runtime';
 import { Public } from '../common/public.decorator.js';
 
-const THEME_KEYS = ['appBackground', 'panelBackground', 'userBubbleBackground', 'assistantBubbleBackground', 'primaryText', 'secondaryText', 'mutedText', 'highlightBackground', 'highlightText', 'selectionBackground'] as const;
-const THEME_DEFAULTS: Record<(typeof THEME_KEYS)[number], string> = {
+type ThemeKey = 'appBackground' | 'panelBackground' | 'userBubbleBackground' | 'assistantBubbleBackground' | 'primaryText' | 'secondaryText' | 'mutedText' | 'highlightBackground' | 'highlightText' | 'selectionBackground';
+const THEME_DEFAULTS: Record<ThemeKey, string> = {
   appBackground: '#0a0a0a', panelBackground: '#141414', userBubbleBackground: '#1f2937', assistantBubbleBackground: '#111827',
   primaryText: '#e5e7eb', secondaryText: '#d1d5db', mutedText: '#9ca3af', highlightBackground: '#2563eb', highlightText: '#ffffff', selectionBackground: '#1e3a8a',
 };

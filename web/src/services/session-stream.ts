@@ -63,7 +63,8 @@ export function openSessionStream(sessionId: string, handlers: StreamHandlers, d
     const retryInMs = backoffDelay(attempt);
     attempt += 1;
     status('reconnecting', { retryInMs, attempt });
-    timer = later(connect, retryInMs);
+    // connect never rejects: every failure path inside it ends in retry() or a final status.
+    timer = later(() => void connect(), retryInMs);
   };
 
   async function connect(): Promise<void> {

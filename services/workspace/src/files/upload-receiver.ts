@@ -131,7 +131,7 @@ export class UploadReceiver {
       }
       throw err;
     }
-    await Promise.all(done.map((d) => (d.backup ? rm(d.backup, { force: true }).catch(() => {}) : undefined)));
+    await Promise.all(done.flatMap((d) => (d.backup ? [rm(d.backup, { force: true }).catch(() => {})] : [])));
     return done.map((d) => d.file);
   }
 
