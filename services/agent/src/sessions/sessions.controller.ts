@@ -210,7 +210,7 @@ export class SessionsController {
     try {
       const result = await live.session.executeBash(req.command, undefined, {
         excludeFromContext: req.excludeFromContext,
-        operations: userExecOperations(this.config.TERMINAL_PASSTHROUGH_ENV ?? []),
+        operations: userExecOperations(this.config.inheritedEnv, this.config.TERMINAL_PASSTHROUGH_ENV ?? []),
       });
       return {
         ...(result.exitCode !== undefined && !result.cancelled ? { exitCode: result.exitCode } : {}),
