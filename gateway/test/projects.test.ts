@@ -1,4 +1,4 @@
-// Projects end to end (contract §2.5, §7): registry CRUD through the gateway, projects.json on disk,
+// Projects end to end (docs/compatibility.md#projects): registry CRUD through the gateway, projects.json on disk,
 // the folder browser, cascade delete of the session folder, and clone with SSE progress.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

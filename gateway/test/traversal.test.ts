@@ -1,4 +1,4 @@
-// The path-traversal corpus (contract §5.12) against every file route, the git path routes and
+// The path-traversal corpus (docs/compatibility.md#auth-and-security) against every file route, the git path routes and
 // the project routes: each case must end in 400 or 403, and nothing outside the project may
 // change (fingerprints of the neighbouring folders before and after).
 import { after, before, describe, it } from 'node:test';

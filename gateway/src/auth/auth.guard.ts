@@ -21,7 +21,7 @@ function ticketOf(req: FastifyRequest): string | undefined {
   return typeof ticket === 'string' && ticket ? ticket : undefined;
 }
 
-/** Reads never count as session activity (contract §5.3). */
+/** Reads never count as session activity (docs/compatibility.md#auth-and-security). */
 const isMutating = (method: string) => method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';
 
 function reject(decision: Exclude<GateDecision, { ok: true }>): HttpException {

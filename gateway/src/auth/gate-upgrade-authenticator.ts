@@ -1,4 +1,4 @@
-// The terminal WebSocket's check (contract §4.2 plus tickets): the Origin must pass the CORS policy,
+// The terminal WebSocket's check (docs/compatibility.md#terminal-protocol plus tickets): the Origin must pass the CORS policy,
 // because browsers do not apply CORS to upgrades; then the Authorization header, `?ticket=` or, for
 // compatibility, `?token=` (a JWT or the API key). A restricted (must-change-password) JWT is refused.
 import { Injectable } from '@nestjs/common';

@@ -1,4 +1,4 @@
-// Lock-out per username (contract §5.5): after LOGIN_ATTEMPT_LIMIT_MAX failed logins the name is locked
+// Lock-out per username (docs/compatibility.md#auth-and-security): after LOGIN_ATTEMPT_LIMIT_MAX failed logins the name is locked
 // for LOGIN_LOCKOUT_MS, checked before any password is verified; a success clears the count. In memory.
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, type ForgeConfig } from '@pi-forge/runtime';

@@ -1,4 +1,4 @@
-// Password login and password change (contract §5.2): lock-out per username before any verification,
+// Password login and password change (docs/compatibility.md#auth-and-security): lock-out per username before any verification,
 // the stored hash over the env password, and restricted tokens under REQUIRE_PASSWORD_CHANGE.
 import { HttpException, Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';

@@ -1,4 +1,4 @@
-// Security headers and CSP on every response, errors and 404s included (contract §5.9), through Nest's
+// Security headers and CSP on every response, errors and 404s included (docs/compatibility.md#auth-and-security), through Nest's
 // built-in `app.useSecurityHeaders()` (helmet's defaults plus our directives).
 import type { SecurityHeadersOptions } from '@nestjs/common';
 import type { ForgeConfig } from '@pi-forge/runtime';

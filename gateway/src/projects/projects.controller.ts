@@ -1,4 +1,4 @@
-// /projects (contract §2.5): thin mapping onto the workspace service's project RPCs.
+// /projects (docs/compatibility.md#projects): thin mapping onto the workspace service's project RPCs.
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { WorkspaceClient } from '../clients/workspace.client.js';
 import { BrowseFoldersQuery, CreateFolderDto, CreateProjectDto, RenameProjectDto, ReorderProjectsDto, SystemPromptDto } from './projects.dto.js';

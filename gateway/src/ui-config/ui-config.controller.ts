@@ -15,7 +15,7 @@ export class UiConfigController {
   private readonly version = productVersion();
   constructor(@Inject(CONFIG) private readonly config: ForgeConfig) {}
 
-  /** What the browser needs before login: feature flags, version, branding (contract §2.3). */
+  /** What the browser needs before login: feature flags, version, branding (docs/compatibility.md#health-and-ui-config). */
   @Public()
   @Get()
   get() {

@@ -25,7 +25,7 @@ export interface OptionSpec {
   processes?: readonly ProcessName[];
   /** Accepted values for an enum-like string. */
   choices?: readonly string[];
-  /** Inclusive bounds for ints; `fallback` keeps the default when out of range (contract §6.1). */
+  /** Inclusive bounds for ints; `fallback` keeps the default when out of range (docs/compatibility.md#configuration). */
   min?: number;
   max?: number;
   outOfRange?: 'error' | 'fallback';

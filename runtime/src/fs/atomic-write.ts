@@ -7,7 +7,7 @@ import { basename, dirname, join } from 'node:path';
 export interface AtomicWriteOptions {
   /** File mode for the new file (e.g. 0o600 for secrets). */
   mode?: number;
-  /** Temp name; default `<target>.<uuid>.tmp` (contract §7.1). */
+  /** Temp name; default `<target>.<uuid>.tmp` (docs/compatibility.md#on-disk-files). */
   tempPath?: string;
 }
 

@@ -1,5 +1,5 @@
 // Start-up creates WORKSPACE_PATH and FORGE_DATA_DIR (never PI_CONFIG_DIR, which is the SDK's)
-// and stops with exit code 1 and a hint when it cannot (contract §6.1).
+// and stops with exit code 1 and a hint when it cannot (docs/compatibility.md#configuration).
 import { mkdirSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { ForgeConfig } from '../config/config.js';

@@ -24,7 +24,7 @@ const TOMBSTONE_MS = 1_500;
 const ABORT_ON_DISPOSE_MS = 5_000;
 /** A settled session keeps its replay buffer this long (reconnects after a blip), then frees it. */
 const REPLAY_IDLE_MS = 10 * 60_000;
-/** Deleted sessions stay in the archive this long (contract S14). */
+/** Deleted sessions stay in the archive this long (docs/compatibility.md#sessions). */
 const ARCHIVE_KEEP_MS = 7 * 24 * 3600_000;
 
 export interface ProjectRef { id: string; path: string }

@@ -1,4 +1,4 @@
-// Read-only views of a session file: the entry tree (contract T1) and the exports (S18).
+// Read-only views of a session file: the entry tree (docs/compatibility.md#sessions) and the exports (S18).
 import type { SessionEntry, SessionManager } from '../sdk/pi-sdk.js';
 import { textOf } from './session-events.js';
 
@@ -55,14 +55,14 @@ export function exportMarkdown(sm: SessionManager, title: string): string {
   return parts.join('\n');
 }
 
-/** `<slug>-<YYYY-MM-DD>.<ext>` from the session name or id (contract S18). */
+/** `<slug>-<YYYY-MM-DD>.<ext>` from the session name or id (docs/compatibility.md#sessions). */
 export function exportFileName(name: string | undefined, id: string, ext: string): string {
   const slug = (name ?? id).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64) || 'session';
   return `${slug}-${new Date().toISOString().slice(0, 10)}.${ext}`;
 }
 
 /**
- * Compaction history (contract S10): for each compaction on the active branch, the messages it
+ * Compaction history (docs/compatibility.md#sessions): for each compaction on the active branch, the messages it
  * took out of the context (those between the previous cut and its first kept entry) and where its
  * summary sits in the current message list.
  */

@@ -1,4 +1,4 @@
-// `!` / `!!` commands typed by the user (contract S17): bash in the project folder with the same
+// `!` / `!!` commands typed by the user (docs/compatibility.md#sessions): bash in the project folder with the same
 // scrubbed environment as the agent's tool, stopped after 30 s.
 import { createLocalBashOperations, type BashOperations } from '../sdk/pi-sdk.js';
 import { scrubToolEnv } from './tool-env.js';

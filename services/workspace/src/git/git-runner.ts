@@ -1,4 +1,4 @@
-// Every git invocation goes through here, hardened as contract G12 asks: repository config cannot
+// Every git invocation goes through here, hardened as docs/compatibility.md#files-and-git asks: repository config cannot
 // make us run a program (fsmonitor, pager, editor, askpass, ssh command, ext:: transport), git
 // never prompts, output is in the C locale, and each call has a deadline and an output cap.
 import { Inject, Injectable } from '@nestjs/common';

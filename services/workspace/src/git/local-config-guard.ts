@@ -3,7 +3,7 @@
 // upload/receive-pack commands (run by fetch and push). The user's own global config is trusted;
 // a repository's .git/config is not (it may come from a clone or be written by the agent). These
 // `-c` overrides undo what the local config set, keeping git's defaults: hooks still run from the
-// repository's own hooks folder (contract G5), as they would without the redirect.
+// repository's own hooks folder (docs/compatibility.md#files-and-git), as they would without the redirect.
 
 /** Parses `git config -z --list` output into [key, value] pairs (keys lower-cased by git). */
 export function parseConfigList(output: string): [string, string][] {

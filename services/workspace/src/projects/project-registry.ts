@@ -1,5 +1,5 @@
 // projects.json in FORGE_DATA_DIR: the list of registered projects in display order.
-// Readers treat a missing or empty file as no projects and skip malformed entries (contract §7.1);
+// Readers treat a missing or empty file as no projects and skip malformed entries (docs/compatibility.md#on-disk-files);
 // every read-modify-write runs under one in-process lock and lands with an atomic rename.
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -12,7 +12,7 @@ import { isInside, pathNotAllowed } from '../paths/path-guard.js';
 import { SystemPromptStore } from './system-prompt-store.js';
 import { removeProjectEntries } from './project-cascade.js';
 
-/** Ids that are safe to join into a path before an rm -rf (contract §5.12). */
+/** Ids that are safe to join into a path before an rm -rf (docs/compatibility.md#auth-and-security). */
 const SAFE_ID = /^[A-Za-z0-9_-]+$/;
 
 export function projectNotFound() {
