@@ -1,5 +1,6 @@
 // Entry point of the gateway: `node gateway/dist/src/main.js` (or via the launcher).
 import 'reflect-metadata';
+import { createServer, type RequestListener } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { WsAdapter } from '@nestjs/platform-ws';
@@ -10,6 +11,8 @@ import { AppModule } from './app.module.js';
 import { WebAppFiles } from './web-app/web-app-files.js';
 import { validationPipe } from './common/validation.js';
 import { installEdge } from './common/edge.js';
+import { fastifyTrustProxy } from './common/client-ip.js';
+import { DEFAULT_BODY_LIMIT } from './common/route-options.js';
 import { HealthService } from './health/health.service.js';
 
 const t0 = performance.now();
@@ -19,13 +22,26 @@ installShutdownHandlers(logger, config.SHUTDOWN_TIMEOUT_MS);
 ensureDataFolders(config, logger);
 
 const adapter = new FastifyAdapter({
-  bodyLimit: 100 * 1024 * 1024,
-  trustProxy: config.TRUST_PROXY,
+  // Routes that need more declare it (@BodyLimit); see common/body-limits.ts.
+  bodyLimit: DEFAULT_BODY_LIMIT,
+  // A hop count, so req.ip is taken from the right end of X-Forwarded-For (common/client-ip.ts).
+  trustProxy: fastifyTrustProxy(config) as never,
   forceCloseConnections: true,
   return503OnClosing: true,
+  // Slowloris: a client that trickles its headers (or body) is cut off. Node checks the deadlines every
+  // connectionsCheckingInterval, so that follows the headers timeout.
+  serverFactory: (handler: RequestListener) => createServer({
+    headersTimeout: config.HTTP_HEADERS_TIMEOUT_MS,
+    requestTimeout: Math.max(config.HTTP_REQUEST_TIMEOUT_MS, config.HTTP_HEADERS_TIMEOUT_MS),
+    keepAliveTimeout: 72_000, // Fastify's default: longer than common load balancers' idle timeouts
+    connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(config.HTTP_HEADERS_TIMEOUT_MS / 4))),
+  }, handler),
 });
 const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {
   logger: new PinoNestLogger(logger),
+  // JSON is parsed by the edge's guarded parser (common/body-limits.ts); like the original's Fastify,
+  // no urlencoded parser.
+  bodyParser: false,
 });
 // /metrics stays at the root, where Prometheus scrapes by default.
 app.setGlobalPrefix('api/v1', { exclude: ['metrics'] });

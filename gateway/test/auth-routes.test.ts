@@ -32,7 +32,8 @@ describe('auth: default deny over every registered route', () => {
   before(async () => {
     // Every route gets a dozen requests here, so rate limits must not answer first; each class gets its
     // own maximum so that the limit headers tell which class a route is in.
-    const generousLimits = Object.fromEntries(Object.entries(LIMIT_CLASSES).map(([k, max]) => [`RATE_LIMIT_${k}_MAX`, String(max)]));
+    // The failed-credential throttle likewise: this test sends every route a dozen bad credentials.
+    const generousLimits = { ...Object.fromEntries(Object.entries(LIMIT_CLASSES).map(([k, max]) => [`RATE_LIMIT_${k}_MAX`, String(max)])), RATE_LIMIT_AUTH_FAILURE_MAX: '1000000' };
     stack = await startStack({ name: 'auth-routes', env: { UI_PASSWORD: PASSWORD, API_KEY, JWT_SECRET, LOG_LEVEL: 'debug', ...generousLimits } });
     routes = routeTable(stack).filter((r) => r.url === '/api/v1' || r.url.startsWith('/api/v1/'));
     goodToken = await loginToken(stack, PASSWORD);

@@ -25,7 +25,7 @@ describe('auth: jwt-secret, password-hash, tickets', () => {
     await waitFor('gateway back', async () => stack.pid('gateway') !== old && (await stack.health()).status === 'ok', 30_000);
   }
   async function ticket(): Promise<string> {
-    const res = await stack.api('/api/v1/auth/ticket', { method: 'POST' });
+    const res = await stack.api('/api/v1/auth/ticket', { method: 'POST', json: { for: 'stream' } });
     assert.equal(res.status, 200);
     const body = await res.json();
     const ttl = Date.parse(body.expiresAt) - Date.now();
@@ -90,16 +90,19 @@ describe('auth: jwt-secret, password-hash, tickets', () => {
     assert.equal((await session(fresh)).status, 200);
   });
 
+  /** The SSE route takes stream tickets; past auth, the made-up session answers 404. */
+  const stream = (t: string) => fetch(`${stack.baseUrl}/api/v1/sessions/no-such-session/stream?ticket=${t}`, { signal: AbortSignal.timeout(10_000) });
+
   it('accepts a ticket once, on GET only', async () => {
     const t = await ticket();
     // A mutation never authenticates by URL, and does not spend the ticket.
     let res = await fetch(`${stack.baseUrl}/api/v1/auth/ticket?ticket=${t}`, { method: 'POST' });
     assert.equal(res.status, 401);
     assert.equal((await res.json()).error, 'missing_token');
-    res = await fetch(`${stack.baseUrl}/api/v1/auth/session?ticket=${t}`);
-    assert.equal(res.status, 200);
-    assert.deepEqual(await res.json(), { authEnabled: true, via: 'ticket' });
-    res = await fetch(`${stack.baseUrl}/api/v1/auth/session?ticket=${t}`);
+    res = await stream(t);
+    assert.equal(res.status, 404);
+    assert.equal((await res.json()).error, 'session_not_found');
+    res = await stream(t);
     assert.equal(res.status, 401);
     assert.equal((await res.json()).error, 'invalid_token');
   });
@@ -107,7 +110,7 @@ describe('auth: jwt-secret, password-hash, tickets', () => {
   it('lets a ticket expire unused', async () => {
     const t = await ticket();
     await new Promise((r) => setTimeout(r, 3_100));
-    const res = await fetch(`${stack.baseUrl}/api/v1/auth/session?ticket=${t}`);
+    const res = await stream(t);
     assert.equal(res.status, 401);
   });
 

@@ -18,11 +18,21 @@ describe('TicketStore', () => {
     assert.ok(a.ticket.length >= 40, 'at least 256 bits, base64url');
     assert.equal(Date.parse(a.expiresAt), 1_030_000);
     now += 29_999;
-    assert.equal(store.consume(a.ticket), true);
-    assert.equal(store.consume(a.ticket), false);
+    assert.equal(store.consume(a.ticket, 'terminal'), true);
+    assert.equal(store.consume(a.ticket, 'terminal'), false);
     now += 1;
-    assert.equal(store.consume(b.ticket), false, 'expired at exactly the TTL');
-    assert.equal(store.consume('never-issued'), false);
+    assert.equal(store.consume(b.ticket, 'terminal'), false, 'expired at exactly the TTL');
+    assert.equal(store.consume('never-issued', 'terminal'), false);
+  });
+
+  it('honours a ticket only on the kind of route it was issued for, and spends it on any other', () => {
+    const store = new TicketStore(config());
+    const stream = store.issue('stream');
+    assert.equal(store.consume(stream.ticket, 'terminal'), false);
+    assert.equal(store.consume(stream.ticket, 'stream'), false, 'spent by the wrong route');
+    const terminal = store.issue();
+    assert.equal(store.consume(terminal.ticket, 'stream'), false, 'terminal is the default scope');
+    assert.equal(store.consume(store.issue('stream').ticket, 'stream'), true);
   });
 });
 

@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { Public } from '../common/public.decorator.js';
 import { RateLimit } from '../common/rate-limit.js';
 import { AuthGate } from './auth-gate.js';
-import { AuthStatusDto, ChangePasswordDto, LoginDto, SessionInfoDto, SessionTokenDto, TicketDto } from './auth.dto.js';
+import { AuthStatusDto, ChangePasswordDto, LoginDto, SessionInfoDto, SessionTokenDto, TicketDto, TicketRequestDto } from './auth.dto.js';
 import { LoginService } from './login.service.js';
 import { TicketStore } from './ticket-store.js';
 
@@ -46,8 +46,8 @@ export class AuthController {
   @Post('ticket')
   @HttpCode(200)
   @ApiOkResponse({ type: TicketDto })
-  ticket(): TicketDto {
-    return this.tickets.issue();
+  ticket(@Body() body: TicketRequestDto): TicketDto {
+    return this.tickets.issue(body?.for ?? 'terminal');
   }
 
   /** Answers 200 while the presented credential is good: lets a client check a stored token. */

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Length } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { TICKET_SCOPES, type TicketScope } from './ticket-store.js';
 
 export class LoginDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 256, description: 'Ignored unless LDAP is on; the local admin name selects the local password.' })
@@ -45,8 +46,13 @@ export class AuthStatusDto {
   ldapEnabled: boolean;
 }
 
+export class TicketRequestDto {
+  @ApiPropertyOptional({ enum: TICKET_SCOPES, default: 'terminal', description: 'The kind of route the ticket is for: the terminal WebSocket or the SSE streams. It works on no other.' })
+  @IsOptional() @IsIn(TICKET_SCOPES) for?: TicketScope;
+}
+
 export class TicketDto {
-  @ApiProperty({ description: 'One-time credential for `?ticket=` on the terminal WebSocket and SSE streams.' })
+  @ApiProperty({ description: 'One-time credential for `?ticket=` on the kind of route it was requested for (the terminal WebSocket or the SSE streams).' })
   ticket: string;
 
   @ApiProperty({ format: 'date-time' })

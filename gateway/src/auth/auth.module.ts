@@ -6,6 +6,8 @@ import { APP_GUARD } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { CONFIG, LOGGER, type ForgeConfig } from '@pi-forge/runtime';
 import { OriginPolicy } from '../common/cors.js';
+import { HostPolicy } from '../common/host-policy.js';
+import { AuthFailureThrottle } from './auth-failure-throttle.js';
 import { AuthController } from './auth.controller.js';
 import { AuthGate } from './auth-gate.js';
 import { AuthGuard } from './auth.guard.js';
@@ -19,22 +21,27 @@ import { TokenService } from './token.service.js';
 import { UpgradeAuthenticator } from './upgrade-authenticator.js';
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost|::ffff:127\.\d+\.\d+\.\d+)$/i;
+/** 24 random characters are ~140 bits; shorter keys are within reach of a patient guesser. */
+const MIN_API_KEY_LENGTH = 24;
 
 @Global()
 @Module({
   controllers: [AuthController],
   providers: [
-    PasswordStore, SessionActivity, TokenService, TicketStore, LoginLockout, LoginService, AuthGate, OriginPolicy,
+    PasswordStore, SessionActivity, TokenService, TicketStore, LoginLockout, LoginService, AuthGate, OriginPolicy, AuthFailureThrottle, HostPolicy,
     { provide: UpgradeAuthenticator, useClass: GateUpgradeAuthenticator },
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [UpgradeAuthenticator, AuthGate, OriginPolicy],
+  exports: [UpgradeAuthenticator, AuthGate, OriginPolicy, HostPolicy],
 })
 export class AuthModule implements OnModuleInit {
   constructor(@Inject(CONFIG) private readonly config: ForgeConfig, @Inject(LOGGER) private readonly logger: Logger, private readonly gate: AuthGate) {}
 
   onModuleInit(): void {
     if (this.config.LDAP_ENABLED) this.logger.warn('LDAP_ENABLED is set, but LDAP login is not implemented; only the local password and API key work');
+    if (this.config.API_KEY && this.config.API_KEY.length < MIN_API_KEY_LENGTH) {
+      this.logger.warn({ length: this.config.API_KEY.length, minimum: MIN_API_KEY_LENGTH }, 'API_KEY is short enough to guess; use at least 24 random characters (e.g. openssl rand -base64 32)');
+    }
     if (!this.gate.enabled && !LOOPBACK.test(this.config.HOST)) {
       this.logger.warn({ host: this.config.HOST }, 'auth is off and the gateway listens beyond loopback: anyone who can reach it controls this machine; set UI_PASSWORD or API_KEY');
     }

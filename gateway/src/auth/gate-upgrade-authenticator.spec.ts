@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, loadConfig } from '@pi-forge/runtime';
 import { OriginPolicy } from '../common/cors.js';
+import { HostPolicy } from '../common/host-policy.js';
+import { AuthFailureThrottle } from './auth-failure-throttle.js';
 import { AuthGate } from './auth-gate.js';
 import { GateUpgradeAuthenticator } from './gate-upgrade-authenticator.js';
 import { PasswordStore } from './password-store.js';
@@ -25,7 +27,9 @@ async function build(env: Record<string, string>) {
   const tokens = new TokenService(config, logger, passwords, new SessionActivity(config));
   await tokens.onModuleInit();
   const tickets = new TicketStore(config);
-  const auth = new GateUpgradeAuthenticator(new AuthGate(config, passwords, tokens, tickets), new OriginPolicy(config));
+  const gate = new AuthGate(config, passwords, tokens, tickets, new AuthFailureThrottle(config, logger));
+  const origins = new OriginPolicy(config);
+  const auth = new GateUpgradeAuthenticator(gate, origins, new HostPolicy(config, gate, origins));
   return { auth, tokens, tickets, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
@@ -81,10 +85,38 @@ describe('GateUpgradeAuthenticator', () => {
     }
   });
 
-  it('reflects any origin when CORS_ORIGIN is unset', async () => {
-    const { auth, cleanup } = await build({ API_KEY });
+  it('with CORS_ORIGIN unset, takes only its own, loopback and ALLOWED_HOSTS origins, auth on or off', async () => {
+    for (const env of [{ API_KEY }, {}] as Record<string, string>[]) {
+      const { auth, cleanup } = await build({ ...env, ALLOWED_HOSTS: 'forge.lan' });
+      try {
+        const headers = (origin: string) => ({ origin, ...(env.API_KEY ? { authorization: `Bearer ${API_KEY}` } : {}) });
+        assert.deepEqual(await auth.authorize(upgrade('/api/v1/terminal', headers('https://anywhere.test'))), ORIGIN);
+        assert.deepEqual(await auth.authorize(upgrade('/api/v1/terminal', headers('null'))), ORIGIN);
+        assert.deepEqual(await auth.authorize(upgrade('/api/v1/terminal', headers('http://127.0.0.1:3000'))), OK);
+        assert.deepEqual(await auth.authorize(upgrade('/api/v1/terminal', headers('http://localhost:5173'))), OK, 'a dev server on loopback');
+        assert.deepEqual(await auth.authorize(upgrade('/api/v1/terminal', headers('https://forge.lan'))), OK);
+      } finally {
+        cleanup();
+      }
+    }
+  });
+
+  it('admits an upgrade with auth off only for a known Host, and throttles an IP that keeps failing', async () => {
+    const open = await build({});
     try {
-      assert.deepEqual(await auth.authorize(upgrade('/api/v1/terminal', { origin: 'https://anywhere.test', authorization: `Bearer ${API_KEY}` })), OK);
+      assert.deepEqual(open.auth.admit(upgrade('/api/v1/terminal'), '127.0.0.1'), { ok: true });
+      const rebound = open.auth.admit(upgrade('/api/v1/terminal', { host: 'evil.test:3000' }), '127.0.0.1');
+      assert.equal(rebound.ok === false && rebound.status, 421);
+    } finally {
+      open.cleanup();
+    }
+    const { auth, cleanup } = await build({ API_KEY, RATE_LIMIT_AUTH_FAILURE_MAX: '3' });
+    try {
+      for (let i = 0; i < 3; i++) assert.deepEqual(await auth.authorize(upgrade('/api/v1/terminal?token=wrong'), '10.0.0.9'), AUTH);
+      const refused = auth.admit(upgrade('/api/v1/terminal'), '10.0.0.9');
+      assert.equal(refused.ok === false && refused.status, 429);
+      assert.ok(refused.ok === false && Number(refused.headers['retry-after']) > 0);
+      assert.deepEqual(auth.admit(upgrade('/api/v1/terminal'), '10.0.0.10'), { ok: true }, 'another IP is not affected');
     } finally {
       cleanup();
     }

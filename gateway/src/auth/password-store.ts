@@ -47,10 +47,22 @@ function verifyScrypt(stored: string, password: string): Promise<boolean> {
 export class PasswordStore {
   readonly hashPath: string;
   private hashPresent: boolean;
+  private version: string;
 
   constructor(@Inject(CONFIG) private readonly config: ForgeConfig, @Inject(LOGGER) private readonly logger: Logger) {
     this.hashPath = join(config.FORGE_DATA_DIR, 'password-hash');
-    this.hashPresent = this.readHash() !== undefined;
+    const stored = this.readHash();
+    this.hashPresent = stored !== undefined;
+    this.version = this.versionOf(stored);
+  }
+
+  /**
+   * What the token version is derived from: the stored hash, else the env password. Session tokens
+   * carry a keyed digest of it (TokenService), so a password change ends every earlier session, and the
+   * version is stored with the hash itself. Secret: never log or send it.
+   */
+  get versionSource(): string {
+    return this.version;
   }
 
   /** A password exists (env or stored hash): login is possible. */
@@ -90,6 +102,11 @@ export class PasswordStore {
     const hash = await argon2.hash(password, ARGON2_OPTIONS);
     await writeFileAtomic(this.hashPath, `${hash}\n`, { mode: 0o600 });
     this.hashPresent = true;
+    this.version = this.versionOf(hash);
+  }
+
+  private versionOf(storedHash: string | undefined): string {
+    return storedHash !== undefined ? `hash:${storedHash}` : `env:${this.config.UI_PASSWORD ?? ''}`;
   }
 
   private readHash(): string | undefined {

@@ -1,9 +1,10 @@
 // Browser sessions are HS256 JWTs (`sub: "ui-user"`, `mustChangePassword`), verified by passport-jwt.
 // The signing key is JWT_SECRET, else `${FORGE_DATA_DIR}/jwt-secret`, generated once (0600, atomic) and
 // reused across restarts; deleting the file rotates the key and so ends every browser session.
-// With API-key-only auth there is no key and no JWT is ever valid.
+// With API-key-only auth there is no key and no JWT is ever valid. Tokens carry the password's version
+// (`pwv`), so changing the password revokes every token issued before.
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import jwt from 'jsonwebtoken';
@@ -16,7 +17,7 @@ import { SessionActivity } from './session-activity.js';
 const SUBJECT = 'ui-user';
 const MIN_SECRET_LENGTH = 32;
 
-export interface SessionClaims { mustChangePassword: boolean; iat: number; exp: number }
+export interface SessionClaims { mustChangePassword: boolean; iat: number; exp: number; pwv?: string }
 
 interface StrategyOutcome { claims?: SessionClaims }
 
@@ -43,8 +44,9 @@ export class TokenService implements OnModuleInit {
         algorithms: ['HS256'],
         jsonWebTokenOptions: { subject: SUBJECT },
       },
-      (payload: { mustChangePassword?: unknown; iat: number; exp: number }, done: (err: null, user: SessionClaims) => void) => {
-        done(null, { mustChangePassword: payload.mustChangePassword === true, iat: payload.iat, exp: payload.exp });
+      (payload: { mustChangePassword?: unknown; iat: number; exp: number; pwv?: unknown }, done: (err: null, user: SessionClaims) => void) => {
+        const pwv = typeof payload.pwv === 'string' ? payload.pwv : undefined;
+        done(null, { mustChangePassword: payload.mustChangePassword === true, iat: payload.iat, exp: payload.exp, pwv });
       },
     );
   }
@@ -56,7 +58,7 @@ export class TokenService implements OnModuleInit {
   issue(mustChangePassword: boolean): { token: string; expiresAt: string } {
     if (!this.secret) throw new Error('no JWT signing key (password auth is not configured)');
     const lifetime = this.config.JWT_EXPIRES_IN_SECONDS;
-    const token = jwt.sign({ mustChangePassword }, this.secret, { algorithm: 'HS256', subject: SUBJECT, expiresIn: lifetime });
+    const token = jwt.sign({ mustChangePassword, pwv: this.tokenVersion() }, this.secret, { algorithm: 'HS256', subject: SUBJECT, expiresIn: lifetime });
     const { exp } = jwt.decode(token) as { exp: number };
     this.activity.started(token);
     return { token, expiresAt: new Date(exp * 1000).toISOString() };
@@ -79,7 +81,23 @@ export class TokenService implements OnModuleInit {
       run.error = () => resolve({});
       run.authenticate({ token } as never, {});
     });
-    return claims && this.activity.check(token, claims.iat, refresh) ? claims : undefined;
+    return claims && this.currentVersion(claims) && this.activity.check(token, claims.iat, refresh) ? claims : undefined;
+  }
+
+  /**
+   * Issued for the current password (see PasswordStore.tokenVersion). A token without a version (signed
+   * with JWT_SECRET elsewhere, or before versions existed) counts only until a password hash is stored.
+   */
+  private currentVersion(claims: SessionClaims): boolean {
+    return claims.pwv === undefined ? !this.passwords.hasHash : claims.pwv === this.tokenVersion();
+  }
+
+  /**
+   * Keyed with the signing key: JWT payloads are readable, and a plain digest of the env password
+   * would let anyone holding a token guess the password offline.
+   */
+  private tokenVersion(): string {
+    return createHmac('sha256', this.secret ?? '').update(this.passwords.versionSource).digest('base64url').slice(0, 22);
   }
 
   private async loadOrCreateSecret(): Promise<string> {

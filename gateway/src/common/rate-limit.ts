@@ -2,10 +2,10 @@
 // `@RateLimit('prompt')`; the window and maximum come from the RATE_LIMIT_<CLASS>_* settings, and each
 // route counts on its own. The client IP is Fastify's `req.ip`, so X-Forwarded-For counts only with TRUST_PROXY.
 import { HttpException } from '@nestjs/common';
-import { RouteConfig } from '@nestjs/platform-fastify';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import type { ForgeConfig } from '@pi-forge/runtime';
+import { MergeRouteConfig } from './route-options.js';
 
 export type RateLimitClass = 'login' | 'prompt' | 'upload' | 'search' | 'push';
 
@@ -13,7 +13,7 @@ export type RateLimitClass = 'login' | 'prompt' | 'upload' | 'search' | 'push';
 const ROUTE_CONFIG_KEY = 'forgeRateLimit';
 
 /** Limits the decorated route per client IP with the RATE_LIMIT_<CLASS>_MAX / _WINDOW_MS settings. */
-export const RateLimit = (kind: RateLimitClass) => RouteConfig({ [ROUTE_CONFIG_KEY]: kind });
+export const RateLimit = (kind: RateLimitClass) => MergeRouteConfig({ [ROUTE_CONFIG_KEY]: kind });
 
 export function rateLimitSettings(config: ForgeConfig, kind: RateLimitClass): { max: number; timeWindow: number } {
   switch (kind) {

@@ -4,6 +4,8 @@ import { Body, Controller, Delete, Get, HttpCode, Post, Put, Query, Req, Res } f
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { WorkspaceClient } from '../clients/workspace.client.js';
 import { RateLimit } from '../common/rate-limit.js';
+import { BodyLimit } from '../common/route-options.js';
+import { LARGE_BODY_LIMIT } from '../common/body-limits.js';
 import {
   CompleteQuery, DeleteQuery, DownloadQuery, isTrue, MakeDirectoryDto, MovePathDto, PathQuery, RenamePathDto, SearchQuery, TreeQuery, WriteFileDto,
 } from './files.dto.js';
@@ -36,6 +38,7 @@ export class FilesController {
   }
 
   @Put('write')
+  @BodyLimit(LARGE_BODY_LIMIT)
   write(@Body() body: WriteFileDto) {
     return this.workspace.writeFile(body);
   }

@@ -12,6 +12,7 @@ interface MultipartPart {
   type: 'file' | 'field';
   fieldname: string;
   value?: unknown;
+  valueTruncated?: boolean;
   filename?: string;
   file?: AsyncIterable<Buffer> & { resume(): void; truncated?: boolean };
 }
@@ -22,6 +23,14 @@ type MultipartRequest = FastifyRequest & {
 };
 
 const badRequest = (error: string, message: string) => new BadRequestException({ error, message });
+
+/**
+ * Text fields are buffered (they are small: ids, paths, checksums), so they are capped: one field at
+ * 64 KiB, all of them together at 4 MiB, room for 512 files with 4096-byte paths and checksums.
+ */
+export const MAX_FIELD_BYTES = 64 * 1024;
+export const MAX_TOTAL_FIELD_BYTES = 4 * 1024 * 1024;
+const fieldsTooLarge = () => new HttpException({ error: 'fields_too_large', message: `form fields may hold at most ${MAX_FIELD_BYTES} bytes each and ${MAX_TOTAL_FIELD_BYTES} bytes together` }, 413);
 
 async function send(call: UploadCall, msg: UploadFilesRequest): Promise<void> {
   if (call.stream.write(msg)) return;
@@ -38,11 +47,15 @@ export async function forwardUpload(workspace: WorkspaceClient, request: Fastify
   let call: UploadCall | undefined;
   let ordinal = 0;
   let failed: unknown;
+  let fieldBytes = 0;
   try {
     // The service enforces the per-file, aggregate and count limits; these only stop absurd input.
-    for await (const part of req.parts({ limits: { fileSize: Number.MAX_SAFE_INTEGER, files: 100_000, fields: 1032 } })) {
+    for await (const part of req.parts({ limits: { fileSize: Number.MAX_SAFE_INTEGER, files: 100_000, fields: 1032, fieldSize: MAX_FIELD_BYTES } })) {
       if (part.type === 'field') {
-        fields.set(part.fieldname, String(part.value ?? ''));
+        const value = String(part.value ?? '');
+        fieldBytes += Buffer.byteLength(part.fieldname) + Buffer.byteLength(value);
+        if (part.valueTruncated || fieldBytes > MAX_TOTAL_FIELD_BYTES) throw fieldsTooLarge();
+        fields.set(part.fieldname, value);
         continue;
       }
       const file = part.file!;

@@ -2,6 +2,7 @@
 // client left off while the agent service still has the events, otherwise a snapshot comes first.
 import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { TicketRoute } from '../common/route-options.js';
 import { SessionHubs } from './session-hub.js';
 
 @Controller('sessions')
@@ -9,6 +10,7 @@ export class SessionStreamController {
   constructor(private readonly hubs: SessionHubs) {}
 
   @Get(':id/stream')
+  @TicketRoute('stream')
   async stream(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const header = req.headers['last-event-id'];
     const lastEventId = typeof header === 'string' ? header.trim().slice(0, 64) : '';

@@ -6,6 +6,8 @@ import type { SessionSummary } from '@pi-forge/proto/agent';
 import { AgentClient } from '../clients/agent.client.js';
 import { WorkspaceClient } from '../clients/workspace.client.js';
 import { RateLimit } from '../common/rate-limit.js';
+import { BodyLimit } from '../common/route-options.js';
+import { LARGE_BODY_LIMIT } from '../common/body-limits.js';
 import { readPromptInput } from './prompt-input.js';
 import { CompactDto, CreateSessionDto, ExecDto, ExportQueryDto, ForkDto, ListSessionsQueryDto, NavigateDto, RenameSessionDto, SetModelDto, SetThinkingLevelDto, SteerDto } from './sessions.dto.js';
 
@@ -78,6 +80,7 @@ export class SessionsController {
   }
 
   @Post(':id/prompt')
+  @BodyLimit(LARGE_BODY_LIMIT)
   @HttpCode(202)
   @RateLimit('prompt')
   async prompt(@Param('id') id: string, @Req() req: FastifyRequest): Promise<{ accepted: true; sessionName?: string }> {

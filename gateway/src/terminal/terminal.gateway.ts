@@ -11,6 +11,7 @@ import { validateSync } from 'class-validator';
 import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
 import { CONFIG, LOGGER, redactUrl, type ForgeConfig } from '@pi-forge/runtime';
 import { UpgradeAuthenticator } from '../auth/upgrade-authenticator.js';
+import { clientIpOf } from '../common/client-ip.js';
 import { PtyClient } from '../clients/pty.client.js';
 import { WorkspaceClient } from '../clients/workspace.client.js';
 import { CLOSE } from './close-codes.js';
@@ -43,7 +44,12 @@ export class TerminalGateway implements OnGatewayInit, OnGatewayConnection {
   }
 
   private admit(req: IncomingMessage, cb: VerifyCallback): void {
-    const ip = this.clientIp(req);
+    const ip = clientIpOf(req, this.config);
+    const admission = this.auth.admit(req, ip);
+    if (!admission.ok) {
+      this.logger.warn({ ip, url: redactUrl(req.url ?? ''), status: admission.status }, 'terminal upgrade refused');
+      return reject(cb, admission.status, admission.body, admission.headers);
+    }
     const retryMs = this.limiter.take(ip);
     if (retryMs > 0) {
       this.logger.warn({ ip, url: redactUrl(req.url ?? '') }, 'terminal upgrade rate-limited');
@@ -71,7 +77,7 @@ export class TerminalGateway implements OnGatewayInit, OnGatewayConnection {
       logger: this.logger,
     });
     if (!query) return session.close(CLOSE.attachFailed);
-    const decision = await this.auth.authorize(req).catch(() => ({ ok: false as const, reason: 'auth_required' as const }));
+    const decision = await this.auth.authorize(req, clientIpOf(req, this.config)).catch(() => ({ ok: false as const, reason: 'auth_required' as const }));
     if (!decision.ok) return session.close(decision.reason === 'origin_not_allowed' ? CLOSE.originNotAllowed : CLOSE.authRequired);
     let cwd: string;
     try {
@@ -91,16 +97,6 @@ export class TerminalGateway implements OnGatewayInit, OnGatewayConnection {
       this.logger.warn({ err }, 'terminal attach failed');
       session.close(CLOSE.ptyUnavailable);
     }
-  }
-
-  /** Fastify's rule for req.ip: X-Forwarded-For counts only with TRUST_PROXY. */
-  private clientIp(req: IncomingMessage): string {
-    if (this.config.TRUST_PROXY) {
-      const forwarded = req.headers['x-forwarded-for'];
-      const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-      if (first) return first;
-    }
-    return req.socket.remoteAddress ?? 'unknown';
   }
 }
 

@@ -23,6 +23,8 @@ export interface OptionSpec {
   sensitive?: boolean;
   /** Processes that receive this value from the launcher. Omitted = every process. */
   processes?: readonly ProcessName[];
+  /** Shortest accepted string (a start-up error below it). */
+  minLength?: number;
   /** Accepted values for an enum-like string. */
   choices?: readonly string[];
   /** Inclusive bounds for ints; `fallback` keeps the default when out of range (docs/compatibility.md#configuration). */
@@ -42,6 +44,10 @@ export const CONFIG_OPTIONS = [
   { env: 'HOST', flag: 'host', type: 'string', category: 'Network', default: '127.0.0.1', processes: GW, help: 'Bind address (0.0.0.0 in containers). Keep loopback unless auth is on.' },
   { env: 'CORS_ORIGIN', flag: 'cors-origin', type: 'list', category: 'Network', processes: GW, help: 'Allowed CORS origins (exact match, comma-separated). Unset reflects the request origin.' },
   { env: 'TRUST_PROXY', flag: 'trust-proxy', type: 'bool', category: 'Network', default: 'false', processes: GW, help: 'Take the client IP from X-Forwarded-For (only behind a reverse proxy).' },
+  { env: 'TRUST_PROXY_HOPS', flag: 'trust-proxy-hops', type: 'int', category: 'Network', default: '1', min: 1, max: 16, processes: GW, help: 'With TRUST_PROXY: how many proxies in front of the gateway append to X-Forwarded-For; the client IP is that many entries from its right end.' },
+  { env: 'ALLOWED_HOSTS', flag: 'allowed-hosts', type: 'list', category: 'Network', processes: GW, help: 'With auth off: Host names (besides loopback and HOST) the gateway answers; other Host headers get 421 (DNS-rebinding defence).' },
+  { env: 'HTTP_HEADERS_TIMEOUT_MS', flag: 'http-headers-timeout-ms', type: 'int', category: 'Network', default: '20000', min: 100, max: 600_000, processes: GW, help: 'Time a client has to send the request headers; slower connections are closed (slowloris defence).' },
+  { env: 'HTTP_REQUEST_TIMEOUT_MS', flag: 'http-request-timeout-ms', type: 'int', category: 'Network', default: '3600000', min: 1000, max: 86_400_000, processes: GW, help: 'Time a client has to send a whole request, body included (large uploads need it long).' },
   { env: 'SSE_HEARTBEAT_MS', flag: 'sse-heartbeat-ms', type: 'int', category: 'Network', default: '20000', min: 1000, max: 300_000, processes: GW, help: 'Cadence of the 2 KB heartbeat comment on SSE streams; keep it under your proxy\'s idle timeout.' },
 
   // Paths
@@ -56,7 +62,7 @@ export const CONFIG_OPTIONS = [
   { env: 'UI_PASSWORD_FILE', flag: 'ui-password-file', type: 'path', category: 'Auth', processes: GW, help: 'File holding the password; wins over UI_PASSWORD.' },
   { env: 'FORGE_LOCAL_ADMIN_USERNAME', flag: 'local-admin-username', type: 'string', category: 'Auth', default: 'admin', processes: GW, help: 'Username that selects the local password when LDAP is on.' },
   { env: 'API_KEY', flag: 'api-key', type: 'string', category: 'Auth', sensitive: true, processes: GW, help: 'Static bearer token for scripts; enables auth.' },
-  { env: 'JWT_SECRET', flag: 'jwt-secret', type: 'string', category: 'Auth', sensitive: true, processes: GW, help: 'HS256 signing key (default: generated into FORGE_DATA_DIR/jwt-secret).' },
+  { env: 'JWT_SECRET', flag: 'jwt-secret', type: 'string', category: 'Auth', sensitive: true, processes: GW, minLength: 32, help: 'HS256 signing key, at least 32 characters (default: generated into FORGE_DATA_DIR/jwt-secret).' },
   { env: 'JWT_EXPIRES_IN_SECONDS', flag: 'jwt-expires-in-seconds', type: 'int', category: 'Auth', default: '604800', min: 1, processes: GW, help: 'Absolute JWT lifetime.' },
   { env: 'LOGIN_INACTIVITY_TIMEOUT_SECONDS', flag: 'login-inactivity-timeout-seconds', type: 'int', category: 'Auth', default: '0', processes: GW, help: 'Idle expiry for JWTs (0 = off).' },
   { env: 'LOGIN_ATTEMPT_LIMIT_MAX', flag: 'login-attempt-limit-max', type: 'int', category: 'Auth', default: '10', min: 1, max: 1000, outOfRange: 'fallback', processes: GW, help: 'Failed logins before lock-out.' },
@@ -99,6 +105,8 @@ export const CONFIG_OPTIONS = [
   // Rate limits
   { env: 'RATE_LIMIT_LOGIN_MAX', flag: 'rate-limit-login-max', type: 'int', category: 'Rate limits', default: '10', processes: GW, help: 'Max login requests per window per client IP.' },
   { env: 'RATE_LIMIT_LOGIN_WINDOW_MS', flag: 'rate-limit-login-window-ms', type: 'int', category: 'Rate limits', default: '60000', min: 1, processes: GW, help: 'Window of the login rate limit.' },
+  { env: 'RATE_LIMIT_AUTH_FAILURE_MAX', flag: 'rate-limit-auth-failure-max', type: 'int', category: 'Rate limits', default: '20', min: 1, processes: GW, help: 'Failed bearer/API-key/ticket/METRICS_TOKEN checks per window per client IP before every credentialed request from it gets 429.' },
+  { env: 'RATE_LIMIT_AUTH_FAILURE_WINDOW_MS', flag: 'rate-limit-auth-failure-window-ms', type: 'int', category: 'Rate limits', default: '60000', min: 1, processes: GW, help: 'Window of the failed-authentication limit.' },
   { env: 'RATE_LIMIT_PROMPT_MAX', flag: 'rate-limit-prompt-max', type: 'int', category: 'Rate limits', default: '60', processes: GW, help: 'Max prompt requests per window per client IP.' },
   { env: 'RATE_LIMIT_PROMPT_WINDOW_MS', flag: 'rate-limit-prompt-window-ms', type: 'int', category: 'Rate limits', default: '60000', min: 1, processes: GW, help: 'Window of the prompt rate limit.' },
   { env: 'RATE_LIMIT_UPLOAD_MAX', flag: 'rate-limit-upload-max', type: 'int', category: 'Rate limits', default: '30', processes: GW, help: 'Max upload requests per window per client IP.' },

@@ -85,15 +85,25 @@ describe('config', () => {
     assert.throws(() => parseArgs(['--port']), /--port needs a value/);
   });
 
+  it('refuses a JWT_SECRET shorter than 32 characters without echoing it', () => {
+    assert.throws(() => loadConfig({ env: { ...base, JWT_SECRET: 'short-secret-value' } }), (err: Error) => {
+      assert.ok(err instanceof ConfigError);
+      assert.match(err.message, /JWT_SECRET must be at least 32 characters, got 18/);
+      assert.ok(!err.message.includes('short-secret-value'));
+      return true;
+    });
+  });
+
   it('splits lists on commas and whitespace', () => {
     assert.deepEqual(loadConfig({ env: { ...base, CORS_ORIGIN: 'https://a.example, https://b.example  https://c.example' } }).CORS_ORIGIN, ['https://a.example', 'https://b.example', 'https://c.example']);
   });
 
   it('gives each child process only the settings it needs', () => {
-    const c = loadConfig({ env: { ...base, API_KEY: 'k', JWT_SECRET: 'j', UI_PASSWORD: 'p', PATH: '/usr/bin' } });
+    const jwtSecret = 'j'.repeat(32);
+    const c = loadConfig({ env: { ...base, API_KEY: 'k', JWT_SECRET: jwtSecret, UI_PASSWORD: 'p', PATH: '/usr/bin' } });
     const gw = childEnvironment(c, 'gateway');
     assert.equal(gw.API_KEY, 'k');
-    assert.equal(gw.JWT_SECRET, 'j');
+    assert.equal(gw.JWT_SECRET, jwtSecret);
     for (const proc of ['agent', 'pty', 'workspace'] as const) {
       const env = childEnvironment(c, proc);
       for (const secret of ['API_KEY', 'JWT_SECRET', 'UI_PASSWORD', 'UI_PASSWORD_FILE']) assert.equal(env[secret], undefined, `${proc} got ${secret}`);

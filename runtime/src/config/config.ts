@@ -152,6 +152,10 @@ function convert(spec: OptionSpec, text: string): unknown {
       return text;
     }
     default:
+      // Never echo the value: minLength guards secrets.
+      if (spec.minLength !== undefined && text.length < spec.minLength) {
+        throw new ConfigError(`config: ${name} must be at least ${spec.minLength} characters, got ${text.length}`);
+      }
       if (spec.choices && !spec.choices.includes(text)) {
         throw new ConfigError(`config: ${name} must be one of ${spec.choices.join(', ')}, got "${text}"`);
       }

@@ -35,9 +35,30 @@ export function createLogger(proc: string, level = 'info'): Logger {
   }, pino.destination({ dest: 1, sync: true }));
 }
 
-const SECRET_QUERY = /([?&](?:token|ticket|api_key|apiKey|access_token)=)[^&#]*/gi;
+/** Query parameters whose values are credentials, compared after percent-decoding and lower-casing. */
+const SECRET_PARAMS = new Set(['token', 'ticket', 'api_key', 'apikey', 'access_token']);
 
-/** Replaces token/ticket query values in a URL or path with REDACTED. */
+function decodedName(raw: string): string {
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' ')).trim().toLowerCase();
+  } catch {
+    return raw.toLowerCase();
+  }
+}
+
+/**
+ * Replaces credential query values in a URL or path with REDACTED. Names are compared decoded, as the
+ * query parser sees them: `?%74oken=` is `?token=` to the server, so it is redacted too.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(SECRET_QUERY, '$1REDACTED');
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const hash = url.indexOf('#', q);
+  const query = url.slice(q + 1, hash < 0 ? undefined : hash);
+  const redacted = query.split('&').map((pair) => {
+    const eq = pair.indexOf('=');
+    const name = eq < 0 ? pair : pair.slice(0, eq);
+    return eq >= 0 && SECRET_PARAMS.has(decodedName(name)) ? `${name}=REDACTED` : pair;
+  });
+  return `${url.slice(0, q + 1)}${redacted.join('&')}${hash < 0 ? '' : url.slice(hash)}`;
 }

@@ -22,3 +22,14 @@ test('stripDangerousKeys removes prototype keys at any depth', () => {
   const input = JSON.parse('{"a":{"__proto__":{"x":1},"ok":[{"constructor":1,"y":2}]},"prototype":3}');
   assert.deepEqual(stripDangerousKeys(input), { a: { ok: [{ y: 2 }] } });
 });
+
+test('redactProviders hides custom header values, provider-level and per model; a PUT of the sentinel keeps them', () => {
+  const stored = { a: { baseUrl: 'u', headers: { 'X-Auth': 'secret-1', 'X-Org': 'org' }, models: [{ id: 'm1', headers: { Authorization: 'Bearer secret-2' } }] } };
+  const out = redactProviders(stored);
+  assert.deepEqual(out, { a: { baseUrl: 'u', headers: { 'X-Auth': REDACTED, 'X-Org': REDACTED }, models: [{ id: 'm1', headers: { Authorization: REDACTED } }] } });
+  assert.ok(!JSON.stringify(out).includes('secret'));
+  const incoming = { a: { baseUrl: 'u', headers: { 'X-Auth': REDACTED, 'X-Org': 'new-org', 'X-Gone': REDACTED }, models: [{ id: 'm1', headers: { Authorization: REDACTED } }] } };
+  assert.deepEqual(mergeProviderSecrets(incoming, stored), {
+    a: { baseUrl: 'u', headers: { 'X-Auth': 'secret-1', 'X-Org': 'new-org' }, models: [{ id: 'm1', headers: { Authorization: 'Bearer secret-2' } }] },
+  });
+});

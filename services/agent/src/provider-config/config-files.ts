@@ -84,11 +84,36 @@ export function migrateProvider(provider: JsonObject): JsonObject {
   return { ...rest, apiKey: `!${command}` };
 }
 
+const isObject = (v: Json | undefined): v is JsonObject => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/** Custom `headers` (provider-level and per model) carry credentials as often as apiKey does. */
+function redactHeaders<T extends JsonObject>(holder: T): T {
+  if (!isObject(holder.headers)) return holder;
+  return { ...holder, headers: Object.fromEntries(Object.keys(holder.headers).map((k) => [k, REDACTED])) };
+}
+
+/** Sentinel header values become the stored ones (or are dropped when there is none). */
+function mergeHeaders(incoming: JsonObject, stored: JsonObject | undefined): JsonObject {
+  if (!isObject(incoming.headers)) return incoming;
+  const previous = isObject(stored?.headers) ? stored.headers : {};
+  const headers: JsonObject = {};
+  for (const [k, v] of Object.entries(incoming.headers)) {
+    if (v !== REDACTED) headers[k] = v;
+    else if (previous[k] !== undefined) headers[k] = previous[k];
+  }
+  return { ...incoming, headers };
+}
+
+function modelsOf(provider: JsonObject | undefined): JsonObject[] {
+  return Array.isArray(provider?.models) ? provider.models.filter(isObject) : [];
+}
+
 export function redactProviders(providers: JsonObject): JsonObject {
   const out: JsonObject = {};
   for (const [name, p] of Object.entries(providers)) {
     if (!p || typeof p !== 'object' || Array.isArray(p)) continue;
-    const provider = migrateProvider(p);
+    let provider = redactHeaders(migrateProvider(p));
+    if (Array.isArray(provider.models)) provider = { ...provider, models: provider.models.map((m) => (isObject(m) ? redactHeaders(m) : m)) };
     out[name] = provider.apiKey !== undefined ? { ...provider, apiKey: REDACTED } : provider;
   }
   return out;
@@ -110,7 +135,13 @@ export function mergeProviderSecrets(incoming: JsonObject, stored: JsonObject): 
       else provider.apiKey = prevKey;
       delete provider.apiKeyCommand;
     }
-    out[name] = provider;
+    const prev = isObject(stored[name]) ? (stored[name] as JsonObject) : undefined;
+    let merged = mergeHeaders(provider, prev);
+    if (Array.isArray(merged.models)) {
+      const storedModels = modelsOf(prev);
+      merged = { ...merged, models: merged.models.map((m) => (isObject(m) ? mergeHeaders(m, storedModels.find((s) => s.id === m.id)) : m)) };
+    }
+    out[name] = merged;
   }
   return out;
 }
