@@ -50,7 +50,8 @@ export function registerBodyLimits(fastify: FastifyInstance): void {
   fastify.addHook('onRoute', (route: RouteOptions) => {
     route.bodyLimit = routeFlag<number>(route.config, ROUTE_BODY_LIMIT) ?? route.bodyLimit ?? DEFAULT_BODY_LIMIT;
   });
-  const parse = fastify.getDefaultJsonParser('error', 'ignore');
+  // Fastify's default JSON parser is callback-style (its type also admits a promise-returning parser).
+  const parse = fastify.getDefaultJsonParser('error', 'ignore') as (req: FastifyRequest, body: string, done: (err: Error | null, body?: unknown) => void) => void;
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (req: FastifyRequest, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
