@@ -6,6 +6,7 @@
 //   D  GET /api/v1/health through the gateway (HTTP + 3 health checks + 2 GetStats over gRPC)
 import { performance } from 'node:perf_hooks';
 import * as grpc from '@grpc/grpc-js';
+import { serviceSecretClientInterceptor } from '@pi-forge/runtime';
 import * as protoLoader from '@grpc/proto-loader';
 import Fastify from 'fastify';
 import { startStack, makeStackDirs, freePort } from '../test/fixtures/dist/src/index.js';
@@ -47,7 +48,7 @@ try {
   const ptyUrl = stack.logs.find((l) => l.proc === 'pty' && typeof l.url === 'string').url;
   const def = protoLoader.loadSync(PTY_CONTRACT.protoPath, { longs: Number, enums: String, defaults: true });
   const Pty = grpc.loadPackageDefinition(def).forge.pty.v1.PtyService;
-  const client = new Pty(ptyUrl, grpc.credentials.createInsecure());
+  const client = new Pty(ptyUrl, grpc.credentials.createInsecure(), { interceptors: [serviceSecretClientInterceptor(stack.serviceSecret())] });
   const unary = () => new Promise((res, rej) => client.GetStats({}, (e, r) => (e ? rej(e) : res(r))));
   rows.push(['C gRPC unary round trip (unix socket)', await measure(unary)]);
   client.close();
@@ -58,7 +59,7 @@ try {
   const tcpPort = await freePort();
   const tcp = await startStack({ name: 'bench-foundation-tcp', env: { PTY_GRPC_URL: `127.0.0.1:${tcpPort}` } });
   try {
-    const tcpClient = new Pty(`127.0.0.1:${tcpPort}`, grpc.credentials.createInsecure());
+    const tcpClient = new Pty(`127.0.0.1:${tcpPort}`, grpc.credentials.createInsecure(), { interceptors: [serviceSecretClientInterceptor(tcp.serviceSecret())] });
     rows.push(['C′ gRPC unary round trip (TCP 127.0.0.1)', await measure(() => new Promise((res, rej) => tcpClient.GetStats({}, (e, r) => (e ? rej(e) : res(r)))))]);
     tcpClient.close();
   } finally {

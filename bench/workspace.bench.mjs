@@ -9,6 +9,7 @@ import { createReadStream, mkdirSync, writeFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
+import { serviceSecretClientInterceptor } from '@pi-forge/runtime';
 import * as protoLoader from '@grpc/proto-loader';
 import { startStack } from '../test/fixtures/dist/src/index.js';
 import { WORKSPACE_CONTRACT } from '../proto/dist/src/index.js';
@@ -61,7 +62,7 @@ try {
   const def = protoLoader.loadSync(WORKSPACE_CONTRACT.protoPath, { longs: Number, enums: String, defaults: true, oneofs: true });
   const Ws = grpc.loadPackageDefinition(def).forge.workspace.v1.WorkspaceService;
   const wsUrl = stack.logs.find((l) => l.proc === 'workspace' && typeof l.url === 'string').url;
-  const client = new Ws(wsUrl, grpc.credentials.createInsecure());
+  const client = new Ws(wsUrl, grpc.credentials.createInsecure(), { interceptors: [serviceSecretClientInterceptor(stack.serviceSecret())] });
   const viaGrpc = () => new Promise((res, rej) => client.ReadFile({ projectId: small.id, path: file }, (e, r) => (e ? rej(e) : res(r))));
   const direct = async () => { const data = await readFile(file); return { content: data.toString('utf8'), binary: data.subarray(0, 8000).includes(0) }; };
   const viaGateway = async () => { const r = await api(url); if (r.status !== 200) throw new Error(`status ${r.status}`); return r.json(); };

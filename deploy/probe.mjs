@@ -4,6 +4,7 @@
 //   node deploy/probe.mjs unix:///run/pi-forge/agent.sock        → exit 0 when grpc.health.v1 says SERVING
 //   node deploy/probe.mjs 127.0.0.1:50051                        → same, over TCP
 // Anything else, or no answer within PROBE_TIMEOUT_MS (default 3000), exits 1 with one line on stderr.
+// grpc.health.v1 is the one service that needs no GRPC_SECRET (probes cannot send metadata).
 import { createRequire } from 'node:module';
 
 const target = process.argv[2];

@@ -118,7 +118,7 @@ for (const flavour of ['kube', 'openshift'] as const) {
       // OpenShift's restricted-v2 SCC assigns the UID; a fixed one would be rejected.
       else assert.equal(pod.securityContext.runAsUser, undefined);
       assert.ok(!pod.hostNetwork && !pod.hostPID && !pod.hostIPC);
-      for (const v of pod.volumes) assert.ok(v.persistentVolumeClaim || v.emptyDir, `volume ${v.name} is a PVC or emptyDir (no hostPath)`);
+      for (const v of pod.volumes) assert.ok(v.persistentVolumeClaim || v.emptyDir || v.secret, `volume ${v.name} is a PVC, emptyDir or Secret (types the restricted standard allows; no hostPath)`);
       for (const c of pod.containers) {
         const sc = c.securityContext;
         for (const k of Object.keys(sc)) assert.ok(SECURITY_KEYS.has(k), `${c.name}: unknown securityContext field ${k}`);
@@ -131,7 +131,7 @@ for (const flavour of ['kube', 'openshift'] as const) {
       }
     });
 
-    it('probes the gateway over HTTP and each service with native gRPC health', () => {
+    it('probes the gateway over HTTP and each service over loopback with the image\'s gRPC health probe', () => {
       for (const c of pod.containers) {
         for (const kind of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
           const p = c[kind];
@@ -141,8 +141,10 @@ for (const flavour of ['kube', 'openshift'] as const) {
           if (c.name === 'gateway') {
             assert.deepEqual(p.httpGet, { path: '/api/v1/health', port: 'http' });
           } else {
-            assert.deepEqual(p.grpc, { port: GRPC_PORTS[c.name] }, `${c.name} ${kind} gRPC port`);
-            assert.ok(c.ports.some((port: any) => port.containerPort === GRPC_PORTS[c.name]));
+            // The kubelet's own gRPC probe dials the pod IP, where the services no longer listen.
+            assert.equal(p.grpc, undefined, `${c.name} ${kind} is not a kubelet gRPC probe`);
+            assert.deepEqual(p.exec, { command: ['node', '/app/deploy/probe.mjs', `127.0.0.1:${GRPC_PORTS[c.name]}`] }, `${c.name} ${kind} probe`);
+            assert.equal(c.ports, undefined, `${c.name} declares no container port`);
           }
         }
       }
@@ -153,15 +155,19 @@ for (const flavour of ['kube', 'openshift'] as const) {
       for (const [svc, port] of Object.entries(GRPC_PORTS)) {
         assert.equal(env(gw, `${svc.toUpperCase()}_GRPC_URL`), `127.0.0.1:${port}`);
         const c = pod.containers.find((x: any) => x.name === svc);
-        // the kubelet's gRPC probe connects to the pod address, so the service must listen there too
-        assert.equal(env(c, `${svc.toUpperCase()}_GRPC_URL`), `0.0.0.0:${port}`);
+        // loopback only: other pods cannot reach the service (the pod shares one network namespace)
+        assert.equal(env(c, `${svc.toUpperCase()}_GRPC_URL`), `127.0.0.1:${port}`);
       }
-      // only the gateway gets secrets
+      // only the gateway gets secrets in its environment; every container reads the gRPC secret from a file
       for (const c of pod.containers) {
         const fromSecret = (c.env ?? []).filter((e: any) => e.valueFrom?.secretKeyRef).map((e: any) => e.name).sort();
         if (c.name === 'gateway') assert.deepEqual(fromSecret, ['API_KEY', 'JWT_SECRET', 'METRICS_TOKEN', 'UI_PASSWORD']);
-        else assert.deepEqual(fromSecret, [], `${c.name} gets no secrets`);
+        else assert.deepEqual(fromSecret, [], `${c.name} gets no secrets in its environment`);
+        assert.equal(env(c, 'GRPC_SECRET_FILE'), '/etc/pi-forge/grpc/grpc-secret', `${c.name} reads the gRPC secret`);
+        assert.deepEqual(c.volumeMounts.find((m: any) => m.name === 'grpc-secret'), { name: 'grpc-secret', mountPath: '/etc/pi-forge/grpc', readOnly: true }, `${c.name} mounts it read-only`);
       }
+      const grpcVolume = pod.volumes.find((v: any) => v.name === 'grpc-secret');
+      assert.deepEqual(grpcVolume.secret, { secretName: 'pi-forge-secret', items: [{ key: 'GRPC_SECRET', path: 'grpc-secret' }], defaultMode: 0o440 }, 'required (not optional), group-readable only');
       // a misspelled variable would be silently ignored by the processes
       const known = new Set<string>([...CONFIG_OPTIONS.map((o) => o.env), 'HOME']);
       for (const c of pod.containers) for (const e of c.env) assert.ok(known.has(e.name), `${c.name}: ${e.name} is not a pi-forge setting`);
@@ -232,30 +238,43 @@ for (const flavour of ['kube', 'openshift'] as const) {
 }
 
 describe('kubernetes secret bootstrap', () => {
-  it('applies the Secret idempotently and never prints secret values', () => {
+  it('applies the Secret idempotently, keeps the gRPC secret across runs, and never prints secret values', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pi-forge-kubectl-'));
     const log = join(dir, 'calls.log');
-    // A stand-in kubectl: `create … --dry-run=client -o yaml` prints its arguments, `apply -f -` stores stdin.
+    const existing = join(dir, 'existing-grpc-secret');
+    // A stand-in kubectl: `create … --dry-run=client -o yaml` prints its arguments, `apply -f -` stores stdin,
+    // `get secret` answers with the stored GRPC_SECRET (base64, as jsonpath on .data does) or NotFound.
     const fake = join(dir, 'kubectl');
-    writeFileSync(fake, `#!/usr/bin/env bash\nif [ "$1" = apply ]; then cat > "${dir}/applied"; echo "secret/pi-forge-secret configured"; else printf '%s\\n' "$@" ; fi\necho "$1" >> "${log}"\n`);
+    writeFileSync(fake, `#!/usr/bin/env bash\necho "$1" >> "${log}"\nif [ "$1" = apply ]; then cat > "${dir}/applied"; echo "secret/pi-forge-secret configured"; elif [ "$1" = get ]; then [ -f "${existing}" ] || { echo 'Error from server (NotFound)' >&2; exit 1; }; base64 -w0 < "${existing}"; else printf '%s\\n' "$@" ; fi\n`);
     chmodSync(fake, 0o755);
-    for (const script of ['kubernetes/kube/secret.sh', 'kubernetes/openshift/secret.sh']) {
+    const run = (script: string, extra: Record<string, string> = {}) => {
       const r = spawnSync('bash', [join(REPO_ROOT, script)], {
-        env: { PATH: process.env.PATH, KUBECTL: fake, UI_PASSWORD: 'ui-secret-value', GENERATE_API_KEY: '1', GENERATE_METRICS_TOKEN: '1' },
+        env: { PATH: process.env.PATH, KUBECTL: fake, UI_PASSWORD: 'ui-secret-value', GENERATE_API_KEY: '1', GENERATE_METRICS_TOKEN: '1', ...extra },
         encoding: 'utf8',
         timeout: 10_000,
       });
       assert.equal(r.status, 0, r.stderr);
-      const applied = readFileSync(join(dir, 'applied'), 'utf8');
+      return { stdout: r.stdout, applied: readFileSync(join(dir, 'applied'), 'utf8') };
+    };
+    for (const script of ['kubernetes/kube/secret.sh', 'kubernetes/openshift/secret.sh']) {
+      rmSync(existing, { force: true });
+      const { stdout, applied } = run(script);
       assert.match(applied, /--from-literal=UI_PASSWORD=ui-secret-value/);
       assert.match(applied, /--from-literal=API_KEY=[0-9a-f]{64}\n/);
       assert.match(applied, /--from-literal=METRICS_TOKEN=[0-9a-f]{64}\n/);
+      assert.match(applied, /--from-literal=GRPC_SECRET=[0-9a-f]{64}\n/, 'the first run generates the gRPC secret');
       assert.match(applied, /--dry-run=client/);
       assert.doesNotMatch(applied, /JWT_SECRET/, 'JWT_SECRET is left to the gateway');
       const apiKey = /API_KEY=([0-9a-f]{64})/.exec(applied)![1];
-      assert.ok(!r.stdout.includes('ui-secret-value') && !r.stdout.includes(apiKey), 'no secret in the output');
+      const grpcSecret = /GRPC_SECRET=([0-9a-f]{64})/.exec(applied)![1];
+      for (const secret of ['ui-secret-value', apiKey, grpcSecret]) assert.ok(!stdout.includes(secret), 'no secret in the output');
+      // A later run keeps the cluster's gRPC secret (a pod restarted later must not get another one).
+      writeFileSync(existing, grpcSecret);
+      assert.match(run(script).applied, new RegExp(`--from-literal=GRPC_SECRET=${grpcSecret}\n`));
+      assert.doesNotMatch(run(script, { ROTATE_GRPC_SECRET: '1' }).applied, new RegExp(grpcSecret), 'ROTATE_GRPC_SECRET=1 makes a new one');
     }
-    assert.equal(readFileSync(log, 'utf8').trim().split('\n').length, 4, 'two kubectl calls per run');
+    // per run: get (except when rotating) + create + apply
+    assert.equal(readFileSync(log, 'utf8').trim().split('\n').length, 2 * (3 + 3 + 2));
     rmSync(dir, { recursive: true, force: true });
   });
 

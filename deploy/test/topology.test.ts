@@ -7,17 +7,21 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import WebSocket from 'ws';
+import * as grpc from '@grpc/grpc-js';
+import { connect } from 'node:net';
 import { REPO_ROOT, freePort, seedProject, waitFor } from '@pi-forge/test-fixtures';
 import { loadManifests, repoFile } from './manifests.js';
 
 const SERVICES = ['agent', 'pty', 'workspace', 'gateway'] as const;
 const API_KEY = 'topology-api-key-0123456789abcdef';
 const METRICS_TOKEN = 'topology-metrics-token-0123456789';
+const GRPC_SECRET = 'topology-grpc-secret-0123456789abcdef';
+const UNARY = { agent: '/forge.agent.v1.AgentService/GetStats', pty: '/forge.pty.v1.PtyService/GetStats', workspace: '/forge.workspace.v1.WorkspaceService/ListProjects' } as const;
 
 /** ENV of the Dockerfile's last stage, as the image sets it. */
 function imageEnv(): Record<string, string> {
@@ -47,8 +51,16 @@ class Topology {
     // Volumes are writable by the pod's user (emptyDir, or a PVC through fsGroup).
     if (runAs) chmodSync(this.dir, 0o777);
     const d = (n: string) => { const p = join(this.dir, n); mkdirSync(p, { recursive: true, mode: 0o777 }); if (runAs) chmodSync(p, 0o777); return p; };
+    // The image's socket folder is 0700 and owned by its user (a compose volume starts as a copy of it).
+    const run = join(this.dir, 'run');
+    mkdirSync(run, { mode: 0o700 });
+    if (runAs) chownSync(run, runAs.uid, runAs.gid);
+    // The pod's secret volume with GRPC_SECRET (kubelet makes it readable by the pod's group).
+    const grpc = join(this.dir, 'grpc-secret');
+    mkdirSync(grpc);
+    writeFileSync(join(grpc, 'grpc-secret'), GRPC_SECRET, { mode: 0o444 });
     // longest prefix first
-    this.paths = [['/home/pi/.pi/agent', d('pi-agent')], ['/home/pi/.pi-forge', d('forge')], ['/home/pi', d('home')], ['/workspace', d('workspace')], ['/run/pi-forge', d('run')], ['/app/', `${REPO_ROOT}`]];
+    this.paths = [['/etc/pi-forge/grpc', grpc], ['/home/pi/.pi/agent', d('pi-agent')], ['/home/pi/.pi-forge', d('forge')], ['/home/pi', d('home')], ['/workspace', d('workspace')], ['/run/pi-forge', run], ['/app/', `${REPO_ROOT}`]];
   }
 
   /** The temp folder standing in for an in-container path. */
@@ -146,11 +158,12 @@ function podWiring(flavour: 'kube' | 'openshift', runAs?: { uid: number; gid: nu
   const deployment = loadManifests(`kubernetes/${flavour}`).find((m) => m.obj.kind === 'Deployment')!.obj;
   const containers = deployment.spec.template.spec.containers as any[];
   const secret: Record<string, string> = { API_KEY, METRICS_TOKEN, UI_PASSWORD: '', JWT_SECRET: '' };
+  const grpcPort = (c: any) => Number(/:(\d+)$/.exec(c.env.find((e: any) => e.name === `${c.name.toUpperCase()}_GRPC_URL`).value)![1]);
 
   before(async () => {
     const project = seedProject({ workspace: topo.folder('/workspace'), data: topo.folder('/home/pi/.pi-forge') }, 'pod-shape');
     if (runAs) chmodSync(project.path, 0o777);
-    await topo.mapPorts(containers.flatMap((c) => c.ports.map((p: any) => p.containerPort)));
+    await topo.mapPorts([...containers.flatMap((c) => (c.ports ?? []).map((p: any) => p.containerPort)), ...containers.filter((c) => c.name !== 'gateway').map(grpcPort)]);
     for (const name of SERVICES) {
       const c = containers.find((x) => x.name === name);
       const env: Record<string, string> = { ...imageEnv() };
@@ -162,16 +175,32 @@ function podWiring(flavour: 'kube' | 'openshift', runAs?: { uid: number; gid: nu
     await topo.stop();
   });
 
-  it('comes up healthy over loopback TCP, and the kubelet\'s gRPC probes reach each service on the pod address', async () => {
+  it('comes up healthy over loopback TCP; each service answers its exec probe on loopback, nothing on the pod address, and nothing without the gRPC secret', async () => {
     const gateway = containers.find((c) => c.name === 'gateway');
     const port = topo.ports.get(gateway.ports[0].containerPort)!;
     await topo.healthy(port);
-    // The kubelet dials the pod IP, not loopback: use this machine's own address when it has one.
-    const podIp = Object.values(networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal)?.address ?? '127.0.0.1';
+    // Other pods dial the pod IP: use this machine's own address when it has one.
+    const podIp = Object.values(networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
     for (const c of containers.filter((x) => x.name !== 'gateway')) {
-      const grpcPort = topo.ports.get(c.livenessProbe.grpc.port)!;
-      const r = topo.probe(['node', '/app/deploy/probe.mjs', `${podIp}:${grpcPort}`]);
-      assert.equal(r.status, 0, `${c.name} gRPC probe on ${podIp}:${grpcPort}: ${r.stderr}`);
+      for (const kind of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
+        const r = topo.probe(c[kind].exec.command);
+        assert.equal(r.status, 0, `${c.name} ${kind}: ${r.stderr}`);
+      }
+      const mapped = topo.ports.get(grpcPort(c))!;
+      if (podIp) {
+        const reach = await new Promise<string>((resolve) => {
+          const s = connect(mapped, podIp);
+          s.once('connect', () => { s.destroy(); resolve('connected'); });
+          s.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+        });
+        assert.equal(reach, 'ECONNREFUSED', `${c.name} must not listen on the pod address ${podIp}:${mapped}`);
+      }
+      // On loopback, a call without the secret (a process in another container of the pod, a sidecar) is refused.
+      const code = await new Promise<number>((resolve) => {
+        const client = new grpc.Client(`127.0.0.1:${mapped}`, grpc.credentials.createInsecure());
+        client.makeUnaryRequest(UNARY[c.name as keyof typeof UNARY], (b: Buffer) => b, (b: Buffer) => b, Buffer.alloc(0), new grpc.Metadata(), { deadline: Date.now() + 10_000 }, (err) => { client.close(); resolve(err?.code ?? grpc.status.OK); });
+      });
+      assert.equal(code, grpc.status.UNAUTHENTICATED, `${c.name} without the gRPC secret`);
     }
     const http = gateway.readinessProbe.httpGet;
     assert.equal((await fetch(`http://127.0.0.1:${port}${http.path}`)).status, 200);

@@ -10,6 +10,7 @@ import { ErrorEnvelopeFilter } from './common/error-envelope.filter.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ProviderConfigModule } from './provider-config/provider-config.module.js';
+import { SandboxConfigModule } from './sandbox/sandbox-config.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
 import { TerminalModule } from './terminal/terminal.module.js';
 import { UiConfigController } from './ui-config/ui-config.controller.js';
@@ -33,6 +34,7 @@ export class AppModule {
         TerminalModule,
         SessionsModule,
         ProviderConfigModule,
+        SandboxConfigModule,
         ProjectsModule,
         FilesModule,
         GitModule,

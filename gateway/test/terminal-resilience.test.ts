@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as grpc from '@grpc/grpc-js';
+import { serviceSecretClientInterceptor } from '@pi-forge/runtime';
 import * as protoLoader from '@grpc/proto-loader';
 import { PTY_CONTRACT } from '@pi-forge/proto';
 import { isGone, rssBytes, startStack, waitFor, type Stack } from '@pi-forge/test-fixtures';
@@ -26,7 +27,7 @@ describe('terminal resilience', () => {
     const url = [...stack.logs].reverse().find((l) => l.proc === 'pty' && typeof l.url === 'string')!.url as string;
     const def = protoLoader.loadSync(PTY_CONTRACT.protoPath, { longs: Number, enums: String, defaults: true });
     const Ctor = (grpc.loadPackageDefinition(def) as never as { forge: { pty: { v1: { PtyService: grpc.ServiceClientConstructor } } } }).forge.pty.v1.PtyService;
-    const client = new Ctor(url, grpc.credentials.createInsecure());
+    const client = new Ctor(url, grpc.credentials.createInsecure(), { interceptors: [serviceSecretClientInterceptor(stack.serviceSecret())] });
     try {
       return await new Promise((resolve, reject) => (client as never as { GetStats: (...a: unknown[]) => void }).GetStats({}, { deadline: Date.now() + 5_000 }, (e: Error | null, r: never) => (e ? reject(e) : resolve(r))));
     } finally {

@@ -63,6 +63,16 @@ describe('terminal WebSocket', () => {
     for (const t of tabs) t.client.close(1000, 'tab_closed');
   });
 
+  it('gives new terminals the tool environment of PUT /config/sandbox, without the sandbox on too (docs/compatibility.md#terminal-protocol)', async () => {
+    const put = await stack.api('/api/v1/config/sandbox', { method: 'PUT', json: { toolEnv: { FORGE_TOOL_ENV_VAR: 'from-sandbox-settings' } } });
+    assert.equal(put.status, 200, await put.clone().text());
+    const t = open({ tabId: 'tool-env' });
+    await t.opened();
+    assert.equal((await t.run('echo "$FORGE_TOOL_ENV_VAR"')).trim(), 'from-sandbox-settings');
+    t.close(1000, 'tab_closed');
+    await stack.api('/api/v1/config/sandbox', { method: 'PUT', json: { toolEnv: {} } });
+  });
+
   it('activates the project venv on a fresh spawn', async () => {
     const t = open({ tabId: 'venv' });
     await t.opened();

@@ -262,7 +262,7 @@ describe('no orphans, no stale sockets', () => {
     const { mkdirSync } = await import('node:fs');
     const dirs = makeStackDirs();
     const sock = loadConfig({ env: { HOME: dirs.home, FORGE_DATA_DIR: dirs.data } }).PTY_GRPC_URL.slice('unix://'.length);
-    mkdirSync(sock.slice(0, sock.lastIndexOf('/')), { recursive: true });
+    mkdirSync(sock.slice(0, sock.lastIndexOf('/')), { recursive: true, mode: 0o700 }); // as a service makes it
     // A process that binds the socket path and then dies by SIGKILL, leaving the file.
     const holder = spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(sock)}, () => console.log('bound'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise((r) => holder.stdout!.once('data', r));

@@ -15,7 +15,7 @@ export type AgentEventStream = ClientReadableStream<agent.StreamEventsResponse>;
 @Injectable()
 export class AgentClient extends ServiceClient {
   constructor(@Inject(CONFIG) config: ForgeConfig) {
-    super(AGENT_CONTRACT, config.AGENT_GRPC_URL);
+    super(AGENT_CONTRACT, config.AGENT_GRPC_URL, config);
   }
 
   getStats(timeoutMs = QUICK_CALL_MS): Promise<agent.GetStatsResponse> {
@@ -40,6 +40,18 @@ export class AgentClient extends ServiceClient {
 
   renameSession(req: agent.RenameSessionRequest): Promise<agent.RenameSessionResponse> {
     return this.channel.unary('RenameSession', req, QUICK_CALL_MS);
+  }
+
+  getSandboxToolEnv(): Promise<agent.GetSandboxToolEnvResponse> {
+    return this.channel.unary('GetSandboxToolEnv', {}, QUICK_CALL_MS);
+  }
+
+  putSandboxToolEnv(toolEnv: Record<string, string>): Promise<agent.PutSandboxToolEnvResponse> {
+    return this.channel.unary('PutSandboxToolEnv', { toolEnv }, QUICK_CALL_MS);
+  }
+
+  deleteProjectSessions(projectId: string): Promise<agent.DeleteProjectSessionsResponse> {
+    return this.channel.unary('DeleteProjectSessions', { projectId }, SLOW_CALL_MS);
   }
 
   deleteSession(sessionId: string): Promise<agent.DeleteSessionResponse> {

@@ -22,7 +22,7 @@ export type AttachStream = ClientDuplexStream<AttachWrite, AttachEvent>;
 @Injectable()
 export class PtyClient extends ServiceClient {
   constructor(@Inject(CONFIG) config: ForgeConfig) {
-    super(PTY_CONTRACT, config.PTY_GRPC_URL);
+    super(PTY_CONTRACT, config.PTY_GRPC_URL, config);
   }
 
   getStats(timeoutMs = QUICK_CALL_MS): Promise<pty.GetStatsResponse> {

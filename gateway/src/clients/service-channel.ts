@@ -1,9 +1,11 @@
 // One gRPC channel to one service, shared by its service stub and its grpc.health.v1 stub.
 // Reconnect backoff is kept short (100 ms → 1 s) so a restarted service is found again fast.
+// Every call on the channel carries the per-install service secret (one client interceptor, so
+// no method can forget it; the services answer UNAUTHENTICATED without it).
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { HEALTH_PROTO_PATH, type ServiceContract } from '@pi-forge/proto';
-import { GRPC_CHANNEL_OPTIONS } from '@pi-forge/runtime';
+import { GRPC_CHANNEL_OPTIONS, serviceSecretClientInterceptor } from '@pi-forge/runtime';
 
 export type ServiceState = 'serving' | 'not_serving' | 'unreachable';
 
@@ -33,11 +35,12 @@ export class ServiceChannel {
   /** Told about every finished unary call (gRPC status code, milliseconds); the metrics module sets it. */
   onCall: ((method: string, code: number, ms: number) => void) | undefined;
 
-  constructor(readonly contract: ServiceContract, readonly url: string) {
+  constructor(readonly contract: ServiceContract, readonly url: string, secret: string) {
     this.channel = new grpc.Channel(url, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
     const Ctor = loadStubConstructor(contract.protoPath, `${contract.package}.${contract.service}`);
-    this.stub = new Ctor(url, grpc.credentials.createInsecure(), { channelOverride: this.channel }) as Stub;
-    this.health = new healthConstructor(url, grpc.credentials.createInsecure(), { channelOverride: this.channel }) as Stub;
+    const interceptors = [serviceSecretClientInterceptor(secret)];
+    this.stub = new Ctor(url, grpc.credentials.createInsecure(), { channelOverride: this.channel, interceptors }) as Stub;
+    this.health = new healthConstructor(url, grpc.credentials.createInsecure(), { channelOverride: this.channel, interceptors }) as Stub;
   }
 
   /** A unary call with a deadline; rejects with the grpc ServiceError. */

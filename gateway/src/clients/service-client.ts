@@ -2,6 +2,7 @@
 // service and closes it on shutdown. Controllers never touch gRPC directly.
 import type { OnApplicationShutdown } from '@nestjs/common';
 import type { ServiceContract } from '@pi-forge/proto';
+import { loadServiceSecret, type ForgeConfig } from '@pi-forge/runtime';
 import { ServiceChannel } from './service-channel.js';
 
 /** Default deadline of a unary call that does no long work. */
@@ -9,8 +10,8 @@ export const QUICK_CALL_MS = 10_000;
 
 export abstract class ServiceClient implements OnApplicationShutdown {
   readonly channel: ServiceChannel;
-  constructor(contract: ServiceContract, url: string) {
-    this.channel = new ServiceChannel(contract, url);
+  constructor(contract: ServiceContract, url: string, config: ForgeConfig) {
+    this.channel = new ServiceChannel(contract, url, loadServiceSecret(config));
   }
   get name(): ServiceContract['name'] {
     return this.channel.contract.name;

@@ -24,7 +24,7 @@ type StreamFn = (...args: unknown[]) => unknown;
 @Injectable()
 export class WorkspaceClient extends ServiceClient {
   constructor(@Inject(CONFIG) config: ForgeConfig) {
-    super(WORKSPACE_CONTRACT, config.WORKSPACE_GRPC_URL);
+    super(WORKSPACE_CONTRACT, config.WORKSPACE_GRPC_URL, config);
   }
 
   private call<Res>(method: string, req: unknown, timeoutMs = QUICK_CALL_MS): Promise<Res> {

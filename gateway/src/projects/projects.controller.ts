@@ -1,11 +1,14 @@
 // /projects (docs/compatibility.md#projects): thin mapping onto the workspace service's project RPCs.
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { LOGGER } from '@pi-forge/runtime';
+import type { Logger } from 'pino';
+import { AgentClient } from '../clients/agent.client.js';
 import { WorkspaceClient } from '../clients/workspace.client.js';
 import { BrowseFoldersQuery, CreateFolderDto, CreateProjectDto, RenameProjectDto, ReorderProjectsDto, SystemPromptDto } from './projects.dto.js';
 
 @Controller('projects')
 export class ProjectsController {
-  constructor(private readonly workspace: WorkspaceClient) {}
+  constructor(private readonly workspace: WorkspaceClient, private readonly agent: AgentClient, @Inject(LOGGER) private readonly logger: Logger) {}
 
   @Get()
   list() {
@@ -55,8 +58,17 @@ export class ProjectsController {
     return this.workspace.setSystemPromptAddendum({ projectId: id, addendum: body.addendum });
   }
 
+  /**
+   * The workspace service drops the record (404 when unknown); then the agent service, which owns
+   * SESSION_DIR, removes the session folder. `cascaded` is that removal's outcome (docs/compatibility.md#projects).
+   */
   @Delete(':id')
-  delete(@Param('id') id: string) {
-    return this.workspace.deleteProject(id);
+  async delete(@Param('id') id: string) {
+    await this.workspace.deleteProject(id);
+    const cascaded = await this.agent.deleteProjectSessions(id).then((r) => r.removed, (err: unknown) => {
+      this.logger.warn({ err, projectId: id }, 'could not remove the project session folder');
+      return false;
+    });
+    return { cascaded };
   }
 }

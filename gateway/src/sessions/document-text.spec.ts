@@ -1,13 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import ExcelJS from 'exceljs';
+import { makeBomb, makeDocx, makeXlsx } from '../../test/documents.js';
 import { DocumentConversionError, convertDocument, documentKind } from './document-text.js';
 
-async function xlsx(sheets: Record<string, (string | number | Date)[][]>): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
-  for (const [name, rows] of Object.entries(sheets)) book.addWorksheet(name).addRows(rows);
-  return Buffer.from(await book.xlsx.writeBuffer());
-}
+const xlsx = async (sheets: Record<string, (string | number | Date)[][]>) => makeXlsx(sheets);
 
 test('documentKind: by extension (any case) or by MIME; everything else is null', () => {
   const docx = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
@@ -54,4 +50,22 @@ test('many conversions at once all finish (they queue for a worker slot)', async
   const data = await xlsx({ S: [['same']] });
   const texts = await Promise.all(Array.from({ length: 6 }, () => convertDocument('xlsx', data)));
   assert.deepEqual(texts, Array(6).fill('## Sheet: S\nsame'));
+});
+
+test('xlsx: dates (by cell style) as ISO timestamps, gaps between cells kept, empty rows skipped', async () => {
+  const data = await xlsx({ D: [['when', new Date('2024-03-01T12:00:00Z')], [], ['x', '', 'z']] });
+  assert.equal(await convertDocument('xlsx', data), '## Sheet: D\nwhen\t2024-03-01T12:00:00.000Z\nx\t\tz');
+});
+
+test('docx still converts through the bounded unzip (paragraphs as blank-line separated text)', async () => {
+  assert.equal(await convertDocument('docx', makeDocx(['one', 'two & three'])), 'one\n\ntwo & three');
+});
+
+test('decompression bombs are refused before inflating: declared sizes, lying sizes, PDF streams', async () => {
+  const refused = async (kind: 'docx' | 'xlsx' | 'pdf', data: Buffer, message: RegExp) =>
+    assert.rejects(convertDocument(kind, data), (err: Error) => err instanceof DocumentConversionError && message.test(err.message), `${kind}`);
+  await refused('docx', makeBomb('docx', 80), /would decompress to 81 MiB, more than the 64 MiB allowed/);
+  await refused('xlsx', makeBomb('xlsx', 80), /would decompress to 81 MiB, more than the 64 MiB allowed/);
+  await refused('docx', makeBomb('docx-lying', 80), /word\/document\.xml inflates beyond its declared size/);
+  await refused('pdf', makeBomb('pdf', 140), /the PDF would decompress to more than 128 MiB/);
 });

@@ -1,9 +1,14 @@
 // Runs in a worker thread started by document-text.ts: converts one PDF, DOCX or XLSX document
 // (workerData {kind, data}) to plain text and posts back {ok: true, text} or {ok: false, error}.
 // It lives in its own thread so a huge or hostile document cannot block the gateway's event loop;
-// the parent caps its time and heap and terminates it when either runs out.
+// the parent caps its time and heap and terminates it when either runs out. Decompression is
+// bounded before it starts (document-zip.ts, document-pdf-bound.ts): inflated buffers live outside
+// the heap limit, so a zip or PDF bomb is measured and refused rather than inflated.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { DocumentKind } from './document-text.js';
+import { assertPdfDecodedSize } from './document-pdf-bound.js';
+import { readZipEntries, storedZip } from './document-zip.js';
+import { xlsxToText } from './document-xlsx.js';
 
 interface Job {
   kind: DocumentKind;
@@ -12,6 +17,7 @@ interface Job {
 }
 
 async function pdfText(data: Uint8Array): Promise<string> {
+  assertPdfDecodedSize(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
   const { getDocumentProxy, extractText } = await import('unpdf');
   // verbosity 0: pdf.js's console warnings about damaged files would end up in the gateway's log stream.
   // (The worker is terminated right after, which frees the document.)
@@ -21,32 +27,12 @@ async function pdfText(data: Uint8Array): Promise<string> {
 }
 
 async function docxText(data: Uint8Array): Promise<string> {
+  // mammoth unzips by itself, without a size limit: hand it only the XML parts, already inflated
+  // within the budget and re-packed uncompressed (images and embedded files are never inflated).
+  const parts = readZipEntries(Buffer.from(data.buffer, data.byteOffset, data.byteLength), (name) => /\.(xml|rels)$/i.test(name));
   const mammoth = (await import('mammoth')).default;
-  const { value } = await mammoth.extractRawText({ buffer: Buffer.from(data.buffer, data.byteOffset, data.byteLength) });
+  const { value } = await mammoth.extractRawText({ buffer: storedZip(parts) });
   return value;
-}
-
-const cellText = (value: unknown, text: string): string =>
-  (value instanceof Date ? value.toISOString() : text).replace(/[\t\r\n]+/g, ' ');
-
-async function xlsxText(data: Uint8Array): Promise<string> {
-  const ExcelJS = (await import('exceljs')).default;
-  const book = new ExcelJS.Workbook();
-  await book.xlsx.load(Buffer.from(data.buffer, data.byteOffset, data.byteLength) as never);
-  const out: string[] = [];
-  book.eachSheet((sheet) => {
-    out.push(`## Sheet: ${sheet.name}`);
-    sheet.eachRow((row) => {
-      const cells: string[] = [];
-      for (let c = 1; c <= row.cellCount; c++) {
-        const cell = row.getCell(c);
-        cells.push(cellText(cell.value, cell.text ?? ''));
-      }
-      out.push(cells.join('\t').replace(/\t+$/, ''));
-    });
-    out.push('');
-  });
-  return out.join('\n').trimEnd();
 }
 
 /** Cuts text to at most maxBytes of UTF-8 (never inside a character) and says so. */
@@ -58,7 +44,7 @@ function capText(text: string, maxBytes: number): string {
 }
 
 async function run(job: Job): Promise<string> {
-  const text = job.kind === 'pdf' ? await pdfText(job.data) : job.kind === 'docx' ? await docxText(job.data) : await xlsxText(job.data);
+  const text = job.kind === 'pdf' ? await pdfText(job.data) : job.kind === 'docx' ? await docxText(job.data) : xlsxToText(Buffer.from(job.data.buffer, job.data.byteOffset, job.data.byteLength));
   return capText(text.trimEnd(), job.maxBytes);
 }
 

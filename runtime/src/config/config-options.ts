@@ -121,11 +121,19 @@ export const CONFIG_OPTIONS = [
   { env: 'TERMINAL_WS_KEEPALIVE_MS', flag: 'terminal-ws-keepalive-ms', type: 'int', category: 'Terminal', default: '30000', processes: GW, help: 'WebSocket ping cadence (0 = off).' },
   { env: 'TERMINAL_PASSTHROUGH_ENV', flag: 'terminal-passthrough-env', type: 'list', category: 'Terminal', processes: ['pty', 'agent', 'workspace'], help: 'Extra env var names inherited by terminals and `!` exec.' },
 
+  // Sandbox (docs/compatibility.md#auth-and-security): the identity the agent's tools and the terminals run as
+  { env: 'AGENT_TOOL_SANDBOX_ENABLED', flag: 'agent-tool-sandbox-enabled', type: 'bool', category: 'Agent', default: 'false', processes: ['gateway', 'agent', 'pty', 'workspace'], help: 'Run agent tools, `!` exec and terminals as AGENT_TOOL_UID/GID (the server must run as root). Refuses @file secrets and *_FILE variables.' },
+  { env: 'AGENT_TOOL_UID', flag: 'agent-tool-uid', type: 'int', category: 'Agent', processes: ['gateway', 'agent', 'pty', 'workspace'], help: 'Numeric uid of the tool identity (required when the sandbox is on).' },
+  { env: 'AGENT_TOOL_GID', flag: 'agent-tool-gid', type: 'int', category: 'Agent', processes: ['gateway', 'agent', 'pty', 'workspace'], help: 'Numeric gid of the tool identity (required when the sandbox is on).' },
+  { env: 'AGENT_TOOL_HOME', flag: 'agent-tool-home', type: 'path', category: 'Agent', default: '/home/pi-tools', processes: ['gateway', 'agent', 'pty'], help: 'HOME of sandboxed shells and tools.' },
+
   // Services (ours, beyond the original)
   { env: 'FORGE_RUNTIME_DIR', flag: 'runtime-dir', type: 'path', category: 'Services', default: (raw) => defaultRuntimeDir(raw), help: 'Folder for the services\' unix sockets (default: a per-data-dir folder under the OS temp dir).' },
   { env: 'AGENT_GRPC_URL', flag: 'agent-grpc-url', type: 'string', category: 'Services', processes: ['gateway', 'agent'], default: (raw) => socketUrl(raw, 'agent'), help: 'Address of the agent service: unix:///path.sock or host:port.' },
   { env: 'PTY_GRPC_URL', flag: 'pty-grpc-url', type: 'string', category: 'Services', processes: ['gateway', 'pty'], default: (raw) => socketUrl(raw, 'pty'), help: 'Address of the pty service: unix:///path.sock or host:port.' },
   { env: 'WORKSPACE_GRPC_URL', flag: 'workspace-grpc-url', type: 'string', category: 'Services', processes: ['gateway', 'workspace'], default: (raw) => socketUrl(raw, 'workspace'), help: 'Address of the workspace service: unix:///path.sock or host:port.' },
+  { env: 'GRPC_SECRET', flag: 'grpc-secret', type: 'string', category: 'Services', sensitive: true, help: 'Shared secret every gRPC call between the gateway and the services carries; all four processes need the same value (default: generated into FORGE_DATA_DIR/grpc-secret, 0600).' },
+  { env: 'GRPC_SECRET_FILE', flag: 'grpc-secret-file', type: 'path', category: 'Services', help: 'File holding GRPC_SECRET; wins over it.' },
   { env: 'UPLOAD_MAX_FILE_BYTES', flag: 'upload-max-file-bytes', type: 'int', category: 'Services', default: String(500 * 1024 * 1024), min: 1, processes: ['workspace'], help: 'Largest file one upload may carry (413 file_too_large above).' },
   { env: 'UPLOAD_MAX_TOTAL_BYTES', flag: 'upload-max-total-bytes', type: 'int', category: 'Services', default: String(2 * 1024 * 1024 * 1024), min: 1, processes: ['workspace'], help: 'Largest total of one upload request (413 aggregate_too_large above).' },
   { env: 'UPLOAD_MAX_FILES', flag: 'upload-max-files', type: 'int', category: 'Services', default: '512', min: 1, processes: ['workspace'], help: 'Most files one upload request may carry.' },

@@ -66,6 +66,21 @@ describe('config', () => {
     assert.equal(loadConfig({ env: { ...base, UI_PASSWORD: 'from-env', UI_PASSWORD_FILE: join(dir, 'pw') } }).UI_PASSWORD, 'from-file');
   });
 
+  it('with the sandbox on, needs numeric ids and refuses secrets from files (@file flags and *_FILE vars)', () => {
+    const on = { ...base, AGENT_TOOL_SANDBOX_ENABLED: 'true', AGENT_TOOL_UID: '1001', AGENT_TOOL_GID: '1001' };
+    const c = loadConfig({ env: on });
+    assert.deepEqual([c.AGENT_TOOL_SANDBOX_ENABLED, c.AGENT_TOOL_UID, c.AGENT_TOOL_GID, c.AGENT_TOOL_HOME], [true, 1001, 1001, '/home/pi-tools']);
+    assert.throws(() => loadConfig({ env: { ...on, AGENT_TOOL_UID: undefined } }), /needs a numeric AGENT_TOOL_UID/);
+    assert.throws(() => loadConfig({ env: { ...on, AGENT_TOOL_GID: '-1' } }), /needs a numeric AGENT_TOOL_GID/);
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    writeFileSync(join(dir, 'pw'), 'from-file\n');
+    assert.throws(() => loadConfig({ env: { ...on, UI_PASSWORD_FILE: join(dir, 'pw') } }), (e: unknown) => e instanceof ConfigError && /UI_PASSWORD_FILE/.test(e.message) && !e.message.includes('from-file'));
+    assert.throws(() => loadConfig({ env: { ...on, LDAP_BIND_PASSWORD_FILE: join(dir, 'pw') } }), /LDAP_BIND_PASSWORD_FILE/);
+    assert.throws(() => loadConfig({ env: on, argv: ['--api-key', `@${join(dir, 'pw')}`] }), /refuses secrets read from files \(--api-key\)/);
+    // Off: the same forms work.
+    assert.equal(loadConfig({ env: base, argv: ['--api-key', `@${join(dir, 'pw')}`] }).API_KEY, 'from-file');
+  });
+
   it('names the variable when a value is bad', () => {
     assert.throws(() => loadConfig({ env: { ...base, PORT: 'eighty' } }), (e: unknown) => e instanceof ConfigError && /PORT must be a non-negative integer/.test(e.message));
     assert.throws(() => loadConfig({ env: { ...base, PORT: '70000' } }), /PORT must be between 0 and 65535/);

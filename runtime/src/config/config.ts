@@ -28,6 +28,8 @@ export class ConfigError extends Error {
 export interface ParsedArgs {
   /** Flag values keyed by env var name. */
   values: Record<string, string>;
+  /** Flags whose value came from an `@file` (refused when the sandbox is on). */
+  fromFiles: string[];
   help: boolean;
   version: boolean;
 }
@@ -36,10 +38,11 @@ const BY_FLAG = new Map<string, OptionSpec>(CONFIG_OPTIONS.map((o) => [o.flag, o
 const TRUE = new Set(['1', 'true', 'yes', 'on']);
 const FALSE = new Set(['0', 'false', 'no', 'off']);
 /** `*_FILE` variables whose file contents replace the plain variable. */
-const FILE_TWINS: Record<string, string> = { UI_PASSWORD_FILE: 'UI_PASSWORD', LDAP_BIND_PASSWORD_FILE: 'LDAP_BIND_PASSWORD' };
+const FILE_TWINS: Record<string, string> = { UI_PASSWORD_FILE: 'UI_PASSWORD', LDAP_BIND_PASSWORD_FILE: 'LDAP_BIND_PASSWORD', GRPC_SECRET_FILE: 'GRPC_SECRET' };
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const values: Record<string, string> = {};
+  const fromFiles: string[] = [];
   let help = false;
   let version = false;
   for (let i = 0; i < argv.length; i++) {
@@ -69,10 +72,26 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
         i++;
       }
     }
-    if (spec.sensitive && value.startsWith('@')) value = readSecretFile(value.slice(1), `--${name}`);
+    if (spec.sensitive && value.startsWith('@')) {
+      value = readSecretFile(value.slice(1), `--${name}`);
+      fromFiles.push(`--${name}`);
+    }
     values[spec.env] = value;
   }
-  return { values, help, version };
+  return { values, fromFiles, help, version };
+}
+
+/**
+ * The sandbox needs numeric ids, and with it on, secrets may not come from files (docs/compatibility.md#auth-and-security,
+ * §5.15): a secret file readable by the server could end up readable by the tool identity too.
+ */
+function assertSandboxSettings(merged: Record<string, string>, fromFiles: readonly string[]): void {
+  if (!TRUE.has((merged.AGENT_TOOL_SANDBOX_ENABLED ?? '').trim().toLowerCase())) return;
+  for (const name of ['AGENT_TOOL_UID', 'AGENT_TOOL_GID']) {
+    if (!/^\d+$/.test((merged[name] ?? '').trim())) throw new ConfigError(`config: AGENT_TOOL_SANDBOX_ENABLED needs a numeric ${name}`);
+  }
+  const files = [...fromFiles, ...Object.keys(FILE_TWINS).filter((v) => merged[v])];
+  if (files.length) throw new ConfigError(`config: AGENT_TOOL_SANDBOX_ENABLED refuses secrets read from files (${files.join(', ')}); pass the value itself`);
 }
 
 function readSecretFile(path: string, what: string): string {
@@ -94,10 +113,11 @@ export interface LoadConfigOptions {
 /** Parses flags (if any) and env into a frozen config; throws ConfigError naming the bad variable. */
 export function loadConfig(options: LoadConfigOptions = {}): ForgeConfig {
   const env = options.env ?? process.env;
-  const flags = options.argv ? parseArgs(options.argv).values : {};
+  const parsed = options.argv ? parseArgs(options.argv) : undefined;
   const merged: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') merged[k] = v;
-  Object.assign(merged, flags);
+  Object.assign(merged, parsed?.values ?? {});
+  assertSandboxSettings(merged, parsed?.fromFiles ?? []);
   for (const [fileVar, plain] of Object.entries(FILE_TWINS)) {
     if (merged[fileVar]) merged[plain] = readSecretFile(merged[fileVar], fileVar);
   }

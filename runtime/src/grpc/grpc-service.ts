@@ -14,6 +14,7 @@ import { createLogger } from '../logging/logger.js';
 import { PinoNestLogger } from '../logging/nest-logger.js';
 import { installShutdownHandlers, onShutdown } from '../process/shutdown.js';
 import { prepareServiceAddress, removeServiceSocket } from './service-address.js';
+import { loadServiceSecret, serviceSecretServerInterceptor } from './service-secret.js';
 
 export interface ServiceContractLike {
   name: string;
@@ -47,7 +48,15 @@ export async function runGrpcService(spec: GrpcServiceSpec): Promise<INestMicros
   const logger = createLogger(spec.contract.name, config.LOG_LEVEL);
   installShutdownHandlers(logger, config.SHUTDOWN_TIMEOUT_MS);
   const url = spec.url(config);
-  await prepareServiceAddress(url);
+  let secret: string;
+  try {
+    await prepareServiceAddress(url);
+    secret = loadServiceSecret(config);
+  } catch (err) {
+    // A squatted socket folder, a live server on our socket, an unwritable data dir: stop with the reason, exit 1.
+    logger.fatal({ url }, (err as Error).message);
+    process.exit(1);
+  }
 
   const health = new HealthImplementation({ '': 'NOT_SERVING', [`${spec.contract.package}.${spec.contract.service}`]: 'NOT_SERVING' });
   const setHealth = (state: 'SERVING' | 'NOT_SERVING') => {
@@ -59,7 +68,8 @@ export async function runGrpcService(spec: GrpcServiceSpec): Promise<INestMicros
     package: spec.contract.package,
     protoPath: spec.contract.protoPath,
     url,
-    channelOptions: { ...GRPC_CHANNEL_OPTIONS },
+    // grpc-js server options: every call but grpc.health.v1 must carry the per-install secret.
+    channelOptions: { ...GRPC_CHANNEL_OPTIONS, interceptors: [serviceSecretServerInterceptor(secret)] } as GrpcOptions['options']['channelOptions'],
     loader: { longs: Number, enums: String, defaults: true, oneofs: true },
     onLoadPackageDefinition: (_def, server) => {
       grpcServer = server as Server;

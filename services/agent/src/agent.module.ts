@@ -8,6 +8,9 @@ import { StreamController } from './streaming/stream.controller.js';
 import { ConfigFiles } from './provider-config/config-files.js';
 import { ModelCatalog } from './provider-config/model-catalog.js';
 import { ProviderConfigController } from './provider-config/provider-config.controller.js';
+import { SandboxSettingsGrpcController } from './sandbox/sandbox-settings.controller.js';
+import { ProjectSessionsGrpcController } from './project-sessions/project-sessions.controller.js';
+import { ProjectSessionFolders, REMOVE_TREE, removeTree } from './project-sessions/project-session-folders.js';
 
 @Module({})
 export class AgentModule {
@@ -15,8 +18,8 @@ export class AgentModule {
     return {
       module: AgentModule,
       imports: [ForgeCoreModule.forRoot(config, logger)],
-      controllers: [StatsController, SessionsController, StreamController, ProviderConfigController],
-      providers: [SessionRegistry, ConfigFiles, ModelCatalog],
+      controllers: [StatsController, SessionsController, StreamController, ProviderConfigController, ProjectSessionsGrpcController, SandboxSettingsGrpcController],
+      providers: [SessionRegistry, ConfigFiles, ModelCatalog, ProjectSessionFolders, { provide: REMOVE_TREE, useValue: removeTree }],
     };
   }
 }

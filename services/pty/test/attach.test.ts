@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, realpathSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
+import { serviceSecretClientInterceptor } from '@pi-forge/runtime';
 import * as protoLoader from '@grpc/proto-loader';
 import { PTY_CONTRACT } from '@pi-forge/proto';
 import { isGone, startStack, waitFor, type Stack } from '@pi-forge/test-fixtures';
@@ -38,7 +39,7 @@ describe('pty service Attach / CloseTerminal over gRPC', () => {
     const url = stack.logs.find((l) => l.proc === 'pty' && typeof l.url === 'string')!.url as string;
     const def = protoLoader.loadSync(PTY_CONTRACT.protoPath, { longs: Number, enums: String, defaults: true, oneofs: true });
     const Ctor = (grpc.loadPackageDefinition(def) as never as { forge: { pty: { v1: { PtyService: grpc.ServiceClientConstructor } } } }).forge.pty.v1.PtyService;
-    stub = new Ctor(url, grpc.credentials.createInsecure()) as Stub;
+    stub = new Ctor(url, grpc.credentials.createInsecure(), { interceptors: [serviceSecretClientInterceptor(stack.serviceSecret())] }) as Stub;
   });
   after(async () => {
     stub?.close();

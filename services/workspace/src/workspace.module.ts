@@ -16,6 +16,7 @@ import { PathCompletion } from './search/path-completion.js';
 import { GitController } from './git/git.controller.js';
 import { GitRunner } from './git/git-runner.js';
 import { ProjectGit } from './git/project-git.js';
+import { FsDoor } from './paths/project-fs.js';
 
 @Module({})
 export class WorkspaceModule {
@@ -24,7 +25,7 @@ export class WorkspaceModule {
       module: WorkspaceModule,
       imports: [ForgeCoreModule.forRoot(config, logger)],
       controllers: [ProjectsController, FilesController, SearchController, GitController],
-      providers: [ProjectRegistry, SystemPromptStore, FolderBrowser, ProjectClone, ProjectFiles, UploadReceiver, DownloadStreamer, ContentSearch, PathCompletion, GitRunner, ProjectGit],
+      providers: [FsDoor, ProjectRegistry, SystemPromptStore, FolderBrowser, ProjectClone, ProjectFiles, UploadReceiver, DownloadStreamer, ContentSearch, PathCompletion, GitRunner, ProjectGit],
     };
   }
 }

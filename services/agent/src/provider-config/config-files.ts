@@ -1,5 +1,5 @@
-// The three SDK config files in PI_CONFIG_DIR that pi-forge edits: auth.json (0600), models.json
-// and settings.json. Reads tolerate a missing file; writes are atomic and serialized per process.
+// The three SDK config files in PI_CONFIG_DIR that pi-forge edits: auth.json, models.json and
+// settings.json, all 0600 (models.json holds custom providers' apiKeys and headers). Reads tolerate a missing file; writes are atomic and serialized per process.
 // Secrets leave this module only as presence flags or the redaction sentinel.
 import { Inject, Injectable } from '@nestjs/common';
 import { readFile } from 'node:fs/promises';
@@ -61,7 +61,7 @@ export class ConfigFiles {
   }
 
   writeObject(path: string, value: JsonObject): Promise<void> {
-    return writeJsonAtomic(path, value);
+    return writeJsonAtomic(path, value, { mode: 0o600 });
   }
 }
 

@@ -6,7 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Logger } from 'pino';
-import { CONFIG, GrpcStatus, LOGGER, forgeError, type ForgeConfig } from '@pi-forge/runtime';
+import { CONFIG, GrpcStatus, LOGGER, forgeError, readToolEnv, sandboxEnv, sandboxIdentity, type ForgeConfig } from '@pi-forge/runtime';
 import type { SessionSummary } from '@pi-forge/proto/agent';
 import {
   createAgentSession, createBashToolDefinition, DefaultResourceLoader, SessionManager, SettingsManager,
@@ -14,6 +14,7 @@ import {
 } from '../sdk/pi-sdk.js';
 import { ModelCatalog } from '../provider-config/model-catalog.js';
 import { scrubToolEnv } from '../tools/tool-env.js';
+import { sandboxedShellOperations } from '../tools/sandboxed-shell.js';
 import { LiveSession } from './live-session.js';
 import { nextNewSessionName } from './session-title.js';
 import { agentEndError, firstUserText, FORWARDED_EVENTS } from './session-events.js';
@@ -248,7 +249,11 @@ export class SessionRegistry implements OnModuleInit, OnApplicationShutdown {
     const resourceLoader = new DefaultResourceLoader({ cwd, agentDir, settingsManager, noExtensions: true, noThemes: true });
     await resourceLoader.reload();
     const passthrough = this.config.TERMINAL_PASSTHROUGH_ENV ?? [];
-    const bash = createBashToolDefinition(cwd, { spawnHook: (c) => ({ ...c, env: scrubToolEnv(c.env, passthrough) }) });
+    // In sandbox mode the tool runs as the tool identity with the operator's tool env (§5.15, C7).
+    const identity = sandboxIdentity(this.config);
+    const bash = createBashToolDefinition(cwd, identity
+      ? { operations: sandboxedShellOperations(identity), spawnHook: (c) => ({ ...c, env: { ...scrubToolEnv(c.env, passthrough), ...readToolEnv(this.config.FORGE_DATA_DIR), ...sandboxEnv(identity) } }) }
+      : { spawnHook: (c) => ({ ...c, env: scrubToolEnv(c.env, passthrough) }) });
     const { session } = await createAgentSession({
       cwd, agentDir, modelRuntime: await this.catalog.runtime(), settingsManager, resourceLoader, sessionManager,
       customTools: [bash as unknown as ToolDefinition], tools: TOOLS,

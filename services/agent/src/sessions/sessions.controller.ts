@@ -3,7 +3,7 @@ import { Controller, Inject } from '@nestjs/common';
 import { existsSync } from 'node:fs';
 import { GrpcMethod } from '@nestjs/microservices';
 import type { Logger } from 'pino';
-import { CONFIG, GrpcStatus, LOGGER, forgeError, type ForgeConfig } from '@pi-forge/runtime';
+import { CONFIG, GrpcStatus, LOGGER, forgeError, sandboxIdentity, type ForgeConfig } from '@pi-forge/runtime';
 import type * as agent from '@pi-forge/proto/agent';
 import { SessionManager } from '../sdk/pi-sdk.js';
 import { ModelCatalog } from '../provider-config/model-catalog.js';
@@ -210,7 +210,7 @@ export class SessionsController {
     try {
       const result = await live.session.executeBash(req.command, undefined, {
         excludeFromContext: req.excludeFromContext,
-        operations: userExecOperations(this.config.inheritedEnv, this.config.TERMINAL_PASSTHROUGH_ENV ?? []),
+        operations: userExecOperations(this.config.inheritedEnv, this.config.TERMINAL_PASSTHROUGH_ENV ?? [], undefined, sandboxIdentity(this.config)),
       });
       return {
         ...(result.exitCode !== undefined && !result.cancelled ? { exitCode: result.exitCode } : {}),

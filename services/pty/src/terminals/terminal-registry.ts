@@ -7,7 +7,7 @@ import { join, sep } from 'node:path';
 import { homedir } from 'node:os';
 import * as nodePty from 'node-pty';
 import type { Logger } from 'pino';
-import { CONFIG, forgeError, GrpcStatus, LOGGER, onShutdown, type ForgeConfig } from '@pi-forge/runtime';
+import { CONFIG, forgeError, GrpcStatus, LOGGER, onShutdown, readToolEnv, sandboxEnv, sandboxIdentity, type ForgeConfig } from '@pi-forge/runtime';
 import { Terminal, type PtyProcess } from './terminal.js';
 import { shellEnvironment, venvActivation, VENV_SCRIPTS } from './shell-env.js';
 
@@ -55,10 +55,14 @@ export class TerminalRegistry implements OnApplicationShutdown {
     if (existing?.alive) return { terminal: existing, reattached: true };
     const cwd = this.checkCwd(spec.cwd);
     this.hookShutdown();
-    const { file, env } = shellEnvironment(this.config.inheritedEnv, this.config.TERMINAL_PASSTHROUGH_ENV ?? [], cwd, safeHome());
+    const { file, env: baseEnv } = shellEnvironment(this.config.inheritedEnv, this.config.TERMINAL_PASSTHROUGH_ENV ?? [], cwd, safeHome());
+    // The operator's tool environment (PUT /config/sandbox), read fresh so the next terminal sees
+    // a change; with the sandbox on, the shell runs as the tool identity (docs/compatibility.md#terminal-protocol).
+    const identity = sandboxIdentity(this.config);
+    const env = { ...baseEnv, ...readToolEnv(this.config.FORGE_DATA_DIR), ...(identity ? sandboxEnv(identity) : {}) };
     let pty: PtyProcess;
     try {
-      pty = nodePty.spawn(file, [], { name: TERM_NAME, cols: spec.cols, rows: spec.rows, cwd, env, encoding: null }) as unknown as PtyProcess;
+      pty = nodePty.spawn(file, [], { name: TERM_NAME, cols: spec.cols, rows: spec.rows, cwd, env, encoding: null, ...(identity ? { uid: identity.uid, gid: identity.gid } : {}) }) as unknown as PtyProcess;
     } catch (err) {
       this.logger.error({ err, file, projectId: spec.projectId }, 'shell spawn failed');
       throw forgeError(GrpcStatus.INTERNAL, 'spawn_failed', `could not start ${file}`);

@@ -2,8 +2,6 @@
 // as a paced Observable: the source is paused whenever the gRPC call needs to drain, so a slow
 // client never makes us buffer the file in memory (stack.md §3, Nest's unbounded write buffer).
 import { Injectable } from '@nestjs/common';
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { Observable } from 'rxjs';
 import { create as createTar } from 'tar';
@@ -30,14 +28,16 @@ export class DownloadStreamer {
 
   /** Resolves and checks the target first, so a bad request fails before any byte is sent. */
   async open(projectId: string, path: string, call: ServerWritableStream<unknown, DownloadPathResponse>): Promise<Observable<DownloadPathResponse>> {
-    const guard = await this.files.guard(projectId);
-    const target = await guard.resolve(path || guard.root);
-    const info = await stat(target.real).catch((err) => { throw fsError(err); });
+    const fs = await this.files.fs(projectId);
+    const target = path ? await fs.resolve(path) : await fs.root();
+    const info = await fs.stat(target).catch((err) => { throw fsError(err); });
     if (info.isFile()) {
-      const source = createReadStream(target.real, { highWaterMark: CHUNK_BYTES });
+      const source = fs.readStream(target, CHUNK_BYTES);
       return paced(call, { fileName: basename(target.real), directory: false, size: info.size }, source, () => source.destroy());
     }
     if (!info.isDirectory()) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'not_a_file', 'path is neither a file nor a directory');
+    // tar reads the folder itself (a library, not our code): from the checked folder's parent,
+    // never following a link, so it cannot leave the folder.
     const name = target.real === target.root ? basename(target.root) || 'project' : basename(target.real);
     const tar = createTar({
       gzip: true,

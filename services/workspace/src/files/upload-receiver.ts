@@ -4,20 +4,20 @@
 // a cancelled call removes every temp file, so a bad upload changes nothing on disk.
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomUUID, type Hash } from 'node:crypto';
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { lstat, mkdir, rename, rm, stat } from 'node:fs/promises';
+import type { WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { basename, dirname, join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { ServerReadableStream } from '@grpc/grpc-js';
 import { CONFIG, forgeError, GrpcStatus, type ForgeConfig } from '@pi-forge/runtime';
 import type { UploadedFile, UploadFilesRequest, UploadFilesResponse } from '@pi-forge/proto/workspace';
-import { assertName, pathNotAllowed, type GuardedPath, type PathGuard } from '../paths/path-guard.js';
+import { assertName, pathNotAllowed, type GuardedPath } from '../paths/path-guard.js';
 import { fsError } from '../paths/fs-errors.js';
+import type { ProjectFs } from '../paths/project-fs.js';
 import { ProjectFiles } from './project-files.js';
 
 interface StagedFile {
-  target: string;
-  temp: string;
+  target: GuardedPath;
+  temp: GuardedPath;
   size: number;
   hash: Hash;
   expectedSha256: string;
@@ -34,7 +34,7 @@ export class UploadReceiver {
   async receive(call: ServerReadableStream<UploadFilesRequest, UploadFilesResponse>): Promise<UploadFilesResponse> {
     const staged: StagedFile[] = [];
     let current: StagedFile | undefined;
-    let guard: PathGuard | undefined;
+    let fs: ProjectFs | undefined;
     let parent: GuardedPath | undefined;
     let overwrite = false;
     let total = 0;
@@ -44,34 +44,37 @@ export class UploadReceiver {
     try {
       for await (const msg of call as AsyncIterable<UploadFilesRequest>) {
         if (msg.start) {
-          if (guard) throw badStream('start sent twice');
-          guard = await this.files.guard(msg.start.projectId);
-          parent = await guard.resolve(msg.start.parentPath);
-          const info = await stat(parent.real).catch((err) => { throw fsError(err); });
+          if (fs) throw badStream('start sent twice');
+          fs = await this.files.fs(msg.start.projectId);
+          parent = await fs.resolve(msg.start.parentPath);
+          const info = await fs.stat(parent).catch((err) => { throw fsError(err); });
           if (!info.isDirectory()) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'not_a_directory', 'parentPath is not a directory');
           overwrite = msg.start.overwrite;
         } else if (msg.file) {
-          if (!guard || !parent) throw badStream('file before start');
+          if (!fs || !parent) throw badStream('file before start');
           if (current) throw badStream('file before the previous one ended');
           if (staged.length >= this.config.UPLOAD_MAX_FILES) throw tooLarge('too_many_files', `more than ${this.config.UPLOAD_MAX_FILES} files`);
-          const target = await this.targetOf(guard, parent, msg.file.relativePath);
-          const existing = await lstat(target).catch(() => undefined);
-          if (existing && (!overwrite || existing.isDirectory())) throw forgeError(GrpcStatus.ALREADY_EXISTS, 'target_exists', `${basename(target)} already exists`);
-          if (staged.some((f) => f.target === target)) throw forgeError(GrpcStatus.ALREADY_EXISTS, 'target_exists', `${basename(target)} appears twice in the upload`);
+          const target = await this.targetOf(fs, parent, msg.file.relativePath);
+          const name = basename(target.entry);
+          const existing = await fs.lstatIfAny(target);
+          if (existing && (!overwrite || existing.isDirectory())) throw forgeError(GrpcStatus.ALREADY_EXISTS, 'target_exists', `${name} already exists`);
+          if (staged.some((f) => f.target.entry === target.entry)) throw forgeError(GrpcStatus.ALREADY_EXISTS, 'target_exists', `${name} appears twice in the upload`);
           const expected = (msg.file.sha256 ?? '').toLowerCase();
           if (expected && !/^[0-9a-f]{64}$/.test(expected)) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_checksum', 'sha256 must be 64 hex characters');
           // Nested targets may not have their folder yet: stage those in the upload folder itself.
-          const tempDir = (await stat(dirname(target)).then((s) => s.isDirectory(), () => false)) ? dirname(target) : parent.real;
-          const temp = join(tempDir, `${basename(target)}.${randomUUID()}.upload.tmp`);
-          const out = createWriteStream(temp, { flags: 'wx' });
+          const folder = fs.parent(target);
+          const tempName = `${name}.${randomUUID()}.upload.tmp`;
+          const temp = (await fs.statIfAny(folder))?.isDirectory() ? fs.sibling(target, tempName) : await fs.child(parent, tempName);
+          const out = fs.newFileStream(temp);
           await once(out, 'open');
+          await fs.created(temp);
           current = { target, temp, size: 0, hash: createHash('sha256'), expectedSha256: expected, out };
           staged.push(current);
         } else if (msg.chunk) {
           if (!current) throw badStream('chunk outside a file');
           current.size += msg.chunk.length;
           total += msg.chunk.length;
-          if (current.size > this.config.UPLOAD_MAX_FILE_BYTES) throw tooLarge('file_too_large', `${basename(current.target)}: more than ${this.config.UPLOAD_MAX_FILE_BYTES} bytes`);
+          if (current.size > this.config.UPLOAD_MAX_FILE_BYTES) throw tooLarge('file_too_large', `${basename(current.target.entry)}: more than ${this.config.UPLOAD_MAX_FILE_BYTES} bytes`);
           if (total > this.config.UPLOAD_MAX_TOTAL_BYTES) throw tooLarge('aggregate_too_large', `upload exceeds ${this.config.UPLOAD_MAX_TOTAL_BYTES} bytes in total`);
           current.hash.update(msg.chunk);
           // Waiting here stops reading the call, which pushes back on the gateway through HTTP/2.
@@ -84,18 +87,19 @@ export class UploadReceiver {
           await once(file.out, 'close');
           file.sha256 = file.hash.digest('hex');
           if (file.expectedSha256 && file.expectedSha256 !== file.sha256) {
-            throw forgeError(GrpcStatus.FAILED_PRECONDITION, 'checksum_mismatch', `${basename(file.target)}: sha256 ${file.sha256} does not match the declared ${file.expectedSha256}`, { httpStatus: 422 });
+            throw forgeError(GrpcStatus.FAILED_PRECONDITION, 'checksum_mismatch', `${basename(file.target.entry)}: sha256 ${file.sha256} does not match the declared ${file.expectedSha256}`, { httpStatus: 422 });
           }
         }
       }
-      if (!guard) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'missing_field', 'projectId and parentPath are required');
+      if (!fs) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'missing_field', 'projectId and parentPath are required');
       if (current) throw badStream('the last file did not end');
       if (staged.length === 0) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'no_files', 'the upload carried no files');
-      return { files: await this.commit(staged, overwrite) };
+      return { files: await this.commit(fs, staged, overwrite) };
     } catch (err) {
+      const door = fs;
       await Promise.all(staged.map(async (f) => {
         f.out.destroy();
-        await rm(f.temp, { force: true });
+        await door?.rm(f.temp, { force: true });
       }));
       throw fsError(err);
     } finally {
@@ -107,36 +111,37 @@ export class UploadReceiver {
    * Renames every temp file into place. A file being overwritten is first moved aside, so if a
    * later rename fails every target is put back as it was, replaced files included.
    */
-  private async commit(staged: StagedFile[], overwrite: boolean): Promise<UploadedFile[]> {
-    const done: { file: UploadedFile; backup?: string }[] = [];
+  private async commit(fs: ProjectFs, staged: StagedFile[], overwrite: boolean): Promise<UploadedFile[]> {
+    const done: { file: UploadedFile; target: GuardedPath; backup?: GuardedPath }[] = [];
     try {
       for (const f of staged) {
-        const existing = await lstat(f.target).then(() => true, () => false);
-        if (existing && !overwrite) throw forgeError(GrpcStatus.ALREADY_EXISTS, 'target_exists', `${basename(f.target)} already exists`);
-        await mkdir(dirname(f.target), { recursive: true });
-        const backup = existing ? `${f.target}.${randomUUID()}.upload.bak` : undefined;
-        if (backup) await rename(f.target, backup);
+        const name = basename(f.target.entry);
+        const existing = !!(await fs.lstatIfAny(f.target));
+        if (existing && !overwrite) throw forgeError(GrpcStatus.ALREADY_EXISTS, 'target_exists', `${name} already exists`);
+        await fs.mkdirs(fs.parent(f.target));
+        const backup = existing ? fs.sibling(f.target, `${name}.${randomUUID()}.upload.bak`) : undefined;
+        if (backup) await fs.rename(f.target, backup);
         try {
-          await rename(f.temp, f.target);
+          await fs.rename(f.temp, f.target);
         } catch (err) {
-          if (backup) await rename(backup, f.target).catch(() => {});
+          if (backup) await fs.rename(backup, f.target).catch(() => {});
           throw err;
         }
-        done.push({ file: { path: f.target, size: f.size, sha256: f.sha256! }, backup });
+        done.push({ file: { path: f.target.entry, size: f.size, sha256: f.sha256! }, target: f.target, backup });
       }
     } catch (err) {
       for (const d of done.reverse()) {
-        await rm(d.file.path, { force: true }).catch(() => {});
-        if (d.backup) await rename(d.backup, d.file.path).catch(() => {});
+        await fs.rm(d.target, { force: true }).catch(() => {});
+        if (d.backup) await fs.rename(d.backup, d.target).catch(() => {});
       }
       throw err;
     }
-    await Promise.all(done.flatMap((d) => (d.backup ? [rm(d.backup, { force: true }).catch(() => {})] : [])));
+    await Promise.all(done.flatMap((d) => (d.backup ? [fs.rm(d.backup, { force: true }).catch(() => {})] : [])));
     return done.map((d) => d.file);
   }
 
   /** A relative upload path below the upload folder: each segment a plain name, no `..`, not absolute. */
-  private async targetOf(guard: PathGuard, parent: GuardedPath, relativePath: string): Promise<string> {
+  private async targetOf(fs: ProjectFs, parent: GuardedPath, relativePath: string): Promise<GuardedPath> {
     if (typeof relativePath !== 'string' || !relativePath || relativePath.startsWith('/')) throw pathNotAllowed('upload paths must be relative');
     const segments = relativePath.split('/').filter((s) => s !== '');
     if (segments.length === 0) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'missing_filename', 'a file part has no name');
@@ -144,7 +149,7 @@ export class UploadReceiver {
       if (s === '..' || s === '.') throw pathNotAllowed('upload paths may not contain ..');
       assertName(s);
     }
-    return (await guard.resolve(join(parent.real, ...segments), { allowRoot: false })).entry;
+    return fs.resolve(join(parent.real, ...segments), { allowRoot: false });
   }
 }
 

@@ -1,21 +1,33 @@
 // Every git invocation goes through here, hardened as docs/compatibility.md#files-and-git asks: repository config cannot
 // make us run a program (fsmonitor, pager, editor, askpass, ssh command, ext:: transport), git
 // never prompts, output is in the C locale, and each call has a deadline and an output cap.
+// Our config overrides travel as GIT_CONFIG_COUNT/KEY_n/VALUE_n: command-scope config that wins
+// over every config file and is inherited by the git processes git starts itself.
 import { Inject, Injectable } from '@nestjs/common';
 import { spawn } from 'node:child_process';
 import { CONFIG, forgeError, GrpcStatus, type ForgeConfig } from '@pi-forge/runtime';
 
-export const SAFE_GIT_CONFIG = [
-  '-c', 'core.fsmonitor=false',
-  '-c', 'core.askPass=true',
-  '-c', 'core.sshCommand=ssh -o BatchMode=yes',
-  '-c', 'core.editor=true',
-  '-c', 'sequence.editor=true',
-  '-c', 'core.pager=cat',
-  '-c', 'pager.branch=false',
-  '-c', 'protocol.ext.allow=never',
-  '-c', 'color.ui=false',
+export const SAFE_GIT_CONFIG: readonly (readonly [string, string])[] = [
+  ['core.fsmonitor', 'false'],
+  ['core.askPass', 'true'],
+  ['core.sshCommand', 'ssh -o BatchMode=yes'],
+  ['core.editor', 'true'],
+  ['sequence.editor', 'true'],
+  ['core.pager', 'cat'],
+  ['pager.branch', 'false'],
+  ['protocol.ext.allow', 'never'],
+  ['color.ui', 'false'],
 ];
+
+/** Config pairs as the GIT_CONFIG_COUNT environment git reads as command-line config. */
+export function configEnvironment(pairs: readonly (readonly [string, string])[]): Record<string, string> {
+  const env: Record<string, string> = { GIT_CONFIG_COUNT: String(pairs.length) };
+  pairs.forEach(([key, value], i) => {
+    env[`GIT_CONFIG_KEY_${i}`] = key;
+    env[`GIT_CONFIG_VALUE_${i}`] = value;
+  });
+  return env;
+}
 
 /** Host variables git may need; everything else (API keys, tokens) stays out of its environment. */
 const PASS_ENV = ['PATH', 'HOME', 'USER', 'LOGNAME', 'TMPDIR', 'SSH_AUTH_SOCK', 'XDG_CONFIG_HOME', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy',
@@ -26,6 +38,8 @@ export interface GitRunOptions {
   timeoutMs?: number;
   /** Extra environment (e.g. GIT_SSL_NO_VERIFY for one clone). */
   env?: Record<string, string>;
+  /** Extra command-scope config after the safe defaults (a repository's neutralising overrides). */
+  config?: readonly (readonly [string, string])[];
   /** Called with each stderr chunk as it arrives (clone progress). */
   onStderr?: (chunk: string) => void;
   /** Aborts the process: SIGTERM, then SIGKILL after 5 s. */
@@ -68,15 +82,15 @@ export class GitRunner {
     };
   }
 
-  /** Runs `git <safe config> <args>`; throws git_failed / git_auth_required on a non-zero exit. */
+  /** Runs `git <args>` with the safe config; throws git_failed / git_auth_required on a non-zero exit. */
   run(args: string[], options: GitRunOptions): Promise<GitResult> {
     const timeoutMs = options.timeoutMs ?? 60_000;
     // An abort that came before the call would never fire its listener: refuse to start at all.
     if (options.signal?.aborted) return Promise.reject(forgeError(GrpcStatus.CANCELLED, 'git_failed', `git ${args[0]} was cancelled`, { httpStatus: 400 }));
     return new Promise((resolve, reject) => {
-      const child = spawn('git', [...SAFE_GIT_CONFIG, ...args], {
+      const child = spawn('git', args, {
         cwd: options.cwd,
-        env: { ...this.baseEnv, ...options.env },
+        env: { ...this.baseEnv, ...options.env, ...configEnvironment([...SAFE_GIT_CONFIG, ...(options.config ?? [])]) },
         stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       });
       if (options.input !== undefined) {
@@ -118,15 +132,37 @@ export class GitRunner {
         const result = { code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
         if (result.code === 0 || options.allowFailure) return resolve(result);
         if (timedOut) return reject(forgeError(GrpcStatus.DEADLINE_EXCEEDED, 'git_failed', `git ${args[0]} timed out after ${timeoutMs} ms`, { httpStatus: 400 }));
-        reject(gitFailure(result.stderr || result.stdout));
+        reject(gitFailure(result.stderr || result.stdout, args));
       });
     });
   }
 }
 
-export function gitFailure(stderr: string) {
+/**
+ * What an operator must set up when a remote wants credentials (docs/compatibility.md#files-and-git "auth guidance"):
+ * git never prompts here and the repository's own credential helpers are switched off, so only
+ * the service user's global git config, ssh keys or a clone token can help. Never git's stderr,
+ * which may echo the URL with its token.
+ */
+export function authGuidance(operation: string): string {
+  const what = ['clone', 'fetch', 'pull', 'push'].includes(operation) ? `git ${operation}` : 'git';
+  return `${what} failed: the remote asked for credentials that the server does not have (pi-forge never prompts). `
+    + 'For HTTPS remotes, configure a credential helper in the global git config of the user running the workspace service '
+    + '(e.g. `git config --global credential.helper store` with the token in that user\'s ~/.git-credentials), '
+    + 'or pass `token` when cloning; credential helpers set in the repository\'s own .git/config are ignored. '
+    + 'For SSH remotes, add a key without a passphrase (or an ssh-agent via SSH_AUTH_SOCK) for that user: git runs ssh in BatchMode.';
+}
+
+/** The git subcommand of an argument list that may start with `-c key=value` overrides. */
+function subcommand(args: readonly string[]): string {
+  let i = 0;
+  while (args[i] === '-c') i += 2;
+  return args[i] ?? '';
+}
+
+export function gitFailure(stderr: string, args: readonly string[] = []) {
   if (AUTH_FAILURE.test(stderr)) {
-    return forgeError(GrpcStatus.FAILED_PRECONDITION, 'git_auth_required', 'the remote asked for credentials; configure a credential helper or use a URL with access', { httpStatus: 400 });
+    return forgeError(GrpcStatus.FAILED_PRECONDITION, 'git_auth_required', authGuidance(subcommand(args)), { httpStatus: 400 });
   }
   const message = redactGitText(stderr.trim()).slice(0, 4000) || 'git failed';
   return forgeError(GrpcStatus.FAILED_PRECONDITION, 'git_failed', message, { httpStatus: 400 });

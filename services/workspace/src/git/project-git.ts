@@ -1,9 +1,9 @@
 // Git operations on a project's repository (docs/compatibility.md#files-and-git), all through GitRunner. Git never
 // looks above the project folder (GIT_CEILING_DIRECTORIES), so a plain folder inside some other
 // repository is reported as not a repository instead of exposing the outer one.
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { dirname, relative, sep } from 'node:path';
-import { forgeError, GrpcStatus } from '@pi-forge/runtime';
+import { CONFIG, forgeError, GrpcStatus, type ForgeConfig } from '@pi-forge/runtime';
 import type {
   ApplyGitHunksResponse, GitWorktree, ListGitWorktreesResponse,
   GetGitDiffResponse, GetGitLogResponse, GetGitStatusResponse, GitBranch, GitCommitInfo, ListGitBranchesResponse, ListGitRemotesResponse, GitRemote,
@@ -12,7 +12,8 @@ import { ProjectFiles } from '../files/project-files.js';
 import { PathGuard } from '../paths/path-guard.js';
 import { GitRunner, redactGitText, type GitRunOptions } from './git-runner.js';
 import { parseStatus } from './git-status.js';
-import { localConfigOverrides, parseConfigList, SAFE_PACK_OPTIONS } from './local-config-guard.js';
+import { parseConfigList, parseConfigListing, repoConfigOverrides, SAFE_PACK_OPTIONS, type ConfigOverrides } from './local-config-guard.js';
+import { assertBranchName, assertRemoteName, assertRevision } from './ref-name.js';
 
 const NETWORK_TIMEOUT_MS = 5 * 60_000;
 const FALLBACK_IDENTITY = { name: 'pi-forge', email: 'pi-forge@localhost' };
@@ -22,41 +23,40 @@ interface Repo {
   guard: PathGuard;
   isGitRepo: boolean;
   env: Record<string, string>;
-  /** `-c` overrides undoing program-running settings from the repository's own config. */
-  overrides: string[];
+  /** Config and env undoing program-running settings from the repository's own config and its includes. */
+  overrides: ConfigOverrides;
 }
 
 /** Which checkout a call works in: the project folder, or one of its registered worktrees. */
 export interface GitTarget { projectId: string; worktreePath?: string }
 
-function invalidBranch() {
-  return forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_branch_name', 'not a valid branch name');
-}
-
-/** Names passed to git as arguments: never an option, never a pathspec trick. */
-function assertRefName(name: string, error = invalidBranch): void {
-  if (typeof name !== 'string' || !name || name.length > 250 || name.startsWith('-') || /[\s~^:?*[\\\0]|\.\.|@\{|\/\/|^\/|\/$|\.lock$|\.$/.test(name)) throw error();
-}
-
-function assertRemoteName(name: string): void {
-  assertRefName(name, () => forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_remote_name', 'not a valid remote name'));
-}
-
 @Injectable()
 export class ProjectGit {
-  constructor(private readonly files: ProjectFiles, private readonly git: GitRunner) {}
+  constructor(private readonly files: ProjectFiles, private readonly git: GitRunner, @Inject(CONFIG) private readonly config: ForgeConfig) {}
+
+  /**
+   * With the sandbox on, checkouts belong to the tool uid, and git refuses to work in a repository
+   * another user owns ("dubious ownership"). That check guards against a foreign repo's config
+   * running programs, which local-config-guard already undoes per call; so the one checkout this
+   * call works in is trusted by name, never `*`.
+   */
+  private trust(cwd: string): string[] {
+    return this.config.AGENT_TOOL_SANDBOX_ENABLED ? ['-c', `safe.directory=${cwd}`] : [];
+  }
 
   private async repo(target: GitTarget): Promise<Repo> {
-    const guard = await this.files.guard(target.projectId);
+    // Opening the project's door re-proves its folder is inside WORKSPACE_PATH; git does the
+    // disk access, the guard only turns request paths into pathspecs.
+    const { guard } = await this.files.fs(target.projectId);
     const cwd = await guard.rootPath();
     const env = { GIT_CEILING_DIRECTORIES: dirname(cwd) };
     const [probe, local] = await Promise.all([
-      this.git.run(['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-common-dir'], { cwd, env, allowFailure: true }),
-      this.git.run(['config', '--local', '-z', '--list'], { cwd, env, allowFailure: true }),
+      this.git.run([...this.trust(cwd), 'rev-parse', '--path-format=absolute', '--show-toplevel', '--git-common-dir'], { cwd, env, allowFailure: true }),
+      this.git.run([...this.trust(cwd), 'config', '-z', '--includes', '--show-scope', '--show-origin', '--list'], { cwd, env, allowFailure: true }),
     ]);
     const isGitRepo = probe.code === 0;
     const commonDir = probe.stdout.split('\n')[1]?.trim() || `${cwd}/.git`;
-    const overrides = isGitRepo ? localConfigOverrides(parseConfigList(local.stdout), commonDir) : [];
+    const overrides = isGitRepo ? repoConfigOverrides(parseConfigListing(local.stdout), commonDir) : { config: [], env: {} };
     const main: Repo = { cwd, guard, env, isGitRepo, overrides };
     const wanted = target.worktreePath?.replace(/(.)\/+$/, '$1');
     if (!wanted || wanted === cwd) return main;
@@ -67,7 +67,7 @@ export class ProjectGit {
   }
 
   private run(repo: Repo, args: string[], options: Partial<GitRunOptions> = {}) {
-    return this.git.run([...repo.overrides, ...args], { cwd: repo.cwd, ...options, env: { ...repo.env, ...options.env } });
+    return this.git.run([...this.trust(repo.cwd), ...args], { cwd: repo.cwd, ...options, config: repo.overrides.config, env: { ...repo.env, ...repo.overrides.env, ...options.env } });
   }
 
   private async requireRepo(target: GitTarget): Promise<Repo> {
@@ -154,21 +154,21 @@ export class ProjectGit {
   }
 
   async checkout(t: GitTarget, branch: string): Promise<void> {
-    assertRefName(branch);
+    assertBranchName(branch);
     const repo = await this.requireRepo(t);
     await this.run(repo, ['checkout', branch, '--']);
   }
 
   async createBranch(t: GitTarget, name: string, startPoint: string, checkout: boolean): Promise<void> {
-    assertRefName(name);
-    if (startPoint) assertRefName(startPoint);
+    assertBranchName(name, 'name');
+    if (startPoint) assertRevision(startPoint);
     const repo = await this.requireRepo(t);
     if (checkout) await this.run(repo, ['checkout', '-b', name, ...(startPoint ? [startPoint] : []), '--']);
     else await this.run(repo, ['branch', name, ...(startPoint ? [startPoint] : [])]);
   }
 
   async deleteBranch(t: GitTarget, name: string, force: boolean): Promise<void> {
-    assertRefName(name);
+    assertBranchName(name, 'name');
     const repo = await this.requireRepo(t);
     await this.run(repo, ['branch', force ? '-D' : '-d', name]);
   }
@@ -209,7 +209,7 @@ export class ProjectGit {
 
   async pull(t: GitTarget, remote: string, branch: string, rebase: boolean): Promise<{ output: string }> {
     if (remote) assertRemoteName(remote);
-    if (branch) assertRefName(branch);
+    if (branch) assertBranchName(branch);
     if (branch && !remote) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'validation_failed', 'branch needs a remote');
     const repo = await this.requireRepo(t);
     const args = ['pull', ...SAFE_PACK_OPTIONS.fetch, rebase ? '--rebase' : '--no-rebase', '--no-edit', ...(remote ? [remote] : []), ...(branch ? [branch] : [])];
@@ -219,7 +219,7 @@ export class ProjectGit {
 
   async push(t: GitTarget, remote: string, branch: string, setUpstream: boolean): Promise<{ output: string }> {
     if (remote) assertRemoteName(remote);
-    if (branch) assertRefName(branch);
+    if (branch) assertBranchName(branch);
     const repo = await this.requireRepo(t);
     let target = remote;
     let ref = branch;

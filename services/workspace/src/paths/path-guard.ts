@@ -77,7 +77,11 @@ async function realpathOfExistingPart(abs: string): Promise<{ real: string; plai
   }
 }
 
+declare const CHECKED: unique symbol;
+
+/** A path proven inside its root; only PathGuard makes these, and only ProjectFs acts on them. */
 export interface GuardedPath {
+  readonly [CHECKED]: true;
   /** The path with symlinks of its existing part resolved; what reads and writes act on. */
   real: string;
   /** The entry itself (parent resolved, last segment kept): what delete, rename and move act on, so a link is handled as a link. */
@@ -86,6 +90,10 @@ export interface GuardedPath {
   root: string;
   /** POSIX path relative to the root ("" for the root itself). */
   relative: string;
+}
+
+function checked(real: string, entry: string, root: string): GuardedPath {
+  return { real, entry, root, relative: relative(root, real).split(sep).join('/') } as GuardedPath;
 }
 
 export class PathGuard {
@@ -116,7 +124,33 @@ export class PathGuard {
     // The entry differs from the real path only when the last segment is a link (or absent).
     const entry = plainLeaf ? real : join((await realpathOfExistingPart(dirname(lexical))).real, basename(lexical));
     if (!isInside(root, entry)) throw pathNotAllowed();
-    return { real, entry, root, relative: relative(root, real).split(sep).join('/') };
+    return checked(real, entry, root);
+  }
+
+  /**
+   * An entry read from a checked folder. A plain entry of a real folder inside the root is inside
+   * too, so it needs no system call; a symlink is resolved like any request path.
+   */
+  async child(dir: GuardedPath, name: string, entry?: { isSymbolicLink(): boolean }): Promise<GuardedPath> {
+    if (!entry) assertName(name); // a name readdir returned is always one segment
+    const full = join(dir.real, name);
+    if (entry && !entry.isSymbolicLink()) return checked(full, full, dir.root);
+    return this.resolve(full);
+  }
+
+  /** A name the service chooses (temp file, backup) in the folder of a checked entry. */
+  sibling(of: GuardedPath, name: string): GuardedPath {
+    assertName(name);
+    const full = join(dirname(of.entry), name);
+    if (!isInside(of.root, dirname(full)) || full === of.root) throw pathNotAllowed();
+    return checked(full, full, of.root);
+  }
+
+  /** The folder holding a checked entry (refused for the root itself). */
+  parent(of: GuardedPath): GuardedPath {
+    const dir = dirname(of.entry);
+    if (of.entry === of.root || !isInside(of.root, dir)) throw pathNotAllowed();
+    return checked(dir, dir, of.root);
   }
 
   /** The real root path. */

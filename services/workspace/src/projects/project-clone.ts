@@ -2,15 +2,15 @@
 // reporting git's progress as events (docs/compatibility.md#projects, clone stream). Everything that can be
 // checked up front is checked before the first event, so the gateway can still answer JSON.
 import { Inject, Injectable } from '@nestjs/common';
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Observable } from 'rxjs';
 import { forgeError, GrpcStatus, LOGGER } from '@pi-forge/runtime';
 import type { CloneProjectRequest, CloneProjectResponse } from '@pi-forge/proto/workspace';
 import type { Logger } from 'pino';
-import { assertName, PathGuard } from '../paths/path-guard.js';
+import { assertName, type GuardedPath } from '../paths/path-guard.js';
 import { fsError } from '../paths/fs-errors.js';
+import { FsDoor, type ProjectFs } from '../paths/project-fs.js';
 import { GitRunner, redactGitText } from '../git/git-runner.js';
+import { assertBranchName } from '../git/ref-name.js';
 import { ProjectRegistry } from './project-registry.js';
 
 const CLONE_TIMEOUT_MS = 30 * 60_000;
@@ -22,13 +22,15 @@ interface ClonePlan {
   cloneUrl: string;
   displayUrl: string;
   target: string;
+  /** The checked target folder and the workspace door it was checked by. */
+  checked: { fs: ProjectFs; path: GuardedPath };
   targetExisted: boolean;
   request: CloneProjectRequest;
 }
 
 @Injectable()
 export class ProjectClone {
-  constructor(private readonly projects: ProjectRegistry, private readonly git: GitRunner, @Inject(LOGGER) private readonly logger: Logger) {}
+  constructor(private readonly projects: ProjectRegistry, private readonly door: FsDoor, private readonly git: GitRunner, @Inject(LOGGER) private readonly logger: Logger) {}
 
   /** Validates the request; throws the contract's pre-stream errors. */
   async plan(req: CloneProjectRequest): Promise<ClonePlan> {
@@ -41,19 +43,17 @@ export class ProjectClone {
     if (url.protocol !== 'https:' && url.protocol !== 'file:') throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'unsupported_protocol', 'only https: and file: URLs can be cloned');
     assertName(req.folderName, 'invalid_directory_name');
     if (!req.projectName?.trim() || req.projectName.trim().length > 200) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_name', 'projectName must not be blank');
-    if (req.branch && (req.branch.length > 250 || req.branch.startsWith('-') || /[\s~^:?*[\\\0]|\.\./.test(req.branch))) {
-      throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_branch_name', 'branch is not a valid branch name');
-    }
-    const guard = new PathGuard(await this.projects.workspaceRoot());
-    const parent = await guard.resolve(req.parentPath || guard.root);
-    const parentInfo = await stat(parent.real).catch((err) => { throw fsError(err); });
+    if (req.branch) assertBranchName(req.branch);
+    const fs = await this.door.workspace();
+    const parent = req.parentPath ? await fs.resolve(req.parentPath) : await fs.root();
+    const parentInfo = await fs.stat(parent).catch((err) => { throw fsError(err); });
     if (!parentInfo.isDirectory()) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'not_a_directory', 'parentPath is not a directory');
-    const target = await guard.resolve(join(parent.real, req.folderName));
+    const target = await fs.child(parent, req.folderName);
     let targetExisted = false;
-    const info = await stat(target.real).catch(() => undefined);
+    const info = await fs.statIfAny(target);
     if (info) {
       if (!info.isDirectory()) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'target_not_a_directory', 'the target exists and is not a directory');
-      if ((await readdir(target.real)).length > 0) throw forgeError(GrpcStatus.ALREADY_EXISTS, 'target_not_empty', 'the target folder is not empty');
+      if ((await fs.readdir(target)).length > 0) throw forgeError(GrpcStatus.ALREADY_EXISTS, 'target_not_empty', 'the target folder is not empty');
       targetExisted = true;
     }
     const display = new URL(url.href);
@@ -64,7 +64,7 @@ export class ProjectClone {
       clone.username = 'x-access-token';
       clone.password = req.token;
     }
-    return { cloneUrl: clone.href, displayUrl: display.href, target: target.real, targetExisted, request: req };
+    return { cloneUrl: clone.href, displayUrl: display.href, target: target.real, checked: { fs, path: target }, targetExisted, request: req };
   }
 
   run(plan: ClonePlan): Observable<Event> {
@@ -92,11 +92,12 @@ export class ProjectClone {
       const args = ['clone', '--progress', ...(req.branch ? ['--branch', req.branch] : []), '--', plan.cloneUrl, plan.target];
       (async () => {
         try {
-          if (!plan.targetExisted) await mkdir(plan.target);
+          if (!plan.targetExisted) await plan.checked.fs.mkdir(plan.checked.path);
           await this.git.run(args, { cwd: plan.target, timeoutMs: CLONE_TIMEOUT_MS, env, onStderr, signal: abort.signal });
           if (pending) emitLine(pending);
           if (plan.cloneUrl !== plan.displayUrl) await this.git.run(['remote', 'set-url', 'origin', plan.displayUrl], { cwd: plan.target });
           if (req.insecureTls) await this.git.run(['config', '--local', `http.${new URL(plan.displayUrl).origin}/.sslVerify`, 'false'], { cwd: plan.target });
+          await plan.checked.fs.adoptTree(plan.checked.path); // git wrote it as the server user
           sub.next({ type: 'done', target: plan.target });
         } catch (err) {
           if (pending) emitLine(pending);
@@ -128,8 +129,9 @@ export class ProjectClone {
   }
 
   private async removeTarget(plan: ClonePlan): Promise<void> {
-    await rm(plan.target, { recursive: true, force: true }).catch(() => {});
-    if (plan.targetExisted) await mkdir(plan.target).catch(() => {});
+    const { fs, path } = plan.checked;
+    await fs.rm(path, { recursive: true, force: true }).catch(() => {});
+    if (plan.targetExisted) await fs.mkdir(path).catch(() => {});
   }
 }
 

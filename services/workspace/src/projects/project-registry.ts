@@ -3,17 +3,14 @@
 // every read-modify-write runs under one in-process lock and lands with an atomic rename.
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, realpath, rm, stat } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { CONFIG, forgeError, GrpcStatus, LOGGER, writeJsonAtomic, type ForgeConfig } from '@pi-forge/runtime';
 import type { Project } from '@pi-forge/proto/workspace';
 import type { Logger } from 'pino';
-import { isInside, pathNotAllowed } from '../paths/path-guard.js';
+import { FsDoor } from '../paths/project-fs.js';
 import { SystemPromptStore } from './system-prompt-store.js';
 import { removeProjectEntries } from './project-cascade.js';
-
-/** Ids that are safe to join into a path before an rm -rf (docs/compatibility.md#auth-and-security). */
-const SAFE_ID = /^[A-Za-z0-9_-]+$/;
 
 export function projectNotFound() {
   return forgeError(GrpcStatus.NOT_FOUND, 'project_not_found', 'no project with that id');
@@ -34,7 +31,7 @@ export class ProjectRegistry {
   private readonly file: string;
   private lock: Promise<unknown> = Promise.resolve();
 
-  constructor(@Inject(CONFIG) private readonly config: ForgeConfig, @Inject(LOGGER) private readonly logger: Logger, private readonly prompts: SystemPromptStore) {
+  constructor(@Inject(CONFIG) private readonly config: ForgeConfig, @Inject(LOGGER) private readonly logger: Logger, private readonly prompts: SystemPromptStore, private readonly door: FsDoor) {
     this.file = join(config.FORGE_DATA_DIR, 'projects.json');
   }
 
@@ -69,24 +66,16 @@ export class ProjectRegistry {
     return project;
   }
 
-  /** realpath(WORKSPACE_PATH): the folder every project must be at or below. */
-  workspaceRoot(): Promise<string> {
-    return realpath(this.config.WORKSPACE_PATH);
-  }
-
   /** Registers an existing folder inside the workspace; relative paths resolve against WORKSPACE_PATH. */
   async create(name: string, path: string): Promise<Project> {
     const display = cleanName(name);
     if (typeof path !== 'string' || !path || path.includes('\0')) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'not_a_directory', 'path is not a directory');
-    const root = await this.workspaceRoot();
-    let real: string;
-    try {
-      real = await realpath(resolve(this.config.WORKSPACE_PATH, path));
-    } catch {
-      throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'not_a_directory', 'path is not a directory');
-    }
-    if (!isInside(root, real)) throw pathNotAllowed('project path must be inside the workspace root');
-    if (!(await stat(real)).isDirectory()) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'not_a_directory', 'path is not a directory');
+    // Containment first (403 path_not_allowed for `../../etc`, `/etc` or a link leading out, even
+    // when the target does not exist), then the folder check.
+    const fs = await this.door.workspace();
+    const target = await fs.resolve(path);
+    if (!(await fs.statIfAny(target))?.isDirectory()) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'not_a_directory', 'path is not a directory');
+    const real = target.real;
     return this.mutate((projects) => {
       if (projects.some((p) => p.path === real)) throw forgeError(GrpcStatus.ALREADY_EXISTS, 'duplicate_path', 'a project with that path already exists');
       const project: Project = { id: randomUUID(), name: display, path: real, createdAt: new Date().toISOString() };
@@ -116,7 +105,7 @@ export class ProjectRegistry {
     });
   }
 
-  /** Removes the record, its addendum and override entries, then its session folder; cascaded reports the folder removal. */
+  /** Removes the record, its addendum and override entries. The session folder is the agent service's (DeleteProjectSessions). */
   async delete(id: string): Promise<{ cascaded: boolean }> {
     await this.mutate((projects) => {
       const index = projects.findIndex((p) => p.id === id);
@@ -125,27 +114,14 @@ export class ProjectRegistry {
     });
     await this.prompts.remove(id).catch((err: unknown) => this.logger.warn({ err, projectId: id }, 'could not remove the project system-prompt addendum'));
     await removeProjectEntries(this.config.FORGE_DATA_DIR, id).catch((err: unknown) => this.logger.warn({ err, projectId: id }, 'could not remove the project override entries'));
-    // The id came out of projects.json, but that file is editable by hand: validate before rm -rf.
-    if (!SAFE_ID.test(id) || id.startsWith('.')) {
-      this.logger.warn({ projectId: id }, 'project id unsafe for a path; session folder left in place');
-      return { cascaded: false };
-    }
-    const sessions = resolve(this.config.SESSION_DIR, id);
-    if (!isInside(resolve(this.config.SESSION_DIR), sessions) || sessions === resolve(this.config.SESSION_DIR)) return { cascaded: false };
-    try {
-      await rm(sessions, { recursive: true, force: true });
-      return { cascaded: true };
-    } catch (err) {
-      this.logger.warn({ err, projectId: id }, 'could not remove the project session folder');
-      return { cascaded: false };
-    }
+    return { cascaded: false };
   }
 
   private mutate<T>(change: (projects: Project[]) => { projects: Project[]; result: T }): Promise<T> {
     const run = this.lock.then(async () => {
       const { projects, result } = change(await this.list());
-      await mkdir(dirname(this.file), { recursive: true });
-      await writeJsonAtomic(this.file, projects);
+      await mkdir(dirname(this.file), { recursive: true, mode: 0o700 });
+      await writeJsonAtomic(this.file, projects, { mode: 0o600 });
       return result;
     });
     this.lock = run.catch(() => undefined);

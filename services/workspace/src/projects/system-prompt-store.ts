@@ -58,7 +58,7 @@ export class SystemPromptStore {
     const run = this.lock.then(async () => {
       const map = await this.read();
       change(map);
-      await mkdir(dirname(this.file), { recursive: true });
+      await mkdir(dirname(this.file), { recursive: true, mode: 0o700 });
       await writeJsonAtomic(this.file, { projects: Object.fromEntries(map) }, { mode: 0o600 });
     });
     this.lock = run.catch(() => undefined);

@@ -3,12 +3,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
-import { open, readdir, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import { CONFIG, forgeError, GrpcStatus, type ForgeConfig } from '@pi-forge/runtime';
 import type { SearchFilesRequest, SearchFilesResponse, SearchMatch } from '@pi-forge/proto/workspace';
 import { ProjectFiles } from '../files/project-files.js';
 import { SKIP_DIRS } from '../files/skip-dirs.js';
+import type { GuardedPath } from '../paths/path-guard.js';
+import type { ProjectFs } from '../paths/project-fs.js';
 
 const TIME_CAP_MS = 30_000;
 const FILE_CAP_BYTES = 5 * 1024 * 1024;
@@ -56,13 +57,13 @@ export class ContentSearch {
   }
 
   async search(req: SearchFilesRequest): Promise<SearchFilesResponse> {
-    const guard = await this.files.guard(req.projectId);
-    const root = await guard.rootPath();
+    const fs = await this.files.fs(req.projectId);
+    const root = await fs.rootPath();
     if (!req.query) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_query', 'q must not be empty');
     const limit = Math.min(1000, Math.max(1, req.limit || 200));
     if (this.ripgrep) return this.withRipgrep(this.ripgrep, root, req, limit);
     if (req.regex) throw forgeError(GrpcStatus.UNAVAILABLE, 'engine_unavailable', 'regex search needs ripgrep, which is not installed', { httpStatus: 503 });
-    return this.withNode(root, req, limit);
+    return this.withNode(fs, req, limit);
   }
 
   private withRipgrep(rg: string, root: string, req: SearchFilesRequest, limit: number): Promise<SearchFilesResponse> {
@@ -119,41 +120,41 @@ export class ContentSearch {
     });
   }
 
-  private async withNode(root: string, req: SearchFilesRequest, limit: number): Promise<SearchFilesResponse> {
+  private async withNode(fs: ProjectFs, req: SearchFilesRequest, limit: number): Promise<SearchFilesResponse> {
     const deadline = Date.now() + TIME_CAP_MS;
     const include = req.include ? globToRegExp(req.include) : undefined;
     const exclude = req.exclude ? globToRegExp(req.exclude) : undefined;
     const needle = req.caseSensitive ? req.query : req.query.toLowerCase();
     const matches: SearchMatch[] = [];
     let truncated = false;
-    const queue: string[] = [];
-    const collect = async (dir: string, depth: number): Promise<void> => {
+    const queue: GuardedPath[] = [];
+    const collect = async (dir: GuardedPath, depth: number): Promise<void> => {
       if (depth > NODE_MAX_DEPTH) return;
-      const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+      const entries = await fs.readdir(dir).catch(() => []);
       for (const e of entries) {
-        const full = join(dir, e.name);
         if (e.isDirectory()) {
           if (e.name.startsWith('.') || SKIP_DIRS.has(e.name)) continue;
-          await collect(full, depth + 1);
+          await collect(await fs.child(dir, e.name, e), depth + 1);
         } else if (e.isFile()) {
-          const rel = relative(root, full).split(sep).join('/');
+          const full = await fs.child(dir, e.name, e);
+          const rel = full.relative;
           if (include && !globMatches(include, rel)) continue;
           if (exclude && globMatches(exclude, rel)) continue;
           queue.push(full);
         }
       }
     };
-    await collect(root, 0);
-    const searchFile = async (file: string) => {
+    await collect(await fs.root(), 0);
+    const searchFile = async (file: GuardedPath) => {
       if (matches.length >= limit || Date.now() > deadline) { truncated = true; return; }
-      const info = await stat(file).catch(() => undefined);
+      const info = await fs.statIfAny(file);
       if (!info || info.size > FILE_CAP_BYTES) return;
-      const handle = await open(file, 'r').catch(() => undefined);
+      const handle = await fs.openRead(file).catch(() => undefined);
       if (!handle) return;
       let data: Buffer;
       try { data = await handle.readFile(); } finally { await handle.close(); }
       if (data.subarray(0, 8000).includes(0)) return;
-      const rel = relative(root, file).split(sep).join('/');
+      const rel = file.relative;
       const lines = data.toString('utf8').split('\n');
       for (let i = 0; i < lines.length; i++) {
         const line = lines[i].replace(/\r$/, '');

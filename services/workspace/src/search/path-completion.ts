@@ -1,10 +1,9 @@
 // `@` path completion (docs/compatibility.md#files-and-git /files/complete): project paths ranked by how well their
 // basename matches the query, directories with a trailing slash.
 import { Injectable } from '@nestjs/common';
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { ProjectFiles } from '../files/project-files.js';
 import { SKIP_DIRS } from '../files/skip-dirs.js';
+import type { GuardedPath } from '../paths/path-guard.js';
 
 const MAX_ENTRIES = 50_000;
 const MAX_DEPTH = 16;
@@ -25,24 +24,24 @@ export class PathCompletion {
   constructor(private readonly files: ProjectFiles) {}
 
   async complete(projectId: string, query: string, limit: number): Promise<string[]> {
-    const root = await (await this.files.guard(projectId)).rootPath();
+    const fs = await this.files.fs(projectId);
     const max = Math.min(200, Math.max(1, limit || 50));
     const q = (query ?? '').toLowerCase();
     const all: string[] = [];
-    const walk = async (dir: string, rel: string, depth: number): Promise<void> => {
+    const walk = async (dir: GuardedPath, rel: string, depth: number): Promise<void> => {
       if (depth > MAX_DEPTH || all.length >= MAX_ENTRIES) return;
-      const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+      const entries = await fs.readdir(dir).catch(() => []);
       for (const e of entries) {
         if (SKIP_DIRS.has(e.name)) continue;
         const path = rel ? `${rel}/${e.name}` : e.name;
         if (e.isDirectory()) {
           all.push(`${path}/`);
-          await walk(join(dir, e.name), path, depth + 1);
+          await walk(await fs.child(dir, e.name, e), path, depth + 1);
         } else if (e.isFile() || e.isSymbolicLink()) all.push(path);
         if (all.length >= MAX_ENTRIES) return;
       }
     };
-    await walk(root, '', 0);
+    await walk(await fs.root(), '', 0);
     if (!q) return all.sort().slice(0, max);
     return all
       .map((path) => ({ path, rank: rankPath(path, q) }))
