@@ -4,6 +4,7 @@ export * from './logging/logger.js';
 export * from './grpc/service-address.js';
 export * from './grpc/service-secret.js';
 export * from './grpc/forge-error.js';
+export * from './grpc/service-error-codes.js';
 export * from './grpc/grpc-service.js';
 export * from "./process/shutdown.js";
 export * from "./logging/nest-logger.js";

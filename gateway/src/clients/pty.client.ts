@@ -2,9 +2,8 @@
 // so the terminal route gets Node-stream backpressure: pause() it and the pty service pauses the pty.
 import { Inject, Injectable } from '@nestjs/common';
 import type { ClientDuplexStream } from '@grpc/grpc-js';
-import { Metadata } from '@grpc/grpc-js';
 import { CONFIG, type ForgeConfig } from '@pi-forge/runtime';
-import { PTY_CONTRACT } from '@pi-forge/proto';
+import { PTY_CONTRACT, type PromiseClient } from '@pi-forge/proto';
 import type * as pty from '@pi-forge/proto/pty';
 import { QUICK_CALL_MS, ServiceClient } from './service-client.js';
 
@@ -19,22 +18,23 @@ export type AttachWrite = { open: pty.TerminalOpen } | { input: Buffer } | { res
 
 export type AttachStream = ClientDuplexStream<AttachWrite, AttachEvent>;
 
+/** Every PtyService RPC as a promise, except Attach (a raw duplex stream). */
 @Injectable()
-export class PtyClient extends ServiceClient {
+export class PtyClient extends ServiceClient<pty.PtyServiceClient> implements PromiseClient<pty.PtyServiceClient, 'attach'> {
   constructor(@Inject(CONFIG) config: ForgeConfig) {
     super(PTY_CONTRACT, config.PTY_GRPC_URL, config);
   }
 
-  getStats(timeoutMs = QUICK_CALL_MS): Promise<pty.GetStatsResponse> {
-    return this.channel.unary('GetStats', {}, timeoutMs);
+  getStats(req: pty.GetStatsRequest = {}, timeoutMs = QUICK_CALL_MS): Promise<pty.GetStatsResponse> {
+    return this.channel.unary('getStats', req, timeoutMs);
   }
 
   /** Opens an Attach stream; the caller writes `{open}` first. No deadline: it lives as long as the socket. */
   attach(): AttachStream {
-    return (this.channel.stub.Attach as (m: Metadata) => AttachStream).call(this.channel.stub, new Metadata());
+    return this.channel.duplex<'attach', AttachWrite, AttachEvent>('attach');
   }
 
-  closeTerminal(projectId: string, tabId: string, timeoutMs = QUICK_CALL_MS): Promise<pty.CloseTerminalResponse> {
-    return this.channel.unary('CloseTerminal', { projectId, tabId }, timeoutMs);
+  closeTerminal(req: pty.CloseTerminalRequest, timeoutMs = QUICK_CALL_MS): Promise<pty.CloseTerminalResponse> {
+    return this.channel.unary('closeTerminal', req, timeoutMs);
   }
 }

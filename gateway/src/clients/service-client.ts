@@ -8,8 +8,9 @@ import { ServiceChannel } from './service-channel.js';
 /** Default deadline of a unary call that does no long work. */
 export const QUICK_CALL_MS = 10_000;
 
-export abstract class ServiceClient implements OnApplicationShutdown {
-  readonly channel: ServiceChannel;
+/** `C` is the service's generated client interface (e.g. `AgentServiceClient`). */
+export abstract class ServiceClient<C> implements OnApplicationShutdown {
+  readonly channel: ServiceChannel<C>;
   constructor(contract: ServiceContract, url: string, config: ForgeConfig) {
     this.channel = new ServiceChannel(contract, url, loadServiceSecret(config));
   }

@@ -4,9 +4,10 @@
 import { ArgumentsHost, Catch, HttpException, Inject, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { LOGGER, httpStatusForGrpc, parseForgeError, redactUrl } from '@pi-forge/runtime';
+import { LOGGER, parseForgeError, redactUrl } from '@pi-forge/runtime';
 import type { Logger } from 'pino';
 import { WebAppFiles } from '../web-app/web-app-files.js';
+import { httpStatusOf } from './error-status.js';
 import { RateLimitExceeded } from './rate-limit.js';
 
 const STATUS_CODES: Record<number, string> = {
@@ -57,7 +58,7 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
     if (isGrpcError(exception)) {
       const forge = parseForgeError(exception.details);
       if (forge) {
-        const status = forge.httpStatus ?? httpStatusForGrpc(exception.code);
+        const status = httpStatusOf(forge.error, exception.code);
         return { status, body: { error: forge.error, ...(forge.message ? { message: forge.message } : {}), ...(forge.details ?? {}) } };
       }
       if (exception.code === GrpcStatus.UNAVAILABLE) {
@@ -67,7 +68,7 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
         return { status: 504, body: { error: 'service_timeout', message: 'a backing service did not answer in time' } };
       }
       this.logger.error({ err: exception, url: redactUrl(req.url) }, 'unexpected service error');
-      return { status: httpStatusForGrpc(exception.code), body: { error: 'internal_error', message: 'the request failed' } };
+      return { status: httpStatusOf(undefined, exception.code), body: { error: 'internal_error', message: 'the request failed' } };
     }
     const fastifyStatus = (exception as { statusCode?: number })?.statusCode;
     if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {

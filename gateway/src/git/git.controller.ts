@@ -1,6 +1,7 @@
 // /git (docs/compatibility.md#files-and-git): thin mapping onto the workspace service's git RPCs. Every route takes an
 // optional worktreePath; the service checks it against `git worktree list` (400 invalid_worktree_path).
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { GIT_FILE_KIND } from '@pi-forge/proto';
 import { WorkspaceClient } from '../clients/workspace.client.js';
 import { RateLimit } from '../common/rate-limit.js';
 import { isTrue } from '../files/files.dto.js';
@@ -33,7 +34,7 @@ export class GitController {
     return {
       isGitRepo: true,
       ...(r.branch ? { branch: r.branch } : {}),
-      files: (r.files ?? []).map(({ originalPath, ...f }) => (originalPath ? { ...f, originalPath } : f)),
+      files: (r.files ?? []).map(({ originalPath, kind, ...f }) => ({ ...f, kind: GIT_FILE_KIND.toWord(kind) ?? 'unknown', ...(originalPath ? { originalPath } : {}) })),
     };
   }
 

@@ -47,8 +47,8 @@ export class HealthService {
       this.agent.channel.check(t),
       this.pty.channel.check(t),
       this.workspace.channel.check(t),
-      this.agent.getStats(t).catch(() => undefined),
-      this.pty.getStats(t).catch(() => undefined),
+      this.agent.getStats({}, t).catch(() => undefined),
+      this.pty.getStats({}, t).catch(() => undefined),
     ]);
     const services = { agent, pty, workspace };
     const ok = Object.values(services).every((s) => s === 'serving');

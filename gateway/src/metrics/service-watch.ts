@@ -28,7 +28,7 @@ export class ServiceWatch implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   onModuleInit(): void {
-    for (const client of [this.agent, this.pty, this.workspace] as ServiceClient[]) {
+    for (const client of [this.agent, this.pty, this.workspace] as ServiceClient<unknown>[]) {
       const service = client.name as ServiceName;
       client.channel.onCall = (method, code, ms) => this.metrics.grpcDuration.observe({ service, method, code: String(code) }, ms / 1000);
       this.watch(service, client.channel.channel);

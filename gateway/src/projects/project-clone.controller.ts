@@ -10,16 +10,18 @@ import { WorkspaceClient } from '../clients/workspace.client.js';
 import { SseWriter } from '../sse/sse-writer.js';
 import { CloneProjectDto } from './projects.dto.js';
 
-/** The contract's event shape: only the fields that belong to each type. */
-export function cloneEvent(m: CloneProjectResponse & { _percent?: string }): Record<string, unknown> {
-  switch (m.type) {
-    case 'started': return { type: m.type, cloneUrlForDisplay: m.cloneUrlForDisplay };
-    case 'progress': return { type: m.type, phase: m.phase, percent: m._percent === 'percent' || typeof m.percent === 'number' ? m.percent ?? null : null, raw: m.raw };
-    case 'stderr': return { type: m.type, line: m.line };
-    case 'done': return { type: m.type, target: m.target };
-    case 'project_created': return { type: m.type, project: m.project };
-    default: return { type: 'error', ...(m.code ? { code: m.code } : {}), message: m.message };
+/** The contract's event shape (`type` plus that type's fields) from the oneof. */
+export function cloneEvent(m: CloneProjectResponse): Record<string, unknown> {
+  if (m.started) return { type: 'started', cloneUrlForDisplay: m.started.cloneUrlForDisplay };
+  // proto-loader marks a set proto3 `optional` with `_percent`; an unset one may read as 0 or null.
+  if (m.progress) {
+    const p = m.progress as typeof m.progress & { _percent?: string };
+    return { type: 'progress', phase: p.phase, percent: p._percent === 'percent' || typeof p.percent === 'number' ? p.percent ?? null : null, raw: p.raw };
   }
+  if (m.stderr) return { type: 'stderr', line: m.stderr.line };
+  if (m.done) return { type: 'done', target: m.done.target };
+  if (m.projectCreated) return { type: 'project_created', project: m.projectCreated };
+  return { type: 'error', ...(m.error?.code ? { code: m.error.code } : {}), message: m.error?.message ?? 'the clone failed' };
 }
 
 @Controller('projects')
@@ -56,7 +58,7 @@ export class ProjectCloneController {
     const send = async (m: CloneProjectResponse) => {
       if (closed) return;
       sse.event(JSON.stringify(cloneEvent(m)));
-      if (m.type === 'started') sse.comment('pad-flush', true);
+      if (m.started) sse.comment('pad-flush', true);
       // Waiting here pauses the gRPC read, so a slow client slows the clone's stream, not our memory.
       await sse.drained();
     };
@@ -70,7 +72,7 @@ export class ProjectCloneController {
     } catch (err) {
       if (!closed) {
         this.logger.warn({ err }, 'clone stream failed');
-        await send({ type: 'error', message: 'the clone stream failed' } as CloneProjectResponse);
+        await send({ error: { message: 'the clone stream failed', code: '' } });
       }
     } finally {
       sse.close(false);

@@ -40,7 +40,7 @@ export class ProjectsController {
 
   @Get(':id')
   async get(@Param('id') id: string) {
-    return (await this.workspace.getProject(id)).project;
+    return (await this.workspace.getProject({ id })).project;
   }
 
   @Patch(':id')
@@ -50,7 +50,7 @@ export class ProjectsController {
 
   @Get(':id/system-prompt')
   systemPrompt(@Param('id') id: string) {
-    return this.workspace.getSystemPromptAddendum(id);
+    return this.workspace.getSystemPromptAddendum({ projectId: id });
   }
 
   @Put(':id/system-prompt')
@@ -64,8 +64,8 @@ export class ProjectsController {
    */
   @Delete(':id')
   async delete(@Param('id') id: string) {
-    await this.workspace.deleteProject(id);
-    const cascaded = await this.agent.deleteProjectSessions(id).then((r) => r.removed, (err: unknown) => {
+    await this.workspace.deleteProject({ id });
+    const cascaded = await this.agent.deleteProjectSessions({ projectId: id }).then((r) => r.removed, (err: unknown) => {
       this.logger.warn({ err, projectId: id }, 'could not remove the project session folder');
       return false;
     });

@@ -2,6 +2,7 @@
 // The files live in PI_CONFIG_DIR and are owned by the agent service; secrets never come back.
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Param, Put, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { THINKING_LEVEL } from '@pi-forge/proto';
 import { AgentClient } from '../clients/agent.client.js';
 import { PutAuthKeyDto, PutModelsDto } from './provider-config.dto.js';
 
@@ -31,12 +32,18 @@ export class ProviderConfigController {
   @Delete('auth/:provider')
   @HttpCode(204)
   async deleteAuth(@Param('provider') provider: string): Promise<void> {
-    await this.agent.deleteAuthKey(checkProvider(provider));
+    await this.agent.deleteAuthKey({ provider: checkProvider(provider) });
   }
 
   @Get('providers')
   async providers(): Promise<{ providers: unknown[] }> {
-    return { providers: JSON.parse((await this.agent.listProviders()).providersJson) as unknown[] };
+    const { providers } = await this.agent.listProviders();
+    return {
+      providers: (providers ?? []).map((p) => ({
+        provider: p.provider,
+        models: (p.models ?? []).map((m) => ({ ...m, supportedThinkingLevels: (m.supportedThinkingLevels ?? []).map((l) => THINKING_LEVEL.toWord(l)).filter((w) => w !== undefined) })),
+      })),
+    };
   }
 
   @Get('models')
@@ -46,7 +53,7 @@ export class ProviderConfigController {
 
   @Put('models')
   async putModels(@Body() body: PutModelsDto): Promise<{ providers: Record<string, unknown> }> {
-    return { providers: JSON.parse((await this.agent.putModelsConfig(JSON.stringify(body.providers))).providersJson) as Record<string, unknown> };
+    return { providers: JSON.parse((await this.agent.putModelsConfig({ providersJson: JSON.stringify(body.providers) })).providersJson) as Record<string, unknown> };
   }
 
   @Get('settings')
@@ -59,6 +66,6 @@ export class ProviderConfigController {
   async putSettings(@Req() req: FastifyRequest): Promise<Record<string, unknown>> {
     const body = req.body;
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw new BadRequestException({ error: 'invalid_body', message: 'the body must be a JSON object' });
-    return JSON.parse((await this.agent.putSettings(JSON.stringify(body))).settingsJson) as Record<string, unknown>;
+    return JSON.parse((await this.agent.putSettings({ patchJson: JSON.stringify(body) })).settingsJson) as Record<string, unknown>;
   }
 }

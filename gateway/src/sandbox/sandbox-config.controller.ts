@@ -26,13 +26,13 @@ export class SandboxConfigController {
 
   @Get()
   async get(): Promise<SandboxView> {
-    return this.view((await this.agent.getSandboxToolEnv()).toolEnv);
+    return this.view((await this.agent.getSandboxToolEnv({})).toolEnv);
   }
 
   /** Room for the largest valid tool env: 100 names of 16 KiB values, JSON-escaped. */
   @Put()
   @BodyLimit(4 * 1024 * 1024)
   async put(@Body() body: PutSandboxDto): Promise<SandboxView> {
-    return this.view((await this.agent.putSandboxToolEnv(body.toolEnv)).toolEnv);
+    return this.view((await this.agent.putSandboxToolEnv({ toolEnv: body.toolEnv })).toolEnv);
   }
 }

@@ -3,6 +3,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SessionSummary } from '@pi-forge/proto/agent';
+import { STREAMING_BEHAVIOR, THINKING_LEVEL } from '@pi-forge/proto';
 import { AgentClient } from '../clients/agent.client.js';
 import { WorkspaceClient } from '../clients/workspace.client.js';
 import { RateLimit } from '../common/rate-limit.js';
@@ -20,7 +21,8 @@ function liveSummary(s: SessionSummary | undefined): Record<string, unknown> {
   };
   if (s.name) out.name = s.name;
   if (s.isLive) {
-    if (s.thinkingLevel) out.thinkingLevel = s.thinkingLevel;
+    const thinkingLevel = THINKING_LEVEL.toWord(s.thinkingLevel);
+    if (thinkingLevel) out.thinkingLevel = thinkingLevel;
     if (s.modelProvider) out.modelProvider = s.modelProvider;
     if (s.modelId) out.modelId = s.modelId;
   }
@@ -44,7 +46,7 @@ export class SessionsController {
   @Get()
   async list(@Query() query: ListSessionsQueryDto): Promise<{ sessions: Record<string, unknown>[] }> {
     const projects = query.projectId
-      ? [(await this.workspace.getProject(query.projectId)).project!]
+      ? [(await this.workspace.getProject({ id: query.projectId })).project!]
       : (await this.workspace.listProjects()).projects;
     const { sessions } = await this.agent.listSessions({ projects: projects.map((p) => ({ id: p.id, path: p.path })) });
     return { sessions: (sessions ?? []).map(unifiedSummary) };
@@ -52,19 +54,19 @@ export class SessionsController {
 
   @Post()
   async create(@Body() body: CreateSessionDto): Promise<Record<string, unknown>> {
-    const { project } = await this.workspace.getProject(body.projectId);
+    const { project } = await this.workspace.getProject({ id: body.projectId });
     const { session } = await this.agent.createSession({ project: { id: project!.id, path: project!.path } });
     return liveSummary(session);
   }
 
   @Get(':id')
   async get(@Param('id') id: string): Promise<Record<string, unknown>> {
-    return liveSummary((await this.agent.getSession(id)).session);
+    return liveSummary((await this.agent.getSession({ sessionId: id })).session);
   }
 
   @Get(':id/messages')
   async messages(@Param('id') id: string): Promise<{ messages: unknown[] }> {
-    return { messages: JSON.parse((await this.agent.getMessages(id)).messagesJson) as unknown[] };
+    return { messages: JSON.parse((await this.agent.getMessages({ sessionId: id })).messagesJson) as unknown[] };
   }
 
   @Post(':id/name')
@@ -76,7 +78,7 @@ export class SessionsController {
   @Delete(':id')
   @HttpCode(204)
   async remove(@Param('id') id: string): Promise<void> {
-    await this.agent.deleteSession(id);
+    await this.agent.deleteSession({ sessionId: id });
   }
 
   @Post(':id/prompt')
@@ -85,7 +87,7 @@ export class SessionsController {
   @RateLimit('prompt')
   async prompt(@Param('id') id: string, @Req() req: FastifyRequest): Promise<{ accepted: true; sessionName?: string }> {
     const input = await readPromptInput(req);
-    const res = await this.agent.prompt({ sessionId: id, text: input.text, textAttachments: input.textAttachments, streamingBehavior: input.streamingBehavior, images: input.images });
+    const res = await this.agent.prompt({ sessionId: id, text: input.text, textAttachments: input.textAttachments, streamingBehavior: STREAMING_BEHAVIOR.toProto(input.streamingBehavior), images: input.images });
     return res.sessionName ? { accepted: true, sessionName: res.sessionName } : { accepted: true };
   }
 
@@ -93,14 +95,14 @@ export class SessionsController {
   @HttpCode(202)
   @RateLimit('prompt')
   async steer(@Param('id') id: string, @Body() body: SteerDto): Promise<{ accepted: true }> {
-    await this.agent.steer({ sessionId: id, text: body.text, mode: body.mode ?? 'steer' });
+    await this.agent.steer({ sessionId: id, text: body.text, mode: STREAMING_BEHAVIOR.toProto(body.mode ?? 'steer') });
     return { accepted: true };
   }
 
   @Post(':id/abort')
   @HttpCode(204)
   async abort(@Param('id') id: string): Promise<void> {
-    await this.agent.abort(id);
+    await this.agent.abort({ sessionId: id });
   }
 
   @Post(':id/model')
@@ -112,12 +114,13 @@ export class SessionsController {
   @Post(':id/thinking-level')
   @HttpCode(200)
   async setThinkingLevel(@Param('id') id: string, @Body() body: SetThinkingLevelDto): Promise<{ level: string }> {
-    return this.agent.setThinkingLevel({ sessionId: id, level: body.level });
+    const res = await this.agent.setThinkingLevel({ sessionId: id, level: THINKING_LEVEL.toProto(body.level) });
+    return { level: THINKING_LEVEL.toWord(res.level) ?? 'off' };
   }
 
   @Get(':id/tree')
   async tree(@Param('id') id: string): Promise<unknown> {
-    return JSON.parse((await this.agent.getTree(id)).treeJson) as unknown;
+    return JSON.parse((await this.agent.getTree({ sessionId: id })).treeJson) as unknown;
   }
 
   @Post(':id/fork')
@@ -144,17 +147,17 @@ export class SessionsController {
 
   @Get(':id/context')
   async context(@Param('id') id: string): Promise<unknown> {
-    return JSON.parse((await this.agent.getContext(id)).contextJson) as unknown;
+    return JSON.parse((await this.agent.getContext({ sessionId: id })).contextJson) as unknown;
   }
 
   @Get(':id/compactions')
   async compactions(@Param('id') id: string): Promise<{ compactions: unknown[] }> {
-    return { compactions: JSON.parse((await this.agent.getCompactions(id)).compactionsJson) as unknown[] };
+    return { compactions: JSON.parse((await this.agent.getCompactions({ sessionId: id })).compactionsJson) as unknown[] };
   }
 
   @Get(':id/turn-diff')
   async turnDiff(@Param('id') id: string): Promise<{ entries: unknown[] }> {
-    return { entries: JSON.parse((await this.agent.getTurnDiff(id)).entriesJson) as unknown[] };
+    return { entries: (await this.agent.getTurnDiff({ sessionId: id })).entries ?? [] };
   }
 
   @Post(':id/navigate')

@@ -1,5 +1,6 @@
 // Bodies and queries of the session routes (docs/compatibility.md#sessions).
 import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { STREAMING_BEHAVIOR, THINKING_LEVEL } from '@pi-forge/proto';
 
 export class CreateSessionDto {
   @IsString()
@@ -22,7 +23,7 @@ export class PromptDto {
   text: string;
 
   @IsOptional()
-  @IsIn(['steer', 'followUp'])
+  @IsIn(STREAMING_BEHAVIOR.words)
   streamingBehavior?: 'steer' | 'followUp';
 }
 
@@ -32,7 +33,7 @@ export class SteerDto {
   text: string;
 
   @IsOptional()
-  @IsIn(['steer', 'followUp'])
+  @IsIn(STREAMING_BEHAVIOR.words)
   mode?: 'steer' | 'followUp';
 }
 
@@ -53,7 +54,7 @@ export class SetModelDto {
 }
 
 export class SetThinkingLevelDto {
-  @IsIn(['off', 'minimal', 'low', 'medium', 'high', 'xhigh'])
+  @IsIn(THINKING_LEVEL.words)
   level: string;
 }
 

@@ -72,7 +72,7 @@ export class TerminalGateway implements OnGatewayInit, OnGatewayConnection {
     const query = this.queries.get(req);
     const session = new TerminalSession(ws, {
       openStream: () => this.pty.attach(),
-      closeTerminal: (projectId, tabId) => this.pty.closeTerminal(projectId, tabId),
+      closeTerminal: (projectId, tabId) => this.pty.closeTerminal({ projectId, tabId }),
       keepaliveMs: this.config.TERMINAL_WS_KEEPALIVE_MS,
       logger: this.logger,
     });
@@ -81,7 +81,7 @@ export class TerminalGateway implements OnGatewayInit, OnGatewayConnection {
     if (!decision.ok) return session.close(decision.reason === 'origin_not_allowed' ? CLOSE.originNotAllowed : CLOSE.authRequired);
     let cwd: string;
     try {
-      const { project } = await this.workspace.getProject(query.projectId);
+      const { project } = await this.workspace.getProject({ id: query.projectId });
       if (!project) return session.close(CLOSE.projectNotFound);
       cwd = project.path;
     } catch (err) {

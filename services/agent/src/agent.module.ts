@@ -1,15 +1,17 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { ForgeCoreModule, type ForgeConfig } from '@pi-forge/runtime';
-import { StatsController } from './stats/stats.controller.js';
+import { rpcHandlers } from '@pi-forge/proto';
+import type { AgentServiceController } from '@pi-forge/proto/agent';
+import { StatsGrpcHandler } from './stats/stats.grpc-handler.js';
 import { SessionRegistry } from './sessions/session-registry.js';
-import { SessionsController } from './sessions/sessions.controller.js';
-import { StreamController } from './streaming/stream.controller.js';
+import { SessionsGrpcHandler } from './sessions/sessions.grpc-handler.js';
+import { StreamGrpcHandler } from './streaming/stream.grpc-handler.js';
 import { ConfigFiles } from './provider-config/config-files.js';
 import { ModelCatalog } from './provider-config/model-catalog.js';
-import { ProviderConfigController } from './provider-config/provider-config.controller.js';
-import { SandboxSettingsGrpcController } from './sandbox/sandbox-settings.controller.js';
-import { ProjectSessionsGrpcController } from './project-sessions/project-sessions.controller.js';
+import { ProviderConfigGrpcHandler } from './provider-config/provider-config.grpc-handler.js';
+import { SandboxSettingsGrpcHandler } from './sandbox/sandbox-settings.grpc-handler.js';
+import { ProjectSessionsGrpcHandler } from './project-sessions/project-sessions.grpc-handler.js';
 import { ProjectSessionFolders, REMOVE_TREE, removeTree } from './project-sessions/project-session-folders.js';
 
 @Module({})
@@ -18,7 +20,8 @@ export class AgentModule {
     return {
       module: AgentModule,
       imports: [ForgeCoreModule.forRoot(config, logger)],
-      controllers: [StatsController, SessionsController, StreamController, ProviderConfigController, ProjectSessionsGrpcController, SandboxSettingsGrpcController],
+      // Together they must handle every RPC of the service (a compile-time check).
+      controllers: rpcHandlers<AgentServiceController>()(StatsGrpcHandler, SessionsGrpcHandler, StreamGrpcHandler, ProviderConfigGrpcHandler, ProjectSessionsGrpcHandler, SandboxSettingsGrpcHandler),
       providers: [SessionRegistry, ConfigFiles, ModelCatalog, ProjectSessionFolders, { provide: REMOVE_TREE, useValue: removeTree }],
     };
   }

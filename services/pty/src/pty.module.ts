@@ -1,8 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { ForgeCoreModule, type ForgeConfig } from '@pi-forge/runtime';
-import { StatsController } from './stats/stats.controller.js';
-import { AttachController } from './terminals/attach.controller.js';
+import { rpcHandlers } from '@pi-forge/proto';
+import type { PtyServiceController } from '@pi-forge/proto/pty';
+import { StatsGrpcHandler } from './stats/stats.grpc-handler.js';
+import { AttachGrpcHandler } from './terminals/attach.grpc-handler.js';
 import { TerminalRegistry } from './terminals/terminal-registry.js';
 
 @Module({})
@@ -11,7 +13,8 @@ export class PtyModule {
     return {
       module: PtyModule,
       imports: [ForgeCoreModule.forRoot(config, logger)],
-      controllers: [StatsController, AttachController],
+      // Together they must handle every RPC of the service (a compile-time check).
+      controllers: rpcHandlers<PtyServiceController>()(StatsGrpcHandler, AttachGrpcHandler),
       providers: [TerminalRegistry],
     };
   }

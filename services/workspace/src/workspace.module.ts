@@ -1,19 +1,21 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { ForgeCoreModule, type ForgeConfig } from '@pi-forge/runtime';
-import { ProjectsController } from './projects/projects.controller.js';
+import { rpcHandlers } from '@pi-forge/proto';
+import type { WorkspaceServiceController } from '@pi-forge/proto/workspace';
+import { ProjectsGrpcHandler } from './projects/projects.grpc-handler.js';
 import { ProjectRegistry } from './projects/project-registry.js';
 import { FolderBrowser } from './projects/folder-browser.js';
 import { ProjectClone } from './projects/project-clone.js';
 import { SystemPromptStore } from './projects/system-prompt-store.js';
-import { FilesController } from './files/files.controller.js';
+import { FilesGrpcHandler } from './files/files.grpc-handler.js';
 import { ProjectFiles } from './files/project-files.js';
 import { UploadReceiver } from './files/upload-receiver.js';
 import { DownloadStreamer } from './files/download-streamer.js';
-import { SearchController } from './search/search.controller.js';
+import { SearchGrpcHandler } from './search/search.grpc-handler.js';
 import { ContentSearch } from './search/content-search.js';
 import { PathCompletion } from './search/path-completion.js';
-import { GitController } from './git/git.controller.js';
+import { GitGrpcHandler } from './git/git.grpc-handler.js';
 import { GitRunner } from './git/git-runner.js';
 import { ProjectGit } from './git/project-git.js';
 import { FsDoor } from './paths/project-fs.js';
@@ -24,7 +26,8 @@ export class WorkspaceModule {
     return {
       module: WorkspaceModule,
       imports: [ForgeCoreModule.forRoot(config, logger)],
-      controllers: [ProjectsController, FilesController, SearchController, GitController],
+      // Together they must handle every RPC of the service (a compile-time check).
+      controllers: rpcHandlers<WorkspaceServiceController>()(ProjectsGrpcHandler, FilesGrpcHandler, SearchGrpcHandler, GitGrpcHandler),
       providers: [FsDoor, ProjectRegistry, SystemPromptStore, FolderBrowser, ProjectClone, ProjectFiles, UploadReceiver, DownloadStreamer, ContentSearch, PathCompletion, GitRunner, ProjectGit],
     };
   }

@@ -7,7 +7,8 @@ import { mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import { CONFIG, GrpcStatus, LOGGER, forgeError, readToolEnv, sandboxEnv, sandboxIdentity, type ForgeConfig } from '@pi-forge/runtime';
-import type { SessionSummary } from '@pi-forge/proto/agent';
+import { ThinkingLevel, type SessionSummary } from '@pi-forge/proto/agent';
+import { THINKING_LEVEL } from '@pi-forge/proto';
 import {
   createAgentSession, createBashToolDefinition, DefaultResourceLoader, SessionManager, SettingsManager,
   type AgentSessionEvent, type SessionInfo, type ToolDefinition,
@@ -100,7 +101,7 @@ export class SessionRegistry implements OnModuleInit, OnApplicationShutdown {
     const live = this.sessions.get(id);
     if (live) return live;
     const until = this.tombstones.get(id);
-    if (until && until > Date.now()) throw forgeError(GrpcStatus.NOT_FOUND, 'session_tombstoned', 'the session was just deleted', { httpStatus: 410 });
+    if (until && until > Date.now()) throw forgeError(GrpcStatus.NOT_FOUND, 'session_tombstoned', 'the session was just deleted');
     let pending = this.resuming.get(id);
     if (!pending) {
       pending = this.resume(id).finally(() => this.resuming.delete(id));
@@ -190,7 +191,7 @@ export class SessionRegistry implements OnModuleInit, OnApplicationShutdown {
       messageCount: messages.length,
       isStreaming: s.isStreaming,
       name: s.sessionName,
-      thinkingLevel: s.thinkingLevel,
+      thinkingLevel: THINKING_LEVEL.toProto(s.thinkingLevel),
       modelProvider: s.model?.provider,
       modelId: s.model?.id,
       firstMessage: firstUserText(messages),
@@ -303,6 +304,7 @@ function diskSummary(projectId: string, info: SessionInfo): SessionSummary {
     projectId,
     workspacePath: info.cwd,
     createdAt: info.created.toISOString(),
+    thinkingLevel: ThinkingLevel.THINKING_LEVEL_UNSPECIFIED,
     lastActivityAt: info.modified.toISOString(),
     isLive: false,
     messageCount: info.messageCount,

@@ -6,7 +6,7 @@ import { basename, dirname } from 'node:path';
 import { Observable } from 'rxjs';
 import { create as createTar } from 'tar';
 import type { ServerWritableStream } from '@grpc/grpc-js';
-import { forgeError, GrpcStatus } from '@pi-forge/runtime';
+import { forgeError, GrpcStatus, type ForgeErrorBody } from '@pi-forge/runtime';
 import type { DownloadPathResponse } from '@pi-forge/proto/workspace';
 import { fsError } from '../paths/fs-errors.js';
 import { ProjectFiles } from './project-files.js';
@@ -61,7 +61,7 @@ function paced(call: ServerWritableStream<unknown, DownloadPathResponse>, info: 
       }
     });
     source.on('end', () => sub.complete());
-    source.on('error', () => sub.error({ code: GrpcStatus.INTERNAL, details: JSON.stringify({ error: 'internal_error', message: 'reading the download failed' }) }));
+    source.on('error', () => sub.error({ code: GrpcStatus.INTERNAL, details: JSON.stringify({ error: 'internal_error', message: 'reading the download failed' } satisfies ForgeErrorBody) }));
     return () => stop();
   });
 }

@@ -77,11 +77,11 @@ export class ProjectFiles {
       const info = await fs.stat(target);
       if (info.isDirectory()) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'not_a_file', 'path is a directory');
       if (!info.isFile()) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'not_a_file', 'path is not a regular file');
-      if (info.size > READ_LIMIT_BYTES) throw forgeError(GrpcStatus.RESOURCE_EXHAUSTED, 'file_too_large', `${info.size} > ${READ_LIMIT_BYTES}`, { httpStatus: 413 });
+      if (info.size > READ_LIMIT_BYTES) throw forgeError(GrpcStatus.RESOURCE_EXHAUSTED, 'file_too_large', `${info.size} > ${READ_LIMIT_BYTES}`);
       const handle = await fs.openRead(target);
       try {
         const data = await handle.readFile();
-        if (data.length > READ_LIMIT_BYTES) throw forgeError(GrpcStatus.RESOURCE_EXHAUSTED, 'file_too_large', `${data.length} > ${READ_LIMIT_BYTES}`, { httpStatus: 413 });
+        if (data.length > READ_LIMIT_BYTES) throw forgeError(GrpcStatus.RESOURCE_EXHAUSTED, 'file_too_large', `${data.length} > ${READ_LIMIT_BYTES}`);
         const binary = data.subarray(0, BINARY_SNIFF_BYTES).includes(0);
         return { path: target.real, content: binary ? '' : data.toString('utf8'), size: data.length, language: detectLanguage(target.real), binary };
       } finally {

@@ -8,7 +8,7 @@ import type { WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { basename, join } from 'node:path';
 import type { ServerReadableStream } from '@grpc/grpc-js';
-import { CONFIG, forgeError, GrpcStatus, type ForgeConfig } from '@pi-forge/runtime';
+import { CONFIG, forgeError, GrpcStatus, type ForgeConfig, type ServiceErrorCode } from '@pi-forge/runtime';
 import type { UploadedFile, UploadFilesRequest, UploadFilesResponse } from '@pi-forge/proto/workspace';
 import { assertName, pathNotAllowed, type GuardedPath } from '../paths/path-guard.js';
 import { fsError } from '../paths/fs-errors.js';
@@ -25,7 +25,7 @@ interface StagedFile {
   sha256?: string;
 }
 
-const tooLarge = (code: string, message: string) => forgeError(GrpcStatus.RESOURCE_EXHAUSTED, code, message, { httpStatus: 413 });
+const tooLarge = (code: ServiceErrorCode, message: string) => forgeError(GrpcStatus.RESOURCE_EXHAUSTED, code, message);
 
 @Injectable()
 export class UploadReceiver {
@@ -87,7 +87,7 @@ export class UploadReceiver {
           await once(file.out, 'close');
           file.sha256 = file.hash.digest('hex');
           if (file.expectedSha256 && file.expectedSha256 !== file.sha256) {
-            throw forgeError(GrpcStatus.FAILED_PRECONDITION, 'checksum_mismatch', `${basename(file.target.entry)}: sha256 ${file.sha256} does not match the declared ${file.expectedSha256}`, { httpStatus: 422 });
+            throw forgeError(GrpcStatus.FAILED_PRECONDITION, 'checksum_mismatch', `${basename(file.target.entry)}: sha256 ${file.sha256} does not match the declared ${file.expectedSha256}`);
           }
         }
       }

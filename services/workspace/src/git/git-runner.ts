@@ -86,7 +86,7 @@ export class GitRunner {
   run(args: string[], options: GitRunOptions): Promise<GitResult> {
     const timeoutMs = options.timeoutMs ?? 60_000;
     // An abort that came before the call would never fire its listener: refuse to start at all.
-    if (options.signal?.aborted) return Promise.reject(forgeError(GrpcStatus.CANCELLED, 'git_failed', `git ${args[0]} was cancelled`, { httpStatus: 400 }));
+    if (options.signal?.aborted) return Promise.reject(forgeError(GrpcStatus.CANCELLED, 'git_failed', `git ${args[0]} was cancelled`));
     return new Promise((resolve, reject) => {
       const child = spawn('git', args, {
         cwd: options.cwd,
@@ -122,8 +122,8 @@ export class GitRunner {
       child.once('error', (e: NodeJS.ErrnoException) => {
         clearTimeout(deadline);
         reject(e.code === 'ENOENT'
-          ? forgeError(GrpcStatus.INTERNAL, 'git_not_installed', 'git is not installed on the server', { httpStatus: 500 })
-          : forgeError(GrpcStatus.INTERNAL, 'git_failed', redactGitText(e.message), { httpStatus: 400 }));
+          ? forgeError(GrpcStatus.INTERNAL, 'git_not_installed', 'git is not installed on the server')
+          : forgeError(GrpcStatus.INTERNAL, 'git_failed', redactGitText(e.message)));
       });
       child.once('close', (code) => {
         clearTimeout(deadline);
@@ -131,7 +131,7 @@ export class GitRunner {
         options.signal?.removeEventListener('abort', onAbort);
         const result = { code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
         if (result.code === 0 || options.allowFailure) return resolve(result);
-        if (timedOut) return reject(forgeError(GrpcStatus.DEADLINE_EXCEEDED, 'git_failed', `git ${args[0]} timed out after ${timeoutMs} ms`, { httpStatus: 400 }));
+        if (timedOut) return reject(forgeError(GrpcStatus.DEADLINE_EXCEEDED, 'git_failed', `git ${args[0]} timed out after ${timeoutMs} ms`));
         reject(gitFailure(result.stderr || result.stdout, args));
       });
     });
@@ -162,8 +162,8 @@ function subcommand(args: readonly string[]): string {
 
 export function gitFailure(stderr: string, args: readonly string[] = []) {
   if (AUTH_FAILURE.test(stderr)) {
-    return forgeError(GrpcStatus.FAILED_PRECONDITION, 'git_auth_required', authGuidance(subcommand(args)), { httpStatus: 400 });
+    return forgeError(GrpcStatus.FAILED_PRECONDITION, 'git_auth_required', authGuidance(subcommand(args)));
   }
   const message = redactGitText(stderr.trim()).slice(0, 4000) || 'git failed';
-  return forgeError(GrpcStatus.FAILED_PRECONDITION, 'git_failed', message, { httpStatus: 400 });
+  return forgeError(GrpcStatus.FAILED_PRECONDITION, 'git_failed', message);
 }

@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { GIT_FILE_KIND } from '@pi-forge/proto';
 import { parseStatus, statusKind } from './git-status.js';
 import { redactGitText } from './git-runner.js';
 
@@ -8,7 +9,7 @@ describe('git status parsing', () => {
     const out = ['## main...origin/main [ahead 1]', 'M  staged.txt', ' M dirty.txt', 'R  new name.txt', 'old name.txt', '?? new.txt', 'UU both.txt', ''].join('\0');
     const { branch, files } = parseStatus(out);
     assert.equal(branch, 'main');
-    assert.deepEqual(files.map((f) => [f.path, f.code, f.kind, f.staged, f.unstaged, f.originalPath]), [
+    assert.deepEqual(files.map((f) => [f.path, f.code, GIT_FILE_KIND.toWord(f.kind), f.staged, f.unstaged, f.originalPath]), [
       ['staged.txt', 'M ', 'modified', true, false, ''],
       ['dirty.txt', ' M', 'modified', false, true, ''],
       ['new name.txt', 'R ', 'renamed', true, false, 'old name.txt'],

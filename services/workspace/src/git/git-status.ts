@@ -1,4 +1,5 @@
 // Parsing of `git status --porcelain=v1 -z --branch` into the contract's file list (§2.9).
+import { GIT_FILE_KIND } from '@pi-forge/proto';
 import type { GitFileStatus } from '@pi-forge/proto/workspace';
 
 const CONFLICT = new Set(['DD', 'AU', 'UD', 'UA', 'DU', 'AA', 'UU']);
@@ -35,7 +36,7 @@ export function parseStatus(output: string): { branch: string; files: GitFileSta
     const file: GitFileStatus = {
       path,
       code,
-      kind: statusKind(code),
+      kind: GIT_FILE_KIND.toProto(statusKind(code)),
       staged: code !== '??' && code !== '!!' && code[0] !== ' ',
       unstaged: code === '??' || (code !== '!!' && code[1] !== ' '),
       originalPath: '',

@@ -72,7 +72,7 @@ export class ProjectGit {
 
   private async requireRepo(target: GitTarget): Promise<Repo> {
     const repo = await this.repo(target);
-    if (!repo.isGitRepo) throw forgeError(GrpcStatus.FAILED_PRECONDITION, 'git_failed', 'not a git repository', { httpStatus: 400 });
+    if (!repo.isGitRepo) throw forgeError(GrpcStatus.FAILED_PRECONDITION, 'git_failed', 'not a git repository');
     return repo;
   }
 
@@ -128,7 +128,7 @@ export class ProjectGit {
     const r = await this.run(repo, ['log', `-n${n}`, '--no-color', '--decorate=short', '--pretty=format:%H%x1f%P%x1f%an%x1f%aI%x1f%D%x1f%s%x1e'], { allowFailure: true });
     if (r.code !== 0) {
       if (/does not have any commits|bad default revision|unknown revision/i.test(r.stderr)) return { isGitRepo: true, commits: [] };
-      throw forgeError(GrpcStatus.FAILED_PRECONDITION, 'git_failed', redactGitText(r.stderr.trim()), { httpStatus: 400 });
+      throw forgeError(GrpcStatus.FAILED_PRECONDITION, 'git_failed', redactGitText(r.stderr.trim()));
     }
     const commits: GitCommitInfo[] = r.stdout.split('\x1e').map((rec) => rec.replace(/^\n/, '')).filter(Boolean).map((rec) => {
       const [hash, parents, author, date, refs, message] = rec.split('\x1f');

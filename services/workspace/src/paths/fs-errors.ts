@@ -13,7 +13,7 @@ export function fsError(err: unknown): RpcException {
     case 'EEXIST': return forgeError(GrpcStatus.ALREADY_EXISTS, 'target_exists', 'the target already exists');
     case 'ENOTEMPTY': return forgeError(GrpcStatus.ALREADY_EXISTS, 'directory_not_empty', 'the directory is not empty');
     case 'ELOOP': return forgeError(GrpcStatus.PERMISSION_DENIED, 'path_not_allowed', 'path is outside the project root');
-    default: return forgeError(GrpcStatus.INTERNAL, 'internal_error', 'the file operation failed', { httpStatus: 500 });
+    default: return forgeError(GrpcStatus.INTERNAL, 'internal_error', 'the file operation failed');
   }
 }
 

@@ -5,7 +5,7 @@
 // before a single byte is read or written.
 import { lstat, realpath } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { forgeError, GrpcStatus } from '@pi-forge/runtime';
+import { forgeError, GrpcStatus, type ServiceErrorCode } from '@pi-forge/runtime';
 
 export const PATH_NOT_ALLOWED_MESSAGE = 'path is outside the project root';
 
@@ -48,7 +48,7 @@ function assertPlainPath(input: string): void {
 }
 
 /** A valid single segment for mkdir/rename/upload names: no separators, NUL, `.` or `..`. */
-export function assertName(name: string, code = 'invalid_name'): void {
+export function assertName(name: string, code: ServiceErrorCode = 'invalid_name'): void {
   const bad = typeof name !== 'string' || name.trim() === '' || name === '.' || name === '..' || /[/\\\0]/.test(name) || name.length > 255;
   if (bad) throw forgeError(GrpcStatus.INVALID_ARGUMENT, code, 'name must be a single path segment (no /, \\, NUL, . or ..)');
 }

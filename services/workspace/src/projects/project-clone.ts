@@ -16,7 +16,7 @@ import { ProjectRegistry } from './project-registry.js';
 const CLONE_TIMEOUT_MS = 30 * 60_000;
 const PROGRESS = /^(?:remote: )?([A-Za-z][A-Za-z ]*?):\s+(\d{1,3})%/;
 
-type Event = Partial<CloneProjectResponse> & { type: string };
+type Event = CloneProjectResponse;
 
 interface ClonePlan {
   cloneUrl: string;
@@ -72,7 +72,7 @@ export class ProjectClone {
       const abort = new AbortController();
       let finished = false;
       const { request: req } = plan;
-      sub.next({ type: 'started', cloneUrlForDisplay: plan.displayUrl });
+      sub.next({ started: { cloneUrlForDisplay: plan.displayUrl } });
       let pending = '';
       const onStderr = (chunk: string) => {
         pending += chunk;
@@ -84,11 +84,11 @@ export class ProjectClone {
         const line = redactGitText(raw.trimEnd());
         if (!line) return;
         const m = PROGRESS.exec(line);
-        if (m) sub.next({ type: 'progress', phase: m[1], percent: Number(m[2]), raw: line });
-        else sub.next({ type: 'stderr', line });
+        if (m) sub.next({ progress: { phase: m[1], percent: Number(m[2]), raw: line } });
+        else sub.next({ stderr: { line } });
       };
       const env: Record<string, string> = req.insecureTls ? { GIT_SSL_NO_VERIFY: 'true' } : {};
-      if (req.insecureTls) sub.next({ type: 'stderr', line: 'git-clone-insecure-tls: certificate verification is off for this clone' });
+      if (req.insecureTls) sub.next({ stderr: { line: 'git-clone-insecure-tls: certificate verification is off for this clone' } });
       const args = ['clone', '--progress', ...(req.branch ? ['--branch', req.branch] : []), '--', plan.cloneUrl, plan.target];
       (async () => {
         try {
@@ -98,22 +98,22 @@ export class ProjectClone {
           if (plan.cloneUrl !== plan.displayUrl) await this.git.run(['remote', 'set-url', 'origin', plan.displayUrl], { cwd: plan.target });
           if (req.insecureTls) await this.git.run(['config', '--local', `http.${new URL(plan.displayUrl).origin}/.sslVerify`, 'false'], { cwd: plan.target });
           await plan.checked.fs.adoptTree(plan.checked.path); // git wrote it as the server user
-          sub.next({ type: 'done', target: plan.target });
+          sub.next({ done: { target: plan.target } });
         } catch (err) {
           if (pending) emitLine(pending);
           await this.removeTarget(plan);
           const body = errorBody(err);
-          sub.next({ type: 'error', message: body.message ?? 'clone failed' });
+          sub.next({ error: { message: body.message ?? 'clone failed', code: '' } });
           finished = true;
           return sub.complete();
         }
         try {
           const project = await this.projects.create(req.projectName, plan.target);
-          sub.next({ type: 'project_created', project });
+          sub.next({ projectCreated: project });
         } catch (err) {
           const body = errorBody(err);
           const code = ['duplicate_path', 'path_not_allowed', 'invalid_name'].includes(body.error) ? body.error : 'project_create_failed';
-          sub.next({ type: 'error', code, message: body.message ?? 'could not register the project' });
+          sub.next({ error: { code, message: body.message ?? 'could not register the project' } });
         }
         finished = true;
         sub.complete();

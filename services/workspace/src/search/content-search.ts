@@ -62,7 +62,7 @@ export class ContentSearch {
     if (!req.query) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_query', 'q must not be empty');
     const limit = Math.min(1000, Math.max(1, req.limit || 200));
     if (this.ripgrep) return this.withRipgrep(this.ripgrep, root, req, limit);
-    if (req.regex) throw forgeError(GrpcStatus.UNAVAILABLE, 'engine_unavailable', 'regex search needs ripgrep, which is not installed', { httpStatus: 503 });
+    if (req.regex) throw forgeError(GrpcStatus.UNAVAILABLE, 'engine_unavailable', 'regex search needs ripgrep, which is not installed');
     return this.withNode(fs, req, limit);
   }
 

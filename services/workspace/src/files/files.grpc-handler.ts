@@ -1,54 +1,54 @@
 import { Controller } from '@nestjs/common';
-import { GrpcMethod, GrpcStreamCall } from '@nestjs/microservices';
 import type { Metadata, ServerReadableStream, ServerWritableStream, sendUnaryData } from '@grpc/grpc-js';
 import type { Observable } from 'rxjs';
+import { WorkspaceRpc, type Handles } from '@pi-forge/proto';
 import type * as ws from '@pi-forge/proto/workspace';
 import { ProjectFiles } from './project-files.js';
 import { UploadReceiver } from './upload-receiver.js';
 import { DownloadStreamer } from './download-streamer.js';
 
 @Controller()
-export class FilesController {
+export class FilesGrpcHandler implements Handles<ws.WorkspaceServiceController, FilesGrpcHandler, 'uploadFiles' | 'downloadPath'> {
   constructor(private readonly files: ProjectFiles, private readonly uploads: UploadReceiver, private readonly downloads: DownloadStreamer) {}
 
-  @GrpcMethod('WorkspaceService', 'GetFileTree')
+  @WorkspaceRpc.method
   async getFileTree(req: ws.GetFileTreeRequest): Promise<ws.GetFileTreeResponse> {
     return { root: await this.files.tree(req.projectId, req.maxDepth) };
   }
 
-  @GrpcMethod('WorkspaceService', 'ReadFile')
+  @WorkspaceRpc.method
   readFile(req: ws.ReadFileRequest): Promise<ws.ReadFileResponse> {
     return this.files.read(req.projectId, req.path);
   }
 
-  @GrpcMethod('WorkspaceService', 'WriteFile')
+  @WorkspaceRpc.method
   writeFile(req: ws.WriteFileRequest): Promise<ws.WriteFileResponse> {
     return this.files.write(req.projectId, req.path, req.content);
   }
 
-  @GrpcMethod('WorkspaceService', 'MakeDirectory')
+  @WorkspaceRpc.method
   makeDirectory(req: ws.MakeDirectoryRequest): Promise<ws.MakeDirectoryResponse> {
     return this.files.mkdir(req.projectId, req.parentPath, req.name);
   }
 
-  @GrpcMethod('WorkspaceService', 'RenamePath')
+  @WorkspaceRpc.method
   renamePath(req: ws.RenamePathRequest): Promise<ws.RenamePathResponse> {
     return this.files.rename(req.projectId, req.path, req.name);
   }
 
-  @GrpcMethod('WorkspaceService', 'MovePath')
+  @WorkspaceRpc.method
   movePath(req: ws.MovePathRequest): Promise<ws.MovePathResponse> {
     return this.files.move(req.projectId, req.src, req.dest);
   }
 
-  @GrpcMethod('WorkspaceService', 'DeletePath')
+  @WorkspaceRpc.method
   async deletePath(req: ws.DeletePathRequest): Promise<ws.DeletePathResponse> {
     await this.files.delete(req.projectId, req.path, req.recursive);
     return {};
   }
 
   /** Client stream: the raw call is read with for-await, so disk speed paces the sender. */
-  @GrpcStreamCall('WorkspaceService', 'UploadFiles')
+  @WorkspaceRpc.streamCall
   async uploadFiles(call: ServerReadableStream<ws.UploadFilesRequest, ws.UploadFilesResponse>, callback: sendUnaryData<ws.UploadFilesResponse>): Promise<void> {
     try {
       callback(null, await this.uploads.receive(call));
@@ -58,7 +58,7 @@ export class FilesController {
     }
   }
 
-  @GrpcMethod('WorkspaceService', 'DownloadPath')
+  @WorkspaceRpc.method
   downloadPath(req: ws.DownloadPathRequest, _meta: Metadata, call: ServerWritableStream<ws.DownloadPathRequest, ws.DownloadPathResponse>): Promise<Observable<ws.DownloadPathResponse>> {
     return this.downloads.open(req.projectId, req.path, call);
   }

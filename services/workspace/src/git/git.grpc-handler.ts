@@ -1,72 +1,72 @@
 import { Controller } from '@nestjs/common';
-import { GrpcMethod } from '@nestjs/microservices';
+import { WorkspaceRpc, type Handles } from '@pi-forge/proto';
 import type * as ws from '@pi-forge/proto/workspace';
 import { ProjectGit } from './project-git.js';
 
 @Controller()
-export class GitController {
+export class GitGrpcHandler implements Handles<ws.WorkspaceServiceController, GitGrpcHandler> {
   constructor(private readonly git: ProjectGit) {}
 
-  @GrpcMethod('WorkspaceService', 'GitInit')
+  @WorkspaceRpc.method
   gitInit(req: ws.GitInitRequest): Promise<ws.GitInitResponse> { return this.git.init(req); }
 
-  @GrpcMethod('WorkspaceService', 'GetGitStatus')
+  @WorkspaceRpc.method
   getGitStatus(req: ws.GetGitStatusRequest): Promise<ws.GetGitStatusResponse> { return this.git.status(req); }
 
-  @GrpcMethod('WorkspaceService', 'GetGitDiff')
+  @WorkspaceRpc.method
   getGitDiff(req: ws.GetGitDiffRequest): Promise<ws.GetGitDiffResponse> { return this.git.diff(req, req.staged, req.path); }
 
-  @GrpcMethod('WorkspaceService', 'GetGitLog')
+  @WorkspaceRpc.method
   getGitLog(req: ws.GetGitLogRequest): Promise<ws.GetGitLogResponse> { return this.git.log(req, req.limit); }
 
-  @GrpcMethod('WorkspaceService', 'ListGitBranches')
+  @WorkspaceRpc.method
   listGitBranches(req: ws.ListGitBranchesRequest): Promise<ws.ListGitBranchesResponse> { return this.git.branches(req); }
 
-  @GrpcMethod('WorkspaceService', 'GitCheckout')
+  @WorkspaceRpc.method
   async gitCheckout(req: ws.GitCheckoutRequest): Promise<ws.GitCheckoutResponse> { await this.git.checkout(req, req.branch); return {}; }
 
-  @GrpcMethod('WorkspaceService', 'CreateGitBranch')
+  @WorkspaceRpc.method
   async createGitBranch(req: ws.CreateGitBranchRequest): Promise<ws.CreateGitBranchResponse> { await this.git.createBranch(req, req.name, req.startPoint, req.checkout); return {}; }
 
-  @GrpcMethod('WorkspaceService', 'DeleteGitBranch')
+  @WorkspaceRpc.method
   async deleteGitBranch(req: ws.DeleteGitBranchRequest): Promise<ws.DeleteGitBranchResponse> { await this.git.deleteBranch(req, req.name, req.force); return {}; }
 
-  @GrpcMethod('WorkspaceService', 'GitStage')
+  @WorkspaceRpc.method
   async gitStage(req: ws.GitStageRequest): Promise<ws.GitStageResponse> { await this.git.stage(req, req.paths); return {}; }
 
-  @GrpcMethod('WorkspaceService', 'GitUnstage')
+  @WorkspaceRpc.method
   async gitUnstage(req: ws.GitUnstageRequest): Promise<ws.GitUnstageResponse> { await this.git.unstage(req, req.paths); return {}; }
 
-  @GrpcMethod('WorkspaceService', 'GitRevert')
+  @WorkspaceRpc.method
   async gitRevert(req: ws.GitRevertRequest): Promise<ws.GitRevertResponse> { await this.git.revert(req, req.paths); return {}; }
 
-  @GrpcMethod('WorkspaceService', 'GitCommit')
+  @WorkspaceRpc.method
   gitCommit(req: ws.GitCommitRequest): Promise<ws.GitCommitResponse> { return this.git.commit(req, req.message); }
 
-  @GrpcMethod('WorkspaceService', 'GitFetch')
+  @WorkspaceRpc.method
   gitFetch(req: ws.GitFetchRequest): Promise<ws.GitFetchResponse> { return this.git.fetch(req, req.remote, req.prune); }
 
-  @GrpcMethod('WorkspaceService', 'GitPull')
+  @WorkspaceRpc.method
   gitPull(req: ws.GitPullRequest): Promise<ws.GitPullResponse> { return this.git.pull(req, req.remote, req.branch, req.rebase); }
 
-  @GrpcMethod('WorkspaceService', 'GitPush')
+  @WorkspaceRpc.method
   gitPush(req: ws.GitPushRequest): Promise<ws.GitPushResponse> { return this.git.push(req, req.remote, req.branch, req.setUpstream); }
 
-  @GrpcMethod('WorkspaceService', 'ListGitRemotes')
+  @WorkspaceRpc.method
   listGitRemotes(req: ws.ListGitRemotesRequest): Promise<ws.ListGitRemotesResponse> { return this.git.remotes(req); }
 
-  @GrpcMethod('WorkspaceService', 'AddGitRemote')
+  @WorkspaceRpc.method
   async addGitRemote(req: ws.AddGitRemoteRequest): Promise<ws.AddGitRemoteResponse> { await this.git.addRemote(req, req.name, req.url, req.insecureTls); return {}; }
 
-  @GrpcMethod('WorkspaceService', 'RemoveGitRemote')
+  @WorkspaceRpc.method
   async removeGitRemote(req: ws.RemoveGitRemoteRequest): Promise<ws.RemoveGitRemoteResponse> { await this.git.removeRemote(req, req.name); return {}; }
 
-  @GrpcMethod('WorkspaceService', 'SetGitRemoteTls')
+  @WorkspaceRpc.method
   async setGitRemoteTls(req: ws.SetGitRemoteTlsRequest): Promise<ws.SetGitRemoteTlsResponse> { await this.git.setRemoteTls(req, req.name, req.insecureTls); return {}; }
 
-  @GrpcMethod('WorkspaceService', 'ListGitWorktrees')
+  @WorkspaceRpc.method
   listGitWorktrees(req: ws.ListGitWorktreesRequest): Promise<ws.ListGitWorktreesResponse> { return this.git.worktrees(req); }
 
-  @GrpcMethod('WorkspaceService', 'ApplyGitHunks')
+  @WorkspaceRpc.method
   applyGitHunks(req: ws.ApplyGitHunksRequest): Promise<ws.ApplyGitHunksResponse> { return this.git.applyHunks(req, req.path, req.mode, req.hunkIndices ?? []); }
 }

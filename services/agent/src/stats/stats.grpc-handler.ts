@@ -1,13 +1,13 @@
 import { Controller } from '@nestjs/common';
-import { GrpcMethod } from '@nestjs/microservices';
+import { AgentRpc, type Handles } from '@pi-forge/proto';
 import { type AgentServiceController, type GetStatsResponse } from '@pi-forge/proto/agent';
 import { SessionRegistry } from '../sessions/session-registry.js';
 
 @Controller()
-export class StatsController implements Pick<AgentServiceController, 'getStats'> {
+export class StatsGrpcHandler implements Handles<AgentServiceController, StatsGrpcHandler> {
   constructor(private readonly sessions: SessionRegistry) {}
 
-  @GrpcMethod('AgentService', 'GetStats')
+  @AgentRpc.method
   getStats(): GetStatsResponse {
     return { activeSessions: this.sessions.size };
   }

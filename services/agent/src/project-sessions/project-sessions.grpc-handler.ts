@@ -1,13 +1,13 @@
 import { Controller } from '@nestjs/common';
-import { GrpcMethod } from '@nestjs/microservices';
+import { AgentRpc, type Handles } from '@pi-forge/proto';
 import type { AgentServiceController, DeleteProjectSessionsRequest, DeleteProjectSessionsResponse } from '@pi-forge/proto/agent';
 import { ProjectSessionFolders } from './project-session-folders.js';
 
 @Controller()
-export class ProjectSessionsGrpcController implements Pick<AgentServiceController, 'deleteProjectSessions'> {
+export class ProjectSessionsGrpcHandler implements Handles<AgentServiceController, ProjectSessionsGrpcHandler> {
   constructor(private readonly folders: ProjectSessionFolders) {}
 
-  @GrpcMethod('AgentService', 'DeleteProjectSessions')
+  @AgentRpc.method
   async deleteProjectSessions(req: DeleteProjectSessionsRequest): Promise<DeleteProjectSessionsResponse> {
     return { removed: await this.folders.removeFor(req.projectId) };
   }

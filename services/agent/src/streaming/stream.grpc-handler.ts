@@ -2,11 +2,11 @@
 // live event, written straight to the grpc-js call so a subscriber that stops reading is cut off
 // at a byte bound instead of growing this process.
 import { Controller, Inject } from '@nestjs/common';
-import { GrpcMethod } from '@nestjs/microservices';
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import { Observable } from 'rxjs';
 import type { Logger } from 'pino';
 import { GrpcStatus, LOGGER } from '@pi-forge/runtime';
+import { AgentRpc, type Handles } from '@pi-forge/proto';
 import type * as agent from '@pi-forge/proto/agent';
 import { SessionRegistry } from '../sessions/session-registry.js';
 import type { LoggedEvent } from './event-log.js';
@@ -19,10 +19,10 @@ import type { LoggedEvent } from './event-log.js';
 export const SUBSCRIBER_BUFFER_LIMIT = 64 * 1024 * 1024;
 
 @Controller()
-export class StreamController {
+export class StreamGrpcHandler implements Handles<agent.AgentServiceController, StreamGrpcHandler, 'streamEvents'> {
   constructor(private readonly registry: SessionRegistry, @Inject(LOGGER) private readonly logger: Logger) {}
 
-  @GrpcMethod('AgentService', 'StreamEvents')
+  @AgentRpc.method
   async streamEvents(req: agent.StreamEventsRequest, _meta: unknown, call: ServerWritableStream<agent.StreamEventsRequest, agent.StreamEventsResponse>): Promise<Observable<never>> {
     const live = await this.registry.getOrResume(req.sessionId);
     return new Observable<never>((subscriber) => {

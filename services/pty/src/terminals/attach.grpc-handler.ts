@@ -2,11 +2,12 @@
 // than as Observables: grpc-js's write() return value and 'drain' event are the backpressure
 // signal that pauses the pty, and Nest's Observable plumbing would buffer without bound instead.
 import { Controller, Inject } from '@nestjs/common';
-import { GrpcMethod, GrpcStreamCall, RpcException } from '@nestjs/microservices';
+import { RpcException } from '@nestjs/microservices';
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { CONFIG, GrpcStatus, LOGGER, type ForgeConfig } from '@pi-forge/runtime';
-import type { AttachRequest, AttachResponse, CloseTerminalRequest, CloseTerminalResponse, TerminalOpen } from '@pi-forge/proto/pty';
+import { CONFIG, GrpcStatus, LOGGER, type ForgeConfig, type ForgeErrorBody, type ServiceErrorCode } from '@pi-forge/runtime';
+import { PtyRpc, type Handles } from '@pi-forge/proto';
+import type { AttachRequest, AttachResponse, CloseTerminalRequest, CloseTerminalResponse, TerminalOpen, PtyServiceController } from '@pi-forge/proto/pty';
 import { TerminalRegistry } from './terminal-registry.js';
 import type { Attachment, Terminal } from './terminal.js';
 
@@ -16,14 +17,14 @@ const MAX_DIM = 1000;
 const MAX_TAB_ID = 128;
 
 @Controller()
-export class AttachController {
+export class AttachGrpcHandler implements Handles<PtyServiceController, AttachGrpcHandler, 'attach'> {
   constructor(
     private readonly terminals: TerminalRegistry,
     @Inject(CONFIG) private readonly config: ForgeConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  @GrpcStreamCall('PtyService', 'Attach')
+  @PtyRpc.streamCall
   attach(call: AttachCall): Promise<void> {
     return new Promise<void>((resolve) => {
       let terminal: Terminal | undefined;
@@ -64,7 +65,7 @@ export class AttachController {
     });
   }
 
-  @GrpcMethod('PtyService', 'CloseTerminal')
+  @PtyRpc.method
   closeTerminal(req: CloseTerminalRequest): CloseTerminalResponse {
     return { closed: this.terminals.close(req.projectId, req.tabId) };
   }
@@ -107,7 +108,7 @@ function checkOpen(open: TerminalOpen | undefined): TerminalOpen | undefined {
   return { ...open, cols: validDim(open.cols) ? open.cols : 80, rows: validDim(open.rows) ? open.rows : 24 };
 }
 
-function fail(call: AttachCall, code: GrpcStatus, error: string, message: string): void {
+function fail(call: AttachCall, code: GrpcStatus, error: ServiceErrorCode, message: string): void {
   call.emit('error', { code, details: JSON.stringify({ error, message }) });
 }
 
@@ -116,5 +117,5 @@ function statusOf(err: unknown): { code: number; details: string } {
     const e = err.getError() as { code?: number; message?: string };
     return { code: e.code ?? GrpcStatus.INTERNAL, details: e.message ?? '' };
   }
-  return { code: GrpcStatus.INTERNAL, details: JSON.stringify({ error: 'internal', message: 'attach failed' }) };
+  return { code: GrpcStatus.INTERNAL, details: JSON.stringify({ error: 'internal_error', message: 'attach failed' } satisfies ForgeErrorBody) };
 }

@@ -1,22 +1,22 @@
 // sandbox-settings.json (docs/compatibility.md#config /config/sandbox, §7.2): the agent service is its one writer;
 // the pty service and the agent's own tools read it at every spawn.
 import { Controller, Inject } from '@nestjs/common';
-import { GrpcMethod } from '@nestjs/microservices';
+import { AgentRpc, type Handles } from '@pi-forge/proto';
 import { CONFIG, forgeError, GrpcStatus, readToolEnv, toolEnvProblem, writeToolEnv, type ForgeConfig } from '@pi-forge/runtime';
 import type { AgentServiceController, GetSandboxToolEnvResponse, PutSandboxToolEnvRequest, PutSandboxToolEnvResponse } from '@pi-forge/proto/agent';
 
 @Controller()
-export class SandboxSettingsGrpcController implements Pick<AgentServiceController, 'getSandboxToolEnv' | 'putSandboxToolEnv'> {
+export class SandboxSettingsGrpcHandler implements Handles<AgentServiceController, SandboxSettingsGrpcHandler> {
   private lock: Promise<unknown> = Promise.resolve();
 
   constructor(@Inject(CONFIG) private readonly config: ForgeConfig) {}
 
-  @GrpcMethod('AgentService', 'GetSandboxToolEnv')
+  @AgentRpc.method
   getSandboxToolEnv(): GetSandboxToolEnvResponse {
     return { toolEnv: readToolEnv(this.config.FORGE_DATA_DIR) };
   }
 
-  @GrpcMethod('AgentService', 'PutSandboxToolEnv')
+  @AgentRpc.method
   async putSandboxToolEnv(req: PutSandboxToolEnvRequest): Promise<PutSandboxToolEnvResponse> {
     const toolEnv = { ...(req.toolEnv ?? {}) };
     const problem = toolEnvProblem(toolEnv);

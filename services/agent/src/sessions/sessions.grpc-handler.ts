@@ -1,9 +1,10 @@
 // gRPC handlers for the session routes: thin wrappers over the registry and the SDK session.
 import { Controller, Inject } from '@nestjs/common';
 import { existsSync } from 'node:fs';
-import { GrpcMethod } from '@nestjs/microservices';
 import type { Logger } from 'pino';
-import { CONFIG, GrpcStatus, LOGGER, forgeError, sandboxIdentity, type ForgeConfig } from '@pi-forge/runtime';
+import { CONFIG, GrpcStatus, LOGGER, forgeError, sandboxIdentity, type ForgeConfig, type ServiceErrorCode } from '@pi-forge/runtime';
+import { AgentRpc, STREAMING_BEHAVIOR, THINKING_LEVEL, type Handles } from '@pi-forge/proto';
+import { StreamingBehavior } from '@pi-forge/proto/agent';
 import type * as agent from '@pi-forge/proto/agent';
 import { SessionManager } from '../sdk/pi-sdk.js';
 import { ModelCatalog } from '../provider-config/model-catalog.js';
@@ -33,10 +34,9 @@ function sdkError(err: unknown): Error {
   return forgeError(GrpcStatus.INTERNAL, 'internal_error', message);
 }
 
-const THINKING_LEVELS = new Set(['off', 'minimal', 'low', 'medium', 'high', 'xhigh']);
 const MUTATION_TIMEOUT_MS = 30_000;
 
-function withTimeout<T>(work: Promise<T>, ms: number, code: string): Promise<T> {
+function withTimeout<T>(work: Promise<T>, ms: number, code: ServiceErrorCode): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(forgeError(GrpcStatus.DEADLINE_EXCEEDED, code, `no answer within ${ms / 1000} s`)), ms);
@@ -45,7 +45,7 @@ function withTimeout<T>(work: Promise<T>, ms: number, code: string): Promise<T> 
 }
 
 @Controller()
-export class SessionsController {
+export class SessionsGrpcHandler implements Handles<agent.AgentServiceController, SessionsGrpcHandler> {
   constructor(
     private readonly registry: SessionRegistry,
     private readonly catalog: ModelCatalog,
@@ -53,42 +53,42 @@ export class SessionsController {
     @Inject(CONFIG) private readonly config: ForgeConfig,
   ) {}
 
-  @GrpcMethod('AgentService', 'CreateSession')
+  @AgentRpc.method
   async createSession(req: agent.CreateSessionRequest): Promise<agent.CreateSessionResponse> {
     if (!req.project?.id || !req.project.path) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_body', 'project id and path are required');
     const live = await this.registry.create(req.project);
     return { session: this.registry.summary(live) };
   }
 
-  @GrpcMethod('AgentService', 'ListSessions')
+  @AgentRpc.method
   async listSessions(req: agent.ListSessionsRequest): Promise<agent.ListSessionsResponse> {
     return { sessions: await this.registry.list(req.projects ?? []) };
   }
 
-  @GrpcMethod('AgentService', 'GetSession')
+  @AgentRpc.method
   async getSession(req: agent.GetSessionRequest): Promise<agent.GetSessionResponse> {
     return { session: await this.registry.describe(req.sessionId) };
   }
 
-  @GrpcMethod('AgentService', 'GetMessages')
+  @AgentRpc.method
   getMessages(req: agent.GetMessagesRequest): agent.GetMessagesResponse {
     return { messagesJson: JSON.stringify(this.registry.live(req.sessionId).session.messages) };
   }
 
-  @GrpcMethod('AgentService', 'RenameSession')
+  @AgentRpc.method
   renameSession(req: agent.RenameSessionRequest): agent.RenameSessionResponse {
     const live = this.registry.live(req.sessionId);
     live.session.setSessionName(req.name);
     return { session: this.registry.summary(live) };
   }
 
-  @GrpcMethod('AgentService', 'DeleteSession')
+  @AgentRpc.method
   async deleteSession(req: agent.DeleteSessionRequest): Promise<agent.DeleteSessionResponse> {
     await this.registry.delete(req.sessionId);
     return {};
   }
 
-  @GrpcMethod('AgentService', 'Prompt')
+  @AgentRpc.method
   async prompt(req: agent.PromptRequest): Promise<agent.PromptResponse> {
     const live = this.registry.live(req.sessionId);
     const { session } = live;
@@ -97,9 +97,9 @@ export class SessionsController {
     if (!(await this.catalog.ensureAuth(session.modelRuntime, model.provider))) {
       throw forgeError(GrpcStatus.FAILED_PRECONDITION, 'no_api_key', `no API key for provider ${model.provider}; set one with PUT /api/v1/config/auth/${model.provider}`);
     }
-    const behavior = req.streamingBehavior === 'steer' || req.streamingBehavior === 'followUp' ? req.streamingBehavior : undefined;
+    const behavior = STREAMING_BEHAVIOR.toWord(req.streamingBehavior) as 'steer' | 'followUp' | undefined;
     if (session.isStreaming && !behavior) {
-      throw forgeError(GrpcStatus.FAILED_PRECONDITION, 'session_busy', 'a run is in progress; send streamingBehavior "steer" or "followUp" to queue this prompt', { httpStatus: 409 });
+      throw forgeError(GrpcStatus.FAILED_PRECONDITION, 'session_busy', 'a run is in progress; send streamingBehavior "steer" or "followUp" to queue this prompt');
     }
     let sessionName: string | undefined;
     const hasUserMessage = session.messages.some((m) => (m as { role: string }).role === 'user');
@@ -123,23 +123,23 @@ export class SessionsController {
     return sessionName ? { sessionName } : {};
   }
 
-  @GrpcMethod('AgentService', 'Steer')
+  @AgentRpc.method
   async steer(req: agent.SteerRequest): Promise<agent.SteerResponse> {
     const live = this.registry.live(req.sessionId);
     const text = await expandAtPaths(req.text, live.cwd);
-    if (req.mode === 'followUp') await live.session.followUp(text);
+    if (req.mode === StreamingBehavior.STREAMING_BEHAVIOR_FOLLOW_UP) await live.session.followUp(text);
     else await live.session.steer(text);
     return {};
   }
 
-  @GrpcMethod('AgentService', 'Abort')
+  @AgentRpc.method
   async abort(req: agent.AbortRequest): Promise<agent.AbortResponse> {
     const { session } = this.registry.live(req.sessionId);
     await withTimeout(session.abort(), MUTATION_TIMEOUT_MS, 'abort_timeout');
     return {};
   }
 
-  @GrpcMethod('AgentService', 'SetModel')
+  @AgentRpc.method
   async setModel(req: agent.SetModelRequest): Promise<agent.SetModelResponse> {
     const { session } = this.registry.live(req.sessionId);
     const runtime = session.modelRuntime;
@@ -159,21 +159,22 @@ export class SessionsController {
     return { provider: session.model?.provider ?? req.provider, modelId: session.model?.id ?? req.modelId };
   }
 
-  @GrpcMethod('AgentService', 'SetThinkingLevel')
+  @AgentRpc.method
   setThinkingLevel(req: agent.SetThinkingLevelRequest): agent.SetThinkingLevelResponse {
     const { session } = this.registry.live(req.sessionId);
-    if (!THINKING_LEVELS.has(req.level)) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'set_thinking_level_failed', `unknown level ${req.level}`);
-    session.setThinkingLevel(req.level as never);
-    return { level: session.thinkingLevel };
+    const level = THINKING_LEVEL.toWord(req.level);
+    if (!level) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'set_thinking_level_failed', `unknown level ${req.level}`);
+    session.setThinkingLevel(level as never);
+    return { level: THINKING_LEVEL.toProto(session.thinkingLevel) };
   }
 
-  @GrpcMethod('AgentService', 'GetTree')
+  @AgentRpc.method
   async getTree(req: agent.GetTreeRequest): Promise<agent.GetTreeResponse> {
     const live = await this.registry.getOrResume(req.sessionId);
     return { treeJson: JSON.stringify(sessionTree(live.session.sessionManager)) };
   }
 
-  @GrpcMethod('AgentService', 'Fork')
+  @AgentRpc.method
   async fork(req: agent.ForkRequest): Promise<agent.ForkResponse> {
     const source = this.registry.live(req.sessionId);
     const file = source.session.sessionFile;
@@ -192,7 +193,7 @@ export class SessionsController {
     return { session: this.registry.summary(forked) };
   }
 
-  @GrpcMethod('AgentService', 'ExportSession')
+  @AgentRpc.method
   async exportSession(req: agent.ExportSessionRequest): Promise<agent.ExportSessionResponse> {
     if (req.format !== 'jsonl' && req.format !== 'markdown') throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_format', 'format must be jsonl or markdown');
     const live = await this.registry.getOrResume(req.sessionId);
@@ -203,7 +204,7 @@ export class SessionsController {
       : { content: exportMarkdown(sm, name ?? `Session ${live.id}`), fileName: exportFileName(name, live.id, 'md') };
   }
 
-  @GrpcMethod('AgentService', 'Exec')
+  @AgentRpc.method
   async exec(req: agent.ExecRequest): Promise<agent.ExecResponse> {
     const live = this.registry.live(req.sessionId);
     const started = performance.now();
@@ -225,13 +226,13 @@ export class SessionsController {
     }
   }
 
-  @GrpcMethod('AgentService', 'GetContext')
+  @AgentRpc.method
   async getContext(req: agent.GetContextRequest): Promise<agent.GetContextResponse> {
     const { session } = await this.registry.getOrResume(req.sessionId);
     return { contextJson: JSON.stringify(sessionContext(session.messages, session.getContextUsage())) };
   }
 
-  @GrpcMethod('AgentService', 'GetTurnDiff')
+  @AgentRpc.method
   getTurnDiff(req: agent.GetTurnDiffRequest): agent.GetTurnDiffResponse {
     const live = this.registry.live(req.sessionId);
     const messages = live.session.messages;
@@ -240,10 +241,10 @@ export class SessionsController {
     if (from <= 0 || from > messages.length) {
       from = messages.map((m) => (m as { role: string }).role).lastIndexOf('user');
     }
-    return { entriesJson: JSON.stringify(turnDiff(messages.slice(Math.max(0, from)))) };
+    return { entries: turnDiff(messages.slice(Math.max(0, from))) };
   }
 
-  @GrpcMethod('AgentService', 'Navigate')
+  @AgentRpc.method
   async navigate(req: agent.NavigateRequest): Promise<agent.NavigateResponse> {
     const { session } = this.registry.live(req.sessionId);
     if (!session.sessionManager.getEntry(req.entryId)) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'entry_not_found', `no entry ${req.entryId}`);
@@ -259,7 +260,7 @@ export class SessionsController {
     }
   }
 
-  @GrpcMethod('AgentService', 'Compact')
+  @AgentRpc.method
   async compact(req: agent.CompactRequest): Promise<agent.CompactResponse> {
     const { session } = this.registry.live(req.sessionId);
     try {
@@ -270,13 +271,13 @@ export class SessionsController {
     }
   }
 
-  @GrpcMethod('AgentService', 'GetCompactions')
+  @AgentRpc.method
   getCompactions(req: agent.GetCompactionsRequest): agent.GetCompactionsResponse {
     const { session } = this.registry.live(req.sessionId);
     return { compactionsJson: JSON.stringify(compactionHistory(session.sessionManager, session.messages)) };
   }
 
-  @GrpcMethod('AgentService', 'SearchSessions')
+  @AgentRpc.method
   async searchSessions(req: agent.SearchSessionsRequest): Promise<agent.SearchSessionsResponse> {
     if (!req.query || req.query.length > 256) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_query', 'q must be 1 to 256 characters');
     const clamp = (v: number, lo: number, hi: number, d: number) => (v ? Math.min(hi, Math.max(lo, v)) : d);

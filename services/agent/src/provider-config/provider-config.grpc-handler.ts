@@ -1,8 +1,8 @@
 // gRPC handlers for /config/auth|providers|models|settings. Keys are written, never read back out.
 import { Controller, Inject } from '@nestjs/common';
-import { GrpcMethod } from '@nestjs/microservices';
 import type { Logger } from 'pino';
 import { CONFIG, GrpcStatus, LOGGER, forgeError, type ForgeConfig } from '@pi-forge/runtime';
+import { AgentRpc, THINKING_LEVEL, type Handles } from '@pi-forge/proto';
 import type * as agent from '@pi-forge/proto/agent';
 import { ConfigFiles, mergeProviderSecrets, redactProviders, stripDangerousKeys, type Json, type JsonObject } from './config-files.js';
 import { ModelCatalog, supportedThinkingLevels } from './model-catalog.js';
@@ -19,7 +19,7 @@ function parseObject(json: string, field: string): JsonObject {
 }
 
 @Controller()
-export class ProviderConfigController {
+export class ProviderConfigGrpcHandler implements Handles<agent.AgentServiceController, ProviderConfigGrpcHandler> {
   constructor(
     private readonly files: ConfigFiles,
     private readonly catalog: ModelCatalog,
@@ -27,13 +27,13 @@ export class ProviderConfigController {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  @GrpcMethod('AgentService', 'GetAuthConfig')
+  @AgentRpc.method
   async getAuthConfig(): Promise<agent.GetAuthConfigResponse> {
     const auth = await this.files.readAuth();
     return { providers: Object.entries(auth).map(([provider, c]) => ({ provider, label: c?.type === 'oauth' ? 'OAuth' : 'Stored API key' })) };
   }
 
-  @GrpcMethod('AgentService', 'PutAuthKey')
+  @AgentRpc.method
   async putAuthKey(req: agent.PutAuthKeyRequest): Promise<agent.PutAuthKeyResponse> {
     if (!req.provider || !req.apiKey) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_body', 'provider and apiKey are required');
     await this.files.locked(async () => {
@@ -46,7 +46,7 @@ export class ProviderConfigController {
     return {};
   }
 
-  @GrpcMethod('AgentService', 'DeleteAuthKey')
+  @AgentRpc.method
   async deleteAuthKey(req: agent.DeleteAuthKeyRequest): Promise<agent.DeleteAuthKeyResponse> {
     await this.files.locked(async () => {
       const auth = await this.files.readAuth();
@@ -62,7 +62,7 @@ export class ProviderConfigController {
     return {};
   }
 
-  @GrpcMethod('AgentService', 'ListProviders')
+  @AgentRpc.method
   async listProviders(): Promise<agent.ListProvidersResponse> {
     const runtime = await this.catalog.fresh();
     const custom = this.config.HIDE_BUILTIN_PROVIDERS ? new Set(Object.keys(((await this.files.readObject(this.files.modelsPath)).providers ?? {}) as object)) : undefined;
@@ -74,21 +74,21 @@ export class ProviderConfigController {
           provider: p.id,
           models: runtime.getModels(p.id).map((m) => ({
             id: m.id, name: m.name, contextWindow: m.contextWindow, maxTokens: m.maxTokens, reasoning: !!m.reasoning,
-            input: m.input, hasAuth, supportedThinkingLevels: supportedThinkingLevels(m as never),
+            input: m.input, hasAuth, supportedThinkingLevels: supportedThinkingLevels(m as never).map((l) => THINKING_LEVEL.toProto(l)),
           })),
         };
       });
-    return { providersJson: JSON.stringify(providers) };
+    return { providers };
   }
 
-  @GrpcMethod('AgentService', 'GetModelsConfig')
+  @AgentRpc.method
   async getModelsConfig(): Promise<agent.GetModelsConfigResponse> {
     const doc = await this.files.readObject(this.files.modelsPath);
     const providers = doc.providers && typeof doc.providers === 'object' && !Array.isArray(doc.providers) ? (doc.providers as JsonObject) : {};
     return { providersJson: JSON.stringify(redactProviders(providers)) };
   }
 
-  @GrpcMethod('AgentService', 'PutModelsConfig')
+  @AgentRpc.method
   async putModelsConfig(req: agent.PutModelsConfigRequest): Promise<agent.PutModelsConfigResponse> {
     const incoming = parseObject(req.providersJson, 'providers');
     for (const [name, p] of Object.entries(incoming)) {
@@ -106,12 +106,12 @@ export class ProviderConfigController {
     return { providersJson: JSON.stringify(redactProviders(stored)) };
   }
 
-  @GrpcMethod('AgentService', 'GetSettings')
+  @AgentRpc.method
   async getSettings(): Promise<agent.GetSettingsResponse> {
     return { settingsJson: JSON.stringify(await this.files.readObject(this.files.settingsPath)) };
   }
 
-  @GrpcMethod('AgentService', 'PutSettings')
+  @AgentRpc.method
   async putSettings(req: agent.PutSettingsRequest): Promise<agent.PutSettingsResponse> {
     const patch = parseObject(req.patchJson, 'settings');
     const merged = await this.files.locked(async () => {

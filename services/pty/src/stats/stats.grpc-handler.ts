@@ -1,13 +1,13 @@
 import { Controller } from '@nestjs/common';
-import { GrpcMethod } from '@nestjs/microservices';
-import { type GetStatsResponse } from '@pi-forge/proto/pty';
+import { PtyRpc, type Handles } from '@pi-forge/proto';
+import { type GetStatsResponse, type PtyServiceController } from '@pi-forge/proto/pty';
 import { TerminalRegistry } from '../terminals/terminal-registry.js';
 
 @Controller()
-export class StatsController {
+export class StatsGrpcHandler implements Handles<PtyServiceController, StatsGrpcHandler> {
   constructor(private readonly terminals: TerminalRegistry) {}
 
-  @GrpcMethod('PtyService', 'GetStats')
+  @PtyRpc.method
   getStats(): GetStatsResponse {
     return { activePtys: this.terminals.size, attachedPtys: this.terminals.attachedCount, pausedPtys: this.terminals.pausedCount };
   }
