@@ -27,7 +27,7 @@ export interface OptionSpec {
   minLength?: number;
   /** Accepted values for an enum-like string. */
   choices?: readonly string[];
-  /** Inclusive bounds for ints; `fallback` keeps the default when out of range (contract §6.1). */
+  /** Inclusive bounds for ints; `fallback` keeps the default when out of range (docs/compatibility.md#configuration). */
   min?: number;
   max?: number;
   outOfRange?: 'error' | 'fallback';
@@ -125,7 +125,7 @@ export const CONFIG_OPTIONS = [
   { env: 'TERMINAL_WS_KEEPALIVE_MS', flag: 'terminal-ws-keepalive-ms', type: 'int', category: 'Terminal', default: '30000', processes: GW, help: 'WebSocket ping cadence (0 = off).' },
   { env: 'TERMINAL_PASSTHROUGH_ENV', flag: 'terminal-passthrough-env', type: 'list', category: 'Terminal', processes: ['pty', 'agent', 'workspace'], help: 'Extra env var names inherited by terminals and `!` exec.' },
 
-  // Sandbox (contract §5.15): the identity the agent's tools and the terminals run as
+  // Sandbox (docs/compatibility.md#auth-and-security): the identity the agent's tools and the terminals run as
   { env: 'AGENT_TOOL_SANDBOX_ENABLED', flag: 'agent-tool-sandbox-enabled', type: 'bool', category: 'Agent', default: 'false', processes: ['gateway', 'agent', 'pty', 'workspace'], help: 'Run agent tools, `!` exec and terminals as AGENT_TOOL_UID/GID (the server must run as root). Refuses @file secrets and *_FILE variables.' },
   { env: 'AGENT_TOOL_UID', flag: 'agent-tool-uid', type: 'int', category: 'Agent', processes: ['gateway', 'agent', 'pty', 'workspace'], help: 'Numeric uid of the tool identity (required when the sandbox is on).' },
   { env: 'AGENT_TOOL_GID', flag: 'agent-tool-gid', type: 'int', category: 'Agent', processes: ['gateway', 'agent', 'pty', 'workspace'], help: 'Numeric gid of the tool identity (required when the sandbox is on).' },
@@ -141,6 +141,7 @@ export const CONFIG_OPTIONS = [
   { env: 'UPLOAD_MAX_FILE_BYTES', flag: 'upload-max-file-bytes', type: 'int', category: 'Services', default: String(500 * 1024 * 1024), min: 1, processes: ['workspace'], help: 'Largest file one upload may carry (413 file_too_large above).' },
   { env: 'UPLOAD_MAX_TOTAL_BYTES', flag: 'upload-max-total-bytes', type: 'int', category: 'Services', default: String(2 * 1024 * 1024 * 1024), min: 1, processes: ['workspace'], help: 'Largest total of one upload request (413 aggregate_too_large above).' },
   { env: 'UPLOAD_MAX_FILES', flag: 'upload-max-files', type: 'int', category: 'Services', default: '512', min: 1, processes: ['workspace'], help: 'Most files one upload request may carry.' },
+  { env: 'SERVICES_READY_TIMEOUT_MS', flag: 'services-ready-timeout-ms', type: 'int', category: 'Services', default: '15000', min: 0, max: 300_000, processes: GW, help: 'How long the gateway waits for the agent, pty and workspace services to report SERVING before it listens anyway (health then says degraded).' },
   { env: 'SHUTDOWN_TIMEOUT_MS', flag: 'shutdown-timeout-ms', type: 'int', category: 'Services', default: '1000', min: 100, max: 60_000, help: 'How long a process may drain on SIGTERM before it is forced down.' },
 ] as const satisfies readonly OptionSpec[];
 

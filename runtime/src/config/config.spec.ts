@@ -56,7 +56,7 @@ describe('config', () => {
     writeFileSync(join(dir, 'empty'), '\n');
     assert.throws(() => loadConfig({ env: base, argv: ['--api-key', `@${join(dir, 'empty')}`] }), /is empty/);
     assert.throws(() => loadConfig({ env: base, argv: ['--api-key', `@${join(dir, 'missing')}`] }), /cannot read/);
-    // env vars never @-expand (contract §6.1)
+    // env vars never @-expand (docs/compatibility.md#configuration)
     assert.equal(loadConfig({ env: { ...base, API_KEY: '@literal' } }).API_KEY, '@literal');
   });
 
@@ -94,7 +94,7 @@ describe('config', () => {
     assert.equal(loadConfig({ env: { ...base, FORGE_LOCAL_ADMIN_USERNAME: 'root.admin@site' } }).FORGE_LOCAL_ADMIN_USERNAME, 'root.admin@site');
   });
 
-  it('falls back to the default for bounded values out of range (contract §6.1)', () => {
+  it('falls back to the default for bounded values out of range (docs/compatibility.md#configuration)', () => {
     assert.equal(loadConfig({ env: { ...base, LOGIN_ATTEMPT_LIMIT_MAX: '5000' } }).LOGIN_ATTEMPT_LIMIT_MAX, 10);
     assert.equal(loadConfig({ env: { ...base, LOGIN_LOCKOUT_MS: '5' } }).LOGIN_LOCKOUT_MS, 300000);
   });

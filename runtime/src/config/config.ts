@@ -82,7 +82,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
 }
 
 /**
- * The sandbox needs numeric ids, and with it on, secrets may not come from files (contract §5.6,
+ * The sandbox needs numeric ids, and with it on, secrets may not come from files (docs/compatibility.md#auth-and-security,
  * §5.15): a secret file readable by the server could end up readable by the tool identity too.
  */
 function assertSandboxSettings(merged: Record<string, string>, fromFiles: readonly string[]): void {

@@ -1,4 +1,4 @@
-// Shapes of the public API (contract §2), as the browser sees them.
+// Shapes of the public API (docs/compatibility.md#routes), as the browser sees them.
 export interface UiConfig {
   minimal: boolean;
   workspaceRoot: string;
