@@ -1,4 +1,4 @@
-// LDAP login (contract §5.6) against a real OpenLDAP (slapd) on loopback: a user in the required group
+// LDAP login (docs/compatibility.md#auth-and-security) against a real OpenLDAP (slapd) on loopback: a user in the required group
 // logs in, others are refused, filter injection finds nobody, the local admin stays local, the
 // lock-out counts per LDAP name, 503 ldap_not_configured, ldaps:// with certificate checks, and no
 // password ever reaches a log.

@@ -1,4 +1,4 @@
-// GET /api/v1/ui-config branding (contract §2.3, §6.2) and the logo cache (§7.2) against the real
+// GET /api/v1/ui-config branding (docs/compatibility.md#health-and-ui-config) and the logo cache (§7.2) against the real
 // gateway: logos served by a loopback HTTP server are cached into FORGE_DATA_DIR/cache/logos and
 // served at /cache/logos/*; without the test-only preload the same loopback URLs are refused (SSRF)
 // and never requested; direct mode hands the raw URLs to the browser and adds their origins to the CSP.

@@ -1,4 +1,4 @@
-// LDAP login (contract §5.6): service bind → subtree search with the RFC 4515-escaped username →
+// LDAP login (docs/compatibility.md#auth-and-security): service bind → subtree search with the RFC 4515-escaped username →
 // exactly one entry → optional group check → bind as that entry with the given password. The
 // directory is reached through the LdapConnector port (ldapts in production, a fake in specs).
 import { Inject, Injectable } from '@nestjs/common';

@@ -1,4 +1,4 @@
-// Lock-out per identity (contract §5.5): after LOGIN_ATTEMPT_LIMIT_MAX failed logins the key is locked
+// Lock-out per identity (docs/compatibility.md#auth-and-security): after LOGIN_ATTEMPT_LIMIT_MAX failed logins the key is locked
 // for LOGIN_LOCKOUT_MS, checked before any password is verified; a success clears the count. In memory.
 // LoginService decides the key: the identity that is actually checked (the admin, or an LDAP name).
 import { Inject, Injectable } from '@nestjs/common';

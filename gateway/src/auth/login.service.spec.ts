@@ -1,5 +1,5 @@
 // LoginService routing with fakes: which check runs and which identity the lock-out counts against
-// (contract §2.4, §5.5; issue 12.2: a username the check ignores must not get its own attempts).
+// (docs/compatibility.md#auth; issue 12.2: a username the check ignores must not get its own attempts).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { HttpException } from '@nestjs/common';

@@ -1,4 +1,4 @@
-// Password login and password change (contract §5.2, §5.6): the local password or LDAP, a lock-out per
+// Password login and password change (docs/compatibility.md#auth-and-security): the local password or LDAP, a lock-out per
 // checked identity before any verification, the stored hash over the env password, and restricted
 // tokens under REQUIRE_PASSWORD_CHANGE.
 import { HttpException, Inject, Injectable } from '@nestjs/common';
@@ -25,7 +25,7 @@ export class LoginService {
   ) {}
 
   /**
-   * Which check a login runs, and so which identity the lock-out counts against (contract §2.4, §5.5):
+   * Which check a login runs, and so which identity the lock-out counts against (docs/compatibility.md#auth):
    * no name or the local admin name → the local password; another name → LDAP when it is on. With LDAP
    * off every name reaches the one local password, so the lock-out counts against the admin whatever
    * name was sent (keying on an unchecked name let random names bypass it: issue 12.2).

@@ -34,7 +34,7 @@ export class TokenService implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    // LDAP logins need a signing key too, even with no local password (contract §5.3).
+    // LDAP logins need a signing key too, even with no local password (docs/compatibility.md#auth-and-security).
     this.secret = this.config.JWT_SECRET ?? (this.passwords.configured || this.config.LDAP_ENABLED ? await this.loadOrCreateSecret() : undefined);
     if (!this.secret) return;
     this.strategy = new JwtStrategy(

@@ -1,4 +1,4 @@
-// Security headers and CSP on every response, errors and 404s included (contract §5.9), through Nest's
+// Security headers and CSP on every response, errors and 404s included (docs/compatibility.md#auth-and-security), through Nest's
 // built-in `app.useSecurityHeaders()` (helmet's defaults plus our directives). Where we are stricter
 // than the contract: docs/security.md.
 import type { SecurityHeadersOptions } from '@nestjs/common';
@@ -30,7 +30,7 @@ export function securityHeaders(config: ForgeConfig): SecurityHeadersOptions {
         connectSrc: ["'self'"],
         workerSrc: ["'self'", 'blob:'],
         objectSrc: ["'none'"],
-        // Stricter than contract §5.9 (base-uri 'self', no form-action): model output rendered as HTML
+        // Stricter than docs/compatibility.md#auth-and-security (base-uri 'self', no form-action): model output rendered as HTML
         // must not be able to re-base relative URLs or post a fake login form anywhere but here.
         baseUri: ["'none'"],
         formAction: ["'self'"],

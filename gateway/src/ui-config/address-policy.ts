@@ -1,4 +1,4 @@
-// Which addresses the logo fetcher may connect to (contract §7.2: public addresses only). The check
+// Which addresses the logo fetcher may connect to (docs/compatibility.md#on-disk-files: public addresses only). The check
 // runs on every address a name resolves to, and the connection then goes to the checked address, so
 // DNS rebinding between check and connect is not possible.
 import ipaddr from 'ipaddr.js';

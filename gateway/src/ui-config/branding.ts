@@ -1,4 +1,4 @@
-// Login-page branding from the config (contract §2.3, §6.2): the banner text with its literal \n/\r
+// Login-page branding from the config (docs/compatibility.md#health-and-ui-config): the banner text with its literal \n/\r
 // escapes decoded, and AUTH_COLOR_SCHEME as named, normalised colours (validated at start-up).
 import type { ForgeConfig } from '@pi-forge/runtime';
 

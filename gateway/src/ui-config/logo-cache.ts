@@ -1,4 +1,4 @@
-// The logo cache (contract §7.2, LOGO_URL_MODE=cache): at start-up the gateway fetches the configured
+// The logo cache (docs/compatibility.md#on-disk-files, LOGO_URL_MODE=cache): at start-up the gateway fetches the configured
 // logos once into ${FORGE_DATA_DIR}/cache/logos/<slot>-<sha256(url)[0..16]><ext> and serves them at
 // /cache/logos/<file>, so the browser never contacts a third party and the CSP stays same-origin.
 // A failed fetch leaves the slot empty: the web app then shows its built-in logo.
@@ -82,7 +82,7 @@ export class LogoCache implements OnModuleInit {
     }
   }
 
-  /** A plain Fastify route: outside /api/v1, public like the web app's static files (contract §5.7). */
+  /** A plain Fastify route: outside /api/v1, public like the web app's static files (docs/compatibility.md#auth-and-security). */
   private registerRoute(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     fastify.get<{ Params: { file: string } }>(`${LOGO_ROUTE_PREFIX}:file`, async (request, reply) => {

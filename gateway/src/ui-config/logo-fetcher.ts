@@ -1,4 +1,4 @@
-// Fetches one logo for the cache (contract §7.2): http(s) only, no credentials, checked addresses only,
+// Fetches one logo for the cache (docs/compatibility.md#on-disk-files): http(s) only, no credentials, checked addresses only,
 // at most 3 redirects, 2 MB, 5 s for the whole chain, and only bytes that are one of the image types.
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest, type IncomingMessage } from 'node:http';

@@ -71,7 +71,7 @@ export const CONFIG_OPTIONS = [
   { env: 'LOGIN_ATTEMPT_LIMIT_MAX', flag: 'login-attempt-limit-max', type: 'int', category: 'Auth', default: '10', min: 1, max: 1000, outOfRange: 'fallback', processes: GW, help: 'Failed logins before lock-out.' },
   { env: 'LOGIN_LOCKOUT_MS', flag: 'login-lockout-ms', type: 'int', category: 'Auth', default: '300000', min: 1000, max: 86_400_000, outOfRange: 'fallback', processes: GW, help: 'Lock-out duration.' },
   { env: 'REQUIRE_PASSWORD_CHANGE', flag: 'require-password-change', type: 'bool', category: 'Auth', default: 'false', processes: GW, help: 'Force a password change after logging in with the env password.' },
-  { env: 'LDAP_ENABLED', flag: 'ldap-enabled', type: 'bool', category: 'Auth', default: 'false', processes: GW, help: 'Enable LDAP login (contract §5.6): other usernames than the local admin are checked against the directory.' },
+  { env: 'LDAP_ENABLED', flag: 'ldap-enabled', type: 'bool', category: 'Auth', default: 'false', processes: GW, help: 'Enable LDAP login (docs/compatibility.md#auth-and-security): other usernames than the local admin are checked against the directory.' },
   { env: 'LDAP_URL', flag: 'ldap-url', type: 'string', category: 'Auth', processes: GW, help: 'ldap:// or ldaps:// URL.' },
   { env: 'LDAP_BIND_DN', flag: 'ldap-bind-dn', type: 'string', category: 'Auth', processes: GW, help: 'Service-account DN.' },
   { env: 'LDAP_BIND_PASSWORD', flag: 'ldap-bind-password', type: 'string', category: 'Auth', sensitive: true, processes: GW, help: 'Service-account password.' },

@@ -1,7 +1,7 @@
 // @vitest-environment node
 // The login page and hostile model output in a real browser (Debian chromium) against the real stack:
 // a streamed assistant message carrying a fake login form renders no form (issue 12.8), and after
-// LOGIN_ATTEMPT_LIMIT_MAX wrong passwords the login page counts the lock-out down (contract §5.5); the
+// LOGIN_ATTEMPT_LIMIT_MAX wrong passwords the login page counts the lock-out down (docs/compatibility.md#auth-and-security); the
 // branding (banner, colours, cached logos) shows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -103,7 +103,7 @@ describe('the login page and hostile output in a browser', () => {
   it('shows a counting-down lock-out after LOGIN_ATTEMPT_LIMIT_MAX wrong passwords', async () => {
     const page = await freshPage();
     await page.goto(stack.baseUrl);
-    // Branding (contract §2.3): the sanitised HTML banner and AUTH_COLOR_SCHEME.
+    // Branding (docs/compatibility.md#health-and-ui-config): the sanitised HTML banner and AUTH_COLOR_SCHEME.
     const banner = page.locator('.banner-text');
     await expect.poll(() => banner.locator('b').textContent()).toBe('the policy');
     expect(await banner.locator('form, input').count()).toBe(0);

@@ -1,4 +1,4 @@
-// Read-only views of a session file: the entry tree (contract T1) and the compaction history (S10).
+// Read-only views of a session file: the entry tree (docs/compatibility.md#sessions) and the compaction history (S10).
 import type { SessionEntry, SessionManager } from '../sdk/pi-sdk.js';
 import { textOf } from './session-events.js';
 
