@@ -1,9 +1,8 @@
 // File operations inside one project: tree, read, write, mkdir, rename, move, delete.
 // Every path goes through the project's PathGuard first; errno values map to public codes.
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { basename, join } from 'node:path';
-import { forgeError, GrpcStatus } from '@pi-forge/runtime';
+import { forgeError, GrpcStatus, tempSiblingName } from '@pi-forge/runtime';
 import type { ReadFileResponse, TreeNode } from '@pi-forge/proto/workspace';
 import { assertName, invalidName, isInside, type GuardedPath } from '../paths/path-guard.js';
 import { mapFsErrors } from '../paths/fs-errors.js';
@@ -124,7 +123,7 @@ export class ProjectFiles {
       if (existing && src.entry !== dest.entry) {
         // Same inode under another spelling = a case-only rename on a case-insensitive disk.
         if (existing.ino !== from.ino || existing.dev !== from.dev) throw forgeError(GrpcStatus.ALREADY_EXISTS, 'target_exists', 'a file or folder with that name already exists');
-        const temp = fs.sibling(src, `.${basename(src.entry)}.${randomUUID()}.rename`);
+        const temp = fs.sibling(src, tempSiblingName(basename(src.entry), 'rename', '.'));
         await fs.rename(src, temp);
         await fs.rename(temp, dest);
         return;
