@@ -3,7 +3,7 @@
 import { Injectable } from '@nestjs/common';
 import { basename, join } from 'node:path';
 import { forgeError, GrpcStatus, tempSiblingName } from '@pi-forge/runtime';
-import type { ReadFileResponse, TreeNode } from '@pi-forge/proto/workspace';
+import { TreeNodeType, type ReadFileResponse, type TreeNode } from '@pi-forge/proto/workspace';
 import { assertName, invalidName, isInside, type GuardedPath } from '../paths/path-guard.js';
 import { mapFsErrors } from '../paths/fs-errors.js';
 import { FsDoor, type ProjectFs } from '../paths/project-fs.js';
@@ -34,7 +34,7 @@ export class ProjectFiles {
     // ancestors would loop, so it is listed but not entered. The node budget bounds link fan-out.
     let budget = MAX_TREE_NODES;
     const walk = async (dir: GuardedPath, rel: string, level: number, ancestors: ReadonlySet<string>): Promise<TreeNode> => {
-      const node: TreeNode = { name: rel ? basename(rel) : basename(rootDir.root), path: rel, type: 'directory', children: [], truncated: false };
+      const node: TreeNode = { name: rel ? basename(rel) : basename(rootDir.root), path: rel, type: TreeNodeType.TREE_NODE_TYPE_DIRECTORY, children: [], truncated: false };
       if (level >= depth || budget <= 0) return { ...node, truncated: true };
       let entries;
       try {
@@ -56,9 +56,9 @@ export class ProjectFiles {
           const info = entry.isSymbolicLink() ? await fs.stat(child) : entry;
           kind = info.isDirectory() ? 'directory' : info.isFile() ? 'file' : undefined;
         } catch { kind = undefined; }
-        if (kind === 'file') files.push({ name: entry.name, path: childRel, type: 'file', children: [], truncated: false });
+        if (kind === 'file') files.push({ name: entry.name, path: childRel, type: TreeNodeType.TREE_NODE_TYPE_FILE, children: [], truncated: false });
         else if (kind === 'directory' && child) {
-          if (ancestors.has(child.real)) { dirs.push({ name: entry.name, path: childRel, type: 'directory', children: [], truncated: true }); continue; }
+          if (ancestors.has(child.real)) { dirs.push({ name: entry.name, path: childRel, type: TreeNodeType.TREE_NODE_TYPE_DIRECTORY, children: [], truncated: true }); continue; }
           dirs.push(await walk(child, childRel, level + 1, new Set([...ancestors, child.real])));
         }
       }
