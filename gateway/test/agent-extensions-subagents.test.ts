@@ -1,0 +1,131 @@
+// The real pi-subagents package (0.67.0) installed as a pi package (PI_CONFIG_DIR/settings.json
+// `packages`, a local folder: no network at run time) driving a foreground child session through
+// the gateway and the real agent service (contract S2, S18, S22, §3.4, §10.2). The fake LLM
+// answers the parent's turn with a `subagent` call, then the child's own turn, then the parent's.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { configureFakeLlm, makeStackDirs, piSubagentsPackageDir, seedProject, startFakeLlm, startStack, type FakeLlm, type SeededProject, type Stack } from '@pi-forge/test-fixtures';
+import { openStream, type SseClient } from './sse-client.js';
+
+const API_KEY = 'test-key-agent-subagents-0123456789';
+const CHILD_ANSWER = 'CHILD-ANSWER-7781 three files';
+
+describe('pi-subagents (the real package): a foreground child session', () => {
+  let stack: Stack;
+  let llm: FakeLlm;
+  let project: SeededProject;
+  const clients: SseClient[] = [];
+  let parentId = '';
+  let toolCallId = '';
+  let runId = '';
+  let childId = '';
+  let parentEvents: SseClient['events'] = [];
+
+  const json = async (res: Response) => ({ status: res.status, body: (await res.json()) as Record<string, any> });
+  const post = (path: string, body: unknown) => stack.api(`/api/v1${path}`, { method: 'POST', json: body });
+  const stream = async (id: string) => {
+    const c = await openStream(stack.baseUrl, id, API_KEY);
+    clients.push(c);
+    return c;
+  };
+
+  before(async () => {
+    llm = await startFakeLlm();
+    const dirs = makeStackDirs();
+    configureFakeLlm(dirs.piConfig, llm, { packages: [piSubagentsPackageDir()] });
+    project = seedProject(dirs, 'demo', { 'README.md': 'demo\n', 'a.txt': 'a\n' });
+    stack = await startStack({ name: 'agent-subagents', dirs, env: { API_KEY } });
+  });
+  after(async () => {
+    for (const c of clients) c.close();
+    await stack?.dispose();
+    await llm?.close();
+  });
+
+  it('the parent calls the subagent tool; the child runs its own model turn and its answer comes back', async () => {
+    const created = await json(await post('/sessions', { projectId: project.id }));
+    assert.equal(created.status, 201);
+    parentId = created.body.sessionId;
+    const c = await stream(parentId);
+    llm.reset();
+    llm.enqueue(
+      { tool: { name: 'subagent', args: { agent: 'delegate', task: 'count the files [no-tool]', async: false } } },
+      { text: CHILD_ANSWER },
+    );
+    assert.equal((await post(`/sessions/${parentId}/prompt`, { text: 'delegate the counting' })).status, 202);
+    await c.waitFor((e) => e.type === 'agent_end', 'agent_end', 120_000);
+    parentEvents = c.events;
+
+    const first = llm.requests[0]!.body as { tools?: { function: { name: string } }[] };
+    assert.ok(first.tools?.some((t) => t.function.name === 'subagent'), 'the package tool is offered');
+    const end = parentEvents.find((e) => e.type === 'tool_execution_end' && e.data.toolName === 'subagent');
+    assert.ok(end, JSON.stringify(parentEvents.map((e) => e.type)));
+    assert.equal(end.data.isError, false, JSON.stringify(end.data));
+    toolCallId = String(end.data.toolCallId);
+    const details = end.data.result as { details: { mode: string; runId: string; results: { agent: string; exitCode: number }[] } };
+    assert.equal(details.details.mode, 'single');
+    assert.deepEqual(details.details.results.map((r) => [r.agent, r.exitCode]), [['delegate', 0]]);
+    runId = details.details.runId;
+    assert.ok(JSON.stringify(end.data.result).includes(CHILD_ANSWER), 'the child\'s answer is the tool result');
+    assert.equal(llm.requests.length, 3, 'parent turn, child turn, parent answer');
+    assert.equal(llm.requests[1]!.lastUserText, 'Task: count the files [no-tool]', 'the child asked the model its own task');
+    assert.ok(llm.requests[2]!.lastIsToolResult, 'the tool result went back to the parent model');
+    const reasons = parentEvents.filter((e) => e.type === 'session_list_changed').map((e) => e.data.reason);
+    assert.ok(reasons.includes('subagent_start') && reasons.includes('subagent_end'), JSON.stringify(reasons));
+  });
+
+  it('the child is listed under its parent (parentSessionId, runId = <run id>/run-0) and found by id', async () => {
+    const list = await json(await stack.api(`/api/v1/sessions?projectId=${project.id}`));
+    assert.equal(list.status, 200);
+    const sessions = list.body.sessions as Record<string, any>[];
+    const children = sessions.filter((s) => s.parentSessionId === parentId);
+    assert.equal(children.length, 1, JSON.stringify(sessions));
+    const child = children[0]!;
+    childId = String(child.sessionId);
+    assert.equal(child.runId, `${runId}/run-0`);
+    assert.match(String(child.path), new RegExp(`${runId}/run-0/session\\.jsonl$`));
+    assert.equal(sessions.find((s) => s.sessionId === parentId)?.parentSessionId, undefined);
+    assert.equal(sessions.length, 2, 'pi-subagents\' artifacts folder is not a session');
+    const one = await json(await stack.api(`/api/v1/sessions/${childId}`));
+    assert.equal(one.status, 200, JSON.stringify(one.body));
+    assert.equal(one.body.parentSessionId, parentId);
+    assert.equal(one.body.runId, `${runId}/run-0`);
+  });
+
+  it('the child streams its own events: snapshot of its turn, then a prompt to it runs and streams', async () => {
+    const c = await stream(childId);
+    const snapshot = await c.waitFor((e) => e.type === 'snapshot', 'child snapshot', 30_000);
+    const texts = JSON.stringify(snapshot.data.messages);
+    assert.ok(texts.includes('count the files') && texts.includes(CHILD_ANSWER), texts);
+    const from = c.events.length;
+    llm.enqueue({ text: 'CHILD-FOLLOW-UP-5512' });
+    assert.equal((await post(`/sessions/${childId}/prompt`, { text: 'and the folders? [no-tool]' })).status, 202);
+    await c.waitFor((e) => e.type === 'agent_end', 'child agent_end', 60_000, from);
+    const streamed = c.events.slice(from);
+    assert.ok(streamed.some((e) => e.type === 'message_update'), 'the child\'s own turn streamed on its stream');
+    assert.ok(JSON.stringify(streamed).includes('CHILD-FOLLOW-UP-5512'));
+    assert.ok(!clients[0]!.events.slice(0).some((e) => JSON.stringify(e).includes('CHILD-FOLLOW-UP-5512')), 'not on the parent\'s stream');
+  });
+
+  it('export: the parent inlines the child after the subagent tool result (jsonl and markdown)', async () => {
+    const res = await stack.api(`/api/v1/sessions/${parentId}/export?format=jsonl`);
+    assert.equal(res.status, 200);
+    const text = await res.text();
+    const start = text.indexOf('{"type":"subagent_inline_start"');
+    const endAt = text.indexOf('{"type":"subagent_inline_end"');
+    assert.ok(start > 0 && endAt > start, text);
+    const startLine = JSON.parse(text.slice(start, text.indexOf('\n', start))) as Record<string, unknown>;
+    assert.equal(startLine.sessionId, childId);
+    assert.equal(startLine.parentSessionId, parentId);
+    assert.equal(startLine.parentToolCallId, toolCallId);
+    const before = text.slice(0, start).trimEnd().split('\n').at(-1)!;
+    assert.equal((JSON.parse(before) as { message: { toolCallId: string } }).message.toolCallId, toolCallId, 'inlined right after the tool result');
+
+    const md = await (await stack.api(`/api/v1/sessions/${parentId}/export?format=markdown`)).text();
+    const mdStart = md.indexOf(`<!-- subagent_inline_start sessionId=${childId} parentToolCallId=${toolCallId} -->`);
+    const mdEnd = md.indexOf(`<!-- subagent_inline_end sessionId=${childId} parentToolCallId=${toolCallId} -->`);
+    assert.ok(mdStart > 0 && mdEnd > mdStart, md);
+    assert.ok(md.slice(mdStart, mdEnd).includes(CHILD_ANSWER), md);
+    assert.ok(md.indexOf('### Tool call: `subagent`') < mdStart);
+  });
+});
