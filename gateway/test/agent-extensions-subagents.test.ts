@@ -2,8 +2,12 @@
 // `packages`, a local folder: no network at run time) driving a foreground child session through
 // the gateway and the real agent service (contract S2, S18, S22, §3.4, §10.2). The fake LLM
 // answers the parent's turn with a `subagent` call, then the child's own turn, then the parent's.
+// Foreground is set the way a user does it (`asyncByDefault: false` in the package's config):
+// its background runner cannot start on pi 1.5.2 (last test; docs/agent-service.md says why).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { configureFakeLlm, makeStackDirs, piSubagentsPackageDir, seedProject, startFakeLlm, startStack, type FakeLlm, type SeededProject, type Stack } from '@pi-forge/test-fixtures';
 import { openStream, type SseClient } from './sse-client.js';
 
@@ -33,6 +37,9 @@ describe('pi-subagents (the real package): a foreground child session', () => {
     llm = await startFakeLlm();
     const dirs = makeStackDirs();
     configureFakeLlm(dirs.piConfig, llm, { packages: [piSubagentsPackageDir()] });
+    // pi-subagents reads its config from <agent dir>/extensions/subagent/config.json.
+    mkdirSync(join(dirs.piConfig, 'extensions', 'subagent'), { recursive: true });
+    writeFileSync(join(dirs.piConfig, 'extensions', 'subagent', 'config.json'), `${JSON.stringify({ asyncByDefault: false })}\n`);
     project = seedProject(dirs, 'demo', { 'README.md': 'demo\n', 'a.txt': 'a\n' });
     stack = await startStack({ name: 'agent-subagents', dirs, env: { API_KEY } });
   });
@@ -49,7 +56,7 @@ describe('pi-subagents (the real package): a foreground child session', () => {
     const c = await stream(parentId);
     llm.reset();
     llm.enqueue(
-      { tool: { name: 'subagent', args: { agent: 'delegate', task: 'count the files [no-tool]', async: false } } },
+      { tool: { name: 'subagent', args: { agent: 'delegate', task: 'count the files [no-tool]' } } },
       { text: CHILD_ANSWER },
     );
     assert.equal((await post(`/sessions/${parentId}/prompt`, { text: 'delegate the counting' })).status, 202);
@@ -127,5 +134,21 @@ describe('pi-subagents (the real package): a foreground child session', () => {
     assert.ok(mdStart > 0 && mdEnd > mdStart, md);
     assert.ok(md.slice(mdStart, mdEnd).includes(CHILD_ANSWER), md);
     assert.ok(md.indexOf('### Tool call: `subagent`') < mdStart);
+  });
+
+  it('a background run (async: true) is refused by pi-subagents 0.67.0 on pi 1.5.2 as a tool error, and the parent carries on', async () => {
+    const c = clients[0]!;
+    const from = c.events.length;
+    const asked = llm.requests.length;
+    llm.enqueue({ tool: { name: 'subagent', args: { agent: 'delegate', task: 'in the background [no-tool]', async: true } } });
+    assert.equal((await post(`/sessions/${parentId}/prompt`, { text: 'delegate in the background' })).status, 202);
+    await c.waitFor((e) => e.type === 'agent_end', 'agent_end', 60_000, from);
+    const end = c.events.slice(from).find((e) => e.type === 'tool_execution_end' && e.data.toolName === 'subagent');
+    assert.ok(end);
+    assert.equal(end.data.isError, true);
+    assert.match(JSON.stringify(end.data.result), /does not provide @earendil-works\/pi-agent-core\/node/);
+    assert.equal(llm.requests.length, asked + 2, 'no child turn: the parent turn and its answer to the error');
+    const list = await json(await stack.api(`/api/v1/sessions?projectId=${project.id}`));
+    assert.equal((list.body.sessions as unknown[]).length, 2, 'no second child');
   });
 });
