@@ -6,7 +6,8 @@
 // its background runner cannot start on pi 1.5.2 (last test; docs/agent-service.md says why).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configureFakeLlm, makeStackDirs, piSubagentsPackageDir, seedProject, startFakeLlm, startStack, type FakeLlm, type SeededProject, type Stack } from '@pi-forge/test-fixtures';
 import { openStream, type SseClient } from './sse-client.js';
@@ -152,3 +153,45 @@ describe('pi-subagents (the real package): a foreground child session', () => {
     assert.equal((list.body.sessions as unknown[]).length, 2, 'no second child');
   });
 });
+
+// Switching uid needs root (CI runs as root), so this suite is skipped, saying why, anywhere else.
+describe('pi-subagents in sandbox mode', { skip: process.getuid?.() !== 0 ? 'the tool sandbox needs root (CI runs as root)' : false }, () => {
+  let stack: Stack;
+  let llm: FakeLlm;
+  let toolHome: string;
+
+  before(async () => {
+    llm = await startFakeLlm();
+    const dirs = makeStackDirs();
+    const mine = join(dirs.piConfig, 'extensions', 'mine.ts');
+    configureFakeLlm(dirs.piConfig, llm, { packages: [piSubagentsPackageDir()], extensions: [mine] });
+    mkdirSync(join(dirs.piConfig, 'extensions'), { recursive: true });
+    writeFileSync(mine, "import { Type } from '@earendil-works/pi-ai';\nexport default function (pi) { pi.registerTool({ name: 'mine', label: 'Mine', description: 'Mine.', parameters: Type.Object({}), async execute() { return { content: [{ type: 'text', text: 'mine' }] }; } }); }\n");
+    const project = seedProject(dirs, 'sandboxed', { 'README.md': 'x\n' });
+    for (const d of [dirs.root, dirs.workspace, project.path]) chmodSync(d, 0o777);
+    toolHome = mkdtempSync(join(tmpdir(), 'pi-forge-tool-home-'));
+    chmodSync(toolHome, 0o777);
+    stack = await startStack({ name: 'agent-subagents-sandbox', dirs, env: { API_KEY, AGENT_TOOL_SANDBOX_ENABLED: 'true', AGENT_TOOL_UID: '47821', AGENT_TOOL_GID: '47822', AGENT_TOOL_HOME: toolHome } });
+    const created = (await (await stack.api('/api/v1/sessions', { method: 'POST', json: { projectId: project.id } })).json()) as { sessionId: string };
+    const c = await openStream(stack.baseUrl, created.sessionId, API_KEY);
+    try {
+      llm.enqueue({ text: 'ok' });
+      assert.equal((await stack.api(`/api/v1/sessions/${created.sessionId}/prompt`, { method: 'POST', json: { text: 'hello [no-tool]' } })).status, 202);
+      await c.waitFor((e) => e.type === 'agent_end', 'agent_end', 60_000);
+    } finally {
+      c.close();
+    }
+  });
+  after(async () => {
+    await stack?.dispose();
+    await llm?.close();
+    if (toolHome) rmSync(toolHome, { recursive: true, force: true });
+  });
+
+  it('the pi-subagents package is not loaded (its children would run unsandboxed tools); other extensions are', () => {
+    const tools = ((llm.requests[0]!.body as { tools?: { function: { name: string } }[] }).tools ?? []).map((t) => t.function.name);
+    assert.ok(!tools.includes('subagent'), tools.join(','));
+    assert.ok(tools.includes('mine') && tools.includes('bash'), tools.join(','));
+  });
+});
+
