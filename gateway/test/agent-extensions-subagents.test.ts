@@ -9,7 +9,17 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { configureFakeLlm, makeStackDirs, piSubagentsPackageDir, seedProject, startFakeLlm, startStack, type FakeLlm, type SeededProject, type Stack } from '@pi-forge/test-fixtures';
+import {
+  configureFakeLlm,
+  makeStackDirs,
+  piSubagentsPackageDir,
+  seedProject,
+  startFakeLlm,
+  startStack,
+  type FakeLlm,
+  type SeededProject,
+  type Stack,
+} from '@pi-forge/test-fixtures';
 import { openStream, type SseClient } from './sse-client.js';
 
 const API_KEY = 'test-key-agent-subagents-0123456789';
@@ -56,25 +66,28 @@ describe('pi-subagents (the real package): a foreground child session', () => {
     parentId = created.body.sessionId;
     const c = await stream(parentId);
     llm.reset();
-    llm.enqueue(
-      { tool: { name: 'subagent', args: { agent: 'delegate', task: 'count the files [no-tool]' } } },
-      { text: CHILD_ANSWER },
-    );
+    llm.enqueue({ tool: { name: 'subagent', args: { agent: 'delegate', task: 'count the files [no-tool]' } } }, { text: CHILD_ANSWER });
     assert.equal((await post(`/sessions/${parentId}/prompt`, { text: 'delegate the counting' })).status, 202);
     await c.waitFor((e) => e.type === 'agent_end', 'agent_end', 120_000);
     parentEvents = c.events;
 
     const first = llm.requests[0]!.body as { tools?: { function: { name: string } }[] };
-    assert.ok(first.tools?.some((t) => t.function.name === 'subagent'), 'the package tool is offered');
+    assert.ok(
+      first.tools?.some((t) => t.function.name === 'subagent'),
+      'the package tool is offered',
+    );
     const end = parentEvents.find((e) => e.type === 'tool_execution_end' && e.data.toolName === 'subagent');
     assert.ok(end, JSON.stringify(parentEvents.map((e) => e.type)));
     assert.equal(end.data.isError, false, JSON.stringify(end.data));
     toolCallId = String(end.data.toolCallId);
     const details = end.data.result as { details: { mode: string; runId: string; results: { agent: string; exitCode: number }[] } };
     assert.equal(details.details.mode, 'single');
-    assert.deepEqual(details.details.results.map((r) => [r.agent, r.exitCode]), [['delegate', 0]]);
+    assert.deepEqual(
+      details.details.results.map((r) => [r.agent, r.exitCode]),
+      [['delegate', 0]],
+    );
     runId = details.details.runId;
-    assert.ok(JSON.stringify(end.data.result).includes(CHILD_ANSWER), 'the child\'s answer is the tool result');
+    assert.ok(JSON.stringify(end.data.result).includes(CHILD_ANSWER), "the child's answer is the tool result");
     assert.equal(llm.requests.length, 3, 'parent turn, child turn, parent answer');
     assert.equal(llm.requests[1]!.lastUserText, 'Task: count the files [no-tool]', 'the child asked the model its own task');
     assert.ok(llm.requests[2]!.lastIsToolResult, 'the tool result went back to the parent model');
@@ -93,7 +106,7 @@ describe('pi-subagents (the real package): a foreground child session', () => {
     assert.equal(child.runId, `${runId}/run-0`);
     assert.match(String(child.path), new RegExp(`${runId}/run-0/session\\.jsonl$`));
     assert.equal(sessions.find((s) => s.sessionId === parentId)?.parentSessionId, undefined);
-    assert.equal(sessions.length, 2, 'pi-subagents\' artifacts folder is not a session');
+    assert.equal(sessions.length, 2, "pi-subagents' artifacts folder is not a session");
     const one = await json(await stack.api(`/api/v1/sessions/${childId}`));
     assert.equal(one.status, 200, JSON.stringify(one.body));
     assert.equal(one.body.parentSessionId, parentId);
@@ -110,9 +123,12 @@ describe('pi-subagents (the real package): a foreground child session', () => {
     assert.equal((await post(`/sessions/${childId}/prompt`, { text: 'and the folders? [no-tool]' })).status, 202);
     await c.waitFor((e) => e.type === 'agent_end', 'child agent_end', 60_000, from);
     const streamed = c.events.slice(from);
-    assert.ok(streamed.some((e) => e.type === 'message_update'), 'the child\'s own turn streamed on its stream');
+    assert.ok(
+      streamed.some((e) => e.type === 'message_update'),
+      "the child's own turn streamed on its stream",
+    );
     assert.ok(JSON.stringify(streamed).includes('CHILD-FOLLOW-UP-5512'));
-    assert.ok(!clients[0]!.events.slice(0).some((e) => JSON.stringify(e).includes('CHILD-FOLLOW-UP-5512')), 'not on the parent\'s stream');
+    assert.ok(!clients[0]!.events.slice(0).some((e) => JSON.stringify(e).includes('CHILD-FOLLOW-UP-5512')), "not on the parent's stream");
   });
 
   it('export: the parent inlines the child after the subagent tool result (jsonl and markdown)', async () => {
@@ -127,7 +143,11 @@ describe('pi-subagents (the real package): a foreground child session', () => {
     assert.equal(startLine.parentSessionId, parentId);
     assert.equal(startLine.parentToolCallId, toolCallId);
     const before = text.slice(0, start).trimEnd().split('\n').at(-1)!;
-    assert.equal((JSON.parse(before) as { message: { toolCallId: string } }).message.toolCallId, toolCallId, 'inlined right after the tool result');
+    assert.equal(
+      (JSON.parse(before) as { message: { toolCallId: string } }).message.toolCallId,
+      toolCallId,
+      'inlined right after the tool result',
+    );
 
     const md = await (await stack.api(`/api/v1/sessions/${parentId}/export?format=markdown`)).text();
     const mdStart = md.indexOf(`<!-- subagent_inline_start sessionId=${childId} parentToolCallId=${toolCallId} -->`);
@@ -155,43 +175,58 @@ describe('pi-subagents (the real package): a foreground child session', () => {
 });
 
 // Switching uid needs root (CI runs as root), so this suite is skipped, saying why, anywhere else.
-describe('pi-subagents in sandbox mode', { skip: process.getuid?.() !== 0 ? 'the tool sandbox needs root (CI runs as root)' : false }, () => {
-  let stack: Stack;
-  let llm: FakeLlm;
-  let toolHome: string;
+describe(
+  'pi-subagents in sandbox mode',
+  { skip: process.getuid?.() !== 0 ? 'the tool sandbox needs root (CI runs as root)' : false },
+  () => {
+    let stack: Stack;
+    let llm: FakeLlm;
+    let toolHome: string;
 
-  before(async () => {
-    llm = await startFakeLlm();
-    const dirs = makeStackDirs();
-    const mine = join(dirs.piConfig, 'extensions', 'mine.ts');
-    configureFakeLlm(dirs.piConfig, llm, { packages: [piSubagentsPackageDir()], extensions: [mine] });
-    mkdirSync(join(dirs.piConfig, 'extensions'), { recursive: true });
-    writeFileSync(mine, "import { Type } from '@earendil-works/pi-ai';\nexport default function (pi) { pi.registerTool({ name: 'mine', label: 'Mine', description: 'Mine.', parameters: Type.Object({}), async execute() { return { content: [{ type: 'text', text: 'mine' }] }; } }); }\n");
-    const project = seedProject(dirs, 'sandboxed', { 'README.md': 'x\n' });
-    for (const d of [dirs.root, dirs.workspace, project.path]) chmodSync(d, 0o777);
-    toolHome = mkdtempSync(join(tmpdir(), 'pi-forge-tool-home-'));
-    chmodSync(toolHome, 0o777);
-    stack = await startStack({ name: 'agent-subagents-sandbox', dirs, env: { API_KEY, AGENT_TOOL_SANDBOX_ENABLED: 'true', AGENT_TOOL_UID: '47821', AGENT_TOOL_GID: '47822', AGENT_TOOL_HOME: toolHome } });
-    const created = (await (await stack.api('/api/v1/sessions', { method: 'POST', json: { projectId: project.id } })).json()) as { sessionId: string };
-    const c = await openStream(stack.baseUrl, created.sessionId, API_KEY);
-    try {
-      llm.enqueue({ text: 'ok' });
-      assert.equal((await stack.api(`/api/v1/sessions/${created.sessionId}/prompt`, { method: 'POST', json: { text: 'hello [no-tool]' } })).status, 202);
-      await c.waitFor((e) => e.type === 'agent_end', 'agent_end', 60_000);
-    } finally {
-      c.close();
-    }
-  });
-  after(async () => {
-    await stack?.dispose();
-    await llm?.close();
-    if (toolHome) rmSync(toolHome, { recursive: true, force: true });
-  });
+    before(async () => {
+      llm = await startFakeLlm();
+      const dirs = makeStackDirs();
+      const mine = join(dirs.piConfig, 'extensions', 'mine.ts');
+      configureFakeLlm(dirs.piConfig, llm, { packages: [piSubagentsPackageDir()], extensions: [mine] });
+      mkdirSync(join(dirs.piConfig, 'extensions'), { recursive: true });
+      writeFileSync(
+        mine,
+        "import { Type } from '@earendil-works/pi-ai';\nexport default function (pi) { pi.registerTool({ name: 'mine', label: 'Mine', description: 'Mine.', parameters: Type.Object({}), async execute() { return { content: [{ type: 'text', text: 'mine' }] }; } }); }\n",
+      );
+      const project = seedProject(dirs, 'sandboxed', { 'README.md': 'x\n' });
+      for (const d of [dirs.root, dirs.workspace, project.path]) chmodSync(d, 0o777);
+      toolHome = mkdtempSync(join(tmpdir(), 'pi-forge-tool-home-'));
+      chmodSync(toolHome, 0o777);
+      stack = await startStack({
+        name: 'agent-subagents-sandbox',
+        dirs,
+        env: { API_KEY, AGENT_TOOL_SANDBOX_ENABLED: 'true', AGENT_TOOL_UID: '47821', AGENT_TOOL_GID: '47822', AGENT_TOOL_HOME: toolHome },
+      });
+      const created = (await (await stack.api('/api/v1/sessions', { method: 'POST', json: { projectId: project.id } })).json()) as {
+        sessionId: string;
+      };
+      const c = await openStream(stack.baseUrl, created.sessionId, API_KEY);
+      try {
+        llm.enqueue({ text: 'ok' });
+        assert.equal(
+          (await stack.api(`/api/v1/sessions/${created.sessionId}/prompt`, { method: 'POST', json: { text: 'hello [no-tool]' } })).status,
+          202,
+        );
+        await c.waitFor((e) => e.type === 'agent_end', 'agent_end', 60_000);
+      } finally {
+        c.close();
+      }
+    });
+    after(async () => {
+      await stack?.dispose();
+      await llm?.close();
+      if (toolHome) rmSync(toolHome, { recursive: true, force: true });
+    });
 
-  it('the pi-subagents package is not loaded (its children would run unsandboxed tools); other extensions are', () => {
-    const tools = ((llm.requests[0]!.body as { tools?: { function: { name: string } }[] }).tools ?? []).map((t) => t.function.name);
-    assert.ok(!tools.includes('subagent'), tools.join(','));
-    assert.ok(tools.includes('mine') && tools.includes('bash'), tools.join(','));
-  });
-});
-
+    it('the pi-subagents package is not loaded (its children would run unsandboxed tools); other extensions are', () => {
+      const tools = ((llm.requests[0]!.body as { tools?: { function: { name: string } }[] }).tools ?? []).map((t) => t.function.name);
+      assert.ok(!tools.includes('subagent'), tools.join(','));
+      assert.ok(tools.includes('mine') && tools.includes('bash'), tools.join(','));
+    });
+  },
+);
