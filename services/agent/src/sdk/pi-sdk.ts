@@ -3,5 +3,5 @@
 export {
   createAgentSession, createBashToolDefinition, createLocalBashOperations, DefaultResourceLoader, ModelRuntime, SessionManager, SettingsManager,
   type BashOperations,
-  type AgentSession, type AgentSessionEvent, type SessionEntry, type SessionInfo, type ToolDefinition,
+  type AgentSession, type AgentSessionEvent, type LoadExtensionsResult, type SessionEntry, type SessionInfo, type ToolDefinition,
 } from '@earendil-works/pi-coding-agent';
