@@ -13,6 +13,9 @@ import { ModelCatalog } from '../provider-config/model-catalog.js';
 import { scrubToolEnv } from '../tools/tool-env.js';
 import { userExecOperations } from '../tools/user-exec.js';
 import { sandboxedShellOperations } from '../tools/sandboxed-shell.js';
+import { scopedFileTools } from '../tools/scoped-file-tools.js';
+import { dropSubagentExtensions, withoutSubagents } from '../tools/subagent-filter.js';
+import { sandboxPathPolicy } from '../tools/tool-path-policy.js';
 
 /** The SDK built-ins pi-forge enables (an explicit list enables all seven, not only four). */
 export const BUILTIN_TOOLS = ['read', 'bash', 'edit', 'write', 'grep', 'find', 'ls'];
@@ -41,9 +44,13 @@ export class PiSdkAdapter implements AgentSdk {
     const cwd = sessionManager.getCwd();
     const agentDir = this.config.PI_CONFIG_DIR;
     const settingsManager = SettingsManager.create(cwd, agentDir);
+    const identity = sandboxIdentity(this.config);
+    if (identity) withoutSubagents(settingsManager);
     // Extensions and packages load as in the original (global ones from PI_CONFIG_DIR, project
     // ones from <project>/.pi): they run in this process with its rights, see docs/agent-service.md.
-    const resourceLoader = new DefaultResourceLoader({ cwd, agentDir, settingsManager, noThemes: true, appendSystemPrompt });
+    const resourceLoader = new DefaultResourceLoader({
+      cwd, agentDir, settingsManager, noThemes: true, appendSystemPrompt, ...(identity ? { extensionsOverride: dropSubagentExtensions } : {}),
+    });
     await resourceLoader.reload();
     const loaded = resourceLoader.getExtensions();
     for (const e of loaded.errors) this.logger.warn({ path: e.path, error: e.error }, 'extension failed to load');
@@ -51,13 +58,14 @@ export class PiSdkAdapter implements AgentSdk {
     const extensionTools = loaded.extensions.flatMap((e) => [...e.tools.keys()]);
     const passthrough = this.config.TERMINAL_PASSTHROUGH_ENV ?? [];
     // In sandbox mode the tool runs as the tool identity with the operator's tool env (§5.15, C7).
-    const identity = sandboxIdentity(this.config);
     const bash = createBashToolDefinition(cwd, identity
       ? { operations: sandboxedShellOperations(identity), spawnHook: (c) => ({ ...c, env: { ...scrubToolEnv(c.env, passthrough), ...readToolEnv(this.config.FORGE_DATA_DIR), ...sandboxEnv(identity) } }) }
       : { spawnHook: (c) => ({ ...c, env: scrubToolEnv(c.env, passthrough) }) });
+    // ...and the file tools are the SDK's own behind the sandbox's path policy.
+    const fileTools = identity ? scopedFileTools(cwd, await sandboxPathPolicy(this.config)!, identity) : [];
     const { session } = await createAgentSession({
       cwd, agentDir, modelRuntime: await this.catalog.runtime(), settingsManager, resourceLoader, sessionManager,
-      customTools: [bash as unknown as ToolDefinition], tools: [...new Set([...BUILTIN_TOOLS, ...extensionTools])],
+      customTools: [bash as unknown as ToolDefinition, ...fileTools], tools: [...new Set([...BUILTIN_TOOLS, ...extensionTools])],
     });
     return session;
   }

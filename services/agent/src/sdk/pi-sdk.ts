@@ -2,6 +2,8 @@
 // dynamic import chain may reach it (main sets the variable first).
 export {
   createAgentSession, createBashToolDefinition, createLocalBashOperations, DefaultResourceLoader, ModelRuntime, SessionManager, SettingsManager,
-  type BashOperations,
+  createEditToolDefinition, createFindToolDefinition, createGrepToolDefinition, createLsToolDefinition, createReadToolDefinition,
+  createWriteToolDefinition, detectSupportedImageMimeTypeFromFile,
+  type BashOperations, type EditOperations, type ReadOperations, type WriteOperations, type PackageSource, type LoadExtensionsResult,
   type AgentSession, type AgentSessionEvent, type SessionEntry, type SessionInfo, type ToolDefinition,
 } from '@earendil-works/pi-coding-agent';
