@@ -2,7 +2,7 @@
 // `pi` processes the agent service would start as the server user, outside the tool identity.
 import type { LoadExtensionsResult, PackageSource, SettingsManager } from '../sdk/pi-sdk.js';
 
-const SUBAGENTS = /(^|[/@:\\])pi-subagents(\b|$)/;
+const SUBAGENTS = /(^|[/@:\\])pi-subagents(?=$|[@/\\.#])/;
 
 export function isSubagentsSource(source: PackageSource | string): boolean {
   return SUBAGENTS.test(typeof source === 'string' ? source : source.source);
