@@ -60,13 +60,19 @@ describe('agent-tool identity sandbox', { skip: notRoot ? 'switching uid/gid nee
     writeFileSync(join(dirs.root, 'outside', 'secret.txt'), OUTSIDE);
     writeFileSync(join(dirs.root, 'outside', `${LISTED}.txt`), ''); // a name only a listing would show
     symlinkSync(join(dirs.root, 'outside'), join(project.path, 'escape-link'));
+    // Made by root; AGENT_TOOL_SANDBOX_CHOWN_PATHS hands it to the tool identity at start.
+    mkdirSync(join(dirs.piConfig, 'skills', 'probe'), { recursive: true });
+    writeFileSync(join(dirs.piConfig, 'skills', 'probe', 'SKILL.md'), '---\nname: probe\ndescription: probe skill\n---\nprobe\n');
     // The tool identity must be able to reach the project folder (mkdtemp makes 0700 folders).
     for (const d of [dirs.root, dirs.workspace, project.path]) chmodSync(d, 0o777);
     toolHome = mkdtempSync(join(tmpdir(), 'pi-forge-tool-home-'));
     chmodSync(toolHome, 0o777);
     stack = await startStack({
       name: 'sandbox', dirs,
-      env: { API_KEY, AGENT_TOOL_SANDBOX_ENABLED: 'true', AGENT_TOOL_UID: String(UID), AGENT_TOOL_GID: String(GID), AGENT_TOOL_HOME: toolHome },
+      env: {
+        API_KEY, AGENT_TOOL_SANDBOX_ENABLED: 'true', AGENT_TOOL_UID: String(UID), AGENT_TOOL_GID: String(GID), AGENT_TOOL_HOME: toolHome,
+        AGENT_TOOL_SANDBOX_CHOWN_PATHS: `${join(dirs.piConfig, 'skills')},${join(toolHome, 'not-there')}`,
+      },
     });
   });
   after(async () => {
@@ -85,6 +91,18 @@ describe('agent-tool identity sandbox', { skip: notRoot ? 'switching uid/gid nee
     assert.equal(res.status, 200, await res.clone().text());
     assert.deepEqual((await jsonOf<{ toolEnv: unknown }>(res)).toolEnv, { SANDBOX_TEST_VAR: 'from-settings', OTHER: 'two words' });
     assert.equal(statSync(join(stack.dirs.data, 'sandbox-settings.json')).mode & 0o777, 0o600);
+  });
+
+  it('start-up hands the workspace root and AGENT_TOOL_SANDBOX_CHOWN_PATHS to the tool uid, secrets stay the server\'s', () => {
+    assert.equal(statSync(stack.dirs.workspace).uid, UID, 'workspace root');
+    for (const rel of ['skills', 'skills/probe', 'skills/probe/SKILL.md']) {
+      const st = statSync(join(stack.dirs.piConfig, rel));
+      assert.equal(st.uid, UID, rel);
+      assert.equal((st.mode >> 3) & 0o6, 0o6, `${rel} is group rw`);
+    }
+    for (const secret of [join(stack.dirs.piConfig, 'models.json'), join(stack.dirs.data, 'jwt-secret'), stack.dirs.piConfig]) {
+      assert.equal(statSync(secret).uid, 0, secret);
+    }
   });
 
   it('refuses pi-forge secrets and malformed tool environments with 400, keeping the stored one', async () => {
@@ -273,8 +291,9 @@ describe('agent-tool identity sandbox', { skip: notRoot ? 'switching uid/gid nee
 describe('sandbox start-up checks', () => {
   const LAUNCHER = fileURLToPath(new URL('../../../launcher/dist/src/main.js', import.meta.url));
   /** Starts the real launcher with these settings; it must exit by itself (config errors stop it at once). */
-  const launch = (env: Record<string, string>) => {
+  const launch = (envOf: Record<string, string> | ((dirs: ReturnType<typeof makeStackDirs>) => Record<string, string>)) => {
     const dirs = makeStackDirs();
+    const env = typeof envOf === 'function' ? envOf(dirs) : envOf;
     try {
       const base = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dirs.home, WORKSPACE_PATH: dirs.workspace, FORGE_DATA_DIR: dirs.data, PI_CONFIG_DIR: dirs.piConfig, HOST: '127.0.0.1', PORT: '0' };
       const secret = join(dirs.root, 'password');
@@ -299,6 +318,23 @@ describe('sandbox start-up checks', () => {
       const r = launch(env);
       assert.notEqual(r.status, 0);
       assert.match(r.stderr, new RegExp(`needs a numeric ${name}`));
+    }
+  });
+
+  it('refuses AGENT_TOOL_SANDBOX_CHOWN_PATHS outside the workspace, tool home and pi config resource folders', () => {
+    const cases: [(d: ReturnType<typeof makeStackDirs>) => string, RegExp][] = [
+      [(d) => d.data, /is or holds FORGE_DATA_DIR/],
+      [(d) => join(d.data, 'jwt-secret'), /is or holds FORGE_DATA_DIR/],
+      [(d) => d.piConfig, /is or holds PI_CONFIG_DIR/],
+      [(d) => join(d.piConfig, 'auth.json'), /a secret file/],
+      [(d) => join(d.piConfig, 'sessions'), /only the workspace, AGENT_TOOL_HOME and PI_CONFIG_DIR/],
+      [() => '/etc', /only the workspace/],
+    ];
+    for (const [path, why] of cases) {
+      let given = '';
+      const r = launch((d) => ({ ...sandbox, AGENT_TOOL_SANDBOX_CHOWN_PATHS: (given = path(d)) }));
+      assert.notEqual(r.status, 0, given);
+      assert.match(r.stderr, why, given);
     }
   });
 });
