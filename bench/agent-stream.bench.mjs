@@ -3,7 +3,7 @@
 // and 50 clients on one session; against the same token reaching an SDK session embedded in this
 // process (the floor: provider parsing + SDK event, no services). Then how many events per second
 // the stack sustains to 50 clients when the model streams as fast as it can.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {

@@ -5,6 +5,7 @@
 //   stream C  a bare fetch + SSE reader in the page: token sent by the fake LLM → event parsed
 //          D  the app: token sent by the fake LLM → token visible in the chat's DOM (Markdown rendered)
 // Run: npm run bench -- web   (BENCH_RUNS, BENCH_TOKENS to change the size)
+/* global document, window, MutationObserver -- the page.evaluate callbacks run in Chromium */
 import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';

@@ -1,6 +1,6 @@
 // `npm run build` (everything) and `--if-needed` (what is missing or stale; used by npm start and
 // npm test). Steps: generate TypeScript from the .proto files, compile every package with
-// `tsc -b` (incremental), build the web app with Vite.
+// `tsc -b` (incremental), type-check the web app with vue-tsc and build it with Vite.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -51,5 +51,9 @@ const web = join(root, 'web');
 const webIndex = join(web, 'dist', 'index.html');
 if (existsSync(join(web, 'index.html'))) {
   const stale = !existsSync(webIndex) || newest(web) > statSync(webIndex).mtimeMs;
-  if (!ifNeeded || stale) run('web app', bin('vite'), ['build', '--logLevel', 'warn'], web);
+  if (!ifNeeded || stale) {
+    // Vite strips types without checking them; vue-tsc checks the .vue files and the web tests.
+    run('web typecheck', bin('vue-tsc'), ['--noEmit', '-p', 'tsconfig.json'], web);
+    run('web app', bin('vite'), ['build', '--logLevel', 'warn'], web);
+  }
 }

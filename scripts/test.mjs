@@ -4,6 +4,8 @@
 // (e.g. `npm test -- launcher gateway/test/auth`). Ends with one `N passed, N failed` line.
 // Unfiltered runs (or a filter matching `proto`) first check the .proto files: `buf lint`, and
 // `buf breaking` against the protos of `--buf-against=<git ref>` (default HEAD~1; docs/development.md).
+// Unfiltered runs (and `npm test -- lint`) also check the code itself: ESLint, `prettier --check`
+// and vue-tsc; any error fails the run.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -73,6 +75,15 @@ if (filters.length === 0 || filters.some((f) => 'proto'.startsWith(f) || f.start
   });
 }
 
+// The code's own checks, each counted as one test (docs/development.md#formatting-and-linting).
+const checkCode = filters.length === 0 || filters.includes('lint');
+if (checkCode) {
+  const tool = (cmd, args, cwd = root) => () => ({ ok: spawnSync(cmd, args, { cwd, stdio: 'inherit', env }).status === 0 });
+  check('eslint', tool(process.execPath, [join(root, 'scripts', 'lint.mjs')]));
+  check('prettier --check', tool(process.execPath, [join(root, 'scripts', 'lint.mjs'), '--format', '--check']));
+  check('vue-tsc (web)', tool(join(root, 'node_modules', '.bin', 'vue-tsc'), ['--noEmit', '-p', 'tsconfig.json'], join(root, 'web')));
+}
+
 if (files.length > 0) {
   // Filtered runs get their own TAP file: developers sharing a checkout run them concurrently, and a
   // shared file made one run's closing `N passed, N failed` line report another run's counts.
@@ -102,7 +113,7 @@ if (webTests.length > 0 && (filters.length === 0 || filters.some((f) => 'web'.st
   if (r.status !== 0) { status = 1; if (failed === 0) failed = 1; }
 }
 
-if (files.length === 0 && webTests.length === 0) {
+if (files.length === 0 && webTests.length === 0 && !checkCode) {
   process.stderr.write(`no test matched ${filters.join(' ')}\n`);
   status = 1;
 }

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { CONFIG_OPTIONS } from '@pi-forge/runtime';
 import { REPO_ROOT } from '@pi-forge/test-fixtures';
-import { loadManifests, repoFile, type K8sObject } from './manifests.js';
+import { loadManifests, repoFile } from './manifests.js';
 
 const MODELS: Record<string, () => Promise<new (o: unknown) => { validate(): void }>> = {
   'v1/Namespace': () => import('kubernetes-models/v1/Namespace').then((m) => m.Namespace as never),

@@ -13,7 +13,7 @@ import { ProviderConfigModule } from './provider-config/provider-config.module.j
 import { SandboxConfigModule } from './sandbox/sandbox-config.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
 import { TerminalModule } from './terminal/terminal.module.js';
-import { UiConfigController } from './ui-config/ui-config.controller.js';
+import { UiConfigModule } from './ui-config/ui-config.module.js';
 import { WebAppModule } from './web-app/web-app.module.js';
 import { ProjectsModule } from './projects/projects.module.js';
 import { FilesModule } from './files/files.module.js';
@@ -38,8 +38,8 @@ export class AppModule {
         ProjectsModule,
         FilesModule,
         GitModule,
+        UiConfigModule,
       ],
-      controllers: [UiConfigController],
       providers: [{ provide: APP_FILTER, useClass: ErrorEnvelopeFilter }],
     };
   }

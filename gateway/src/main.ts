@@ -13,6 +13,7 @@ import { validationPipe } from './common/validation.js';
 import { installEdge } from './common/edge.js';
 import { fastifyTrustProxy } from './common/client-ip.js';
 import { DEFAULT_BODY_LIMIT } from './common/route-options.js';
+import { HealthService } from './health/health.service.js';
 
 const t0 = performance.now();
 const config = loadProcessConfig('pi-forge-gateway');
@@ -69,6 +70,12 @@ if (webRoot) {
   });
 }
 
+// Ready means ready: a script that polls /health until it answers must then see `ok`, so the port
+// opens only once every service is SERVING (bounded: a dead service must not keep the UI away).
+const services = await app.get(HealthService).waitUntilServing(config.SERVICES_READY_TIMEOUT_MS);
+if (!services.ready) {
+  logger.warn({ services: services.services, waitedMs: services.waitedMs }, 'services not serving in time; listening degraded');
+}
 await app.listen(config.PORT, config.HOST);
 const address = fastify.server.address();
 const port = typeof address === 'object' && address ? address.port : config.PORT;

@@ -1,5 +1,5 @@
 // pi extensions, sub-agent children, the system-prompt addenda, the SSE `partial`, and export,
-// through the gateway against the real agent service and SDK (contract §2.6, §3.4–3.5, §10.2,
+// through the gateway against the real agent service and SDK (docs/compatibility.md#sessions,
 // S18, S22, S25, P7). The extension is a real file in PI_CONFIG_DIR/extensions; `spawn_child`
 // stands in for pi-subagents by writing a child session where pi-subagents writes them.
 import { after, before, describe, it } from 'node:test';
@@ -108,7 +108,7 @@ describe('agent extensions, sub-agents, system prompt, export', () => {
     assert.ok(llm.requests[1]!.lastIsToolResult, 'the tool result went back to the model');
   });
 
-  it('message_update keeps assistantMessageEvent.partial as the SDK emits it (contract §3.5)', () => {
+  it('message_update keeps assistantMessageEvent.partial as the SDK emits it (docs/compatibility.md#sse-streams)', () => {
     const deltas = events.filter((e) => e.type === 'message_update' && (e.data.assistantMessageEvent as { type: string }).type === 'text_delta');
     assert.ok(deltas.length >= ANSWER_TOKENS.length);
     const last = deltas.at(-1)!.data as { message: unknown; assistantMessageEvent: { delta: string; partial: { role: string; content: { text?: string }[] } } };

@@ -58,7 +58,7 @@ describe('document attachments', () => {
     const files: [Buffer, string, string][] = [
       [makePdf('Quarterly revenue grew 42 percent'), 'application/pdf', 'report.pdf'],
       [makeDocx(['Dear team,', 'the launch moves to Friday.']), DOCX_MIME, 'letter.docx'],
-      [await makeXlsx({ Budget: [['item', 'cost'], ['rent', 1200]], Staff: [['name'], ['Ada']] }), XLSX_MIME, 'numbers.xlsx'],
+      [makeXlsx({ Budget: [['item', 'cost'], ['rent', 1200]], Staff: [['name'], ['Ada']] }), XLSX_MIME, 'numbers.xlsx'],
       // Browsers often send Office files as octet-stream: the extension decides.
       [makePdf('Second file by extension only'), 'application/octet-stream', 'scan.pdf'],
     ];

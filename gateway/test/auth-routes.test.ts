@@ -10,12 +10,12 @@ const PASSWORD = 'route-table-password-7Qx';
 const API_KEY = 'route-table-api-key-3f9a7c1e5b2d4a6f8e0c';
 const JWT_SECRET = 'route-table-jwt-secret-0123456789abcdef0123';
 
-/** Contract §5.7 (+ our self-checked /auth/change-password). */
+/** docs/compatibility.md#auth-and-security (+ our self-checked /auth/change-password). */
 const PUBLIC = new Set(['GET /api/v1/health', 'GET /api/v1/ui-config', 'GET /api/v1/auth/status', 'POST /api/v1/auth/login', 'POST /api/v1/auth/change-password']);
 const isPublic = (r: RouteEntry) => PUBLIC.has(`${r.method === 'HEAD' ? 'GET' : r.method} ${r.url}`);
 
 const LIMIT_CLASSES = { LOGIN: 100_001, PROMPT: 100_002, UPLOAD: 100_003, SEARCH: 100_004, PUSH: 100_005 };
-/** Contract §2.1/§5.5: the per-IP limited routes and their class. Every other route has no limit. */
+/** docs/compatibility.md#http-conventions: the per-IP limited routes and their class. Every other route has no limit. */
 const LIMITED: Record<string, keyof typeof LIMIT_CLASSES> = {
   'POST /api/v1/auth/login': 'LOGIN', 'POST /api/v1/auth/change-password': 'LOGIN',
   'POST /api/v1/sessions/:id/prompt': 'PROMPT', 'POST /api/v1/sessions/:id/steer': 'PROMPT',

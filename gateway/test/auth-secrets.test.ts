@@ -62,7 +62,7 @@ describe('auth: jwt-secret, password-hash, tickets', () => {
     });
     assert.equal(res.status, 200);
     const hash = readFileSync(hashFile, 'utf8');
-    // The API key is not a user: it cannot change the password (contract §2.4).
+    // The API key is not a user: it cannot change the password (docs/compatibility.md#auth).
     const byKey = await stack.api('/api/v1/auth/change-password', { method: 'POST', json: { currentPassword: NEW_PASSWORD, newPassword: 'api-key-cannot-do-this' } });
     assert.equal(byKey.status, 401);
     assert.equal((await byKey.json()).error, 'auth_required');

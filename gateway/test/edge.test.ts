@@ -40,7 +40,7 @@ describe('edge: headers, CORS, client IP, OpenAPI', () => {
       assert.deepEqual(csp, {
         'default-src': "'self'", 'script-src': "'self' 'wasm-unsafe-eval'", 'style-src': "'self' 'unsafe-inline'", 'style-src-attr': "'unsafe-inline'",
         'img-src': "'self' data: blob:", 'font-src': "'self' data:", 'connect-src': "'self'", 'worker-src': "'self' blob:",
-        'object-src': "'none'", 'base-uri': "'self'", 'frame-ancestors': "'none'",
+        'object-src': "'none'", 'base-uri': "'none'", 'form-action': "'self'", 'frame-ancestors': "'none'",
       }, what);
       assert.equal(h.get('x-powered-by'), null, what);
     }

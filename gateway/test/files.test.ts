@@ -1,4 +1,4 @@
-// Files end to end (contract §2.8, §5.13): tree, read, write, mkdir/rename/move/delete, upload with
+// Files end to end (docs/compatibility.md#files-and-git): tree, read, write, mkdir/rename/move/delete, upload with
 // checksums and limits (small limits here so 413s are cheap), download of files and folders.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

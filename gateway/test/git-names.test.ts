@@ -1,4 +1,4 @@
-// Git names and messages (contract §2.9): every route that takes a branch refuses the names
+// Git names and messages (docs/compatibility.md#files-and-git): every route that takes a branch refuses the names
 // `git check-ref-format --branch` refuses, with 400 invalid_branch_name and before git runs; and
 // when a remote wants credentials, fetch, pull, push and clone answer with guidance on what to
 // configure and where, never with the token that was tried.

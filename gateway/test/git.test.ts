@@ -1,4 +1,4 @@
-// Git end to end (contract §2.9, G12) against a local bare remote: init, stage, commit, branch,
+// Git end to end (docs/compatibility.md#files-and-git) against a local bare remote: init, stage, commit, branch,
 // push, pull and fetch with the status checked after each step; the hardening that keeps repo
 // config from running programs; auth failures; plain folders reported as not a repository.
 import { after, before, describe, it } from 'node:test';
@@ -203,7 +203,7 @@ describe('git', () => {
     await ok('fetch', { remote: 'origin' });
     await ok('pull', { remote: 'origin', branch: 'main' });
     await ok('push', { remote: 'origin', branch: 'main' });
-    assert.ok(existsSync(own), 'the repository\'s own pre-commit hook runs (contract G5)');
+    assert.ok(existsSync(own), 'the repository\'s own pre-commit hook runs (docs/compatibility.md#files-and-git)');
     for (const m of [redirected, filtered, uploadpack, receivepack]) assert.ok(!existsSync(m), `${m} was created: repo config ran a program`);
     // Control: plain git does follow the redirect.
     git(p.path, 'commit', '--allow-empty', '-q', '-m', 'control');

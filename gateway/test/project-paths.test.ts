@@ -1,4 +1,4 @@
-// Project path containment (contract §2.5, §5.12): a `path` that resolves outside WORKSPACE_PATH
+// Project path containment (docs/compatibility.md#projects): a `path` that resolves outside WORKSPACE_PATH
 // is 403 path_not_allowed on create, browse, mkdir and clone alike, whether it climbs out
 // (`../../etc`), is absolute, or leads out through a symlink; existing or not. A project whose
 // folder is later swapped for a link out of the workspace is refused on its next file call.

@@ -1,4 +1,4 @@
-// Projects end to end (contract §2.5, §7): registry CRUD through the gateway, projects.json on disk,
+// Projects end to end (docs/compatibility.md#projects): registry CRUD through the gateway, projects.json on disk,
 // the folder browser, cascade delete of the session folder, and clone with SSE progress.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,7 +14,8 @@ describe('projects', () => {
   let stack: Stack;
   let outside: string;
   before(async () => {
-    stack = await startStack({ name: 'projects', env: { API_KEY: 'test-key-projects' } });
+    // A short heartbeat so the clone-stream heartbeat test sees several within its wait.
+    stack = await startStack({ name: 'projects', env: { API_KEY: 'test-key-projects', SSE_HEARTBEAT_MS: '1000' } });
     outside = mkdtempSync(join(tmpdir(), 'pi-forge-outside-'));
   });
   after(async () => {
@@ -243,6 +244,44 @@ describe('projects', () => {
         abort.abort();
         await waitFor('clone target removed after the disconnect', () => !existsSync(join(stack.dirs.workspace, 'interrupted')), 15_000);
         await waitFor('clone cancel logged', () => stack.logs.some((l) => l.proc === 'workspace' && l.msg === 'clone cancelled by the client'), 5_000);
+      } finally {
+        for (const socket of sockets) socket.destroy();
+        silent.close();
+      }
+    });
+
+    it('a clone that waits on its remote gets a `: heartbeat` comment every SSE_HEARTBEAT_MS', async () => {
+      const sockets = new Set<Socket>();
+      const silent = createServer((socket) => { sockets.add(socket); /* and never answer */ });
+      await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+      const port = (silent.address() as { port: number }).port;
+      const abort = new AbortController();
+      try {
+        const res = await stack.api('/api/v1/projects/clone', {
+          method: 'POST', signal: abort.signal,
+          json: { url: `https://127.0.0.1:${port}/slow.git`, parentPath: realpathSync(stack.dirs.workspace), folderName: 'heartbeats', projectName: 'x' },
+        });
+        assert.equal(res.status, 200);
+        let text = '';
+        const reader = res.body!.getReader();
+        const decoder = new TextDecoder();
+        const reading = (async () => {
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) return;
+            text += decoder.decode(value, { stream: true });
+          }
+        })().catch(() => undefined);
+        // The default would be 20 s; at 1000 ms three arrive well within the wait.
+        await waitFor('three heartbeats', () => text.split(': heartbeat\n\n').length > 3, 20_000);
+        assert.match(text, /^data: \{"type":"started"/, 'the stream starts with the started event');
+        assert.ok(!text.includes('"type":"done"'), 'the clone is still waiting on its silent remote');
+        abort.abort();
+        await reading;
+        // The remote hangs up too: a git-remote-https helper still connected would otherwise keep
+        // git's pipes open past the cancel (reported to the workspace owner; not what this test is about).
+        for (const socket of sockets) socket.destroy();
+        await waitFor('clone target removed after the disconnect', () => !existsSync(join(stack.dirs.workspace, 'heartbeats')), 15_000);
       } finally {
         for (const socket of sockets) socket.destroy();
         silent.close();

@@ -1,8 +1,8 @@
-// The agent-tool identity sandbox (contract §5.15, §2.7 /config/sandbox, §4.5) from outside: with
+// The agent-tool identity sandbox (docs/compatibility.md#auth-and-security /config/sandbox, §4.5) from outside: with
 // AGENT_TOOL_SANDBOX_ENABLED and a throwaway uid/gid, a new terminal, `!` exec and the agent's bash
 // tool run as that identity; what the workspace service creates is group-writable and owned by
 // it; the tool environment set through the API reaches new terminals and the agent's tool (not
-// `!` exec, contract C7) and refuses pi-forge's own secret names. Switching uid needs root (CI
+// `!` exec, docs/compatibility.md#config) and refuses pi-forge's own secret names. Switching uid needs root (CI
 // runs as root), so the suite is skipped, saying why, anywhere else. The agent's file tools
 // (scripted through the fake LLM) only reach the workspace and the non-secret pi config: the
 // forge data dir, /etc, traversal and symlink escapes come back as `agent_tool_path_denied:` tool
@@ -306,7 +306,7 @@ describe('sandbox start-up checks', () => {
   };
   const sandbox = { AGENT_TOOL_SANDBOX_ENABLED: 'true', AGENT_TOOL_UID: String(UID), AGENT_TOOL_GID: String(GID) };
 
-  it('refuses to start with the sandbox on and a secret read from a file (contract §5.6)', () => {
+  it('refuses to start with the sandbox on and a secret read from a file (docs/compatibility.md#auth-and-security)', () => {
     const r = launch({ ...sandbox, UI_PASSWORD_FILE: 'set' });
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /refuses secrets read from files \(UI_PASSWORD_FILE\)/);

@@ -1,4 +1,4 @@
-// Content search and @-completion (contract §2.8): ripgrep when it is on PATH, the Node fallback
+// Content search and @-completion (docs/compatibility.md#files-and-git): ripgrep when it is on PATH, the Node fallback
 // when the stack starts with a PATH that has no rg. Two stacks, one per engine.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -43,7 +43,7 @@ function searchSuite(engine: 'ripgrep' | 'node', env: () => Record<string, strin
       assert.equal(r.engine, engine);
       assert.equal(r.truncated, false);
       const keys = r.matches.map((m) => `${m.path}:${m.line}:${m.column}`).sort();
-      // The Node fallback does not read .gitignore (contract §2.8); ripgrep does.
+      // The Node fallback does not read .gitignore (docs/compatibility.md#files-and-git); ripgrep does.
       const ignored = engine === 'node' ? ['ignored.log:1:1'] : [];
       assert.deepEqual(keys, ['notes.md:2:23', 'notes.md:2:7', 'src/main.ts:2:7', 'src/main.ts:2:17', ...ignored].sort());
       const m = r.matches.find((x) => x.path === 'notes.md' && x.column === 7)!;

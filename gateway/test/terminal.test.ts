@@ -63,7 +63,7 @@ describe('terminal WebSocket', () => {
     for (const t of tabs) t.client.close(1000, 'tab_closed');
   });
 
-  it('gives new terminals the tool environment of PUT /config/sandbox, without the sandbox on too (contract §4.5)', async () => {
+  it('gives new terminals the tool environment of PUT /config/sandbox, without the sandbox on too (docs/compatibility.md#terminal-protocol)', async () => {
     const put = await stack.api('/api/v1/config/sandbox', { method: 'PUT', json: { toolEnv: { FORGE_TOOL_ENV_VAR: 'from-sandbox-settings' } } });
     assert.equal(put.status, 200, await put.clone().text());
     const t = open({ tabId: 'tool-env' });

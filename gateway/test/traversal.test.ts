@@ -1,4 +1,4 @@
-// The path-traversal corpus (contract §5.12) against every file route, the git path routes and
+// The path-traversal corpus (docs/compatibility.md#auth-and-security) against every file route, the git path routes and
 // the project routes: each case must end in 400 or 403, and nothing outside the project may
 // change (fingerprints of the neighbouring folders before and after).
 import { after, before, describe, it } from 'node:test';
@@ -19,6 +19,9 @@ interface Case {
 }
 
 describe('path traversal corpus', () => {
+  let watchedBefore: string[];
+  let passwdBefore: string;
+  const watched = () => [outside, join(ws, 'victim'), join(ws, 'proj-evil')];
   let stack: Stack;
   let p: ProjectBody;
   let ws: string;
@@ -97,6 +100,10 @@ describe('path traversal corpus', () => {
       { name: 'through symlink loop', path: `${P}/loop-a/x`, outsideWorkspace: false },
       { name: 'workspace-level link out', path: `${ws}/ws-out-link/secret.txt`, outsideWorkspace: true },
     ];
+    assert.ok(cases.length >= 40, `the corpus shrank to ${cases.length} cases`);
+    // What every test below compares against: the folders around the project, before any attack.
+    watchedBefore = watched().map(fingerprint);
+    passwdBefore = readFileSync('/etc/passwd', 'utf8');
   });
   after(async () => {
     await stack?.dispose();
@@ -109,10 +116,6 @@ describe('path traversal corpus', () => {
     const body = JSON.parse(text) as { error: string };
     assert.ok(typeof body.error === 'string' && !text.includes('secret') && !text.includes('root:x:'), `${label}: ${text}`);
   };
-
-  it('has at least 40 cases', () => {
-    assert.ok(cases.length >= 40, `only ${cases.length} cases`);
-  });
 
   // One test per route, each walking the whole corpus; the last test proves nothing outside changed.
   const q = (o: Record<string, string>) => new URLSearchParams({ projectId: p.id, ...o }).toString();
@@ -138,21 +141,13 @@ describe('path traversal corpus', () => {
     { name: 'POST /git/stage', writes: true, call: (x) => stack.api('/api/v1/git/stage', { method: 'POST', json: { projectId: p.id, paths: [x] } }) },
     { name: 'POST /git/revert', writes: true, call: (x) => stack.api('/api/v1/git/revert', { method: 'POST', json: { projectId: p.id, paths: [x] } }) },
   ];
-  let watchedBefore: string[];
-  let passwdBefore: string;
-  const watched = () => [outside, join(ws, 'victim'), join(ws, 'proj-evil')];
-
-  it('snapshots the folders around the project', () => {
-    watchedBefore = watched().map(fingerprint);
-    passwdBefore = readFileSync('/etc/passwd', 'utf8');
-  });
-
   for (const route of routes) {
-    it(`${route.name} refuses every case`, async () => {
+    it(`${route.name} refuses every case and changes nothing outside the project`, async () => {
       for (const c of cases) {
         if (route.writes && c.readOnly) continue;
         await refused(`${route.name} [${c.name}] ${JSON.stringify(c.path)}`, await route.call(c.path));
       }
+      assert.deepEqual(watched().map(fingerprint), watchedBefore, `${route.name} changed files outside the project`);
     });
   }
 

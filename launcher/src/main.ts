@@ -12,10 +12,13 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 
 ensureDataFolders(config, logger);
 
+// Services first (the agent, slowest to boot, leads), the gateway last. The gateway's own boot
+// overlaps theirs; it opens its port only once all three report SERVING (gateway/src/main.ts),
+// so the first answer from /api/v1/health is already `ok`.
 const ENTRIES: Record<ProcessName, string> = {
+  agent: `${root}services/agent/dist/src/main.js`,
   workspace: `${root}services/workspace/dist/src/main.js`,
   pty: `${root}services/pty/dist/src/main.js`,
-  agent: `${root}services/agent/dist/src/main.js`,
   gateway: `${root}gateway/dist/src/main.js`,
 };
 const children = (Object.keys(ENTRIES) as ProcessName[]).map(

@@ -1,4 +1,4 @@
-// Decides whether a request carries acceptable credentials (contract §5). One implementation for the
+// Decides whether a request carries acceptable credentials (docs/compatibility.md#auth-and-security). One implementation for the
 // global HTTP guard, for unmatched /api/v1 paths and for WebSocket upgrades, so they can never disagree.
 import { Inject, Injectable } from '@nestjs/common';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -20,7 +20,7 @@ const MISSING = { ok: false, status: 401, error: 'missing_token', message: 'send
 const INVALID = { ok: false, status: 401, error: 'invalid_token', message: 'the token is not valid (expired, revoked or malformed)' } as const;
 const MUST_CHANGE = { ok: false, status: 403, error: 'must_change_password', message: 'change the password before using the API' } as const;
 
-/** `Bearer <token>`: scheme case-insensitive, one token without whitespace (contract §5.4). */
+/** `Bearer <token>`: scheme case-insensitive, one token without whitespace (docs/compatibility.md#auth-and-security). */
 const BEARER = /^Bearer ([^\s]+)$/i;
 
 export interface CredentialSources {
@@ -46,7 +46,7 @@ export class AuthGate {
     readonly throttle: AuthFailureThrottle,
   ) {}
 
-  /** Auth is on when a password (env or stored hash), an API key or LDAP is configured (contract §5.1). */
+  /** Auth is on when a password (env or stored hash), an API key or LDAP is configured (docs/compatibility.md#auth-and-security). */
   get enabled(): boolean {
     return this.passwords.configured || !!this.config.API_KEY || this.config.LDAP_ENABLED;
   }

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Headers, HttpCode, Ip, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Ip, Post, Req } from '@nestjs/common';
+import { CONFIG, type ForgeConfig } from '@pi-forge/runtime';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Public } from '../common/public.decorator.js';
@@ -11,17 +12,17 @@ import { TicketStore } from './ticket-store.js';
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
-  constructor(private readonly gate: AuthGate, private readonly login: LoginService, private readonly tickets: TicketStore) {}
+  constructor(@Inject(CONFIG) private readonly config: ForgeConfig, private readonly gate: AuthGate, private readonly login: LoginService, private readonly tickets: TicketStore) {}
 
   /** Whether the browser must log in. */
   @Public()
   @Get('status')
   @ApiOkResponse({ type: AuthStatusDto })
   status(): AuthStatusDto {
-    return { authEnabled: this.gate.enabled, ldapEnabled: false };
+    return { authEnabled: this.gate.enabled, ldapEnabled: this.config.LDAP_ENABLED };
   }
 
-  /** Exchanges the UI password for a session token. */
+  /** Exchanges the UI password (or LDAP credentials) for a session token. */
   @Public()
   @RateLimit('login')
   @Post('login')

@@ -3,7 +3,7 @@ import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { TICKET_SCOPES, type TicketScope } from './ticket-store.js';
 
 export class LoginDto {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 256, description: 'Ignored unless LDAP is on; the local admin name selects the local password.' })
+  @ApiPropertyOptional({ minLength: 1, maxLength: 256, description: 'With LDAP on, a directory user; absent or the local admin name (FORGE_LOCAL_ADMIN_USERNAME) selects the local password.' })
   @IsOptional()
   @IsString()
   @Length(1, 256)
@@ -42,7 +42,7 @@ export class AuthStatusDto {
   @ApiProperty()
   authEnabled: boolean;
 
-  @ApiProperty({ description: 'Always false: LDAP login is not implemented in this release.' })
+  @ApiProperty({ description: 'LDAP_ENABLED: the login form asks for a username.' })
   ldapEnabled: boolean;
 }
 

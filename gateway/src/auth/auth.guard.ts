@@ -30,7 +30,7 @@ function ticketOf(req: FastifyRequest): { ticket?: string; ticketScope?: TicketS
   return { ticket, ticketScope: routeFlag<TicketScope>(req.routeOptions.config, ROUTE_TICKET) };
 }
 
-/** Reads never count as session activity (contract §5.3). */
+/** Reads never count as session activity (docs/compatibility.md#auth-and-security). */
 const isMutating = (method: string) => method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';
 
 function sourcesOf(req: FastifyRequest): CredentialSources {
@@ -88,7 +88,7 @@ const underApi = (path: string) => path === API_PREFIX || path.startsWith(`${API
 
 /**
  * Must run after the rate-limit plugin is registered and before Nest registers its routes: the hook is
- * appended to each route's onRequest list, so the route's rate limit answers first (contract §2.1).
+ * appended to each route's onRequest list, so the route's rate limit answers first (docs/compatibility.md#http-conventions).
  */
 export function registerAuthHooks(fastify: FastifyInstance, gate: AuthGate): void {
   const authenticate = async (req: FastifyRequest, reply: FastifyReply) => {

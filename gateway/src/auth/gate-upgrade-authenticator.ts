@@ -1,4 +1,4 @@
-// The terminal WebSocket's check (contract §4.2 plus tickets): the Origin must pass the CORS policy,
+// The terminal WebSocket's check (docs/compatibility.md#terminal-protocol plus tickets): the Origin must pass the CORS policy,
 // because browsers do not apply CORS to upgrades (with CORS_ORIGIN unset: the gateway's own origin or
 // a loopback/HOST/ALLOWED_HOSTS one, never a foreign page, whether auth is on or off); then the
 // Authorization header, a `?ticket=` minted for the terminal or, for compatibility, `?token=` (a JWT or

@@ -1,5 +1,6 @@
-// Lock-out per username (contract §5.5): after LOGIN_ATTEMPT_LIMIT_MAX failed logins the name is locked
+// Lock-out per identity (docs/compatibility.md#auth-and-security): after LOGIN_ATTEMPT_LIMIT_MAX failed logins the key is locked
 // for LOGIN_LOCKOUT_MS, checked before any password is verified; a success clears the count. In memory.
+// LoginService decides the key: the identity that is actually checked (the admin, or an LDAP name).
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, type ForgeConfig } from '@pi-forge/runtime';
 
@@ -16,12 +17,6 @@ export class LoginLockout {
   now: () => number = Date.now;
 
   constructor(@Inject(CONFIG) private readonly config: ForgeConfig) {}
-
-  /** The lowercased, trimmed name, or the local admin name when none is given. */
-  key(username: string | undefined): string {
-    const name = username?.trim().toLowerCase();
-    return name || this.config.FORGE_LOCAL_ADMIN_USERNAME.toLowerCase();
-  }
 
   /** When the name is locked, the time it unlocks. */
   lockedUntil(key: string): Date | undefined {

@@ -29,7 +29,7 @@ function weakerThanOurs(phc: string): boolean {
 }
 
 function verifyScrypt(stored: string, password: string): Promise<boolean> {
-  // scrypt$<N>$<r>$<p>$<saltBase64>$<hashBase64> (contract §5.2)
+  // scrypt$<N>$<r>$<p>$<saltBase64>$<hashBase64> (docs/compatibility.md#auth-and-security)
   const parts = stored.split('$');
   if (parts.length !== 6 || parts[0] !== 'scrypt') return Promise.resolve(false);
   const [N, r, p] = parts.slice(1, 4).map(Number);

@@ -1,4 +1,4 @@
-// LOGIN_INACTIVITY_TIMEOUT_SECONDS (contract §5.3, A9): a session token idle longer than the timeout
+// LOGIN_INACTIVITY_TIMEOUT_SECONDS (docs/compatibility.md#auth-and-security): a session token idle longer than the timeout
 // stops working. Only mutating requests (and terminal upgrades) count as activity; reads do not, so a
 // tab left polling still times out. In memory: after a restart a token's idle clock starts at its `iat`.
 import { Inject, Injectable } from '@nestjs/common';

@@ -34,7 +34,8 @@ export class TokenService implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    this.secret = this.config.JWT_SECRET ?? (this.passwords.configured ? await this.loadOrCreateSecret() : undefined);
+    // LDAP logins need a signing key too, even with no local password (docs/compatibility.md#auth-and-security).
+    this.secret = this.config.JWT_SECRET ?? (this.passwords.configured || this.config.LDAP_ENABLED ? await this.loadOrCreateSecret() : undefined);
     if (!this.secret) return;
     this.strategy = new JwtStrategy(
       {

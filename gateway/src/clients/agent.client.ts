@@ -103,12 +103,12 @@ export class AgentClient extends ServiceClient<agent.AgentServiceClient> impleme
     return this.channel.unary('getTurnDiff', req, QUICK_CALL_MS);
   }
 
-  /** Navigation may summarize a branch with the model: up to 10 minutes (contract T2). */
+  /** Navigation may summarize a branch with the model: up to 10 minutes (docs/compatibility.md#sessions). */
   navigate(req: agent.NavigateRequest): Promise<agent.NavigateResponse> {
     return this.channel.unary('navigate', req, 11 * 60_000);
   }
 
-  /** Compaction asks the model for a summary: up to 5 minutes (contract S9). */
+  /** Compaction asks the model for a summary: up to 5 minutes (docs/compatibility.md#sessions). */
   compact(req: agent.CompactRequest): Promise<agent.CompactResponse> {
     return this.channel.unary('compact', req, 6 * 60_000);
   }

@@ -1,4 +1,4 @@
-// Body limits (contract §5.13, issue 12.1): 1 MiB for every route unless it declares more with
+// Body limits (docs/compatibility.md#auth-and-security, issue 12.1): 1 MiB for every route unless it declares more with
 // @BodyLimit (file writes and prompts keep the contract's 100 MB), and a JSON parser that refuses
 // deep nesting and huge value counts before building any object: a 99 MB `[{},{},…]` is 33 million
 // objects and gigabytes of heap, while a 99 MB file body is one string. Both answer
@@ -50,7 +50,8 @@ export function registerBodyLimits(fastify: FastifyInstance): void {
   fastify.addHook('onRoute', (route: RouteOptions) => {
     route.bodyLimit = routeFlag<number>(route.config, ROUTE_BODY_LIMIT) ?? route.bodyLimit ?? DEFAULT_BODY_LIMIT;
   });
-  const parse = fastify.getDefaultJsonParser('error', 'ignore');
+  // Fastify's default JSON parser is callback-style (its type also admits a promise-returning parser).
+  const parse = fastify.getDefaultJsonParser('error', 'ignore') as (req: FastifyRequest, body: string, done: (err: Error | null, body?: unknown) => void) => void;
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (req: FastifyRequest, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');

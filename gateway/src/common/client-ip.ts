@@ -1,4 +1,4 @@
-// The client IP for rate limits, throttles and logs (contract §5.5). Without TRUST_PROXY it is the
+// The client IP for rate limits, throttles and logs (docs/compatibility.md#auth-and-security). Without TRUST_PROXY it is the
 // socket address. With it, X-Forwarded-For counts, but only from its right end: each trusted proxy
 // appends the address it received from, so the entry TRUST_PROXY_HOPS places left of the socket is the
 // last one a trusted hop wrote. Anything further left was sent by the client and can be made up.

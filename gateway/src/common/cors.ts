@@ -1,4 +1,4 @@
-// One origin policy for CORS and the terminal WebSocket (contract §5.8): CORS_ORIGIN pins the allowed
+// One origin policy for CORS and the terminal WebSocket (docs/compatibility.md#auth-and-security): CORS_ORIGIN pins the allowed
 // origins (exact match); unset reflects whatever origin asks, as the original does. Browsers enforce CORS
 // for fetches, but not for WebSocket upgrades, so the upgrade authenticator asks `allows()` itself.
 import { Inject, Injectable } from '@nestjs/common';

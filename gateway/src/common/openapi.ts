@@ -38,7 +38,7 @@ function finish(document: OpenAPIObject): OpenAPIObject {
 }
 
 /**
- * Swagger UI's "Try it out" with the browser's own login (contract §5.10): a token from `?token=`
+ * Swagger UI's "Try it out" with the browser's own login (docs/compatibility.md#auth-and-security): a token from `?token=`
  * (kept in sessionStorage, then removed from the address bar), else the web app's stored token, goes
  * on every /api/v1 fetch that has no Authorization header yet. A separate file, so the CSP needs no inline script.
  */

@@ -1,4 +1,4 @@
-// Per-route, per-client-IP rate limits (contract §2.1/§5.5) on @fastify/rate-limit. A handler opts in with
+// Per-route, per-client-IP rate limits (docs/compatibility.md#http-conventions) on @fastify/rate-limit. A handler opts in with
 // `@RateLimit('prompt')`; the window and maximum come from the RATE_LIMIT_<CLASS>_* settings, and each
 // route counts on its own. The client IP is Fastify's `req.ip`, so X-Forwarded-For counts only with TRUST_PROXY.
 import { HttpException } from '@nestjs/common';

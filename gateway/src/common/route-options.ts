@@ -9,7 +9,7 @@ export const ROUTE_PUBLIC = 'forgePublic';
 export const ROUTE_BODY_LIMIT = 'forgeBodyLimit';
 export const ROUTE_TICKET = 'forgeTicket';
 
-/** Body limit of every route that declares none: ordinary JSON (contract §5.13 has no bigger need). */
+/** Body limit of every route that declares none: ordinary JSON (docs/compatibility.md#auth-and-security has no bigger need). */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 export function MergeRouteConfig(extra: Record<string, unknown>): MethodDecorator {
@@ -20,7 +20,7 @@ export function MergeRouteConfig(extra: Record<string, unknown>): MethodDecorato
   };
 }
 
-/** A body limit above the 1 MiB default, for the routes whose documented cap is larger (contract §5.13). */
+/** A body limit above the 1 MiB default, for the routes whose documented cap is larger (docs/compatibility.md#auth-and-security). */
 export const BodyLimit = (bytes: number) => MergeRouteConfig({ [ROUTE_BODY_LIMIT]: bytes });
 
 /** The route takes a `?ticket=` minted for this kind of route (an SSE stream). No other route takes one. */

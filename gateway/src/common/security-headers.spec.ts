@@ -24,3 +24,12 @@ describe('securityHeaders', () => {
     }), ["'self'", 'data:', 'blob:', 'https://cdn.example.test', 'https://img.example.test:8443', 'https://extra.example.test']);
   });
 });
+
+describe('securityHeaders: injected content', () => {
+  it("forbids <base> and off-site form posts, and framing (issue 12.8)", () => {
+    const csp = securityHeaders(loadConfig({ env: { HOME: '/nonexistent' } }))?.contentSecurityPolicy as { directives: Record<string, string[]> };
+    assert.deepEqual(csp.directives.baseUri, ["'none'"]);
+    assert.deepEqual(csp.directives.formAction, ["'self'"]);
+    assert.deepEqual(csp.directives.frameAncestors, ["'none'"]);
+  });
+});

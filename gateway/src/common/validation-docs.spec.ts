@@ -24,7 +24,7 @@ class Sample extends Base {
   @ApiProperty({ description: 'hand-written' }) @IsString() documented: string;
 }
 
-function property(cls: Function, name: string): Record<string, unknown> {
+function property(cls: abstract new (...args: never[]) => unknown, name: string): Record<string, unknown> {
   const { isArray, ...rest } = Reflect.getMetadata('swagger/apiModelProperties', cls.prototype, name) as Record<string, unknown>;
   return isArray ? { isArray, ...rest } : rest;
 }

@@ -13,12 +13,15 @@ type Options = Record<string, unknown>;
 /** The fields of class-validator's ValidationMetadata that we read (the class is not exported). */
 interface ValidationMetadata { type: string; name?: string; propertyName: string; constraints?: unknown[]; each: boolean }
 
+/** A DTO class (the key class-validator files its rules under). */
+type DtoClass = abstract new (...args: never[]) => unknown;
+
 /** class-validator keeps its rules per class in a private Map; there is no public way to list them. */
-function validatedClasses(): Map<Function, ValidationMetadata[]> {
-  return (getMetadataStorage() as unknown as { validationMetadatas: Map<Function, ValidationMetadata[]> }).validationMetadatas ?? new Map();
+function validatedClasses(): Map<DtoClass, ValidationMetadata[]> {
+  return (getMetadataStorage() as unknown as { validationMetadatas: Map<DtoClass, ValidationMetadata[]> }).validationMetadatas ?? new Map();
 }
 
-function depth(cls: Function): number {
+function depth(cls: DtoClass): number {
   let n = 0;
   for (let p = Object.getPrototypeOf(cls); p && p !== Function.prototype; p = Object.getPrototypeOf(p)) n++;
   return n;

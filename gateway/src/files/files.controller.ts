@@ -1,4 +1,4 @@
-// /files (contract §2.8): thin mapping onto the workspace service. Upload and download are
+// /files (docs/compatibility.md#files-and-git): thin mapping onto the workspace service. Upload and download are
 // streamed end to end (files/upload-forwarder.ts, files/download-response.ts).
 import { Body, Controller, Delete, Get, HttpCode, Post, Put, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';

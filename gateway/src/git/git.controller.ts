@@ -1,4 +1,4 @@
-// /git (contract §2.9): thin mapping onto the workspace service's git RPCs. Every route takes an
+// /git (docs/compatibility.md#files-and-git): thin mapping onto the workspace service's git RPCs. Every route takes an
 // optional worktreePath; the service checks it against `git worktree list` (400 invalid_worktree_path).
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { GIT_FILE_KIND } from '@pi-forge/proto';

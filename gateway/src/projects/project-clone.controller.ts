@@ -1,16 +1,14 @@
-// POST /projects/clone: the clone's progress as SSE (contract §2.5). Validation errors from the
+// POST /projects/clone: the clone's progress as SSE (docs/compatibility.md#projects). Validation errors from the
 // service arrive before its first event and still leave as JSON; after that, everything is an
 // event. A client that goes away cancels the call, which stops git and removes the half clone.
 import { Body, Controller, HttpCode, Inject, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
-import { LOGGER } from '@pi-forge/runtime';
+import { CONFIG, LOGGER, type ForgeConfig } from '@pi-forge/runtime';
 import type { CloneProjectResponse } from '@pi-forge/proto/workspace';
 import { WorkspaceClient } from '../clients/workspace.client.js';
+import { SseWriter } from '../sse/sse-writer.js';
 import { CloneProjectDto } from './projects.dto.js';
-
-const HEARTBEAT_MS = 20_000;
-const PAD = ' '.repeat(2048);
 
 /** The contract's event shape (`type` plus that type's fields) from the oneof. */
 export function cloneEvent(m: CloneProjectResponse): Record<string, unknown> {
@@ -28,7 +26,11 @@ export function cloneEvent(m: CloneProjectResponse): Record<string, unknown> {
 
 @Controller('projects')
 export class ProjectCloneController {
-  constructor(private readonly workspace: WorkspaceClient, @Inject(LOGGER) private readonly logger: Logger) {}
+  constructor(
+    private readonly workspace: WorkspaceClient,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(CONFIG) private readonly config: ForgeConfig,
+  ) {}
 
   @Post('clone')
   @HttpCode(200)
@@ -50,18 +52,15 @@ export class ProjectCloneController {
     if (closed) return;
 
     reply.hijack();
-    raw.writeHead(200, {
-      'content-type': 'text/event-stream',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    const heartbeat = setInterval(() => raw.write(`: heartbeat\n\n`), HEARTBEAT_MS);
-    raw.on('close', () => clearInterval(heartbeat));
+    // The bare `: heartbeat` of the clone stream (no padding: the 2 KB pad follows `started`).
+    const sse = new SseWriter(raw, { heartbeatMs: this.config.SSE_HEARTBEAT_MS, padHeartbeat: false });
+    sse.open();
     const send = async (m: CloneProjectResponse) => {
       if (closed) return;
-      if (!raw.write(`data: ${JSON.stringify(cloneEvent(m))}\n\n`)) await new Promise((r) => raw.once('drain', r));
-      if (m.started) raw.write(`: ${PAD}\n\n`);
+      sse.event(JSON.stringify(cloneEvent(m)));
+      if (m.started) sse.comment('pad-flush', true);
+      // Waiting here pauses the gRPC read, so a slow client slows the clone's stream, not our memory.
+      await sse.drained();
     };
     try {
       if (!first.done) await send(first.value);
@@ -76,8 +75,7 @@ export class ProjectCloneController {
         await send({ error: { message: 'the clone stream failed', code: '' } });
       }
     } finally {
-      clearInterval(heartbeat);
-      if (!raw.destroyed) raw.end();
+      sse.close(false);
     }
   }
 }

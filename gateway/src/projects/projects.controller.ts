@@ -1,4 +1,4 @@
-// /projects (contract §2.5): thin mapping onto the workspace service's project RPCs.
+// /projects (docs/compatibility.md#projects): thin mapping onto the workspace service's project RPCs.
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { LOGGER } from '@pi-forge/runtime';
 import type { Logger } from 'pino';
@@ -60,7 +60,7 @@ export class ProjectsController {
 
   /**
    * The workspace service drops the record (404 when unknown); then the agent service, which owns
-   * SESSION_DIR, removes the session folder. `cascaded` is that removal's outcome (contract §2.5).
+   * SESSION_DIR, removes the session folder. `cascaded` is that removal's outcome (docs/compatibility.md#projects).
    */
   @Delete(':id')
   async delete(@Param('id') id: string) {

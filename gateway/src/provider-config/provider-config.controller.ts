@@ -1,4 +1,4 @@
-// /config/auth, /config/providers, /config/models, /config/settings (contract §2.7 C1–C4).
+// /config/auth, /config/providers, /config/models, /config/settings (docs/compatibility.md#config).
 // The files live in PI_CONFIG_DIR and are owned by the agent service; secrets never come back.
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Param, Put, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';

@@ -1,4 +1,4 @@
-// Bodies of the /config routes (contract §2.7). models.json and settings.json are free-form
+// Bodies of the /config routes (docs/compatibility.md#config). models.json and settings.json are free-form
 // documents: only their outer shape is checked here, the agent service checks the rest.
 import { IsObject, IsString, MaxLength, MinLength } from 'class-validator';
 

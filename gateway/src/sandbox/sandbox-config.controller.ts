@@ -1,4 +1,4 @@
-// /config/sandbox (contract §2.7): the sandbox identity comes from the config table, the tool
+// /config/sandbox (docs/compatibility.md#config): the sandbox identity comes from the config table, the tool
 // environment from the agent service (sandbox-settings.json). Values are returned as stored: the
 // tool environment is operator configuration for shells, not a secret store (secrets are refused).
 import { Body, Controller, Get, Inject, Put } from '@nestjs/common';

@@ -1,4 +1,4 @@
-// PDF, DOCX and XLSX prompt attachments to plain text (contract S4). Each conversion runs in its
+// PDF, DOCX and XLSX prompt attachments to plain text (docs/compatibility.md#sessions). Each conversion runs in its
 // own worker thread (document-text.worker.ts) with a time limit, a heap limit and a cap on the
 // text it returns, so a huge or hostile document costs one terminated worker, never the gateway's
 // event loop or heap. At most MAX_PARALLEL conversions run at once; the rest wait their turn.

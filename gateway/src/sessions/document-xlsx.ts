@@ -5,6 +5,8 @@
 import { XMLParser } from 'fast-xml-parser';
 import { readZipEntries } from './document-zip.js';
 
+// fast-xml-parser's output is untyped XML; each reader below checks what it takes out.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Node = Record<string, any>;
 
 const ARRAYS = new Set(['sheet', 'Relationship', 'si', 'r', 'row', 'c', 'xf', 'numFmt']);

@@ -1,8 +1,8 @@
 // The gateway's fan-out: one live gRPC StreamEvents call per session, however many SSE clients
-// follow it. Each event is framed as SSE once and written to every client; a client whose socket
-// holds more than 8 MB unsent is dropped (it reconnects with Last-Event-ID), so one slow reader
-// never stalls the others or grows the gateway. A joining client gets its own snapshot or replay
-// from a short catch-up call, then continues on the shared stream from the next event id.
+// follow it. Each event is framed as SSE once and written to every client through its SseWriter
+// (heartbeat, padding and the 8 MB backpressure drop live there), so one slow reader never stalls
+// the others or grows the gateway. A joining client gets its own snapshot or replay from a short
+// catch-up call, then continues on the shared stream from the next event id.
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
@@ -10,11 +10,10 @@ import { CONFIG, LOGGER, type ForgeConfig } from '@pi-forge/runtime';
 import type { StreamEventsResponse } from '@pi-forge/proto/agent';
 import { AgentClient, type AgentEventStream } from '../clients/agent.client.js';
 import { ForgeMetrics } from '../metrics/forge-metrics.js';
+import { SseWriter, sseCommentFrame, sseEventFrame } from '../sse/sse-writer.js';
 
-export const SSE_CLIENT_BUFFER_LIMIT = 8 * 1024 * 1024;
 const READY_TIMEOUT_MS = 60_000;
-const PAD = ' '.repeat(2048);
-/** Events after which proxies must flush at once (contract §3.2). */
+/** Events after which proxies must flush at once (docs/compatibility.md#sse-streams). */
 const PADDED: Record<string, string> = { compaction_start: 'pad-flush', session_list_changed: 'session-list-changed', session_renamed: 'session-renamed' };
 
 interface EventId { epoch: string; seq: number }
@@ -27,8 +26,8 @@ function parseId(id: string): EventId | undefined {
 /** One event as SSE bytes, padded when proxies must flush right after it. */
 export function sseFrame(m: StreamEventsResponse): string {
   const type = /^\{"type":"([a-z_]+)"/.exec(m.eventJson)?.[1];
-  const pad = type && PADDED[type] ? `: ${PADDED[type]} ${PAD}\n\n` : '';
-  return `id: ${m.id}\ndata: ${m.eventJson}\n\n${pad}`;
+  const pad = type && PADDED[type] ? sseCommentFrame(PADDED[type], true) : '';
+  return sseEventFrame(m.eventJson, m.id) + pad;
 }
 
 /** Resolves once the call has sent its first message; rejects with the call's error before that. */
@@ -82,23 +81,24 @@ class SseClient {
   /** Live events that arrived while the catch-up was in flight. */
   private pending: StreamEventsResponse[] | undefined = [];
   private after: EventId | undefined;
-  private heartbeat: NodeJS.Timeout | undefined;
-  /** Headers are out: from here on the response is ours to end. */
-  private started = false;
-  closed = false;
+  private readonly writer: SseWriter;
 
-  constructor(private readonly raw: ServerResponse, private readonly heartbeatMs: number, private readonly onClose: (c: SseClient, dropped: boolean) => void) {}
+  constructor(raw: ServerResponse, heartbeatMs: number, onClose: (c: SseClient, dropped: boolean) => void) {
+    this.writer = new SseWriter(raw, { heartbeatMs, padHeartbeat: true, onClose: (dropped) => onClose(this, dropped) });
+  }
 
-  /** Sends the catch-up, then the buffered live events newer than it, then goes live. */
+  get closed(): boolean {
+    return this.writer.closed;
+  }
+
+  /** Opens the stream, sends the catch-up, then the buffered live events newer than it, then goes live. */
   start(events: StreamEventsResponse[], lastEventId: string): void {
-    this.started = true;
-    if (this.raw.destroyed) return this.close(false);
-    for (const e of events) this.write(sseFrame(e));
+    this.writer.open();
+    for (const e of events) this.writer.write(sseFrame(e));
     this.after = parseId(events.at(-1)?.id ?? lastEventId);
     const buffered = this.pending ?? [];
     this.pending = undefined;
     for (const e of buffered) this.deliver(e, sseFrame(e));
-    this.heartbeat = setInterval(() => this.write(`: heartbeat ${PAD}\n\n`), this.heartbeatMs);
   }
 
   deliver(m: StreamEventsResponse, frame: string): void {
@@ -112,24 +112,11 @@ class SseClient {
       if (id.epoch !== this.after.epoch) return this.close(false); // the agent restarted: reconnect for a snapshot
       if (id.seq <= this.after.seq) return; // already in the catch-up
     }
-    this.write(frame);
-  }
-
-  private write(text: string): void {
-    if (this.closed) return;
-    if (this.raw.writableLength > SSE_CLIENT_BUFFER_LIMIT) return this.close(true);
-    this.raw.write(text);
+    this.writer.write(frame);
   }
 
   close(dropped: boolean): void {
-    if (this.closed) return;
-    this.closed = true;
-    clearInterval(this.heartbeat);
-    if (this.started) {
-      if (dropped) this.raw.destroy();
-      else if (!this.raw.destroyed) this.raw.end();
-    }
-    this.onClose(this, dropped);
+    this.writer.close(dropped);
   }
 }
 
@@ -202,8 +189,8 @@ export class SessionHubs {
 
   /**
    * Joins a client to the session's stream. Resolves with a start function once the session is
-   * known to exist (call it after writing the response headers); rejects with the agent service's
-   * error (404, 410, resume failure) before anything is written.
+   * known to exist (call it once the response is the caller's to write: it sends the headers);
+   * rejects with the agent service's error (404, 410, resume failure) before anything is written.
    */
   async join(sessionId: string, lastEventId: string, raw: ServerResponse): Promise<() => void> {
     const hub = this.hub(sessionId);
@@ -220,10 +207,7 @@ export class SessionHubs {
       await hub.ready;
       const events = await catchUp(this.agent, sessionId, lastEventId);
       if (hub.closed) throw Object.assign(new Error('the session stream closed'), { code: 14, details: '', metadata: {} });
-      return () => {
-        raw.on('close', () => client.close(false));
-        client.start(events, lastEventId);
-      };
+      return () => client.start(events, lastEventId);
     } catch (err) {
       client.close(false);
       throw err;

@@ -1,4 +1,4 @@
-// GET /search/sessions (contract S19): text search across the session files of every project.
+// GET /search/sessions (docs/compatibility.md#sessions): text search across the session files of every project.
 import { Controller, Get, Query } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Min } from 'class-validator';

@@ -1,4 +1,4 @@
-// Session REST routes (contract §2.6): validate, resolve the project through the workspace
+// Session REST routes (docs/compatibility.md#sessions): validate, resolve the project through the workspace
 // service, call the agent service, shape the answer. The run itself lives in the agent service.
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -12,7 +12,7 @@ import { LARGE_BODY_LIMIT } from '../common/body-limits.js';
 import { readPromptInput } from './prompt-input.js';
 import { CompactDto, CreateSessionDto, ExecDto, ExportQueryDto, ForkDto, ListSessionsQueryDto, NavigateDto, RenameSessionDto, SetModelDto, SetThinkingLevelDto, SteerDto } from './sessions.dto.js';
 
-/** Optional fields are left out rather than sent as null (contract §2.1). */
+/** Optional fields are left out rather than sent as null (docs/compatibility.md#http-conventions). */
 function liveSummary(s: SessionSummary | undefined): Record<string, unknown> {
   if (!s) return {};
   const out: Record<string, unknown> = {

@@ -1,4 +1,4 @@
-// Bodies and queries of the session routes (contract §2.6).
+// Bodies and queries of the session routes (docs/compatibility.md#sessions).
 import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { STREAMING_BEHAVIOR, THINKING_LEVEL } from '@pi-forge/proto';
 

@@ -1,4 +1,4 @@
-// The browser's messages on the terminal socket (contract §4.4): JSON text (or binary) frames with
+// The browser's messages on the terminal socket (docs/compatibility.md#terminal-protocol): JSON text (or binary) frames with
 // `input` or `resize`. Anything else — not JSON, unknown type, bad numbers, over 1 MiB — is ignored.
 export const MAX_INPUT_FRAME_BYTES = 1024 * 1024;
 const MAX_DIM = 1000;

@@ -1,4 +1,4 @@
-// Terminal upgrades per client IP (contract §5.5: 10 per minute, answered 429 before the upgrade).
+// Terminal upgrades per client IP (docs/compatibility.md#auth-and-security: 10 per minute, answered 429 before the upgrade).
 // A sliding window of timestamps per IP; idle IPs are forgotten so the map stays small.
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 

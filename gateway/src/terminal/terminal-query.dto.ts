@@ -1,4 +1,4 @@
-// The terminal upgrade's query (contract §2.14). Checked before the upgrade: a bad one is a 400.
+// The terminal upgrade's query (docs/compatibility.md#terminal-protocol). Checked before the upgrade: a bad one is a 400.
 import { IsNotEmpty, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 
 export class TerminalQueryDto {

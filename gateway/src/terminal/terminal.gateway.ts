@@ -1,4 +1,4 @@
-// GET /api/v1/terminal (WebSocket, contract §4): public at the HTTP gate. Before the upgrade: the
+// GET /api/v1/terminal (WebSocket, docs/compatibility.md#terminal-protocol): public at the HTTP gate. Before the upgrade: the
 // spawn rate limit (429) and the query (400). After it: UpgradeAuthenticator (4401), the project
 // lookup (4404), then a TerminalSession bridges the socket to the pty service.
 import { Inject } from '@nestjs/common';
@@ -24,7 +24,7 @@ export const TERMINAL_PATH = '/api/v1/terminal';
 
 type VerifyCallback = (ok: boolean, code?: number, message?: string, headers?: Record<string, string>) => void;
 
-// Frames over 1 MiB are ignored (contract §4.4); only far larger ones make ws close the socket (1009).
+// Frames over 1 MiB are ignored (docs/compatibility.md#terminal-protocol); only far larger ones make ws close the socket (1009).
 @WebSocketGateway({ path: TERMINAL_PATH, maxPayload: 16 * MAX_INPUT_FRAME_BYTES })
 export class TerminalGateway implements OnGatewayInit, OnGatewayConnection {
   private readonly queries = new WeakMap<IncomingMessage, TerminalQueryDto>();
@@ -88,7 +88,7 @@ export class TerminalGateway implements OnGatewayInit, OnGatewayConnection {
       const code = (err as ServiceError).code;
       return session.close(code === GrpcStatus.NOT_FOUND || code === GrpcStatus.INVALID_ARGUMENT ? CLOSE.projectNotFound : CLOSE.workspaceUnavailable);
     }
-    // No tabId: a one-off shell that no later socket can find (contract §4.1).
+    // No tabId: a one-off shell that no later socket can find (docs/compatibility.md#terminal-protocol).
     const tabId = query.tabId ?? `srv-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
     try {
       session.attach({ projectId: query.projectId, tabId, cwd });

@@ -27,10 +27,12 @@ export interface OptionSpec {
   minLength?: number;
   /** Accepted values for an enum-like string. */
   choices?: readonly string[];
-  /** Inclusive bounds for ints; `fallback` keeps the default when out of range (contract §6.1). */
+  /** Inclusive bounds for ints; `fallback` keeps the default when out of range (docs/compatibility.md#configuration). */
   min?: number;
   max?: number;
   outOfRange?: 'error' | 'fallback';
+  /** Extra check of the converted value: a problem description makes start-up fail (`config: X <problem>`). */
+  validate?: (value: never) => string | undefined;
 }
 
 export type RawLookup = (env: string) => string | undefined;
@@ -60,7 +62,8 @@ export const CONFIG_OPTIONS = [
   // Auth
   { env: 'UI_PASSWORD', flag: 'ui-password', type: 'string', category: 'Auth', sensitive: true, processes: GW, help: 'Browser password; enables auth. Ignored once password-hash exists.' },
   { env: 'UI_PASSWORD_FILE', flag: 'ui-password-file', type: 'path', category: 'Auth', processes: GW, help: 'File holding the password; wins over UI_PASSWORD.' },
-  { env: 'FORGE_LOCAL_ADMIN_USERNAME', flag: 'local-admin-username', type: 'string', category: 'Auth', default: 'admin', processes: GW, help: 'Username that selects the local password when LDAP is on.' },
+  { env: 'FORGE_LOCAL_ADMIN_USERNAME', flag: 'local-admin-username', type: 'string', category: 'Auth', default: 'admin', processes: GW, help: 'Username that selects the local password when LDAP is on; 1..256 of A-Z a-z 0-9 . _ @ -.',
+    validate: (v: string) => (/^[A-Za-z0-9._@-]{1,256}$/.test(v) ? undefined : 'must be 1..256 characters of A-Z a-z 0-9 . _ @ -') },
   { env: 'API_KEY', flag: 'api-key', type: 'string', category: 'Auth', sensitive: true, processes: GW, help: 'Static bearer token for scripts; enables auth.' },
   { env: 'JWT_SECRET', flag: 'jwt-secret', type: 'string', category: 'Auth', sensitive: true, processes: GW, minLength: 32, help: 'HS256 signing key, at least 32 characters (default: generated into FORGE_DATA_DIR/jwt-secret).' },
   { env: 'JWT_EXPIRES_IN_SECONDS', flag: 'jwt-expires-in-seconds', type: 'int', category: 'Auth', default: '604800', min: 1, processes: GW, help: 'Absolute JWT lifetime.' },
@@ -68,7 +71,7 @@ export const CONFIG_OPTIONS = [
   { env: 'LOGIN_ATTEMPT_LIMIT_MAX', flag: 'login-attempt-limit-max', type: 'int', category: 'Auth', default: '10', min: 1, max: 1000, outOfRange: 'fallback', processes: GW, help: 'Failed logins before lock-out.' },
   { env: 'LOGIN_LOCKOUT_MS', flag: 'login-lockout-ms', type: 'int', category: 'Auth', default: '300000', min: 1000, max: 86_400_000, outOfRange: 'fallback', processes: GW, help: 'Lock-out duration.' },
   { env: 'REQUIRE_PASSWORD_CHANGE', flag: 'require-password-change', type: 'bool', category: 'Auth', default: 'false', processes: GW, help: 'Force a password change after logging in with the env password.' },
-  { env: 'LDAP_ENABLED', flag: 'ldap-enabled', type: 'bool', category: 'Auth', default: 'false', processes: GW, help: 'Enable LDAP login (not implemented in this release; see docs).' },
+  { env: 'LDAP_ENABLED', flag: 'ldap-enabled', type: 'bool', category: 'Auth', default: 'false', processes: GW, help: 'Enable LDAP login (docs/compatibility.md#auth-and-security): other usernames than the local admin are checked against the directory.' },
   { env: 'LDAP_URL', flag: 'ldap-url', type: 'string', category: 'Auth', processes: GW, help: 'ldap:// or ldaps:// URL.' },
   { env: 'LDAP_BIND_DN', flag: 'ldap-bind-dn', type: 'string', category: 'Auth', processes: GW, help: 'Service-account DN.' },
   { env: 'LDAP_BIND_PASSWORD', flag: 'ldap-bind-password', type: 'string', category: 'Auth', sensitive: true, processes: GW, help: 'Service-account password.' },
@@ -94,7 +97,8 @@ export const CONFIG_OPTIONS = [
   { env: 'AUTH_LOGO_URL', flag: 'auth-logo-url', type: 'url', category: 'Features', processes: GW, help: 'Legacy alias of AUTH_URL_LOGO.' },
   { env: 'APP_LOGO_DARK_URL', flag: 'app-logo-dark-url', type: 'url', category: 'Features', processes: GW, help: 'Header logo for dark themes.' },
   { env: 'APP_LOGO_LIGHT_URL', flag: 'app-logo-light-url', type: 'url', category: 'Features', processes: GW, help: 'Header logo for light themes.' },
-  { env: 'AUTH_COLOR_SCHEME', flag: 'auth-color-scheme', type: 'list', category: 'Features', processes: GW, help: '8 comma-separated #rgb/#rrggbb colours for the login page.' },
+  { env: 'AUTH_COLOR_SCHEME', flag: 'auth-color-scheme', type: 'list', category: 'Features', processes: GW, help: '8 comma-separated #rgb/#rrggbb colours for the login page: page bg, card bg, border, text, muted text, button bg, button text, button hover bg.',
+    validate: (v: string[]) => (v.length === 8 && v.every((c) => /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.test(c)) ? undefined : 'must be exactly 8 comma-separated #rgb or #rrggbb colours') },
   { env: 'HIDE_BUILTIN_PROVIDERS', flag: 'hide-builtin-providers', type: 'bool', category: 'Features', default: 'false', processes: ['gateway', 'agent'], help: 'List only providers from models.json.' },
   { env: 'EXPOSE_DOCS', flag: 'expose-docs', type: 'bool', category: 'Features', default: 'true', processes: GW, help: 'Serve /api/docs (Swagger UI and OpenAPI JSON).' },
   { env: 'ORCHESTRATION_DISABLED', flag: 'disable-orchestration', type: 'bool', category: 'Features', default: 'false', help: 'Disable orchestration.' },
@@ -121,7 +125,7 @@ export const CONFIG_OPTIONS = [
   { env: 'TERMINAL_WS_KEEPALIVE_MS', flag: 'terminal-ws-keepalive-ms', type: 'int', category: 'Terminal', default: '30000', processes: GW, help: 'WebSocket ping cadence (0 = off).' },
   { env: 'TERMINAL_PASSTHROUGH_ENV', flag: 'terminal-passthrough-env', type: 'list', category: 'Terminal', processes: ['pty', 'agent', 'workspace'], help: 'Extra env var names inherited by terminals and `!` exec.' },
 
-  // Sandbox (contract §5.15): the identity the agent's tools and the terminals run as
+  // Sandbox (docs/compatibility.md#auth-and-security): the identity the agent's tools and the terminals run as
   { env: 'AGENT_TOOL_SANDBOX_ENABLED', flag: 'agent-tool-sandbox-enabled', type: 'bool', category: 'Agent', default: 'false', processes: ['gateway', 'agent', 'pty', 'workspace'], help: 'Run agent tools, `!` exec and terminals as AGENT_TOOL_UID/GID (the server must run as root). Refuses @file secrets and *_FILE variables.' },
   { env: 'AGENT_TOOL_UID', flag: 'agent-tool-uid', type: 'int', category: 'Agent', processes: ['gateway', 'agent', 'pty', 'workspace'], help: 'Numeric uid of the tool identity (required when the sandbox is on).' },
   { env: 'AGENT_TOOL_GID', flag: 'agent-tool-gid', type: 'int', category: 'Agent', processes: ['gateway', 'agent', 'pty', 'workspace'], help: 'Numeric gid of the tool identity (required when the sandbox is on).' },
@@ -138,6 +142,7 @@ export const CONFIG_OPTIONS = [
   { env: 'UPLOAD_MAX_FILE_BYTES', flag: 'upload-max-file-bytes', type: 'int', category: 'Services', default: String(500 * 1024 * 1024), min: 1, processes: ['workspace'], help: 'Largest file one upload may carry (413 file_too_large above).' },
   { env: 'UPLOAD_MAX_TOTAL_BYTES', flag: 'upload-max-total-bytes', type: 'int', category: 'Services', default: String(2 * 1024 * 1024 * 1024), min: 1, processes: ['workspace'], help: 'Largest total of one upload request (413 aggregate_too_large above).' },
   { env: 'UPLOAD_MAX_FILES', flag: 'upload-max-files', type: 'int', category: 'Services', default: '512', min: 1, processes: ['workspace'], help: 'Most files one upload request may carry.' },
+  { env: 'SERVICES_READY_TIMEOUT_MS', flag: 'services-ready-timeout-ms', type: 'int', category: 'Services', default: '15000', min: 0, max: 300_000, processes: GW, help: 'How long the gateway waits for the agent, pty and workspace services to report SERVING before it listens anyway (health then says degraded).' },
   { env: 'SHUTDOWN_TIMEOUT_MS', flag: 'shutdown-timeout-ms', type: 'int', category: 'Services', default: '1000', min: 100, max: 60_000, help: 'How long a process may drain on SIGTERM before it is forced down.' },
 ] as const satisfies readonly OptionSpec[];
 

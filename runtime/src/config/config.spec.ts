@@ -56,7 +56,7 @@ describe('config', () => {
     writeFileSync(join(dir, 'empty'), '\n');
     assert.throws(() => loadConfig({ env: base, argv: ['--api-key', `@${join(dir, 'empty')}`] }), /is empty/);
     assert.throws(() => loadConfig({ env: base, argv: ['--api-key', `@${join(dir, 'missing')}`] }), /cannot read/);
-    // env vars never @-expand (contract §6.1)
+    // env vars never @-expand (docs/compatibility.md#configuration)
     assert.equal(loadConfig({ env: { ...base, API_KEY: '@literal' } }).API_KEY, '@literal');
   });
 
@@ -87,9 +87,14 @@ describe('config', () => {
     assert.throws(() => loadConfig({ env: { ...base, TRUST_PROXY: 'maybe' } }), /TRUST_PROXY must be a boolean/);
     assert.throws(() => loadConfig({ env: { ...base, LOG_LEVEL: 'loud' } }), /LOG_LEVEL must be one of/);
     assert.throws(() => loadConfig({ env: { ...base, AUTH_URL_LOGO: 'ftp://x' } }), /AUTH_URL_LOGO must be an http/);
+    assert.throws(() => loadConfig({ env: { ...base, FORGE_LOCAL_ADMIN_USERNAME: 'ad min' } }), /FORGE_LOCAL_ADMIN_USERNAME must be 1\.\.256 characters/);
+    assert.throws(() => loadConfig({ env: { ...base, AUTH_COLOR_SCHEME: '#000,#111' } }), /AUTH_COLOR_SCHEME must be exactly 8/);
+    assert.throws(() => loadConfig({ env: { ...base, AUTH_COLOR_SCHEME: '#000,#111,#222,#333,#444,#555,#666,red' } }), /AUTH_COLOR_SCHEME must be exactly 8/);
+    assert.deepEqual(loadConfig({ env: { ...base, AUTH_COLOR_SCHEME: '#000, #111,#222,#333,#444,#555,#666,#ABCDEF' } }).AUTH_COLOR_SCHEME.length, 8);
+    assert.equal(loadConfig({ env: { ...base, FORGE_LOCAL_ADMIN_USERNAME: 'root.admin@site' } }).FORGE_LOCAL_ADMIN_USERNAME, 'root.admin@site');
   });
 
-  it('falls back to the default for bounded values out of range (contract §6.1)', () => {
+  it('falls back to the default for bounded values out of range (docs/compatibility.md#configuration)', () => {
     assert.equal(loadConfig({ env: { ...base, LOGIN_ATTEMPT_LIMIT_MAX: '5000' } }).LOGIN_ATTEMPT_LIMIT_MAX, 10);
     assert.equal(loadConfig({ env: { ...base, LOGIN_LOCKOUT_MS: '5' } }).LOGIN_LOCKOUT_MS, 300000);
   });

@@ -83,7 +83,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
 }
 
 /**
- * The sandbox needs numeric ids, and with it on, secrets may not come from files (contract §5.6,
+ * The sandbox needs numeric ids, and with it on, secrets may not come from files (docs/compatibility.md#auth-and-security,
  * §5.15): a secret file readable by the server could end up readable by the tool identity too.
  */
 function assertSandboxSettings(merged: Record<string, string>, fromFiles: readonly string[]): void {
@@ -136,6 +136,8 @@ export function loadConfig(options: LoadConfigOptions = {}): ForgeConfig {
     // Later derived defaults (SESSION_DIR from WORKSPACE_PATH) see the resolved value.
     merged[spec.env] = text;
     out[spec.env] = convert(spec, text);
+    const problem = spec.validate?.(out[spec.env] as never);
+    if (problem) throw new ConfigError(`config: ${spec.env} ${problem}`);
   }
   const inheritedEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined) inheritedEnv[k] = v;

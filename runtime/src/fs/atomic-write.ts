@@ -10,7 +10,7 @@ import { basename, dirname, join } from 'node:path';
 export interface AtomicWriteOptions {
   /** Mode for a new file (e.g. 0o600 for secrets); an existing file keeps its mode, narrowed to this. */
   mode?: number;
-  /** Temp name; default `<target>.<uuid>.tmp` (contract §7.1). */
+  /** Temp name; default `<target>.<uuid>.tmp` (docs/compatibility.md#on-disk-files). */
   tempPath?: string;
 }
 

@@ -1,5 +1,5 @@
 // The environment of a shell a person or the model drives (terminal, the agent's bash tool, `!`
-// exec): an allowlist of harmless variables (contract §4.5), any LC_*, and the names in
+// exec): an allowlist of harmless variables (docs/compatibility.md#terminal-protocol), any LC_*, and the names in
 // TERMINAL_PASSTHROUGH_ENV. Provider keys, cloud credentials and pi-forge's own settings stay out.
 
 export const SHELL_ENV_ALLOWLIST: ReadonlySet<string> = new Set([

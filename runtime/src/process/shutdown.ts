@@ -30,7 +30,8 @@ export function installShutdownHandlers(logger: Logger, timeoutMs: number): void
       process.exit(1);
     }, timeoutMs);
     timer.unref();
-    (async () => {
+    // Fire and forget: a signal handler cannot wait; each step's failure is caught and logged.
+    void (async () => {
       // Reverse order: the last thing started stops first.
       for (const step of [...steps].reverse()) {
         try { await step(); } catch (err) { logger.error({ err }, 'shutdown step failed'); }

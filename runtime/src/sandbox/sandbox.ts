@@ -1,4 +1,4 @@
-// The agent-tool identity sandbox (contract §5.15, §2.7 /config/sandbox): who tools and terminals
+// The agent-tool identity sandbox (docs/compatibility.md#auth-and-security /config/sandbox): who tools and terminals
 // run as, and the tool environment operators set in sandbox-settings.json (FORGE_DATA_DIR). The
 // agent service writes that file; the pty and agent services read it fresh at every spawn, so a
 // change reaches the next terminal or tool call without a restart.
@@ -26,7 +26,7 @@ export interface SandboxIdentity {
   uid: number;
   gid: number;
   home: string;
-  /** USER / LOGNAME of sandboxed shells (contract §4.5). */
+  /** USER / LOGNAME of sandboxed shells (docs/compatibility.md#terminal-protocol). */
   user: string;
 }
 

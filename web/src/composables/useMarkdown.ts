@@ -47,7 +47,24 @@ const marked = new Marked({
   },
 });
 
+/**
+ * Model output must not be able to draw a convincing fake login (issue 12.8): no forms or controls
+ * to type a password into, no <style> or style= to restyle the page, no <base>, frames or links.
+ * GFM task-list checkboxes are inputs too; they go with the rest.
+ */
+const FORBID_TAGS = ['form', 'input', 'button', 'select', 'option', 'optgroup', 'textarea', 'label', 'fieldset', 'output', 'datalist',
+  'style', 'link', 'meta', 'base', 'iframe', 'frame', 'frameset', 'object', 'embed', 'dialog', 'template', 'slot'];
+const FORBID_ATTR = ['style', 'action', 'formaction', 'form', 'method', 'enctype', 'target', 'srcset', 'ping', 'autofocus', 'tabindex', 'contenteditable', 'popover'];
+/** Only the classes our own renderer emits (highlight.js and code blocks), so output cannot borrow the app's styles. */
+const ALLOWED_CLASS = /^(hljs(-[\w-]+)?|[a-z]+_+|language-[\w+#.-]+|code)$/;
+
 DOMPurify.addHook('afterSanitizeAttributes', (node) => {
+  const cls = node.getAttribute('class');
+  if (cls !== null) {
+    const kept = cls.split(/\s+/).filter((c) => ALLOWED_CLASS.test(c));
+    if (kept.length) node.setAttribute('class', kept.join(' '));
+    else node.removeAttribute('class');
+  }
   if (node.tagName === 'A') {
     node.setAttribute('target', '_blank');
     node.setAttribute('rel', 'noopener noreferrer');
@@ -56,7 +73,12 @@ DOMPurify.addHook('afterSanitizeAttributes', (node) => {
 
 export function renderMarkdown(text: string): string {
   const html = marked.parse(text, { async: false });
-  return DOMPurify.sanitize(html, { USE_PROFILES: { html: true } });
+  return DOMPurify.sanitize(html, { USE_PROFILES: { html: true }, FORBID_TAGS, FORBID_ATTR });
+}
+
+/** Operator-supplied HTML (AUTH_BANNER_HTML): the same rules as model output. */
+export function sanitizeHtml(html: string): string {
+  return DOMPurify.sanitize(html, { USE_PROFILES: { html: true }, FORBID_TAGS, FORBID_ATTR });
 }
 
 export function useMarkdown() {

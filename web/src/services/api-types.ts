@@ -1,4 +1,4 @@
-// Shapes of the public API (contract §2), as the browser sees them.
+// Shapes of the public API (docs/compatibility.md#routes), as the browser sees them.
 export interface UiConfig {
   minimal: boolean;
   workspaceRoot: string;
@@ -6,7 +6,19 @@ export interface UiConfig {
   passwordAuthEnabled: boolean;
   ldapEnabled: boolean;
   orchestrationEnabled: boolean;
+  authBannerHtml?: boolean;
   authBannerText?: string;
+  logoUrlMode?: 'cache' | 'direct';
+  /** Same-origin /cache/logos/… in cache mode (absent when the fetch failed), the raw URL in direct mode. */
+  authLogoUrl?: string;
+  appLogoDarkUrl?: string;
+  appLogoLightUrl?: string;
+  authColorScheme?: AuthColorScheme;
+}
+
+export interface AuthColorScheme {
+  pageBackground: string; cardBackground: string; border: string; text: string; mutedText: string;
+  buttonBackground: string; buttonText: string; buttonHoverBackground: string;
 }
 
 export interface AuthStatus { authEnabled: boolean; ldapEnabled: boolean }

@@ -1,4 +1,4 @@
-// The per-session agent stream (contract §3): fetch + a stream reader (so the token travels in the
+// The per-session agent stream (docs/compatibility.md#sse-streams): fetch + a stream reader (so the token travels in the
 // Authorization header, never in the URL), SSE frames parsed by hand, and reconnect with backoff.
 // A reconnect sends Last-Event-ID, so the server replays just the missed events (or, if it no
 // longer has them, a fresh snapshot). 401/404/409/410 are final: auth is gone or the session is.
@@ -63,7 +63,8 @@ export function openSessionStream(sessionId: string, handlers: StreamHandlers, d
     const retryInMs = backoffDelay(attempt);
     attempt += 1;
     status('reconnecting', { retryInMs, attempt });
-    timer = later(connect, retryInMs);
+    // connect never rejects: every failure path inside it ends in retry() or a final status.
+    timer = later(() => void connect(), retryInMs);
   };
 
   async function connect(): Promise<void> {

@@ -1,4 +1,4 @@
-// One terminal tab's WebSocket (contract §4): JSON input/resize up, raw bytes down. The socket
+// One terminal tab's WebSocket (docs/compatibility.md#terminal-protocol): JSON input/resize up, raw bytes down. The socket
 // reconnects with backoff using the same tabId, so the server replays the PTY's recent output.
 // Keystrokes typed while it is down are queued and sent on reconnect, never dropped.
 import { API_BASE, ApiError, authHeaders, reportUnauthorized } from './http';

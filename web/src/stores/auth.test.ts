@@ -57,4 +57,17 @@ describe('auth store', () => {
     await offline.init();
     expect(offline.phase).toBe('offline');
   });
+
+  it('remembers a 423 lock-out and counts its seconds down, per name', async () => {
+    const until = Date.now() + 90_000;
+    vi.stubGlobal('fetch', vi.fn(async () => json(423, { error: 'login_locked', message: 'too many failed login attempts; try again in 90 seconds', lockedUntil: new Date(until).toISOString() })));
+    const auth = useAuthStore();
+    await expect(auth.login('guess', ' Alice ')).rejects.toMatchObject({ code: 'login_locked' });
+    expect(auth.lockedSecondsFor('alice', until - 61_500)).toBe(62);
+    expect(auth.lockedSecondsFor('ALICE', until)).toBe(0);
+    expect(auth.lockedSecondsFor('bob', until - 60_000)).toBe(0);
+    vi.stubGlobal('fetch', vi.fn(async () => json(200, { token: 't', expiresAt: new Date(Date.now() + 3600e3).toISOString(), mustChangePassword: false })));
+    await auth.login('right', 'alice');
+    expect(auth.lockout).toBeNull();
+  });
 });

@@ -17,6 +17,8 @@ export const useAuthStore = defineStore('auth', () => {
   const unreachable = ref(false);
   /** Why the user is looking at the login form (expired, signed out…). */
   const notice = ref('');
+  /** A 423 login_locked answer: until when (ms) and for which lower-cased name ('' = the admin). */
+  const lockout = ref<{ until: number; name: string } | null>(null);
 
   const phase = computed<AuthPhase>(() => {
     if (unreachable.value) return 'offline';
@@ -57,7 +59,23 @@ export const useAuthStore = defineStore('auth', () => {
   }
 
   async function login(password: string, username?: string): Promise<void> {
-    store(await authApi.login(password, username));
+    try {
+      store(await authApi.login(password, username));
+      lockout.value = null;
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 423) {
+        const until = Date.parse(String((err.body as { lockedUntil?: unknown } | undefined)?.lockedUntil ?? ''));
+        if (Number.isFinite(until)) lockout.value = { until, name: username?.trim().toLowerCase() ?? '' };
+      }
+      throw err;
+    }
+  }
+
+  /** Seconds left of the lock-out for this name (0 when none), so the form can count down. */
+  function lockedSecondsFor(username: string, now = Date.now()): number {
+    const l = lockout.value;
+    if (!l || l.name !== username.trim().toLowerCase()) return 0;
+    return Math.max(0, Math.ceil((l.until - now) / 1000));
   }
 
   async function changePassword(currentPassword: string, newPassword: string): Promise<void> {
@@ -70,5 +88,5 @@ export const useAuthStore = defineStore('auth', () => {
     if (token.value) signOut('Your session ended. Sign in again.');
   }
 
-  return { token, expiresAt, mustChangePassword, authEnabled, notice, phase, init, login, changePassword, signOut, onUnauthorized };
+  return { token, expiresAt, mustChangePassword, authEnabled, notice, lockout, phase, init, login, lockedSecondsFor, changePassword, signOut, onUnauthorized };
 });

@@ -1,4 +1,4 @@
-// How agent stream events (contract §3.4–3.5) change a session's chat state. Pure, so it is tested
+// How agent stream events (docs/compatibility.md#sse-streams) change a session's chat state. Pure, so it is tested
 // event by event; the chat store owns the state and feeds events in.
 import type { AgentMessage } from '../services/api-types';
 import type { StreamEvent } from '../services/session-stream';

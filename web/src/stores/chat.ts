@@ -90,9 +90,34 @@ export const useChatStore = defineStore('chat', () => {
     chosenThinking.value = res.level;
   }
 
+  /** The open session's tree (every branch), for the tree dialog. */
+  async function tree() {
+    if (!sessionId.value) throw new Error('no session is open');
+    return sessionsApi.tree(sessionId.value);
+  }
+
+  /** Forks the open session at entryId; the new session is listed and selected. */
+  async function fork(entryId: string): Promise<void> {
+    const sessions = useSessionsStore();
+    const source = sessions.active;
+    if (!sessionId.value || !source) return;
+    const created = await sessionsApi.fork(sessionId.value, entryId);
+    await sessions.load(source.projectId);
+    sessions.select(created.sessionId);
+  }
+
+  /** What the last turn changed, file by file. */
+  async function turnDiff() {
+    return sessionId.value ? sessionsApi.turnDiff(sessionId.value) : [];
+  }
+
+  async function compact(): Promise<void> {
+    if (sessionId.value) await sessionsApi.compact(sessionId.value);
+  }
+
   function describeError(err: unknown): string {
     return err instanceof ApiError ? `${err.message} (${err.code})` : (err as Error).message;
   }
 
-  return { sessionId, state, messages, isStreaming, connection, connectionNote, model, thinkingLevel, open, close, send, abort, setModel, setThinkingLevel, describeError };
+  return { sessionId, state, messages, isStreaming, connection, connectionNote, model, thinkingLevel, open, close, send, abort, setModel, setThinkingLevel, tree, fork, turnDiff, compact, describeError };
 });

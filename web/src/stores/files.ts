@@ -115,5 +115,10 @@ export const useFilesStore = defineStore('files', () => {
     }
   }
 
-  return { tree, tabs, activePath, active, dirty, expanded, search, searching, loadTree, reset, open, create, edit, save, close, refreshClean, runSearch };
+  /** `@` completion in the composer: project paths starting with `query`. */
+  function complete(projectId: string, query: string): Promise<string[]> {
+    return filesApi.complete(projectId, query);
+  }
+
+  return { complete, tree, tabs, activePath, active, dirty, expanded, search, searching, loadTree, reset, open, create, edit, save, close, refreshClean, runSearch };
 });

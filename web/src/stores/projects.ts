@@ -2,7 +2,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import { projectsApi } from '../services/projects.api';
-import type { Project } from '../services/api-types';
+import type { BrowseResult, Project } from '../services/api-types';
 import { KEYS } from '../services/storage-keys';
 
 export const useProjectsStore = defineStore('projects', () => {
@@ -38,9 +38,18 @@ export const useProjectsStore = defineStore('projects', () => {
     if (activeId.value === id) activeId.value = projects.value[0]?.id ?? null;
   }
 
+  /** The folder picker: folders under `path` (the workspace root when absent). */
+  function browse(path?: string): Promise<BrowseResult> {
+    return projectsApi.browse(path);
+  }
+
+  function mkdir(parentPath: string, name: string): Promise<{ path: string }> {
+    return projectsApi.mkdir(parentPath, name);
+  }
+
   function select(id: string): void {
     activeId.value = id;
   }
 
-  return { projects, activeId, active, loaded, load, add, rename, remove, select };
+  return { projects, activeId, active, loaded, load, add, rename, remove, select, browse, mkdir };
 });

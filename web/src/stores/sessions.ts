@@ -51,9 +51,14 @@ export const useSessionsStore = defineStore('sessions', () => {
     activeId.value = sessionId;
   }
 
+  /** The session as a Markdown file, for the browser to save. */
+  function exportMarkdown(sessionId: string): Promise<{ blob: Blob; filename: string }> {
+    return sessionsApi.exportFile(sessionId, 'markdown');
+  }
+
   function setStreaming(sessionId: string, on: boolean): void {
     streaming.value = { ...streaming.value, [sessionId]: on };
   }
 
-  return { byProject, activeId, active, streaming, all, load, create, rename, remove, select, patch, setStreaming };
+  return { byProject, activeId, active, streaming, all, load, create, rename, remove, select, patch, setStreaming, exportMarkdown };
 });

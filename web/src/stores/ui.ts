@@ -18,7 +18,7 @@ export const useUiStore = defineStore('ui', () => {
   const settingsOpen = ref(false);
 
   const minimal = computed(() => config.value?.minimal ?? false);
-  /** MINIMAL_UI hides the terminal, git and last-turn panes (contract §5.11). */
+  /** MINIMAL_UI hides the terminal, git and last-turn panes (docs/compatibility.md#auth-and-security). */
   const rightTabs = computed<RightTab[]>(() => (minimal.value ? ['files', 'search'] : ['files', 'search', 'changes', 'git']));
 
   watch(theme, (t) => {

@@ -1,4 +1,4 @@
-// A deleted project's session folder, SESSION_DIR/<projectId>/ (contract §2.5 DELETE /projects/:id,
+// A deleted project's session folder, SESSION_DIR/<projectId>/ (docs/compatibility.md#projects DELETE /projects/:id,
 // `cascaded`). The agent service owns SESSION_DIR, so the removal happens here, asked for by the
 // gateway after the workspace service dropped the project record.
 import { Inject, Injectable } from '@nestjs/common';
@@ -7,7 +7,7 @@ import { relative, resolve, sep } from 'node:path';
 import { CONFIG, LOGGER, type ForgeConfig } from '@pi-forge/runtime';
 import type { Logger } from 'pino';
 
-/** Ids that are safe to join into a path before an rm -rf (contract §5.12). */
+/** Ids that are safe to join into a path before an rm -rf (docs/compatibility.md#auth-and-security). */
 const SAFE_ID = /^[A-Za-z0-9_-]+$/;
 
 /** The folder removal itself, injectable so a spec can watch what would be removed. */

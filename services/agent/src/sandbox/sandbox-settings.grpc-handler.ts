@@ -1,4 +1,4 @@
-// sandbox-settings.json (contract §2.7 /config/sandbox, §7.2): the agent service is its one writer;
+// sandbox-settings.json (docs/compatibility.md#config /config/sandbox, §7.2): the agent service is its one writer;
 // the pty service and the agent's own tools read it at every spawn.
 import { Controller, Inject } from '@nestjs/common';
 import { AgentRpc, type Handles } from '@pi-forge/proto';

@@ -75,6 +75,6 @@ export class PiSdkAdapter implements AgentSdk {
   }
 
   userBashOperations(): BashOperations {
-    return userExecOperations(this.config.TERMINAL_PASSTHROUGH_ENV ?? [], undefined, sandboxIdentity(this.config));
+    return userExecOperations(this.config.inheritedEnv, this.config.TERMINAL_PASSTHROUGH_ENV ?? [], undefined, sandboxIdentity(this.config));
   }
 }

@@ -1,4 +1,4 @@
-// `@path` references in prompt and steer text (contract S5): small files inside the project are
+// `@path` references in prompt and steer text (docs/compatibility.md#sessions): small files inside the project are
 // appended as fenced blocks, directories become `@dir/`, anything outside the project or binary
 // is marked as not included, big files stay a bare reference the agent can read itself, and
 // words that name nothing (e-mail addresses, handles) are left alone.

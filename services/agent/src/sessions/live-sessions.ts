@@ -1,5 +1,5 @@
 // The sessions loaded in this process, by id, and the short tombstone a deleted id keeps so a
-// reconnect right after a delete gets 410 instead of resuming the archived file (contract §3.7).
+// reconnect right after a delete gets 410 instead of resuming the archived file (docs/compatibility.md#sse-streams).
 import { Injectable } from '@nestjs/common';
 import { GrpcStatus, forgeError } from '@pi-forge/runtime';
 import type { LiveSession } from './live-session.js';

@@ -1,4 +1,4 @@
-// GET /sessions/:id/context (contract S15): per-turn token and cost usage of the assistant
+// GET /sessions/:id/context (docs/compatibility.md#sessions): per-turn token and cost usage of the assistant
 // messages, totals, and how full the context window is.
 interface Usage { input?: number; output?: number; cacheRead?: number; cacheWrite?: number; totalTokens?: number; cost?: { total?: number } }
 interface AssistantLike { role: string; usage?: Usage; model?: string; provider?: string; timestamp?: number; stopReason?: string }

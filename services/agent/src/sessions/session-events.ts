@@ -1,4 +1,4 @@
-// Which SDK events reach stream clients (contract §3.4) and how a provider failure is named.
+// Which SDK events reach stream clients (docs/compatibility.md#sse-streams) and how a provider failure is named.
 export const FORWARDED_EVENTS: ReadonlySet<string> = new Set([
   'agent_start', 'agent_end', 'turn_start', 'turn_end', 'message_start', 'message_update', 'message_end',
   'tool_execution_start', 'tool_execution_update', 'tool_execution_end', 'tool_call', 'tool_result', 'queue_update',
@@ -7,7 +7,7 @@ export const FORWARDED_EVENTS: ReadonlySet<string> = new Set([
 
 interface MessageLike { role?: string; stopReason?: string; errorMessage?: string; content?: unknown }
 
-/** The errorMessage of the run's last failed assistant message (contract S23), if any. */
+/** The errorMessage of the run's last failed assistant message (docs/compatibility.md#sessions), if any. */
 export function agentEndError(messages: readonly unknown[]): string | undefined {
   for (let i = messages.length - 1; i >= 0; i--) {
     const m = messages[i] as MessageLike;

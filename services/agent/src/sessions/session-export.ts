@@ -1,4 +1,4 @@
-// Conversation export (contract §2.6, S18). JSONL is the session file byte for byte; markdown is
+// Conversation export (docs/compatibility.md#sessions). JSONL is the session file byte for byte; markdown is
 // a readable transcript. Sub-agent children are inlined after the tool result of the parent tool
 // call that produced them, between `subagent_inline_start` / `subagent_inline_end` markers; a
 // child whose tool call cannot be found (the parent never mentions it) is appended at the end.
@@ -163,7 +163,7 @@ export function exportMarkdown(source: ExportSource): string {
   return parts.join('\n');
 }
 
-/** `<slug>-<YYYY-MM-DD>.<ext>` from the session name or id (contract §2.6). */
+/** `<slug>-<YYYY-MM-DD>.<ext>` from the session name or id (docs/compatibility.md#sessions). */
 export function exportFileName(name: string | undefined, id: string, ext: string, now = new Date()): string {
   const slug = (name || id).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64).replace(/-+$/, '') || 'session';
   return `${slug}-${now.toISOString().slice(0, 10)}.${ext}`;

@@ -1,4 +1,4 @@
-// Conversation export (contract §2.6, S18) of a live or on-disk session: reads the session file
+// Conversation export (docs/compatibility.md#sessions) of a live or on-disk session: reads the session file
 // and its sub-agent children and hands them to the pure formatters in session-export.ts.
 import { Inject, Injectable } from '@nestjs/common';
 import { existsSync } from 'node:fs';

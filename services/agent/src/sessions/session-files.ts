@@ -1,6 +1,6 @@
 // The on-disk side of sessions: the SDK's JSONL files under `${SESSION_DIR}/<projectId>/`, the
 // sub-agent children nested under their parent (`<projectId>/<parent file name>/…/<child>.jsonl`,
-// contract S22, as pi-subagents writes them) and the archive deleted sessions move to (S14).
+// docs/compatibility.md#sessions, as pi-subagents writes them) and the archive deleted sessions move to (S14).
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
@@ -12,9 +12,9 @@ import type { SessionInfo } from '../sdk/pi-sdk.js';
 import { AGENT_SDK, type AgentSdk } from '../sdk/agent-sdk.port.js';
 
 const SESSION_ID = /^[0-9a-zA-Z-]{8,64}$/;
-/** Deleted sessions stay in the archive this long (contract S14). */
+/** Deleted sessions stay in the archive this long (docs/compatibility.md#sessions). */
 const ARCHIVE_KEEP_MS = 7 * 24 * 3600_000;
-/** How deep below its parent's folder a child session is looked for (contract §7.4). */
+/** How deep below its parent's folder a child session is looked for (docs/compatibility.md#on-disk-files). */
 const CHILD_DEPTH = 4;
 const SKIPPED_DIRS = new Set(['subagent-artifacts']);
 

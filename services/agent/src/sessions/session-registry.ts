@@ -1,5 +1,5 @@
 // The lifecycle of live sessions: create, resume (deduplicated per id), open (forks), dispose and
-// delete, and what every SDK event does to a session (contract §3.9). The SDK sits behind the
+// delete, and what every SDK event does to a session (docs/compatibility.md#sse-streams). The SDK sits behind the
 // AgentSdk port; which sessions are loaded is LiveSessions, where their files are is SessionFiles.
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { existsSync, statSync } from 'node:fs';
@@ -185,10 +185,10 @@ export class SessionRegistry implements OnApplicationShutdown {
         return;
       }
     }
-    // Forwarded as emitted, `message_update.assistantMessageEvent.partial` included (contract §3.5).
+    // Forwarded as emitted, `message_update.assistantMessageEvent.partial` included (docs/compatibility.md#sse-streams).
     live.log.append(event);
     if ((event.type === 'tool_execution_start' || event.type === 'tool_execution_end') && event.toolName === SUBAGENT_TOOL) {
-      // A sub-agent child appears or finishes: clients refetch the session list (contract §3.5).
+      // A sub-agent child appears or finishes: clients refetch the session list (docs/compatibility.md#sse-streams).
       const reason = event.type === 'tool_execution_start' ? 'subagent_start' : 'subagent_end';
       live.log.append({ type: 'session_list_changed', reason, projectId: live.projectId, sessionId: live.id });
     }

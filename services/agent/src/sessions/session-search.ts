@@ -1,4 +1,4 @@
-// Cross-session search (contract S19): a case-insensitive substring search over the JSONL files of
+// Cross-session search (docs/compatibility.md#sessions): a case-insensitive substring search over the JSONL files of
 // the given projects, in user and assistant text and tool-call arguments (not tool results or
 // thinking). Files are read newest first and the scan stops at a time budget.
 import { createReadStream } from 'node:fs';

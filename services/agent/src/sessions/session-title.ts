@@ -1,5 +1,5 @@
 // Session names: "New session (N)" for new ones and a short deterministic title from the first
-// prompt (contract §11.3): code fences ignored, @path reduced to its basename, leading filler
+// prompt (docs/compatibility.md#sessions): code fences ignored, @path reduced to its basename, leading filler
 // dropped, words kept until a stop-word once there is enough to name the topic, title-cased,
 // at most 8 words and 60 characters.
 const GENERIC = /^New session( \(\d+\))?$/;

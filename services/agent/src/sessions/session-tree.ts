@@ -1,4 +1,4 @@
-// Read-only views of a session file: the entry tree (contract T1) and the compaction history (S10).
+// Read-only views of a session file: the entry tree (docs/compatibility.md#sessions) and the compaction history (S10).
 import type { SessionEntry, SessionManager } from '../sdk/pi-sdk.js';
 import { textOf } from './session-events.js';
 
@@ -21,7 +21,7 @@ export function sessionTree(sm: SessionManager): { leafId: string | null; branch
 }
 
 /**
- * Compaction history (contract S10): for each compaction on the active branch, the messages it
+ * Compaction history (docs/compatibility.md#sessions): for each compaction on the active branch, the messages it
  * took out of the context (those between the previous cut and its first kept entry) and where its
  * summary sits in the current message list.
  */

@@ -93,7 +93,7 @@ export class SessionsService {
     return this.registry.delete(id);
   }
 
-  /** Preflight, first-prompt title, then the run started and not awaited (contract §2.6). */
+  /** Preflight, first-prompt title, then the run started and not awaited (docs/compatibility.md#sessions). */
   async prompt(req: agent.PromptRequest): Promise<{ sessionName?: string }> {
     const live = this.registry.live(req.sessionId);
     const { session } = live;

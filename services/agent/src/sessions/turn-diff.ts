@@ -1,4 +1,4 @@
-// GET /sessions/:id/turn-diff (contract S16): the files the latest run wrote or edited, as
+// GET /sessions/:id/turn-diff (docs/compatibility.md#sessions): the files the latest run wrote or edited, as
 // unified diffs. Edits carry the SDK's own patch; a write is shown as a pure addition of the
 // content it wrote (the previous content is not known here).
 export interface TurnDiffEntry { file: string; tool: 'write' | 'edit'; diff: string; additions: number; deletions: number; isPureAddition: boolean }

@@ -1,4 +1,4 @@
-// Forge state a client must see again after every snapshot (contract §3.3 step 4): pending
+// Forge state a client must see again after every snapshot (docs/compatibility.md#sse-streams step 4): pending
 // ask_user_question requests, then the todo list, then the process list. Each owning feature
 // registers a source; the stream writes what the sources give right after the snapshot, in
 // registration order, before any live event.

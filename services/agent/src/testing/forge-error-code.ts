@@ -15,7 +15,7 @@ export async function rejectsWith(work: Promise<unknown> | (() => unknown), code
     await (typeof work === 'function' ? work() : work);
   } catch (err) {
     if (forgeCode(err) === code) return;
-    throw new Error(`expected forge error ${code}, got ${forgeCode(err) ?? String(err)}`);
+    throw new Error(`expected forge error ${code}, got ${forgeCode(err) ?? String(err)}`, { cause: err });
   }
   throw new Error(`expected forge error ${code}, but it succeeded`);
 }

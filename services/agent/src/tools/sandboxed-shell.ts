@@ -1,4 +1,4 @@
-// Shell execution as the sandbox identity (contract §5.15): the SDK's local shell cannot switch
+// Shell execution as the sandbox identity (docs/compatibility.md#auth-and-security): the SDK's local shell cannot switch
 // user, so with the sandbox on, the agent's bash tool and `!` exec run through these operations
 // instead: bash -c in its own process group with uid/gid set by the kernel at spawn, killed as a
 // group on abort or timeout (so background children go too).

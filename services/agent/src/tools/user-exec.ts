@@ -1,4 +1,4 @@
-// `!` / `!!` commands typed by the user (contract S17): bash in the project folder with the same
+// `!` / `!!` commands typed by the user (docs/compatibility.md#sessions): bash in the project folder with the same
 // scrubbed environment as the agent's tool, stopped after 30 s.
 import { sandboxEnv, type SandboxIdentity } from '@pi-forge/runtime';
 import { createLocalBashOperations, type BashOperations } from '../sdk/pi-sdk.js';
@@ -7,14 +7,17 @@ import { scrubToolEnv } from './tool-env.js';
 
 export const USER_EXEC_TIMEOUT_MS = 30_000;
 
-/** With a sandbox identity, commands run as it (HOME and USER too); `!` exec never gets the tool env (contract C7). */
-export function userExecOperations(passthrough: readonly string[], timeoutMs = USER_EXEC_TIMEOUT_MS, identity?: SandboxIdentity): BashOperations {
+/**
+ * `inherited` is the service's environment as the config module read it (config.inheritedEnv). With a
+ * sandbox identity, commands run as it (HOME and USER too); `!` exec never gets the tool env (docs/compatibility.md#config).
+ */
+export function userExecOperations(inherited: Readonly<Record<string, string>>, passthrough: readonly string[], timeoutMs = USER_EXEC_TIMEOUT_MS, identity?: SandboxIdentity): BashOperations {
   const local = identity ? sandboxedShellOperations(identity) : createLocalBashOperations();
   return {
     exec: (command, cwd, options) => {
       const cap = AbortSignal.timeout(timeoutMs);
       const signal = options.signal ? AbortSignal.any([options.signal, cap]) : cap;
-      return local.exec(command, cwd, { ...options, signal, env: { ...scrubToolEnv(options.env ?? process.env, passthrough), ...(identity ? sandboxEnv(identity) : {}) } });
+      return local.exec(command, cwd, { ...options, signal, env: { ...scrubToolEnv(options.env ?? inherited, passthrough), ...(identity ? sandboxEnv(identity) : {}) } });
     },
   };
 }

@@ -1,4 +1,4 @@
-// What a terminal's shell sees: an allowlist of the service's environment (contract §4.5) plus the
+// What a terminal's shell sees: an allowlist of the service's environment (docs/compatibility.md#terminal-protocol) plus the
 // names in TERMINAL_PASSTHROUGH_ENV. Everything else — provider keys (OPENAI_API_KEY…), cloud
 // credentials, pi-forge's own settings — stays out, whatever the service itself was given.
 import { basename } from 'node:path';

@@ -57,7 +57,7 @@ export class TerminalRegistry implements OnApplicationShutdown {
     this.hookShutdown();
     const { file, env: baseEnv } = shellEnvironment(this.config.inheritedEnv, this.config.TERMINAL_PASSTHROUGH_ENV ?? [], cwd, safeHome());
     // The operator's tool environment (PUT /config/sandbox), read fresh so the next terminal sees
-    // a change; with the sandbox on, the shell runs as the tool identity (contract §4.5, §5.15).
+    // a change; with the sandbox on, the shell runs as the tool identity (docs/compatibility.md#terminal-protocol).
     const identity = sandboxIdentity(this.config);
     const env = { ...baseEnv, ...readToolEnv(this.config.FORGE_DATA_DIR), ...(identity ? sandboxEnv(identity) : {}) };
     let pty: PtyProcess;

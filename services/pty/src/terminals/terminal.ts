@@ -34,7 +34,7 @@ export const BATCH_MS = 4;
 /** A flush at least this big, less than BATCH_MS ago, means a burst (a flood, not keystroke echoes).
  * Below one pty read (Linux hands out at most 4095 bytes per read), or floods would never batch. */
 export const BURST_BYTES = 1024;
-/** SIGKILL follows SIGHUP/SIGTERM after this grace (contract §4.6). */
+/** SIGKILL follows SIGHUP/SIGTERM after this grace (docs/compatibility.md#terminal-protocol). */
 export const KILL_GRACE_MS = 2_000;
 
 export class Terminal {

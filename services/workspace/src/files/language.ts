@@ -1,4 +1,4 @@
-// Editor language of a file, from its basename first and then its extension (contract §2.8).
+// Editor language of a file, from its basename first and then its extension (docs/compatibility.md#files-and-git).
 import { basename, extname } from 'node:path';
 
 const BY_NAME: Record<string, string> = {

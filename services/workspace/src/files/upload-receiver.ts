@@ -1,4 +1,4 @@
-// Receives an upload stream (contract §2.8 /files/upload, §5.13): each file is written to a temp
+// Receives an upload stream (docs/compatibility.md#files-and-git /files/upload, §5.13): each file is written to a temp
 // file beside its target while being hashed, and only when the whole request has arrived intact
 // (sizes within limits, checksums matching) are the temp files renamed into place. Any failure or
 // a cancelled call removes every temp file, so a bad upload changes nothing on disk.
@@ -136,7 +136,7 @@ export class UploadReceiver {
       }
       throw err;
     }
-    await Promise.all(done.map((d) => (d.backup ? fs.rm(d.backup, { force: true }).catch(() => {}) : undefined)));
+    await Promise.all(done.flatMap((d) => (d.backup ? [fs.rm(d.backup, { force: true }).catch(() => {})] : [])));
     return done.map((d) => d.file);
   }
 

@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type ForgeConfig } from '@pi-forge/runtime';
+import { waitFor } from '@pi-forge/test-fixtures';
 import { GitRunner } from './git-runner.js';
 
 describe('GitRunner', () => {
@@ -30,9 +31,19 @@ describe('GitRunner', () => {
   });
 
   it('stops a running git when the signal aborts', async () => {
+    // allowFailure: the call resolves with git's exit, so the test tells "killed by our abort" apart
+    // from "git failed on its own" (both would only be "a rejection" otherwise).
     const abort = new AbortController();
-    const run = runner.run(['daemon', `--base-path=${home}`, '--listen=127.0.0.1', '--port=0'], { cwd: home, signal: abort.signal });
-    setTimeout(() => abort.abort(), 200);
-    await assert.rejects(run);
+    let stderr = '';
+    const run = runner.run(['daemon', '--verbose', `--base-path=${home}`, '--listen=127.0.0.1', '--port=0'], {
+      cwd: home, signal: abort.signal, allowFailure: true, onStderr: (chunk) => (stderr += chunk),
+    });
+    let settled = false;
+    void run.finally(() => (settled = true)).catch(() => {}); // observed only to prove git was still running
+    await waitFor('git daemon running', () => stderr.includes('Ready to rumble'), 10_000);
+    assert.equal(settled, false, 'git exited before the abort');
+    abort.abort();
+    const result = await Promise.race([run, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('git kept running after the abort')), 10_000))]);
+    assert.equal(result.code, -1, `git was not killed by the abort: ${JSON.stringify(result)}`);
   });
 });

@@ -1,4 +1,4 @@
-// Every git invocation goes through here, hardened as contract G12 asks: repository config cannot
+// Every git invocation goes through here, hardened as docs/compatibility.md#files-and-git asks: repository config cannot
 // make us run a program (fsmonitor, pager, editor, askpass, ssh command, ext:: transport), git
 // never prompts, output is in the C locale, and each call has a deadline and an output cap.
 // Our config overrides travel as GIT_CONFIG_COUNT/KEY_n/VALUE_n: command-scope config that wins
@@ -139,7 +139,7 @@ export class GitRunner {
 }
 
 /**
- * What an operator must set up when a remote wants credentials (contract §2.9 "auth guidance"):
+ * What an operator must set up when a remote wants credentials (docs/compatibility.md#files-and-git "auth guidance"):
  * git never prompts here and the repository's own credential helpers are switched off, so only
  * the service user's global git config, ssh keys or a clone token can help. Never git's stderr,
  * which may echo the URL with its token.

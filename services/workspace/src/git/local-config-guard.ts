@@ -7,7 +7,7 @@
 // or included file sets we put back the trusted value, or git's harmless default, as
 // command-scope config (GIT_CONFIG_COUNT, see GitRunner), which wins over every file and reaches
 // the git processes git itself starts. Hooks still run from the repository's own hooks folder
-// (contract G5), as they would without a redirect.
+// (docs/compatibility.md#files-and-git), as they would without a redirect.
 //
 // Every program-valued key git documents is classified in CONFIG_KEY_HANDLING; a spec checks the
 // list against `git help --config`, so a key added by a newer git fails the build until handled.

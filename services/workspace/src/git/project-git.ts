@@ -1,4 +1,4 @@
-// Git operations on a project's repository (contract §2.9), all through GitRunner. Git never
+// Git operations on a project's repository (docs/compatibility.md#files-and-git), all through GitRunner. Git never
 // looks above the project folder (GIT_CEILING_DIRECTORIES), so a plain folder inside some other
 // repository is reported as not a repository instead of exposing the outer one.
 import { Inject, Injectable } from '@nestjs/common';
@@ -60,7 +60,7 @@ export class ProjectGit {
     const main: Repo = { cwd, guard, env, isGitRepo, overrides };
     const wanted = target.worktreePath?.replace(/(.)\/+$/, '$1');
     if (!wanted || wanted === cwd) return main;
-    // Any other checkout must be one git itself lists for this repository (contract G11).
+    // Any other checkout must be one git itself lists for this repository (docs/compatibility.md#files-and-git).
     const listed = main.isGitRepo ? (await this.worktreeList(main)).filter((w) => !w.bare).map((w) => w.path) : [];
     if (!listed.includes(wanted)) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_worktree_path', 'worktreePath is not a worktree of this project');
     return { cwd: wanted, guard: new PathGuard(wanted), env: { GIT_CEILING_DIRECTORIES: dirname(wanted) }, isGitRepo: true, overrides: main.overrides };

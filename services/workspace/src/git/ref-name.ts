@@ -1,5 +1,5 @@
 // Branch and remote names are checked before git runs, by the rules of `git check-ref-format
-// --branch` (contract §2.9): a name git would refuse gets 400 invalid_branch_name from us, with
+// --branch` (docs/compatibility.md#files-and-git): a name git would refuse gets 400 invalid_branch_name from us, with
 // a reason, instead of a git_failed with git's stderr; and no name can ever be read as an option.
 import { forgeError, GrpcStatus } from '@pi-forge/runtime';
 
@@ -13,6 +13,7 @@ export function branchNameProblem(name: unknown): string | undefined {
   if (name === 'HEAD') return '"HEAD" is not a branch name';
   if (name === '@') return '"@" is not a branch name';
   // Control characters (incl. NUL and DEL), space and the characters git reserves for revisions.
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   if (/[\x00-\x20\x7f~^:?*[\\]/.test(name)) return 'the name contains a space, a control character or one of ~ ^ : ? * [ \\';
   if (name.includes('..')) return 'the name contains ".."';
   if (name.includes('@{')) return 'the name contains "@{"';
@@ -41,6 +42,7 @@ export function assertRemoteName(name: unknown): asserts name is string {
  * are allowed; it still may not look like an option or carry whitespace or control characters.
  */
 export function assertRevision(rev: unknown, field = 'startPoint'): asserts rev is string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   if (typeof rev !== 'string' || rev === '' || rev.length > MAX_NAME || rev.startsWith('-') || /[\x00-\x20\x7f:?*[\\]|\.\.|@\{/.test(rev)) {
     throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_branch_name', `${field} is not a valid revision`);
   }

@@ -1,4 +1,4 @@
-// The one containment check every file operation goes through (contract §5.12). A path is
+// The one containment check every file operation goes through (docs/compatibility.md#auth-and-security). A path is
 // accepted only if it stays inside the root lexically AND after resolving symlinks: the deepest
 // existing ancestor of the target is realpath'd and must still be inside realpath(root), which
 // also covers targets that do not exist yet. Anything else is 403 path_not_allowed, decided

@@ -1,4 +1,4 @@
-// What else a project delete removes (contract P5): the project's entry in the per-project
+// What else a project delete removes (docs/compatibility.md#projects): the project's entry in the per-project
 // override files that other features keep in FORGE_DATA_DIR. Each file is `{projects: {<id>: …}}`;
 // a missing or malformed file is left alone, and a changed one is rewritten atomically, 0600.
 import { readFile } from 'node:fs/promises';

@@ -1,5 +1,5 @@
 // Clones a repository into a new folder inside the workspace and registers it as a project,
-// reporting git's progress as events (contract §2.5, clone stream). Everything that can be
+// reporting git's progress as events (docs/compatibility.md#projects, clone stream). Everything that can be
 // checked up front is checked before the first event, so the gateway can still answer JSON.
 import { Inject, Injectable } from '@nestjs/common';
 import { Observable } from 'rxjs';

@@ -1,5 +1,5 @@
 // projects.json in FORGE_DATA_DIR: the list of registered projects in display order.
-// Readers treat a missing or empty file as no projects and skip malformed entries (contract §7.1);
+// Readers treat a missing or empty file as no projects and skip malformed entries (docs/compatibility.md#on-disk-files);
 // every read-modify-write runs under one in-process lock and lands with an atomic rename.
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';

@@ -1,4 +1,4 @@
-// Per-project system-prompt addenda (contract P7, §7.2 system-prompt-overrides.json): text the
+// Per-project system-prompt addenda (docs/compatibility.md#projects; stored in system-prompt-overrides.json): text the
 // agent appends to its system prompt for new sessions of a project. The agent service reads the
 // same file; this service owns writing it (atomic, 0600, one lock).
 import { Inject, Injectable } from '@nestjs/common';
@@ -25,7 +25,7 @@ export class SystemPromptStore {
       const text = await readFile(this.file, 'utf8');
       parsed = text.trim() ? JSON.parse(text) : {};
     } catch {
-      return map; // missing or malformed: no addenda (contract §7.1)
+      return map; // missing or malformed: no addenda (docs/compatibility.md#on-disk-files)
     }
     const projects = (parsed as { projects?: unknown })?.projects;
     if (projects && typeof projects === 'object') {

@@ -1,4 +1,4 @@
-// Content search (contract §2.8 /files/search): ripgrep when an `rg` is on PATH, otherwise a
+// Content search (docs/compatibility.md#files-and-git /files/search): ripgrep when an `rg` is on PATH, otherwise a
 // Node walk that does fixed-string matching only. Both stop at the match limit and at 30 s.
 import { Inject, Injectable } from '@nestjs/common';
 import { spawn } from 'node:child_process';

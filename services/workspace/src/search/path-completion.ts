@@ -1,4 +1,4 @@
-// `@` path completion (contract §2.8 /files/complete): project paths ranked by how well their
+// `@` path completion (docs/compatibility.md#files-and-git /files/complete): project paths ranked by how well their
 // basename matches the query, directories with a trailing slash.
 import { Injectable } from '@nestjs/common';
 import { ProjectFiles } from '../files/project-files.js';
