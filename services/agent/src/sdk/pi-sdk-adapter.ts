@@ -14,8 +14,8 @@ import { scrubToolEnv } from '../tools/tool-env.js';
 import { userExecOperations } from '../tools/user-exec.js';
 import { sandboxedShellOperations } from '../tools/sandboxed-shell.js';
 import { scopedFileTools } from '../tools/scoped-file-tools.js';
-import { dropSubagentExtensions, withoutSubagents } from '../tools/subagent-filter.js';
 import { sandboxPathPolicy } from '../tools/tool-path-policy.js';
+import { dropPiSubagentsExtensions, withoutPiSubagents } from './sandbox-packages.js';
 
 /** The SDK built-ins pi-forge enables (an explicit list enables all seven, not only four). */
 export const BUILTIN_TOOLS = ['read', 'bash', 'edit', 'write', 'grep', 'find', 'ls'];
@@ -44,20 +44,19 @@ export class PiSdkAdapter implements AgentSdk {
     const cwd = sessionManager.getCwd();
     const agentDir = this.config.PI_CONFIG_DIR;
     const settingsManager = SettingsManager.create(cwd, agentDir);
+    // In sandbox mode the tool runs as the tool identity with the operator's tool env (§5.15, C7).
     const identity = sandboxIdentity(this.config);
-    if (identity) withoutSubagents(settingsManager);
     // Extensions and packages load as in the original (global ones from PI_CONFIG_DIR, project
     // ones from <project>/.pi): they run in this process with its rights, see docs/agent-service.md.
-    const resourceLoader = new DefaultResourceLoader({
-      cwd, agentDir, settingsManager, noThemes: true, appendSystemPrompt, ...(identity ? { extensionsOverride: dropSubagentExtensions } : {}),
-    });
+    // In sandbox mode pi-subagents is left out: its children would run unsandboxed tools.
+    if (identity) withoutPiSubagents(settingsManager);
+    const resourceLoader = new DefaultResourceLoader({ cwd, agentDir, settingsManager, noThemes: true, appendSystemPrompt, ...(identity ? { extensionsOverride: dropPiSubagentsExtensions } : {}) });
     await resourceLoader.reload();
     const loaded = resourceLoader.getExtensions();
     for (const e of loaded.errors) this.logger.warn({ path: e.path, error: e.error }, 'extension failed to load');
     // The allowlist also filters extension tools, so their names join the built-ins.
     const extensionTools = loaded.extensions.flatMap((e) => [...e.tools.keys()]);
     const passthrough = this.config.TERMINAL_PASSTHROUGH_ENV ?? [];
-    // In sandbox mode the tool runs as the tool identity with the operator's tool env (§5.15, C7).
     const bash = createBashToolDefinition(cwd, identity
       ? { operations: sandboxedShellOperations(identity), spawnHook: (c) => ({ ...c, env: { ...scrubToolEnv(c.env, passthrough), ...readToolEnv(this.config.FORGE_DATA_DIR), ...sandboxEnv(identity) } }) }
       : { spawnHook: (c) => ({ ...c, env: scrubToolEnv(c.env, passthrough) }) });

@@ -4,6 +4,6 @@ export {
   createAgentSession, createBashToolDefinition, createLocalBashOperations, DefaultResourceLoader, ModelRuntime, SessionManager, SettingsManager,
   createEditToolDefinition, createFindToolDefinition, createGrepToolDefinition, createLsToolDefinition, createReadToolDefinition,
   createWriteToolDefinition, detectSupportedImageMimeTypeFromFile,
-  type BashOperations, type EditOperations, type ReadOperations, type WriteOperations, type PackageSource, type LoadExtensionsResult,
+  type BashOperations, type EditOperations, type ReadOperations, type WriteOperations, type LoadExtensionsResult,
   type AgentSession, type AgentSessionEvent, type SessionEntry, type SessionInfo, type ToolDefinition,
 } from '@earendil-works/pi-coding-agent';
