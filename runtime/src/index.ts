@@ -15,3 +15,4 @@ export * from "./grpc/tokens.js";
 export * from "./fs/data-folders.js";
 export * from "./process/allowlisted-env.js";
 export * from "./sandbox/sandbox.js";
+export * from "./sandbox/chown-paths.js";

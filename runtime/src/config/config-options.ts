@@ -129,7 +129,8 @@ export const CONFIG_OPTIONS = [
   { env: 'AGENT_TOOL_SANDBOX_ENABLED', flag: 'agent-tool-sandbox-enabled', type: 'bool', category: 'Agent', default: 'false', processes: ['gateway', 'agent', 'pty', 'workspace'], help: 'Run agent tools, `!` exec and terminals as AGENT_TOOL_UID/GID (the server must run as root). Refuses @file secrets and *_FILE variables.' },
   { env: 'AGENT_TOOL_UID', flag: 'agent-tool-uid', type: 'int', category: 'Agent', processes: ['gateway', 'agent', 'pty', 'workspace'], help: 'Numeric uid of the tool identity (required when the sandbox is on).' },
   { env: 'AGENT_TOOL_GID', flag: 'agent-tool-gid', type: 'int', category: 'Agent', processes: ['gateway', 'agent', 'pty', 'workspace'], help: 'Numeric gid of the tool identity (required when the sandbox is on).' },
-  { env: 'AGENT_TOOL_HOME', flag: 'agent-tool-home', type: 'path', category: 'Agent', default: '/home/pi-tools', processes: ['gateway', 'agent', 'pty'], help: 'HOME of sandboxed shells and tools.' },
+  { env: 'AGENT_TOOL_HOME', flag: 'agent-tool-home', type: 'path', category: 'Agent', default: '/home/pi-tools', processes: ['gateway', 'agent', 'pty', 'workspace'], help: 'HOME of sandboxed shells and tools.' },
+  { env: 'AGENT_TOOL_SANDBOX_CHOWN_PATHS', flag: 'agent-tool-sandbox-chown-paths', type: 'list', category: 'Agent', processes: ['workspace'], help: 'With the sandbox on: trees handed to the tool uid (recursively, group rwX) at start. Only the workspace, AGENT_TOOL_HOME and PI_CONFIG_DIR/{skills,npm,git,extensions,prompts,themes}; anything else is a start-up error.' },
 
   // Services (ours, beyond the original)
   { env: 'FORGE_RUNTIME_DIR', flag: 'runtime-dir', type: 'path', category: 'Services', default: (raw) => defaultRuntimeDir(raw), help: 'Folder for the services\' unix sockets (default: a per-data-dir folder under the OS temp dir).' },

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CONFIG_OPTIONS, type OptionSpec, type OptionType, type ProcessName, type RawLookup } from './config-options.js';
+import { chownPathsProblem } from '../sandbox/chown-paths.js';
 
 type Spec = (typeof CONFIG_OPTIONS)[number];
 type ValueOf<T extends OptionType> = T extends 'int' ? number : T extends 'bool' ? boolean : T extends 'list' ? string[] : string;
@@ -140,7 +141,10 @@ export function loadConfig(options: LoadConfigOptions = {}): ForgeConfig {
   }
   const inheritedEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined) inheritedEnv[k] = v;
-  return Object.freeze({ ...out, raw: Object.freeze(raw), inheritedEnv: Object.freeze(inheritedEnv) }) as unknown as ForgeConfig;
+  const config = Object.freeze({ ...out, raw: Object.freeze(raw), inheritedEnv: Object.freeze(inheritedEnv) }) as unknown as ForgeConfig;
+  const chownProblem = chownPathsProblem(config);
+  if (chownProblem) throw new ConfigError(`config: ${chownProblem}`);
+  return config;
 }
 
 function convert(spec: OptionSpec, text: string): unknown {

@@ -13,6 +13,8 @@ import { ModelCatalog } from '../provider-config/model-catalog.js';
 import { scrubToolEnv } from '../tools/tool-env.js';
 import { userExecOperations } from '../tools/user-exec.js';
 import { sandboxedShellOperations } from '../tools/sandboxed-shell.js';
+import { scopedFileTools } from '../tools/scoped-file-tools.js';
+import { sandboxPathPolicy } from '../tools/tool-path-policy.js';
 import { dropPiSubagentsExtensions, withoutPiSubagents } from './sandbox-packages.js';
 
 /** The SDK built-ins pi-forge enables (an explicit list enables all seven, not only four). */
@@ -58,9 +60,11 @@ export class PiSdkAdapter implements AgentSdk {
     const bash = createBashToolDefinition(cwd, identity
       ? { operations: sandboxedShellOperations(identity), spawnHook: (c) => ({ ...c, env: { ...scrubToolEnv(c.env, passthrough), ...readToolEnv(this.config.FORGE_DATA_DIR), ...sandboxEnv(identity) } }) }
       : { spawnHook: (c) => ({ ...c, env: scrubToolEnv(c.env, passthrough) }) });
+    // ...and the file tools are the SDK's own behind the sandbox's path policy.
+    const fileTools = identity ? scopedFileTools(cwd, await sandboxPathPolicy(this.config)!, identity) : [];
     const { session } = await createAgentSession({
       cwd, agentDir, modelRuntime: await this.catalog.runtime(), settingsManager, resourceLoader, sessionManager,
-      customTools: [bash as unknown as ToolDefinition], tools: [...new Set([...BUILTIN_TOOLS, ...extensionTools])],
+      customTools: [bash as unknown as ToolDefinition, ...fileTools], tools: [...new Set([...BUILTIN_TOOLS, ...extensionTools])],
     });
     return session;
   }

@@ -2,6 +2,8 @@
 // dynamic import chain may reach it (main sets the variable first).
 export {
   createAgentSession, createBashToolDefinition, createLocalBashOperations, DefaultResourceLoader, ModelRuntime, SessionManager, SettingsManager,
-  type BashOperations,
-  type AgentSession, type AgentSessionEvent, type LoadExtensionsResult, type SessionEntry, type SessionInfo, type ToolDefinition,
+  createEditToolDefinition, createFindToolDefinition, createGrepToolDefinition, createLsToolDefinition, createReadToolDefinition,
+  createWriteToolDefinition, detectSupportedImageMimeTypeFromFile,
+  type BashOperations, type EditOperations, type ReadOperations, type WriteOperations, type LoadExtensionsResult,
+  type AgentSession, type AgentSessionEvent, type SessionEntry, type SessionInfo, type ToolDefinition,
 } from '@earendil-works/pi-coding-agent';

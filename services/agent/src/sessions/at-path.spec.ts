@@ -33,3 +33,13 @@ test('outside the project (also through a symlink) and binary files are marked, 
 test('unknown names and big files stay as typed', async () => {
   assert.equal(await expandAtPaths('mail me@example.com or @nobody, and @big.txt', project), 'mail me@example.com or @nobody, and @big.txt');
 });
+
+test('with the sandbox path policy, a reference it refuses is marked and not read', async () => {
+  const asked: string[] = [];
+  const out = await expandAtPaths('see @src/a.ts', project, async (real) => {
+    asked.push(real);
+    return false;
+  });
+  assert.equal(out, 'see [@src/a.ts not included: outside the project]');
+  assert.deepEqual(asked, [join(project, 'src', 'a.ts')]);
+});

@@ -30,7 +30,11 @@ async function readHead(path: string, size: number): Promise<Buffer> {
   }
 }
 
-export async function expandAtPaths(text: string, cwd: string): Promise<string> {
+/**
+ * `allows` is the sandbox's path policy (contract §5.15): a reference it refuses is marked as not
+ * included, like one outside the project.
+ */
+export async function expandAtPaths(text: string, cwd: string, allows?: (real: string) => Promise<boolean>): Promise<string> {
   const root = await realpath(cwd);
   const blocks: string[] = [];
   let total = 0;
@@ -47,7 +51,7 @@ export async function expandAtPaths(text: string, cwd: string): Promise<string> 
     } catch {
       continue; // names nothing: leave the text as typed
     }
-    if (!within(root, target)) {
+    if (!within(root, target) || (allows && !(await allows(target)))) {
       replacements.set(key, `[${display} not included: outside the project]`);
       continue;
     }

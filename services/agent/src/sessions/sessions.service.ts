@@ -10,6 +10,7 @@ import { StreamingBehavior, type ThinkingLevel } from '@pi-forge/proto/agent';
 import type * as agent from '@pi-forge/proto/agent';
 import { AGENT_SDK, type AgentSdk } from '../sdk/agent-sdk.port.js';
 import { expandAtPaths } from './at-path.js';
+import { sandboxPathPolicy } from '../tools/tool-path-policy.js';
 import { SessionFiles } from './session-files.js';
 import { SessionRegistry } from './session-registry.js';
 import { liveSummary } from './session-summary.js';
@@ -58,6 +59,12 @@ export class SessionsService {
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(CONFIG) private readonly config: ForgeConfig,
   ) {}
+
+  /** With the sandbox on, `@path` expansion obeys the file tools' path policy. */
+  private async atPathScope(): Promise<((real: string) => Promise<boolean>) | undefined> {
+    const policy = await sandboxPathPolicy(this.config);
+    return policy ? (real) => policy.allows(real) : undefined;
+  }
 
   async create(project: agent.ProjectRef | undefined): Promise<agent.SessionSummary> {
     if (!project?.id || !project.path) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_body', 'project id and path are required');
@@ -109,7 +116,7 @@ export class SessionsService {
       }
     }
     const images = (req.images ?? []).map((i) => ({ type: 'image' as const, mimeType: i.mimeType, data: Buffer.from(i.data).toString('base64') }));
-    const expanded = await expandAtPaths(req.text, live.cwd);
+    const expanded = await expandAtPaths(req.text, live.cwd, await this.atPathScope());
     const text = [...(req.textAttachments ?? []), expanded].join('\n\n');
     live.touch();
     // Fire and forget: the run belongs to this service, not to the request that started it.
@@ -129,7 +136,7 @@ export class SessionsService {
 
   async steer(id: string, text: string, mode: StreamingBehavior): Promise<void> {
     const live = this.registry.live(id);
-    const expanded = await expandAtPaths(text, live.cwd);
+    const expanded = await expandAtPaths(text, live.cwd, await this.atPathScope());
     if (mode === StreamingBehavior.STREAMING_BEHAVIOR_FOLLOW_UP) await live.session.followUp(expanded);
     else await live.session.steer(expanded);
   }
