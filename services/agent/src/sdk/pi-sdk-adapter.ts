@@ -4,10 +4,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { CONFIG, LOGGER, readToolEnv, sandboxEnv, sandboxIdentity, type ForgeConfig } from '@pi-forge/runtime';
-import {
-  createAgentSession, createBashToolDefinition, DefaultResourceLoader, SessionManager, SettingsManager,
-  type AgentSession, type BashOperations, type ModelRuntime, type SessionInfo, type ToolDefinition,
-} from './pi-sdk.js';
+import { PI_SDK_LOADER, type AgentSession, type BashOperations, type ModelRuntime, type PiSdkLoader, type SessionInfo, type SessionManager, type ToolDefinition } from './pi-sdk.js';
 import type { AgentSdk, BuildSessionOptions } from './agent-sdk.port.js';
 import { ModelCatalog } from '../provider-config/model-catalog.js';
 import { scrubToolEnv } from '../tools/tool-env.js';
@@ -23,21 +20,23 @@ export class PiSdkAdapter implements AgentSdk {
     @Inject(CONFIG) private readonly config: ForgeConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly catalog: ModelCatalog,
+    @Inject(PI_SDK_LOADER) private readonly loadSdk: PiSdkLoader,
   ) {}
 
-  newSessionManager(cwd: string, dir: string): SessionManager {
-    return SessionManager.create(cwd, dir);
+  async newSessionManager(cwd: string, dir: string): Promise<SessionManager> {
+    return (await this.loadSdk()).SessionManager.create(cwd, dir);
   }
 
-  openSessionManager(file: string, dir: string): SessionManager {
-    return SessionManager.open(file, dir);
+  async openSessionManager(file: string, dir: string): Promise<SessionManager> {
+    return (await this.loadSdk()).SessionManager.open(file, dir);
   }
 
-  listSessions(dir: string): Promise<SessionInfo[]> {
-    return SessionManager.listAll(dir);
+  async listSessions(dir: string): Promise<SessionInfo[]> {
+    return (await this.loadSdk()).SessionManager.listAll(dir);
   }
 
   async buildSession({ sessionManager, appendSystemPrompt }: BuildSessionOptions): Promise<AgentSession> {
+    const { createAgentSession, createBashToolDefinition, DefaultResourceLoader, SettingsManager } = await this.loadSdk();
     const cwd = sessionManager.getCwd();
     const agentDir = this.config.PI_CONFIG_DIR;
     const settingsManager = SettingsManager.create(cwd, agentDir);
@@ -66,7 +65,8 @@ export class PiSdkAdapter implements AgentSdk {
     return this.catalog.ensureAuth(runtime, provider);
   }
 
-  userBashOperations(): BashOperations {
-    return userExecOperations(this.config.inheritedEnv, this.config.TERMINAL_PASSTHROUGH_ENV ?? [], undefined, sandboxIdentity(this.config));
+  async userBashOperations(): Promise<BashOperations> {
+    const { createLocalBashOperations } = await this.loadSdk();
+    return userExecOperations(createLocalBashOperations, this.config.inheritedEnv, this.config.TERMINAL_PASSTHROUGH_ENV ?? [], undefined, sandboxIdentity(this.config));
   }
 }
