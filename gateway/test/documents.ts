@@ -43,15 +43,7 @@ export function makeDocx(paragraphs: string[]): Buffer {
       paragraphs.map((p) => `<w:p><w:r><w:t xml:space="preserve">${esc(p)}</w:t></w:r></w:p>`).join('') +
       '</w:body></w:document>',
   };
-  const script = [
-    'import io, json, sys, zipfile',
-    'files = json.load(sys.stdin)',
-    'buf = io.BytesIO()',
-    'with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:',
-    '    for name, text in files.items(): z.writestr(name, text)',
-    'sys.stdout.buffer.write(buf.getvalue())',
-  ].join('\n');
-  return execFileSync('python3', ['-c', script], { input: JSON.stringify(files), maxBuffer: 16 * 1024 * 1024 });
+  return zipWithPython(files);
 }
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

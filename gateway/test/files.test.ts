@@ -94,6 +94,17 @@ describe('files', () => {
     await expectError(await stack.api('/api/v1/files/write', { method: 'PUT', json: { projectId: p.id, path: target } }), 400, 'validation_failed');
   });
 
+  it('saves a legal but long file name (250 bytes): the temp file beside it still fits NAME_MAX', async () => {
+    const folder = join(p.path, 'long-name');
+    const target = join(folder, 'n'.repeat(250));
+    const res = await stack.api('/api/v1/files/write', { method: 'PUT', json: { projectId: p.id, path: target, content: 'long' } });
+    assert.deepEqual(await jsonOf(res), { path: target });
+    assert.equal(readFileSync(target, 'utf8'), 'long');
+    await stack.api('/api/v1/files/write', { method: 'PUT', json: { projectId: p.id, path: target, content: 'again' } });
+    assert.equal(readFileSync(target, 'utf8'), 'again');
+    assert.deepEqual(readdirSync(folder), ['n'.repeat(250)], 'no temp file left behind');
+  });
+
   it('mkdir, rename (also case-only), move and delete with their conflicts', async () => {
     const post = (route: string, json: Record<string, unknown>) => stack.api(`/api/v1/files/${route}`, { method: 'POST', json: { projectId: p.id, ...json } });
     assert.deepEqual(await jsonOf(await post('mkdir', { parentPath: p.path, name: 'box' })), { path: join(p.path, 'box') });

@@ -3,7 +3,8 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configureFakeLlm, makeStackDirs, seedProject, startFakeLlm, startStack, waitFor, type FakeLlm, type LogLine, type SeededProject, type Stack } from '@pi-forge/test-fixtures';
 import { TermClient, terminalUrl } from './terminal-client.js';
@@ -73,14 +74,24 @@ describe('operator log lines', () => {
   });
 
   it('"unmapped file-manager error" for an errno the error table does not know (workspace)', async () => {
-    // A 250-byte name is legal, but the atomic write's temp file (`<name>.<uuid>.tmp`) is not:
-    // ENAMETOOLONG has no public code, so it is answered 500 and logged for the operator.
-    const res = await stack.api('/api/v1/files/write', { method: 'PUT', json: { projectId: project.id, path: join(project.path, 'n'.repeat(250)), content: 'x' } });
+    // A file-size limit on the workspace process (what a quota does to a real deployment): the write
+    // fails with EFBIG, which has no public code, so it is answered 500 and logged for the operator.
+    // Only the soft limit is lowered (Node ignores SIGXFSZ) and it is put back whatever happens.
+    const pid = String(stack.pid('workspace'));
+    const soft = execFileSync('prlimit', ['--pid', pid, '--fsize', '--raw', '--noheadings', '--output=SOFT'], { encoding: 'utf8' }).trim();
+    execFileSync('prlimit', ['--pid', pid, '--fsize=0:']);
+    let res: Response;
+    try {
+      res = await stack.api('/api/v1/files/write', { method: 'PUT', json: { projectId: project.id, path: join(project.path, 'over-quota.txt'), content: 'x'.repeat(64) } });
+    } finally {
+      execFileSync('prlimit', ['--pid', pid, `--fsize=${soft === '-1' ? 'unlimited' : soft}:`]);
+    }
     const body = (await res.json()) as { error: string };
     assert.equal(res.status, 500, JSON.stringify(body));
     assert.equal(body.error, 'internal_error');
     const line = await logLine('workspace', 'unmapped file-manager error');
-    assert.equal(line.code, 'ENAMETOOLONG');
+    assert.equal(line.code, 'EFBIG');
     assert.equal(line.level, 'warn');
+    assert.deepEqual(readdirSync(project.path).filter((n) => n.startsWith('over-quota')), [], 'the temp file is removed');
   });
 });

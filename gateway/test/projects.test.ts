@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startStack, waitFor, type Stack } from '@pi-forge/test-fixtures';
-import { createServer, type Socket } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { createProject, expectError, git, jsonOf, sseEvents, type ProjectBody } from './files-support.js';
 
 describe('projects', () => {
@@ -228,11 +228,7 @@ describe('projects', () => {
     });
 
     it('a client that disconnects mid-clone stops git and leaves no folder', async () => {
-      // An https "remote" that accepts the connection and never answers keeps git waiting.
-      const sockets = new Set<Socket>();
-      const silent = createServer((socket) => { sockets.add(socket); /* and never answer */ });
-      await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
-      const port = (silent.address() as { port: number }).port;
+      const { sockets, silent, port } = await silentRemote();
       const abort = new AbortController();
       try {
         const res = await stack.api('/api/v1/projects/clone', {
@@ -251,10 +247,7 @@ describe('projects', () => {
     });
 
     it('a clone that waits on its remote gets a `: heartbeat` comment every SSE_HEARTBEAT_MS', async () => {
-      const sockets = new Set<Socket>();
-      const silent = createServer((socket) => { sockets.add(socket); /* and never answer */ });
-      await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
-      const port = (silent.address() as { port: number }).port;
+      const { sockets, silent, port } = await silentRemote();
       const abort = new AbortController();
       try {
         const res = await stack.api('/api/v1/projects/clone', {
@@ -299,3 +292,11 @@ describe('projects', () => {
     });
   });
 });
+
+/** An https "remote" that accepts connections and never answers, so git keeps waiting. */
+async function silentRemote(): Promise<{ sockets: Set<Socket>; silent: Server; port: number }> {
+  const sockets = new Set<Socket>();
+  const silent = createServer((socket) => { sockets.add(socket); /* and never answer */ });
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+  return { sockets, silent, port: (silent.address() as { port: number }).port };
+}

@@ -112,6 +112,9 @@ describe('sessions', () => {
     assert.equal(hit.projectName, 'demo');
     assert.equal(hit.sessionName, 'Run Greeting Command');
     assert.deepEqual(hit.matches.map((m) => m.kind).sort(), ['assistant', 'tool_call']);
+    // The public shape, key for key (the proto's optional fields are left out only when unset).
+    assert.deepEqual(Object.keys(hit).sort(), ['matches', 'modifiedAt', 'projectId', 'projectName', 'sessionId', 'sessionName']);
+    for (const m of hit.matches) assert.deepEqual(Object.keys(m).sort(), ['kind', 'matchLength', 'matchOffset', 'messageEnvelopeId', 'messageIndex', 'snippet']);
     for (const m of hit.matches) assert.equal(m.snippet.slice(m.matchOffset, m.matchOffset + m.matchLength).toLowerCase(), 'hello-from-tool');
     const none = await json(await stack.api('/api/v1/search/sessions?q=no-such-text-anywhere'));
     assert.deepEqual([none.body.results, none.body.truncated], [[], false]);

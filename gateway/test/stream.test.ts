@@ -163,7 +163,9 @@ describe('stream: reconnects and restarts', () => {
     let stalledClosed = false;
     stalled.on('close', () => (stalledClosed = true));
     await reader.waitFor((e) => e.type === 'snapshot', 'snapshot');
-    const tokens = Array.from({ length: 3000 }, (_, i) => `bulk-token-${i} `);
+    // Every message_update carries the whole message so far, twice (message and partial, as the
+    // original sends them), so the bytes grow with the square of the tokens: 1,500 are ~35 MB, far past the 8 MB bound.
+    const tokens = Array.from({ length: 1500 }, (_, i) => `bulk-token-${i} `);
     llm.enqueue({ text: tokens, delayMs: 1 });
     assert.equal((await post(`/sessions/${id}/prompt`, { text: 'a very long answer [no-tool]' })).status, 202);
     // Like a real client, the reader resumes with Last-Event-ID if a loaded machine ever drops it too.

@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { StreamingBehavior, ThinkingLevel } from '../gen/forge/agent/v1/agent_service.js';
-import { STREAMING_BEHAVIOR, THINKING_LEVEL } from './words.js';
+import { SessionSearchMatchKind } from '../gen/forge/agent/v1/agent_service.js';
+import { SESSION_SEARCH_MATCH_KIND, STREAMING_BEHAVIOR, THINKING_LEVEL } from './words.js';
 
 describe('enum words', () => {
   it('turns values into the public words and back', () => {
@@ -18,5 +19,12 @@ describe('enum words', () => {
     assert.equal(THINKING_LEVEL.toWord(ThinkingLevel.THINKING_LEVEL_UNSPECIFIED), undefined);
     assert.equal(THINKING_LEVEL.toWord('THINKING_LEVEL_ULTRA'), undefined);
     assert.equal(THINKING_LEVEL.toWord(undefined), undefined);
+  });
+
+  it('keeps snake_case words where the public API spells them so (tool_call)', () => {
+    assert.deepEqual(SESSION_SEARCH_MATCH_KIND.words, ['user', 'assistant', 'tool_call']);
+    assert.equal(SESSION_SEARCH_MATCH_KIND.toProto('tool_call'), SessionSearchMatchKind.SESSION_SEARCH_MATCH_KIND_TOOL_CALL);
+    assert.equal(SESSION_SEARCH_MATCH_KIND.toProto('toolCall'), SessionSearchMatchKind.SESSION_SEARCH_MATCH_KIND_UNSPECIFIED);
+    assert.equal(SESSION_SEARCH_MATCH_KIND.toWord(SessionSearchMatchKind.SESSION_SEARCH_MATCH_KIND_TOOL_CALL), 'tool_call');
   });
 });

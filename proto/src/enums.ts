@@ -13,13 +13,17 @@ export interface EnumWords<E extends string> {
   toWord(value: E | string | undefined): string | undefined;
 }
 
-export function enumWords<E extends string>(values: Record<string, E>, prefix: string): EnumWords<E> {
+/** camelCase (followUp) for most words; snake_case (tool_call) where the public API spells it so. */
+export type WordStyle = 'camelCase' | 'snake_case';
+
+export function enumWords<E extends string>(values: Record<string, E>, prefix: string, style: WordStyle = 'camelCase'): EnumWords<E> {
   const unspecified = `${prefix}UNSPECIFIED` as E;
   const byWord = new Map<string, E>();
   const byValue = new Map<string, string>();
   for (const value of Object.values(values)) {
     if (value === unspecified || !value.startsWith(prefix)) continue;
-    const word = value.slice(prefix.length).toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    const lower = value.slice(prefix.length).toLowerCase();
+    const word = style === 'snake_case' ? lower : lower.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
     byWord.set(word, value);
     byValue.set(value, word);
   }

@@ -1,6 +1,6 @@
 // The public words of the proto enums (see enums.ts), shared by the gateway's DTOs and the services.
-import { StreamingBehavior, ThinkingLevel } from '../gen/forge/agent/v1/agent_service.js';
-import { GitFileKind } from '../gen/forge/workspace/v1/workspace_service.js';
+import { ExportFormat, SessionSearchMatchKind, StreamingBehavior, ThinkingLevel, TurnDiffTool } from '../gen/forge/agent/v1/agent_service.js';
+import { GitFileKind, GitHunkMode, SearchEngine, TreeNodeType } from '../gen/forge/workspace/v1/workspace_service.js';
 import { enumWords } from './enums.js';
 
 /** off, minimal, low, medium, high, xhigh. */
@@ -9,3 +9,15 @@ export const THINKING_LEVEL = enumWords(ThinkingLevel, 'THINKING_LEVEL_');
 export const STREAMING_BEHAVIOR = enumWords(StreamingBehavior, 'STREAMING_BEHAVIOR_');
 /** modified, added, deleted, renamed, copied, untracked, ignored, conflicted, unknown. */
 export const GIT_FILE_KIND = enumWords(GitFileKind, 'GIT_FILE_KIND_');
+/** jsonl, markdown. */
+export const EXPORT_FORMAT = enumWords(ExportFormat, 'EXPORT_FORMAT_');
+/** user, assistant, tool_call (snake_case, as the public search results spell it). */
+export const SESSION_SEARCH_MATCH_KIND = enumWords(SessionSearchMatchKind, 'SESSION_SEARCH_MATCH_KIND_', 'snake_case');
+/** file, directory. */
+export const TREE_NODE_TYPE = enumWords(TreeNodeType, 'TREE_NODE_TYPE_');
+/** ripgrep, node. */
+export const SEARCH_ENGINE = enumWords(SearchEngine, 'SEARCH_ENGINE_');
+/** stage, unstage. */
+export const GIT_HUNK_MODE = enumWords(GitHunkMode, 'GIT_HUNK_MODE_');
+/** write, edit. */
+export const TURN_DIFF_TOOL = enumWords(TurnDiffTool, 'TURN_DIFF_TOOL_');

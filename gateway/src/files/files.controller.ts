@@ -2,6 +2,8 @@
 // streamed end to end (files/upload-forwarder.ts, files/download-response.ts).
 import { Body, Controller, Delete, Get, HttpCode, Post, Put, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { SEARCH_ENGINE, TREE_NODE_TYPE } from '@pi-forge/proto';
+import { TreeNodeType, type TreeNode } from '@pi-forge/proto/workspace';
 import { WorkspaceClient } from '../clients/workspace.client.js';
 import { RateLimit } from '../common/rate-limit.js';
 import { BodyLimit } from '../common/route-options.js';
@@ -15,9 +17,9 @@ import { sendDownload } from './download-response.js';
 interface Tree { name: string; path: string; type: string; children?: Tree[]; truncated?: boolean }
 
 /** Files carry no children, and truncated only when set (the contract's optional fields). */
-function shapeTree(node: Tree): Tree {
-  const out: Tree = { name: node.name, path: node.path, type: node.type };
-  if (node.type === 'directory') out.children = (node.children ?? []).map(shapeTree);
+function shapeTree(node: TreeNode): Tree {
+  const out: Tree = { name: node.name, path: node.path, type: TREE_NODE_TYPE.toWord(node.type) ?? 'file' };
+  if (node.type === TreeNodeType.TREE_NODE_TYPE_DIRECTORY) out.children = (node.children ?? []).map(shapeTree);
   if (node.truncated) out.truncated = true;
   return out;
 }
@@ -29,7 +31,8 @@ export class FilesController {
   @Get('tree')
   async tree(@Query() q: TreeQuery) {
     const r = await this.workspace.getFileTree({ projectId: q.projectId, maxDepth: q.maxDepth ? Number(q.maxDepth) : 0 });
-    return shapeTree(r.root as Tree);
+    if (!r.root) throw new Error('workspace answered a tree without a root');
+    return shapeTree(r.root);
   }
 
   @Get('read')
@@ -69,11 +72,12 @@ export class FilesController {
 
   @Get('search')
   @RateLimit('search')
-  search(@Query() q: SearchQuery) {
-    return this.workspace.searchFiles({
+  async search(@Query() q: SearchQuery) {
+    const r = await this.workspace.searchFiles({
       projectId: q.projectId, query: q.q, regex: isTrue(q.regex), caseSensitive: isTrue(q.caseSensitive), includeGitignored: isTrue(q.includeGitignored),
       include: q.include ?? '', exclude: q.exclude ?? '', limit: q.limit ? Number(q.limit) : 0,
     });
+    return { engine: SEARCH_ENGINE.toWord(r.engine) ?? 'node', truncated: r.truncated, matches: r.matches ?? [] };
   }
 
   @Get('complete')

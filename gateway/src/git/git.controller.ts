@@ -1,7 +1,7 @@
 // /git (docs/compatibility.md#files-and-git): thin mapping onto the workspace service's git RPCs. Every route takes an
 // optional worktreePath; the service checks it against `git worktree list` (400 invalid_worktree_path).
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { GIT_FILE_KIND } from '@pi-forge/proto';
+import { GIT_FILE_KIND, GIT_HUNK_MODE } from '@pi-forge/proto';
 import { WorkspaceClient } from '../clients/workspace.client.js';
 import { RateLimit } from '../common/rate-limit.js';
 import { isTrue } from '../files/files.dto.js';
@@ -97,7 +97,7 @@ export class GitController {
   @Post('apply-hunks')
   @HttpCode(200)
   async applyHunks(@Body() b: GitApplyHunksDto) {
-    const r = await this.workspace.applyGitHunks({ ...this.target(b), path: b.path, mode: b.mode, hunkIndices: b.hunkIndices });
+    const r = await this.workspace.applyGitHunks({ ...this.target(b), path: b.path, mode: GIT_HUNK_MODE.toProto(b.mode), hunkIndices: b.hunkIndices });
     return r.ok ? { ok: true, totalHunks: r.totalHunks } : { ok: false, error: r.error, totalHunks: r.totalHunks };
   }
 

@@ -3,6 +3,7 @@
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Param, Put, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { THINKING_LEVEL } from '@pi-forge/proto';
+import { CredentialKind } from '@pi-forge/proto/agent';
 import { AgentClient } from '../clients/agent.client.js';
 import { PutAuthKeyDto, PutModelsDto } from './provider-config.dto.js';
 
@@ -13,6 +14,12 @@ function checkProvider(provider: string): string {
   return provider;
 }
 
+/** The public label of each credential kind (display text of GET /config/auth). */
+const CREDENTIAL_LABEL: Partial<Record<CredentialKind, string>> = {
+  [CredentialKind.CREDENTIAL_KIND_API_KEY]: 'Stored API key',
+  [CredentialKind.CREDENTIAL_KIND_OAUTH]: 'OAuth',
+};
+
 @Controller('config')
 export class ProviderConfigController {
   constructor(private readonly agent: AgentClient) {}
@@ -20,7 +27,7 @@ export class ProviderConfigController {
   @Get('auth')
   async auth(): Promise<{ providers: Record<string, { configured: true; source: 'stored'; label: string }> }> {
     const { providers } = await this.agent.getAuthConfig();
-    return { providers: Object.fromEntries((providers ?? []).map((p) => [p.provider, { configured: true as const, source: 'stored' as const, label: p.label }])) };
+    return { providers: Object.fromEntries((providers ?? []).map((p) => [p.provider, { configured: true as const, source: 'stored' as const, label: CREDENTIAL_LABEL[p.kind] ?? 'Stored API key' }])) };
   }
 
   @Put('auth/:provider')

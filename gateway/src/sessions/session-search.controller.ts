@@ -1,5 +1,6 @@
 // GET /search/sessions (docs/compatibility.md#sessions): text search across the session files of every project.
 import { Controller, Get, Query } from '@nestjs/common';
+import { SESSION_SEARCH_MATCH_KIND } from '@pi-forge/proto';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Min } from 'class-validator';
 import { AgentClient } from '../clients/agent.client.js';
@@ -41,7 +42,22 @@ export class SessionSearchController {
       query: query.q, projects: projects.map((p) => ({ id: p.id, path: p.path })),
       sessionLimit: clamp(query.sessionLimit ?? 50, 1, 200), matchesPerSession: clamp(query.matchesPerSession ?? 5, 1, 50),
     });
-    const results = (JSON.parse(res.resultsJson) as { projectId: string }[]).map((r) => ({ ...r, projectName: names.get(r.projectId) ?? '' }));
+    // Optional fields are left out when unset, as the public shape has them (contract S19).
+    const results = (res.results ?? []).map((r) => ({
+      sessionId: r.sessionId,
+      projectId: r.projectId,
+      ...(r.sessionName !== undefined ? { sessionName: r.sessionName } : {}),
+      modifiedAt: r.modifiedAt,
+      matches: (r.matches ?? []).map((m) => ({
+        messageIndex: m.messageIndex,
+        ...(m.messageEnvelopeId !== undefined ? { messageEnvelopeId: m.messageEnvelopeId } : {}),
+        kind: SESSION_SEARCH_MATCH_KIND.toWord(m.kind) ?? 'user', // the agent ships with this build: never unset
+        snippet: m.snippet,
+        matchOffset: m.matchOffset,
+        matchLength: m.matchLength,
+      })),
+      projectName: names.get(r.projectId) ?? '',
+    }));
     return { engine: 'node', truncated: res.truncated, results };
   }
 }

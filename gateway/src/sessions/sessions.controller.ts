@@ -3,7 +3,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SessionSummary } from '@pi-forge/proto/agent';
-import { STREAMING_BEHAVIOR, THINKING_LEVEL } from '@pi-forge/proto';
+import { EXPORT_FORMAT, STREAMING_BEHAVIOR, THINKING_LEVEL, TURN_DIFF_TOOL } from '@pi-forge/proto';
 import { AgentClient } from '../clients/agent.client.js';
 import { WorkspaceClient } from '../clients/workspace.client.js';
 import { RateLimit } from '../common/rate-limit.js';
@@ -133,7 +133,7 @@ export class SessionsController {
 
   @Get(':id/export')
   async export(@Param('id') id: string, @Query() query: ExportQueryDto, @Res() reply: FastifyReply): Promise<void> {
-    const file = await this.agent.exportSession({ sessionId: id, format: query.format });
+    const file = await this.agent.exportSession({ sessionId: id, format: EXPORT_FORMAT.toProto(query.format) });
     void reply
       .header('content-type', query.format === 'jsonl' ? 'application/x-ndjson' : 'text/markdown; charset=utf-8')
       .header('content-disposition', `attachment; filename="${file.fileName}"`)
@@ -159,7 +159,7 @@ export class SessionsController {
 
   @Get(':id/turn-diff')
   async turnDiff(@Param('id') id: string): Promise<{ entries: unknown[] }> {
-    return { entries: (await this.agent.getTurnDiff({ sessionId: id })).entries ?? [] };
+    return { entries: ((await this.agent.getTurnDiff({ sessionId: id })).entries ?? []).map((e) => ({ ...e, tool: TURN_DIFF_TOOL.toWord(e.tool) ?? 'edit' })) };
   }
 
   @Post(':id/navigate')

@@ -1,6 +1,6 @@
 // Bodies and queries of the session routes (docs/compatibility.md#sessions).
 import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import { STREAMING_BEHAVIOR, THINKING_LEVEL } from '@pi-forge/proto';
+import { EXPORT_FORMAT, STREAMING_BEHAVIOR, THINKING_LEVEL } from '@pi-forge/proto';
 
 export class CreateSessionDto {
   @IsString()
@@ -65,7 +65,7 @@ export class ForkDto {
 }
 
 export class ExportQueryDto {
-  @IsIn(['jsonl', 'markdown'])
+  @IsIn(EXPORT_FORMAT.words)
   format: 'jsonl' | 'markdown';
 }
 

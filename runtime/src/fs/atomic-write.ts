@@ -10,8 +10,30 @@ import { basename, dirname, join } from 'node:path';
 export interface AtomicWriteOptions {
   /** Mode for a new file (e.g. 0o600 for secrets); an existing file keeps its mode, narrowed to this. */
   mode?: number;
-  /** Temp name; default `<target>.<uuid>.tmp` (docs/compatibility.md#on-disk-files). */
+  /** Temp name; default `<target>.<uuid>.tmp` (docs/compatibility.md#on-disk-files), the name cut short when it would not fit (see tempSiblingName). */
   tempPath?: string;
+}
+
+/** Longest file name (bytes) the Linux file systems we run on accept (NAME_MAX). */
+const NAME_MAX = 255;
+
+/**
+ * `<prefix><name>.<uuid>.<tag>` for a temp file beside `name`, cut to at most NAME_MAX bytes: a legal
+ * but long name (say 250 bytes) must still be writable, so the copy of the name is shortened at a
+ * character boundary; the prefix, uuid and tag always stay whole (still recognisable, still unique).
+ */
+export function tempSiblingName(name: string, tag = 'tmp', prefix = ''): string {
+  const tail = `.${randomUUID()}.${tag}`;
+  const room = NAME_MAX - Buffer.byteLength(prefix) - Buffer.byteLength(tail);
+  let kept = '';
+  let used = 0;
+  for (const ch of name) {
+    const size = Buffer.byteLength(ch);
+    if (used + size > room) break;
+    kept += ch;
+    used += size;
+  }
+  return `${prefix}${kept}${tail}`;
 }
 
 /** The mode to give the written file; undefined: a new file with no requested mode (0644 less umask). */
@@ -28,7 +50,7 @@ async function finalMode(target: string, requested: number | undefined): Promise
 
 export async function writeFileAtomic(target: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
   const dir = dirname(target);
-  const temp = options.tempPath ?? join(dir, `${basename(target)}.${randomUUID()}.tmp`);
+  const temp = options.tempPath ?? join(dir, tempSiblingName(basename(target)));
   const mode = await finalMode(target, options.mode);
   let handle;
   try {

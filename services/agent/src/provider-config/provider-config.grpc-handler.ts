@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { CONFIG, GrpcStatus, LOGGER, forgeError, type ForgeConfig } from '@pi-forge/runtime';
 import { AgentRpc, THINKING_LEVEL, type Handles } from '@pi-forge/proto';
 import type * as agent from '@pi-forge/proto/agent';
+import { CredentialKind } from '@pi-forge/proto/agent';
 import { ConfigFiles, mergeProviderSecrets, redactProviders, stripDangerousKeys, type Json, type JsonObject } from './config-files.js';
 import { ModelCatalog, supportedThinkingLevels } from './model-catalog.js';
 
@@ -30,7 +31,7 @@ export class ProviderConfigGrpcHandler implements Handles<agent.AgentServiceCont
   @AgentRpc.method
   async getAuthConfig(): Promise<agent.GetAuthConfigResponse> {
     const auth = await this.files.readAuth();
-    return { providers: Object.entries(auth).map(([provider, c]) => ({ provider, label: c?.type === 'oauth' ? 'OAuth' : 'Stored API key' })) };
+    return { providers: Object.entries(auth).map(([provider, c]) => ({ provider, kind: c?.type === 'oauth' ? CredentialKind.CREDENTIAL_KIND_OAUTH : CredentialKind.CREDENTIAL_KIND_API_KEY })) };
   }
 
   @AgentRpc.method

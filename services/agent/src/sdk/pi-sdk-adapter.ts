@@ -10,6 +10,7 @@ import { ModelCatalog } from '../provider-config/model-catalog.js';
 import { scrubToolEnv } from '../tools/tool-env.js';
 import { userExecOperations } from '../tools/user-exec.js';
 import { sandboxedShellOperations } from '../tools/sandboxed-shell.js';
+import { dropPiSubagentsExtensions, withoutPiSubagents } from './sandbox-packages.js';
 
 /** The SDK built-ins pi-forge enables (an explicit list enables all seven, not only four). */
 export const BUILTIN_TOOLS = ['read', 'bash', 'edit', 'write', 'grep', 'find', 'ls'];
@@ -40,17 +41,19 @@ export class PiSdkAdapter implements AgentSdk {
     const cwd = sessionManager.getCwd();
     const agentDir = this.config.PI_CONFIG_DIR;
     const settingsManager = SettingsManager.create(cwd, agentDir);
+    // In sandbox mode the tool runs as the tool identity with the operator's tool env (§5.15, C7).
+    const identity = sandboxIdentity(this.config);
     // Extensions and packages load as in the original (global ones from PI_CONFIG_DIR, project
     // ones from <project>/.pi): they run in this process with its rights, see docs/agent-service.md.
-    const resourceLoader = new DefaultResourceLoader({ cwd, agentDir, settingsManager, noThemes: true, appendSystemPrompt });
+    // In sandbox mode pi-subagents is left out: its children would run unsandboxed tools.
+    if (identity) withoutPiSubagents(settingsManager);
+    const resourceLoader = new DefaultResourceLoader({ cwd, agentDir, settingsManager, noThemes: true, appendSystemPrompt, ...(identity ? { extensionsOverride: dropPiSubagentsExtensions } : {}) });
     await resourceLoader.reload();
     const loaded = resourceLoader.getExtensions();
     for (const e of loaded.errors) this.logger.warn({ path: e.path, error: e.error }, 'extension failed to load');
     // The allowlist also filters extension tools, so their names join the built-ins.
     const extensionTools = loaded.extensions.flatMap((e) => [...e.tools.keys()]);
     const passthrough = this.config.TERMINAL_PASSTHROUGH_ENV ?? [];
-    // In sandbox mode the tool runs as the tool identity with the operator's tool env (§5.15, C7).
-    const identity = sandboxIdentity(this.config);
     const bash = createBashToolDefinition(cwd, identity
       ? { operations: sandboxedShellOperations(identity), spawnHook: (c) => ({ ...c, env: { ...scrubToolEnv(c.env, passthrough), ...readToolEnv(this.config.FORGE_DATA_DIR), ...sandboxEnv(identity) } }) }
       : { spawnHook: (c) => ({ ...c, env: scrubToolEnv(c.env, passthrough) }) });

@@ -2,7 +2,7 @@
 // it is loaded only through `loadPiSdk()` (main.ts sets the variable first and starts the load right
 // after the gRPC server listens); everything else imports types only from here.
 export type {
-  AgentSession, AgentSessionEvent, BashOperations, ModelRuntime, SessionEntry, SessionInfo, SessionManager, ToolDefinition,
+  AgentSession, AgentSessionEvent, BashOperations, LoadExtensionsResult, ModelRuntime, SessionEntry, SessionInfo, SessionManager, SettingsManager, ToolDefinition,
 } from '@earendil-works/pi-coding-agent';
 
 export type PiSdk = typeof import('@earendil-works/pi-coding-agent');

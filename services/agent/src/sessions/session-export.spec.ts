@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { exportFileName, exportJsonl, exportMarkdown, MARKDOWN_RESULT_LIMIT, type ExportSource } from './session-export.js';
+import { exportFileName, exportJsonl, exportMarkdown, linkChildren, MARKDOWN_RESULT_LIMIT, type ExportSource } from './session-export.js';
 
 const line = (o: object) => `${JSON.stringify(o)}\n`;
 const parent = [
@@ -57,5 +57,15 @@ describe('session export', () => {
     const long = exportFileName('a'.repeat(63) + ' b', 'x', 'md', day);
     assert.equal(long, `${'a'.repeat(63)}-2026-03-04.md`);
     assert.ok(long.length - '-2026-03-04.md'.length <= 64);
+  });
+
+  it('links a pi-subagents child by the run id in the tool result details (its file is <runId>/run-N/session.jsonl)', () => {
+    const jsonl = line({ type: 'message', id: 'r9', message: { role: 'toolResult', toolCallId: 'call-9', toolName: 'subagent', content: [{ type: 'text', text: 'done' }], details: { mode: 'single', runId: 'run-abc' } } });
+    const links = linkChildren(jsonl, [
+      { sessionId: 'child-1', jsonl: child, runId: 'run-abc/run-0', path: '/s/p/x/run-abc/run-0/session.jsonl' },
+      { sessionId: 'child-2', jsonl: child, runId: 'run-abcd/run-0' },
+    ]);
+    assert.equal(links.get('child-1'), 'call-9');
+    assert.equal(links.has('child-2'), false, 'a run id prefix is not a match');
   });
 });

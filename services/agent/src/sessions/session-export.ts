@@ -13,6 +13,9 @@ export interface ExportChild {
   name?: string;
   /** The session file's text, exactly as on disk. */
   jsonl: string;
+  /** Where the child lives and its folder below the parent's (`<runId>/run-N` for pi-subagents). */
+  path?: string;
+  runId?: string;
 }
 
 export interface ExportSource {
@@ -45,14 +48,21 @@ function parse(line: string): Entry | undefined {
   }
 }
 
-/** For each child, the id of the parent's tool call whose result names it (file or id). */
+/** Does a tool result name this child: its id, its file, or (pi-subagents) its run id in `details.runId`? */
+function names(m: Message, text: string, child: ExportChild): boolean {
+  if (text.includes(child.sessionId) || (child.path && text.includes(child.path))) return true;
+  const run = (m.details as { runId?: unknown } | undefined)?.runId;
+  return typeof run === 'string' && run.length > 0 && child.runId?.split('/')[0] === run;
+}
+
+/** For each child, the id of the parent's tool call whose result names it (file, id or run). */
 export function linkChildren(parentJsonl: string, children: readonly ExportChild[]): Map<string, string> {
   const links = new Map<string, string>();
   for (const line of rawLines(parentJsonl)) {
     const m = parse(line)?.message;
     if (m?.role !== 'toolResult' || !m.toolCallId) continue;
     const text = JSON.stringify([m.details, m.content]);
-    for (const child of children) if (!links.has(child.sessionId) && text.includes(child.sessionId)) links.set(child.sessionId, m.toolCallId);
+    for (const child of children) if (!links.has(child.sessionId) && names(m, text, child)) links.set(child.sessionId, m.toolCallId);
   }
   return links;
 }

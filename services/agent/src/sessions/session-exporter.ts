@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import type { Logger } from 'pino';
 import { GrpcStatus, LOGGER, forgeError } from '@pi-forge/runtime';
 import type { LiveSession } from './live-session.js';
-import { SessionFiles, idOfFile } from './session-files.js';
+import { SessionFiles, sessionIdOfFile } from './session-files.js';
 import { SessionRegistry } from './session-registry.js';
 import { exportFileName, exportJsonl, exportMarkdown, lastModel, type ExportChild } from './session-export.js';
 
@@ -54,10 +54,11 @@ export class SessionExporter {
   private async children(live: LiveSession): Promise<ExportChild[]> {
     const files = (await this.files.projectFiles(live.projectId)).filter((f) => f.parentSessionId === live.id);
     const out: ExportChild[] = [];
+    const summaries = await this.files.list(live.projectId);
     for (const f of files) {
       const jsonl = await readFile(f.path, 'utf8');
-      const info = (await this.files.list(live.projectId)).find((s) => s.path === f.path);
-      out.push({ sessionId: idOfFile(f.path) ?? basename(f.path), name: info?.name, jsonl });
+      const info = summaries.find((s) => s.path === f.path);
+      out.push({ sessionId: info?.sessionId ?? (await sessionIdOfFile(f.path)) ?? basename(f.path), name: info?.name, jsonl, path: f.path, runId: f.runId });
     }
     return out;
   }

@@ -8,7 +8,7 @@ import type { SessionInfo } from '../sdk/pi-sdk.js';
 import { FakeAgentSdk, recordingLogger } from '../testing/fake-agent-sdk.js';
 import { rejectsWith } from '../testing/forge-error-code.js';
 import { LiveSessions } from './live-sessions.js';
-import { SessionFiles, childDirOf, idOfFile } from './session-files.js';
+import { SessionFiles, childDirOf, idOfFile, sessionIdOfFile } from './session-files.js';
 
 const PARENT = 'aaaaaaaa-0000-0000-0000-000000000001';
 const CHILD = 'cccccccc-0000-0000-0000-000000000002';
@@ -66,5 +66,28 @@ describe('LiveSessions', () => {
     sessions.remove('gone');
     await rejectsWith(() => sessions.assertNotTombstoned('gone'), 'session_tombstoned');
     sessions.assertNotTombstoned('other');
+  });
+});
+
+describe('sessionIdOfFile', () => {
+  it('takes the id from the file name, else from the session header (pi-subagents\' run-N/session.jsonl)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'agent-header-'));
+    try {
+      const named = join(dir, `2026-01-01_${PARENT}.jsonl`);
+      const runFile = join(dir, 'session.jsonl');
+      const notSession = join(dir, 'other.jsonl');
+      const badId = join(dir, 'bad.jsonl');
+      writeFileSync(named, '{}\n');
+      writeFileSync(runFile, `${JSON.stringify({ type: 'session', version: 3, id: CHILD, cwd: '/w' })}\n{"type":"message"}\n`);
+      writeFileSync(notSession, `${JSON.stringify({ type: 'message', id: CHILD })}\n`);
+      writeFileSync(badId, `${JSON.stringify({ type: 'session', id: '../../etc' })}\n`);
+      assert.equal(await sessionIdOfFile(named), PARENT);
+      assert.equal(await sessionIdOfFile(runFile), CHILD);
+      assert.equal(await sessionIdOfFile(notSession), undefined);
+      assert.equal(await sessionIdOfFile(badId), undefined);
+      assert.equal(await sessionIdOfFile(join(dir, 'missing.jsonl')), undefined);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

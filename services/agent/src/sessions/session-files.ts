@@ -3,7 +3,7 @@
 // docs/compatibility.md#sessions, as pi-subagents writes them) and the archive deleted sessions move to (S14).
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import type { Logger } from 'pino';
 import { CONFIG, GrpcStatus, LOGGER, forgeError, type ForgeConfig } from '@pi-forge/runtime';
@@ -17,6 +17,8 @@ const ARCHIVE_KEEP_MS = 7 * 24 * 3600_000;
 /** How deep below its parent's folder a child session is looked for (docs/compatibility.md#on-disk-files). */
 const CHILD_DEPTH = 4;
 const SKIPPED_DIRS = new Set(['subagent-artifacts']);
+/** A session header line fits in this many bytes (cwd, ids, timestamps, parent path). */
+const HEADER_BYTES = 16 * 1024;
 
 export interface SessionFile {
   projectId: string;
@@ -29,6 +31,27 @@ export interface SessionFile {
 /** `<time>_<id>.jsonl` → id. */
 export function idOfFile(file: string): string | undefined {
   return /_([0-9a-zA-Z-]+)\.jsonl$/.exec(basename(file))?.[1];
+}
+
+/**
+ * The session id of a file: from its name, else from its header line. pi-subagents names a
+ * foreground child `<runId>/run-N/session.jsonl`, so only the header carries its id.
+ */
+export async function sessionIdOfFile(file: string): Promise<string | undefined> {
+  const fromName = idOfFile(file);
+  if (fromName) return fromName;
+  const handle = await open(file, 'r').catch(() => undefined);
+  if (!handle) return undefined;
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(HEADER_BYTES), 0, HEADER_BYTES, 0);
+    const first = buffer.subarray(0, bytesRead).toString('utf8').split('\n')[0] ?? '';
+    const header = JSON.parse(first) as { type?: unknown; id?: unknown };
+    return header.type === 'session' && typeof header.id === 'string' && SESSION_ID.test(header.id) ? header.id : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    await handle.close();
+  }
 }
 
 /** The folder a session's children live in: its file name without `.jsonl`. */
@@ -74,8 +97,7 @@ export class SessionFiles implements OnModuleInit {
     const projects = await readdir(this.config.SESSION_DIR, { withFileTypes: true }).catch(() => []);
     for (const p of projects) {
       if (!p.isDirectory()) continue;
-      const hit = (await this.projectFiles(p.name)).find((f) => idOfFile(f.path) === id);
-      if (hit) return hit;
+      for (const f of await this.projectFiles(p.name)) if ((await sessionIdOfFile(f.path)) === id) return f;
     }
     return undefined;
   }

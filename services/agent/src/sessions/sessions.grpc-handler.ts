@@ -1,7 +1,7 @@
 // gRPC handlers for the session RPCs: unpack the request, call SessionsService (or
 // SessionExporter), pack the answer.
 import { Controller } from '@nestjs/common';
-import { AgentRpc, type Handles } from '@pi-forge/proto';
+import { AgentRpc, EXPORT_FORMAT, SESSION_SEARCH_MATCH_KIND, TURN_DIFF_TOOL, type Handles } from '@pi-forge/proto';
 import type * as agent from '@pi-forge/proto/agent';
 import { SessionsService } from './sessions.service.js';
 import { SessionExporter } from './session-exporter.js';
@@ -80,7 +80,7 @@ export class SessionsGrpcHandler implements Handles<agent.AgentServiceController
 
   @AgentRpc.method
   async exportSession(req: agent.ExportSessionRequest): Promise<agent.ExportSessionResponse> {
-    return this.exporter.export(req.sessionId, req.format);
+    return this.exporter.export(req.sessionId, EXPORT_FORMAT.toWord(req.format) ?? '');
   }
 
   @AgentRpc.method
@@ -95,7 +95,7 @@ export class SessionsGrpcHandler implements Handles<agent.AgentServiceController
 
   @AgentRpc.method
   getTurnDiff(req: agent.GetTurnDiffRequest): agent.GetTurnDiffResponse {
-    return { entries: this.sessions.turnDiff(req.sessionId) };
+    return { entries: this.sessions.turnDiff(req.sessionId).map((e) => ({ ...e, tool: TURN_DIFF_TOOL.toProto(e.tool) })) };
   }
 
   @AgentRpc.method
@@ -116,6 +116,9 @@ export class SessionsGrpcHandler implements Handles<agent.AgentServiceController
   @AgentRpc.method
   async searchSessions(req: agent.SearchSessionsRequest): Promise<agent.SearchSessionsResponse> {
     const { results, truncated } = await this.sessions.search(req);
-    return { resultsJson: JSON.stringify(results), truncated };
+    return {
+      truncated,
+      results: results.map((r) => ({ ...r, matches: r.matches.map((m) => ({ ...m, kind: SESSION_SEARCH_MATCH_KIND.toProto(m.kind) })) })),
+    };
   }
 }

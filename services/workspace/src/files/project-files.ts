@@ -1,10 +1,9 @@
 // File operations inside one project: tree, read, write, mkdir, rename, move, delete.
 // Every path goes through the project's PathGuard first; errno values map to public codes.
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { basename, join } from 'node:path';
-import { forgeError, GrpcStatus } from '@pi-forge/runtime';
-import type { ReadFileResponse, TreeNode } from '@pi-forge/proto/workspace';
+import { forgeError, GrpcStatus, tempSiblingName } from '@pi-forge/runtime';
+import { TreeNodeType, type ReadFileResponse, type TreeNode } from '@pi-forge/proto/workspace';
 import { assertName, invalidName, isInside, type GuardedPath } from '../paths/path-guard.js';
 import { mapFsErrors } from '../paths/fs-errors.js';
 import { FsDoor, type ProjectFs } from '../paths/project-fs.js';
@@ -35,7 +34,7 @@ export class ProjectFiles {
     // ancestors would loop, so it is listed but not entered. The node budget bounds link fan-out.
     let budget = MAX_TREE_NODES;
     const walk = async (dir: GuardedPath, rel: string, level: number, ancestors: ReadonlySet<string>): Promise<TreeNode> => {
-      const node: TreeNode = { name: rel ? basename(rel) : basename(rootDir.root), path: rel, type: 'directory', children: [], truncated: false };
+      const node: TreeNode = { name: rel ? basename(rel) : basename(rootDir.root), path: rel, type: TreeNodeType.TREE_NODE_TYPE_DIRECTORY, children: [], truncated: false };
       if (level >= depth || budget <= 0) return { ...node, truncated: true };
       let entries;
       try {
@@ -57,9 +56,9 @@ export class ProjectFiles {
           const info = entry.isSymbolicLink() ? await fs.stat(child) : entry;
           kind = info.isDirectory() ? 'directory' : info.isFile() ? 'file' : undefined;
         } catch { kind = undefined; }
-        if (kind === 'file') files.push({ name: entry.name, path: childRel, type: 'file', children: [], truncated: false });
+        if (kind === 'file') files.push({ name: entry.name, path: childRel, type: TreeNodeType.TREE_NODE_TYPE_FILE, children: [], truncated: false });
         else if (kind === 'directory' && child) {
-          if (ancestors.has(child.real)) { dirs.push({ name: entry.name, path: childRel, type: 'directory', children: [], truncated: true }); continue; }
+          if (ancestors.has(child.real)) { dirs.push({ name: entry.name, path: childRel, type: TreeNodeType.TREE_NODE_TYPE_DIRECTORY, children: [], truncated: true }); continue; }
           dirs.push(await walk(child, childRel, level + 1, new Set([...ancestors, child.real])));
         }
       }
@@ -124,7 +123,7 @@ export class ProjectFiles {
       if (existing && src.entry !== dest.entry) {
         // Same inode under another spelling = a case-only rename on a case-insensitive disk.
         if (existing.ino !== from.ino || existing.dev !== from.dev) throw forgeError(GrpcStatus.ALREADY_EXISTS, 'target_exists', 'a file or folder with that name already exists');
-        const temp = fs.sibling(src, `.${basename(src.entry)}.${randomUUID()}.rename`);
+        const temp = fs.sibling(src, tempSiblingName(basename(src.entry), 'rename', '.'));
         await fs.rename(src, temp);
         await fs.rename(temp, dest);
         return;

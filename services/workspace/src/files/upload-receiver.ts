@@ -3,12 +3,12 @@
 // (sizes within limits, checksums matching) are the temp files renamed into place. Any failure or
 // a cancelled call removes every temp file, so a bad upload changes nothing on disk.
 import { Inject, Injectable } from '@nestjs/common';
-import { createHash, randomUUID, type Hash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import type { WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { basename, join } from 'node:path';
 import type { ServerReadableStream } from '@grpc/grpc-js';
-import { CONFIG, forgeError, GrpcStatus, type ForgeConfig, type ServiceErrorCode } from '@pi-forge/runtime';
+import { CONFIG, forgeError, GrpcStatus, tempSiblingName, type ForgeConfig, type ServiceErrorCode } from '@pi-forge/runtime';
 import type { UploadedFile, UploadFilesRequest, UploadFilesResponse } from '@pi-forge/proto/workspace';
 import { assertName, pathNotAllowed, type GuardedPath } from '../paths/path-guard.js';
 import { fsError } from '../paths/fs-errors.js';
@@ -63,7 +63,7 @@ export class UploadReceiver {
           if (expected && !/^[0-9a-f]{64}$/.test(expected)) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_checksum', 'sha256 must be 64 hex characters');
           // Nested targets may not have their folder yet: stage those in the upload folder itself.
           const folder = fs.parent(target);
-          const tempName = `${name}.${randomUUID()}.upload.tmp`;
+          const tempName = tempSiblingName(name, 'upload.tmp');
           const temp = (await fs.statIfAny(folder))?.isDirectory() ? fs.sibling(target, tempName) : await fs.child(parent, tempName);
           const out = fs.newFileStream(temp);
           await once(out, 'open');
@@ -119,7 +119,7 @@ export class UploadReceiver {
         const existing = !!(await fs.lstatIfAny(f.target));
         if (existing && !overwrite) throw forgeError(GrpcStatus.ALREADY_EXISTS, 'target_exists', `${name} already exists`);
         await fs.mkdirs(fs.parent(f.target));
-        const backup = existing ? fs.sibling(f.target, `${name}.${randomUUID()}.upload.bak`) : undefined;
+        const backup = existing ? fs.sibling(f.target, tempSiblingName(name, 'upload.bak')) : undefined;
         if (backup) await fs.rename(f.target, backup);
         try {
           await fs.rename(f.temp, f.target);

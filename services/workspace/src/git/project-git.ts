@@ -8,6 +8,7 @@ import type {
   ApplyGitHunksResponse, GitWorktree, ListGitWorktreesResponse,
   GetGitDiffResponse, GetGitLogResponse, GetGitStatusResponse, GitBranch, GitCommitInfo, ListGitBranchesResponse, ListGitRemotesResponse, GitRemote,
 } from '@pi-forge/proto/workspace';
+import { GitHunkMode } from '@pi-forge/proto/workspace';
 import { ProjectFiles } from '../files/project-files.js';
 import { PathGuard } from '../paths/path-guard.js';
 import { GitRunner, redactGitText, type GitRunOptions } from './git-runner.js';
@@ -301,10 +302,11 @@ export class ProjectGit {
   }
 
   /** Stages (from the worktree diff) or unstages (from the staged diff) chosen hunks of one file. */
-  async applyHunks(t: GitTarget, path: string, mode: string, indices: number[]): Promise<ApplyGitHunksResponse> {
+  async applyHunks(t: GitTarget, path: string, mode: GitHunkMode, indices: number[]): Promise<ApplyGitHunksResponse> {
+    if (mode !== GitHunkMode.GIT_HUNK_MODE_STAGE && mode !== GitHunkMode.GIT_HUNK_MODE_UNSTAGE) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'validation_failed', 'mode must be stage or unstage');
     const repo = await this.requireRepo(t);
     const [spec] = await this.pathspecs(repo, [path]);
-    const unstage = mode === 'unstage';
+    const unstage = mode === GitHunkMode.GIT_HUNK_MODE_UNSTAGE;
     const diff = (await this.run(repo, ['diff', '--no-ext-diff', '--no-textconv', '--no-color', ...(unstage ? ['--cached'] : []), '--', spec])).stdout;
     if (!diff.trim()) return { ok: false, error: 'no_diff', totalHunks: 0 };
     const lines = diff.split('\n');

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import { CONFIG, forgeError, GrpcStatus, type ForgeConfig } from '@pi-forge/runtime';
-import type { SearchFilesRequest, SearchFilesResponse, SearchMatch } from '@pi-forge/proto/workspace';
+import { SearchEngine, type SearchFilesRequest, type SearchFilesResponse, type SearchMatch } from '@pi-forge/proto/workspace';
 import { ProjectFiles } from '../files/project-files.js';
 import { SKIP_DIRS } from '../files/skip-dirs.js';
 import type { GuardedPath } from '../paths/path-guard.js';
@@ -115,7 +115,7 @@ export class ContentSearch {
         if (code === 2 && matches.length === 0 && !truncated) {
           return reject(forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_query', stderr.trim().split('\n').slice(-3).join(' ').slice(0, 500) || 'ripgrep rejected the query'));
         }
-        resolve({ engine: 'ripgrep', truncated, matches });
+        resolve({ engine: SearchEngine.SEARCH_ENGINE_RIPGREP, truncated, matches });
       });
     });
   }
@@ -174,7 +174,7 @@ export class ContentSearch {
       while (next < queue.length) await searchFile(queue[next++]);
     }));
     matches.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line || a.column - b.column));
-    return { engine: 'node', truncated, matches: matches.slice(0, limit) };
+    return { engine: SearchEngine.SEARCH_ENGINE_NODE, truncated, matches: matches.slice(0, limit) };
   }
 }
 
