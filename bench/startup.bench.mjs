@@ -26,6 +26,8 @@ async function once() {
       const l = JSON.parse(line);
       // Wall time from the launcher's spawn to each process's `listening` line.
       if (typeof l.startupMs === 'number') startup[l.proc] = performance.now() - t0;
+      // The agent loads the pi SDK after it listens (docs/agent-service.md); sessions wait for it.
+      if (typeof l.sdkLoadMs === 'number') startup['agent SDK'] = performance.now() - t0;
     } catch { /* not JSON */ }
   });
   let first200;
@@ -44,6 +46,8 @@ async function once() {
     } catch { /* not listening yet */ }
     if (ok === undefined) await new Promise((r) => setTimeout(r, 20));
   }
+  // Give the agent's background SDK load up to 15 s more to report (builds that load it before listening never do).
+  for (const until = Date.now() + 15_000; startup['agent SDK'] === undefined && Date.now() < until;) await new Promise((r) => setTimeout(r, 50));
   child.kill('SIGTERM');
   await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
   rmSync(dirs.root, { recursive: true, force: true });
@@ -59,4 +63,4 @@ const row = (name, xs) => console.log(`| ${name} | ${median(xs)?.toFixed(0) ?? '
 row('spawn → first 200 from /api/v1/health', runs.map((r) => r.first200));
 row('spawn → first `status: "ok"`', runs.map((r) => r.ok));
 console.log(`| status of the first 200 | | ${runs.map((r) => r.firstStatus).join(', ')} |`);
-for (const proc of ['workspace', 'pty', 'agent', 'gateway']) row(`spawn → ${proc} listening`, runs.map((r) => r.startup[proc]));
+for (const proc of ['workspace', 'pty', 'agent', 'gateway', 'agent SDK']) row(`spawn → ${proc} ${proc === 'agent SDK' ? 'loaded' : 'listening'}`, runs.map((r) => r.startup[proc]));

@@ -6,6 +6,7 @@ import type { AgentServiceController } from '@pi-forge/proto/agent';
 import { StatsGrpcHandler } from './stats/stats.grpc-handler.js';
 import { AGENT_SDK } from './sdk/agent-sdk.port.js';
 import { PiSdkAdapter } from './sdk/pi-sdk-adapter.js';
+import { loadPiSdk, PI_SDK_LOADER } from './sdk/pi-sdk.js';
 import { LiveSessions } from './sessions/live-sessions.js';
 import { SessionFiles } from './sessions/session-files.js';
 import { SessionRegistry } from './sessions/session-registry.js';
@@ -33,7 +34,7 @@ export class AgentModule {
       // Together they must handle every RPC of the service (a compile-time check).
       controllers: rpcHandlers<AgentServiceController>()(StatsGrpcHandler, SessionsGrpcHandler, StreamGrpcHandler, ProviderConfigGrpcHandler, ProjectSessionsGrpcHandler, SandboxSettingsGrpcHandler),
       providers: [
-        { provide: AGENT_SDK, useClass: PiSdkAdapter },
+        { provide: AGENT_SDK, useClass: PiSdkAdapter }, { provide: PI_SDK_LOADER, useValue: loadPiSdk },
         { provide: PROJECT_PROMPTS, useClass: WorkspaceProjectPrompts },
         LiveSessions, SessionFiles, SessionRegistry, SessionsService, SessionExporter, SystemPromptAddenda, PendingState, ConfigFiles, ModelCatalog,
         ProjectSessionFolders, { provide: REMOVE_TREE, useValue: removeTree },

@@ -4,7 +4,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { join } from 'node:path';
 import { CONFIG, type ForgeConfig } from '@pi-forge/runtime';
-import { ModelRuntime } from '../sdk/pi-sdk.js';
+import { PI_SDK_LOADER, type ModelRuntime, type PiSdkLoader } from '../sdk/pi-sdk.js';
 import { ConfigFiles } from './config-files.js';
 
 const ALL_LEVELS = ['off', 'minimal', 'low', 'medium', 'high', 'xhigh'] as const;
@@ -14,7 +14,7 @@ export class ModelCatalog {
   private current?: Promise<ModelRuntime>;
   private readonly storePath: string;
 
-  constructor(private readonly files: ConfigFiles, @Inject(CONFIG) config: ForgeConfig) {
+  constructor(private readonly files: ConfigFiles, @Inject(CONFIG) config: ForgeConfig, @Inject(PI_SDK_LOADER) private readonly loadSdk: PiSdkLoader) {
     this.storePath = join(config.PI_CONFIG_DIR, 'models-store.json');
   }
 
@@ -28,7 +28,8 @@ export class ModelCatalog {
   }
 
   /** A runtime built from the files as they are now; never touches the network. */
-  fresh(): Promise<ModelRuntime> {
+  async fresh(): Promise<ModelRuntime> {
+    const { ModelRuntime } = await this.loadSdk();
     return ModelRuntime.create({ authPath: this.files.authPath, modelsPath: this.files.modelsPath, modelsStorePath: this.storePath, allowModelNetwork: false });
   }
 

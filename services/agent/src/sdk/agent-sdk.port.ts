@@ -1,5 +1,6 @@
 // The pi SDK as the session code sees it: an injectable port, so the session logic can be unit
-// tested with fakes and only the adapter (pi-sdk-adapter.ts) imports the SDK itself.
+// tested with fakes and only the adapter (pi-sdk-adapter.ts) uses the SDK's values. Methods that
+// need the SDK are async: they wait for the lazily loaded module (sdk/pi-sdk.ts `loadPiSdk`).
 import type { AgentSession, BashOperations, ModelRuntime, SessionInfo, SessionManager } from './pi-sdk.js';
 
 export const AGENT_SDK = Symbol('AGENT_SDK');
@@ -12,9 +13,9 @@ export interface BuildSessionOptions {
 
 export interface AgentSdk {
   /** A manager for a new session file under `dir` (written on the first entry). */
-  newSessionManager(cwd: string, dir: string): SessionManager;
+  newSessionManager(cwd: string, dir: string): Promise<SessionManager>;
   /** A manager over an existing session file. */
-  openSessionManager(file: string, dir: string): SessionManager;
+  openSessionManager(file: string, dir: string): Promise<SessionManager>;
   /** Header-level metadata of every session file directly in `dir`. */
   listSessions(dir: string): Promise<SessionInfo[]>;
   /** The one recipe for a live SDK session (new, resumed or forked). */
@@ -22,5 +23,5 @@ export interface AgentSdk {
   /** Makes a key stored after the runtime was built usable; true when the provider has auth. */
   ensureAuth(runtime: ModelRuntime, provider: string): Promise<boolean>;
   /** How `!` / `!!` commands run: bash in the project folder, scrubbed env, 30 s cap. */
-  userBashOperations(): BashOperations;
+  userBashOperations(): Promise<BashOperations>;
 }

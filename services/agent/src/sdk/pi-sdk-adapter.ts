@@ -4,10 +4,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { CONFIG, LOGGER, readToolEnv, sandboxEnv, sandboxIdentity, type ForgeConfig } from '@pi-forge/runtime';
-import {
-  createAgentSession, createBashToolDefinition, DefaultResourceLoader, SessionManager, SettingsManager,
-  type AgentSession, type BashOperations, type ModelRuntime, type SessionInfo, type ToolDefinition,
-} from './pi-sdk.js';
+import { PI_SDK_LOADER, type AgentSession, type BashOperations, type ModelRuntime, type PiSdkLoader, type SessionInfo, type SessionManager, type ToolDefinition } from './pi-sdk.js';
 import type { AgentSdk, BuildSessionOptions } from './agent-sdk.port.js';
 import { ModelCatalog } from '../provider-config/model-catalog.js';
 import { scrubToolEnv } from '../tools/tool-env.js';
@@ -26,21 +23,24 @@ export class PiSdkAdapter implements AgentSdk {
     @Inject(CONFIG) private readonly config: ForgeConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly catalog: ModelCatalog,
+    @Inject(PI_SDK_LOADER) private readonly loadSdk: PiSdkLoader,
   ) {}
 
-  newSessionManager(cwd: string, dir: string): SessionManager {
-    return SessionManager.create(cwd, dir);
+  async newSessionManager(cwd: string, dir: string): Promise<SessionManager> {
+    return (await this.loadSdk()).SessionManager.create(cwd, dir);
   }
 
-  openSessionManager(file: string, dir: string): SessionManager {
-    return SessionManager.open(file, dir);
+  async openSessionManager(file: string, dir: string): Promise<SessionManager> {
+    return (await this.loadSdk()).SessionManager.open(file, dir);
   }
 
-  listSessions(dir: string): Promise<SessionInfo[]> {
-    return SessionManager.listAll(dir);
+  async listSessions(dir: string): Promise<SessionInfo[]> {
+    return (await this.loadSdk()).SessionManager.listAll(dir);
   }
 
   async buildSession({ sessionManager, appendSystemPrompt }: BuildSessionOptions): Promise<AgentSession> {
+    const sdk = await this.loadSdk();
+    const { createAgentSession, createBashToolDefinition, DefaultResourceLoader, SettingsManager } = sdk;
     const cwd = sessionManager.getCwd();
     const agentDir = this.config.PI_CONFIG_DIR;
     const settingsManager = SettingsManager.create(cwd, agentDir);
@@ -61,7 +61,7 @@ export class PiSdkAdapter implements AgentSdk {
       ? { operations: sandboxedShellOperations(identity), spawnHook: (c) => ({ ...c, env: { ...scrubToolEnv(c.env, passthrough), ...readToolEnv(this.config.FORGE_DATA_DIR), ...sandboxEnv(identity) } }) }
       : { spawnHook: (c) => ({ ...c, env: scrubToolEnv(c.env, passthrough) }) });
     // ...and the file tools are the SDK's own behind the sandbox's path policy.
-    const fileTools = identity ? scopedFileTools(cwd, await sandboxPathPolicy(this.config)!, identity) : [];
+    const fileTools = identity ? scopedFileTools(sdk, cwd, await sandboxPathPolicy(this.config)!, identity) : [];
     const { session } = await createAgentSession({
       cwd, agentDir, modelRuntime: await this.catalog.runtime(), settingsManager, resourceLoader, sessionManager,
       customTools: [bash as unknown as ToolDefinition, ...fileTools], tools: [...new Set([...BUILTIN_TOOLS, ...extensionTools])],
@@ -73,7 +73,8 @@ export class PiSdkAdapter implements AgentSdk {
     return this.catalog.ensureAuth(runtime, provider);
   }
 
-  userBashOperations(): BashOperations {
-    return userExecOperations(this.config.inheritedEnv, this.config.TERMINAL_PASSTHROUGH_ENV ?? [], undefined, sandboxIdentity(this.config));
+  async userBashOperations(): Promise<BashOperations> {
+    const { createLocalBashOperations } = await this.loadSdk();
+    return userExecOperations(createLocalBashOperations, this.config.inheritedEnv, this.config.TERMINAL_PASSTHROUGH_ENV ?? [], undefined, sandboxIdentity(this.config));
   }
 }

@@ -59,7 +59,7 @@ export class SessionRegistry implements OnApplicationShutdown {
       ...this.sessions.inProject(project.id).map((l) => l.session.sessionName),
       ...(await this.files.list(project.id)).map((s) => s.name),
     ];
-    const live = await this.build({ projectId: project.id }, this.sdk.newSessionManager(project.path, dir));
+    const live = await this.build({ projectId: project.id }, await this.sdk.newSessionManager(project.path, dir));
     live.session.setSessionName(nextNewSessionName(taken));
     this.logger.info({ sessionId: live.id, projectId: project.id }, 'session created');
     return live;
@@ -80,7 +80,7 @@ export class SessionRegistry implements OnApplicationShutdown {
 
   /** Opens a session file as a new live session (fork results). */
   async open(file: SessionFile): Promise<LiveSession> {
-    return this.build(file, this.sdk.openSessionManager(file.path, dirname(file.path)));
+    return this.build(file, await this.sdk.openSessionManager(file.path, dirname(file.path)));
   }
 
   private async resume(id: string): Promise<LiveSession> {

@@ -185,7 +185,7 @@ export class SessionsService {
     if (!file || !existsSync(file)) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'fork_failed', 'the session has nothing saved to fork yet');
     if (!source.session.sessionManager.getEntry(entryId)) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'entry_not_found', `no entry ${entryId}`);
     // A second manager on the same file does the extraction, so the live source is left untouched.
-    const scratch = this.sdk.openSessionManager(file, this.files.projectDir(source.projectId));
+    const scratch = await this.sdk.openSessionManager(file, this.files.projectDir(source.projectId));
     const forkedPath = scratch.createBranchedSession(entryId);
     if (!forkedPath) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'fork_failed', 'the branch could not be written');
     const forked = await this.registry.open({ projectId: source.projectId, path: forkedPath });
@@ -201,7 +201,7 @@ export class SessionsService {
     const live = this.registry.live(id);
     const started = performance.now();
     try {
-      const result = await live.session.executeBash(command, undefined, { excludeFromContext, operations: this.sdk.userBashOperations() });
+      const result = await live.session.executeBash(command, undefined, { excludeFromContext, operations: await this.sdk.userBashOperations() });
       return {
         ...(result.exitCode !== undefined && !result.cancelled ? { exitCode: result.exitCode } : {}),
         output: result.output,

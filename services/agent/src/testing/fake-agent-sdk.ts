@@ -80,10 +80,10 @@ export class FakeAgentSdk implements AgentSdk {
   authorized = true;
   buildGate: Promise<void> = Promise.resolve();
 
-  newSessionManager(cwd: string): SessionManager {
+  async newSessionManager(cwd: string): Promise<SessionManager> {
     return new FakeSessionManager(cwd) as unknown as SessionManager;
   }
-  openSessionManager(file: string): SessionManager {
+  async openSessionManager(file: string): Promise<SessionManager> {
     return new FakeSessionManager('/project', file) as unknown as SessionManager;
   }
   async listSessions(dir: string): Promise<SessionInfo[]> {
@@ -98,7 +98,7 @@ export class FakeAgentSdk implements AgentSdk {
   async ensureAuth(): Promise<boolean> {
     return this.authorized;
   }
-  userBashOperations(): never {
+  async userBashOperations(): Promise<never> {
     throw new Error('not used by these specs');
   }
 }

@@ -10,11 +10,7 @@ import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SandboxIdentity } from '@pi-forge/runtime';
-import {
-  createEditToolDefinition, createFindToolDefinition, createGrepToolDefinition, createLsToolDefinition,
-  createReadToolDefinition, createWriteToolDefinition, detectSupportedImageMimeTypeFromFile,
-  type EditOperations, type ReadOperations, type ToolDefinition, type WriteOperations,
-} from '../sdk/pi-sdk.js';
+import type { EditOperations, PiSdk, ReadOperations, ToolDefinition, WriteOperations } from '../sdk/pi-sdk.js';
 import type { ToolPathPolicy } from './tool-path-policy.js';
 
 const FILE_MODE = 0o664;
@@ -75,7 +71,12 @@ function guarded<T extends AnyTool>(tool: T, cwd: string, policy: ToolPathPolicy
   return { ...tool, execute };
 }
 
-export function scopedFileTools(cwd: string, policy: ToolPathPolicy, identity: SandboxIdentity): AnyTool[] {
+/** `sdk` is the loaded SDK module (it is imported lazily, see sdk/pi-sdk.ts). */
+export function scopedFileTools(sdk: PiSdk, cwd: string, policy: ToolPathPolicy, identity: SandboxIdentity): AnyTool[] {
+  const {
+    createEditToolDefinition, createFindToolDefinition, createGrepToolDefinition, createLsToolDefinition,
+    createReadToolDefinition, createWriteToolDefinition, detectSupportedImageMimeTypeFromFile,
+  } = sdk;
   const read: ReadOperations = {
     readFile: async (p) => readFile(await policy.check(p)),
     access: async (p) => access(await policy.check(p), constants.R_OK),
