@@ -10,9 +10,14 @@ import vue from 'eslint-plugin-vue';
 /** Rules that need type information: promises nobody awaits or that land where a callback returns void. */
 const typeAware = {
   // node:test's describe/it/test return promises the runner itself tracks.
-  '@typescript-eslint/no-floating-promises': ['error', {
-    allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }],
-  }],
+  '@typescript-eslint/no-floating-promises': [
+    'error',
+    {
+      allowForKnownSafeCalls: [
+        { from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] },
+      ],
+    },
+  ],
   '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
   '@typescript-eslint/await-thenable': 'error',
 };
@@ -20,7 +25,10 @@ const typeAware = {
 /** Unused code: variables, parameters, imports. A leading `_` marks a deliberately unused one. */
 const unused = {
   'no-unused-vars': 'off',
-  '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
+  '@typescript-eslint/no-unused-vars': [
+    'error',
+    { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true },
+  ],
 };
 
 export default tseslint.config(

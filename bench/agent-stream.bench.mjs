@@ -6,9 +6,7 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  configureFakeLlm, makeStackDirs, seedProject, startFakeLlm, startStack, wallMs,
-} from '../test/fixtures/dist/src/index.js';
+import { configureFakeLlm, makeStackDirs, seedProject, startFakeLlm, startStack, wallMs } from '../test/fixtures/dist/src/index.js';
 import { openStream } from '../gateway/dist/test/sse-client.js';
 
 const API_KEY = 'bench-key-0123456789abcdef';
@@ -40,12 +38,21 @@ async function inProcessBaseline(llm) {
   process.env.PI_CODING_AGENT_DIR = agentDir;
   process.env.PI_OFFLINE = '1';
   const sdk = await import('@earendil-works/pi-coding-agent');
-  const modelRuntime = await sdk.ModelRuntime.create({ authPath: join(agentDir, 'auth.json'), modelsPath: join(agentDir, 'models.json'), allowModelNetwork: false });
+  const modelRuntime = await sdk.ModelRuntime.create({
+    authPath: join(agentDir, 'auth.json'),
+    modelsPath: join(agentDir, 'models.json'),
+    allowModelNetwork: false,
+  });
   const settingsManager = sdk.SettingsManager.create(workspace, agentDir);
   const resourceLoader = new sdk.DefaultResourceLoader({ cwd: workspace, agentDir, settingsManager, noExtensions: true, noThemes: true });
   await resourceLoader.reload();
   const { session } = await sdk.createAgentSession({
-    cwd: workspace, agentDir, modelRuntime, settingsManager, resourceLoader, model: modelRuntime.getModel('fake', 'fake-model'),
+    cwd: workspace,
+    agentDir,
+    modelRuntime,
+    settingsManager,
+    resourceLoader,
+    model: modelRuntime.getModel('fake', 'fake-model'),
     sessionManager: sdk.SessionManager.inMemory(workspace),
   });
   const received = new Map();
@@ -111,17 +118,28 @@ try {
   const burst1 = await sustained(stack, llm, project.id, 1);
   const burst50 = await sustained(stack, llm, project.id, 50);
 
-  console.log(`Token latency: fake LLM socket write → event received (${TOKENS} tokens, ${SPACING_MS} ms apart; 2 cores shared by LLM, stack and clients)\n`);
+  console.log(
+    `Token latency: fake LLM socket write → event received (${TOKENS} tokens, ${SPACING_MS} ms apart; 2 cores shared by LLM, stack and clients)\n`,
+  );
   console.log('| path | samples | p50 | p99 | p50 vs A | p99 vs A |');
   console.log('|---|---|---|---|---|---|');
-  for (const [name, r] of [['A SDK session in this process (baseline)', a], ['B through the stack, 1 SSE client', b], ['C through the stack, 50 SSE clients', c]]) {
+  for (const [name, r] of [
+    ['A SDK session in this process (baseline)', a],
+    ['B through the stack, 1 SSE client', b],
+    ['C through the stack, 50 SSE clients', c],
+  ]) {
     console.log(`| ${name} | ${r.n} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${(r.p50 / a.p50).toFixed(1)}× | ${(r.p99 / a.p99).toFixed(1)}× |`);
   }
   console.log(`\nSustained: the model streams ${BURST} tokens back to back; events = every SSE event a client receives\n`);
   console.log('| clients | run (s) | events per client | all clients got all | events/s delivered (all clients) | vs 1 client |');
   console.log('|---|---|---|---|---|---|');
-  for (const [n, r] of [[1, burst1], [50, burst50]]) {
-    console.log(`| ${n} | ${r.seconds.toFixed(2)} | ${r.perClient} | ${r.complete ? 'yes' : 'NO'} | ${Math.round(r.delivered)} | ${(r.delivered / burst1.delivered).toFixed(1)}× |`);
+  for (const [n, r] of [
+    [1, burst1],
+    [50, burst50],
+  ]) {
+    console.log(
+      `| ${n} | ${r.seconds.toFixed(2)} | ${r.perClient} | ${r.complete ? 'yes' : 'NO'} | ${Math.round(r.delivered)} | ${(r.delivered / burst1.delivered).toFixed(1)}× |`,
+    );
   }
 } finally {
   await stack.dispose();

@@ -38,20 +38,34 @@ const expect = (status) => async (res) => {
   await res.arrayBuffer();
 };
 
-const stack = await startStack({ name: 'bench-auth', env: { UI_PASSWORD: PASSWORD, API_KEY, RATE_LIMIT_LOGIN_MAX: '1000000', AUTH_TICKET_TTL_MS: '300000' } /* tickets are minted up front */ });
+const stack = await startStack({
+  name: 'bench-auth',
+  env: { UI_PASSWORD: PASSWORD, API_KEY, RATE_LIMIT_LOGIN_MAX: '1000000', AUTH_TICKET_TTL_MS: '300000' } /* tickets are minted up front */,
+});
 const rows = [];
 const loginRows = [];
 try {
   const url = (p) => `${stack.baseUrl}${p}`;
-  const login = (password) => fetch(url('/api/v1/auth/login'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password }) });
+  const login = (password) =>
+    fetch(url('/api/v1/auth/login'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ password }),
+    });
   const { token } = await (await login(PASSWORD)).json();
 
   const tickets = [];
-  for (let i = 0; i < N + WARM; i++) tickets.push((await (await fetch(url('/api/v1/auth/ticket'), { method: 'POST', headers: { authorization: `Bearer ${API_KEY}` } })).json()).ticket);
+  for (let i = 0; i < N + WARM; i++)
+    tickets.push(
+      (await (await fetch(url('/api/v1/auth/ticket'), { method: 'POST', headers: { authorization: `Bearer ${API_KEY}` } })).json()).ticket,
+    );
   const variants = [
     ['A public route (ui-config), no credential', async () => expect(200)(await fetch(url('/api/v1/ui-config')))],
     ['B API key', async () => expect(200)(await fetch(url('/api/v1/auth/session'), { headers: { authorization: `Bearer ${API_KEY}` } }))],
-    ['C session JWT (passport-jwt, HS256)', async () => expect(200)(await fetch(url('/api/v1/auth/session'), { headers: { authorization: `Bearer ${token}` } }))],
+    [
+      'C session JWT (passport-jwt, HS256)',
+      async () => expect(200)(await fetch(url('/api/v1/auth/session'), { headers: { authorization: `Bearer ${token}` } })),
+    ],
     ['D one-time ?ticket=', async (i) => expect(200)(await fetch(url(`/api/v1/auth/session?ticket=${tickets[i]}`)))],
     ['E refused: no token (401)', async () => expect(401)(await fetch(url('/api/v1/auth/session')))],
     ['F refused: unknown /api/v1 path (401)', async () => expect(401)(await fetch(url('/api/v1/no-such-route')))],
@@ -67,10 +81,17 @@ try {
   }
   for (const [v, [name]] of variants.entries()) rows.push([name, stats(samples[v])]);
 
-  loginRows.push(['login with UI_PASSWORD (constant-time compare)', await measure(async () => expect(200)(await login(PASSWORD)), LOGIN_N, 5)]);
-  await expect(200)(await fetch(url('/api/v1/auth/change-password'), {
-    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ currentPassword: PASSWORD, newPassword: NEW_PASSWORD }),
-  }));
+  loginRows.push([
+    'login with UI_PASSWORD (constant-time compare)',
+    await measure(async () => expect(200)(await login(PASSWORD)), LOGIN_N, 5),
+  ]);
+  await expect(200)(
+    await fetch(url('/api/v1/auth/change-password'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ currentPassword: PASSWORD, newPassword: NEW_PASSWORD }),
+    }),
+  );
   loginRows.push(['login with the stored argon2id hash', await measure(async () => expect(200)(await login(NEW_PASSWORD)), LOGIN_N, 5)]);
 } finally {
   await stack.dispose();
@@ -79,7 +100,10 @@ try {
 const ours = await argon2.hash(NEW_PASSWORD, { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 });
 const libDefault = await argon2.hash(NEW_PASSWORD);
 loginRows.push(['in-process argon2id verify, m=19 MiB t=2 p=1 (ours)', await measure(() => argon2.verify(ours, NEW_PASSWORD), LOGIN_N, 3)]);
-loginRows.push(['in-process argon2id verify, m=64 MiB t=3 p=4 (library default)', await measure(() => argon2.verify(libDefault, NEW_PASSWORD), LOGIN_N, 3)]);
+loginRows.push([
+  'in-process argon2id verify, m=64 MiB t=3 p=4 (library default)',
+  await measure(() => argon2.verify(libDefault, NEW_PASSWORD), LOGIN_N, 3),
+]);
 
 const base = rows[0][1].p50;
 console.log(`### Guard cost per request (${N} sequential rounds of one request each, after ${WARM} warm-up rounds; µs)\n`);
@@ -91,4 +115,5 @@ const loginBase = loginRows[0][1].p50;
 console.log(`\n### Login cost (${LOGIN_N} sequential; ms)\n`);
 console.log('| what | p50 ms | p99 ms | p50 vs env-password login |');
 console.log('|---|---:|---:|---:|');
-for (const [name, s] of loginRows) console.log(`| ${name} | ${(s.p50 / 1000).toFixed(2)} | ${(s.p99 / 1000).toFixed(2)} | ${(s.p50 / loginBase).toFixed(2)}× |`);
+for (const [name, s] of loginRows)
+  console.log(`| ${name} | ${(s.p50 / 1000).toFixed(2)} | ${(s.p99 / 1000).toFixed(2)} | ${(s.p50 / loginBase).toFixed(2)}× |`);

@@ -35,7 +35,12 @@ async function measure(fn) {
 const stack = await startStack({ name: 'bench-foundation' });
 const rows = [];
 try {
-  const report = () => ({ status: 'ok', activeSessions: 0, activePtys: 0, services: { agent: 'serving', pty: 'serving', workspace: 'serving' } });
+  const report = () => ({
+    status: 'ok',
+    activeSessions: 0,
+    activePtys: 0,
+    services: { agent: 'serving', pty: 'serving', workspace: 'serving' },
+  });
   rows.push(['A in-process function call', await measure(async () => report())]);
 
   const app = Fastify();
@@ -48,19 +53,29 @@ try {
   const ptyUrl = stack.logs.find((l) => l.proc === 'pty' && typeof l.url === 'string').url;
   const def = protoLoader.loadSync(PTY_CONTRACT.protoPath, { longs: Number, enums: String, defaults: true });
   const Pty = grpc.loadPackageDefinition(def).forge.pty.v1.PtyService;
-  const client = new Pty(ptyUrl, grpc.credentials.createInsecure(), { interceptors: [serviceSecretClientInterceptor(stack.serviceSecret())] });
+  const client = new Pty(ptyUrl, grpc.credentials.createInsecure(), {
+    interceptors: [serviceSecretClientInterceptor(stack.serviceSecret())],
+  });
   const unary = () => new Promise((res, rej) => client.GetStats({}, (e, r) => (e ? rej(e) : res(r))));
   rows.push(['C gRPC unary round trip (unix socket)', await measure(unary)]);
   client.close();
 
-  rows.push(['D GET /api/v1/health through the gateway', await measure(async () => (await fetch(`${stack.baseUrl}/api/v1/health`)).json())]);
+  rows.push([
+    'D GET /api/v1/health through the gateway',
+    await measure(async () => (await fetch(`${stack.baseUrl}/api/v1/health`)).json()),
+  ]);
 
   // The same unary call when the pty service listens on TCP loopback instead of a unix socket.
   const tcpPort = await freePort();
   const tcp = await startStack({ name: 'bench-foundation-tcp', env: { PTY_GRPC_URL: `127.0.0.1:${tcpPort}` } });
   try {
-    const tcpClient = new Pty(`127.0.0.1:${tcpPort}`, grpc.credentials.createInsecure(), { interceptors: [serviceSecretClientInterceptor(tcp.serviceSecret())] });
-    rows.push(['C′ gRPC unary round trip (TCP 127.0.0.1)', await measure(() => new Promise((res, rej) => tcpClient.GetStats({}, (e, r) => (e ? rej(e) : res(r)))))]);
+    const tcpClient = new Pty(`127.0.0.1:${tcpPort}`, grpc.credentials.createInsecure(), {
+      interceptors: [serviceSecretClientInterceptor(tcp.serviceSecret())],
+    });
+    rows.push([
+      'C′ gRPC unary round trip (TCP 127.0.0.1)',
+      await measure(() => new Promise((res, rej) => tcpClient.GetStats({}, (e, r) => (e ? rej(e) : res(r))))),
+    ]);
     tcpClient.close();
   } finally {
     await tcp.dispose();

@@ -17,7 +17,15 @@ const median = (xs) => {
 async function once() {
   const dirs = makeStackDirs();
   const port = await freePort();
-  const env = { ...process.env, HOME: dirs.home, WORKSPACE_PATH: dirs.workspace, FORGE_DATA_DIR: dirs.data, PI_CONFIG_DIR: dirs.piConfig, PORT: String(port), LOG_LEVEL: 'info' };
+  const env = {
+    ...process.env,
+    HOME: dirs.home,
+    WORKSPACE_PATH: dirs.workspace,
+    FORGE_DATA_DIR: dirs.data,
+    PI_CONFIG_DIR: dirs.piConfig,
+    PORT: String(port),
+    LOG_LEVEL: 'info',
+  };
   const t0 = performance.now();
   const child = spawn(process.execPath, [join(REPO_ROOT, 'launcher/dist/src/main.js')], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   const startup = {};
@@ -28,7 +36,9 @@ async function once() {
       if (typeof l.startupMs === 'number') startup[l.proc] = performance.now() - t0;
       // The agent loads the pi SDK after it listens (docs/agent-service.md); sessions wait for it.
       if (typeof l.sdkLoadMs === 'number') startup['agent SDK'] = performance.now() - t0;
-    } catch { /* not JSON */ }
+    } catch {
+      /* not JSON */
+    }
   });
   let first200;
   let firstStatus;
@@ -43,11 +53,14 @@ async function once() {
         firstStatus = body.status;
       }
       if (body.status === 'ok') ok = performance.now() - t0;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     if (ok === undefined) await new Promise((r) => setTimeout(r, 20));
   }
   // Give the agent's background SDK load up to 15 s more to report (builds that load it before listening never do).
-  for (const until = Date.now() + 15_000; startup['agent SDK'] === undefined && Date.now() < until;) await new Promise((r) => setTimeout(r, 50));
+  for (const until = Date.now() + 15_000; startup['agent SDK'] === undefined && Date.now() < until;)
+    await new Promise((r) => setTimeout(r, 50));
   child.kill('SIGTERM');
   await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
   rmSync(dirs.root, { recursive: true, force: true });
@@ -59,8 +72,19 @@ for (let i = 0; i < RUNS; i++) runs.push(await once());
 console.log(`### Start → health (${RUNS} cold starts of the launcher, ms, medians)\n`);
 console.log('| measure | median | all runs |');
 console.log('|---|---:|---|');
-const row = (name, xs) => console.log(`| ${name} | ${median(xs)?.toFixed(0) ?? '—'} | ${xs.map((x) => (typeof x === 'number' ? x.toFixed(0) : '—')).join(', ')} |`);
-row('spawn → first 200 from /api/v1/health', runs.map((r) => r.first200));
-row('spawn → first `status: "ok"`', runs.map((r) => r.ok));
+const row = (name, xs) =>
+  console.log(`| ${name} | ${median(xs)?.toFixed(0) ?? '—'} | ${xs.map((x) => (typeof x === 'number' ? x.toFixed(0) : '—')).join(', ')} |`);
+row(
+  'spawn → first 200 from /api/v1/health',
+  runs.map((r) => r.first200),
+);
+row(
+  'spawn → first `status: "ok"`',
+  runs.map((r) => r.ok),
+);
 console.log(`| status of the first 200 | | ${runs.map((r) => r.firstStatus).join(', ')} |`);
-for (const proc of ['workspace', 'pty', 'agent', 'gateway', 'agent SDK']) row(`spawn → ${proc} ${proc === 'agent SDK' ? 'loaded' : 'listening'}`, runs.map((r) => r.startup[proc]));
+for (const proc of ['workspace', 'pty', 'agent', 'gateway', 'agent SDK'])
+  row(
+    `spawn → ${proc} ${proc === 'agent SDK' ? 'loaded' : 'listening'}`,
+    runs.map((r) => r.startup[proc]),
+  );

@@ -20,15 +20,34 @@ const LINE = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_';
 const FLOOD = `yes ${LINE} | head -c ${TOTAL}; echo "END-$((40+2))"\r`;
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))]; };
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))];
+};
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** A uniform face over both paths: write keys, watch output. */
 function direct(home) {
-  const p = pty.spawn('/bin/bash', [], { name: 'xterm-color', cols: 80, rows: 24, cwd: home, env: { PATH: process.env.PATH, HOME: home, TERM: 'xterm-color' }, encoding: null });
+  const p = pty.spawn('/bin/bash', [], {
+    name: 'xterm-color',
+    cols: 80,
+    rows: 24,
+    cwd: home,
+    env: { PATH: process.env.PATH, HOME: home, TERM: 'xterm-color' },
+    encoding: null,
+  });
   const listeners = new Set();
-  p.onData((d) => { for (const l of listeners) l(d); });
-  return { write: (s) => p.write(s), onData: (l) => { listeners.add(l); return () => listeners.delete(l); }, close: () => p.kill('SIGKILL') };
+  p.onData((d) => {
+    for (const l of listeners) l(d);
+  });
+  return {
+    write: (s) => p.write(s),
+    onData: (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    close: () => p.kill('SIGKILL'),
+  };
 }
 
 // Every socket counts against the 10 upgrades/min/IP limit: give each its own forwarded address.
@@ -38,8 +57,18 @@ const clientHeaders = () => ({ 'x-forwarded-for': `10.2.${(++ip >> 8) & 255}.${i
 function viaStack(stack, projectId, tabId) {
   const t = new TermClient(terminalUrl(stack, { projectId, tabId }), clientHeaders(), false);
   const listeners = new Set();
-  t.ws.on('message', (d) => { for (const l of listeners) l(d); });
-  return { t, write: (s) => t.input(s), onData: (l) => { listeners.add(l); return () => listeners.delete(l); }, close: () => t.close(1000, 'tab_closed') };
+  t.ws.on('message', (d) => {
+    for (const l of listeners) l(d);
+  });
+  return {
+    t,
+    write: (s) => t.input(s),
+    onData: (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    close: () => t.close(1000, 'tab_closed'),
+  };
 }
 
 /** Resolves when `needle` appears in the output after now (scanning only each chunk's edge). */
@@ -47,11 +76,18 @@ function until(term, needle, timeoutMs = 120_000) {
   return new Promise((resolve, reject) => {
     let tail = '';
     let bytes = 0;
-    const timer = setTimeout(() => { off(); reject(new Error(`timeout waiting for ${needle}`)); }, timeoutMs);
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`timeout waiting for ${needle}`));
+    }, timeoutMs);
     const off = term.onData((d) => {
       bytes += d.length;
       const s = tail + d.subarray(Math.max(0, d.length - 256)).toString('latin1');
-      if (s.includes(needle)) { clearTimeout(timer); off(); resolve(bytes); } else tail = s.slice(-64);
+      if (s.includes(needle)) {
+        clearTimeout(timer);
+        off();
+        resolve(bytes);
+      } else tail = s.slice(-64);
     });
   });
 }
@@ -76,7 +112,14 @@ async function echoLatency(term) {
   const out = [];
   for (let i = 0; i < KEYS + 50; i++) {
     const key = String.fromCharCode(97 + (i % 26));
-    const got = new Promise((resolve) => { const off = term.onData((d) => { if (d.includes(key)) { off(); resolve(); } }); });
+    const got = new Promise((resolve) => {
+      const off = term.onData((d) => {
+        if (d.includes(key)) {
+          off();
+          resolve();
+        }
+      });
+    });
     const t0 = performance.now();
     term.write(key);
     await got;
@@ -132,8 +175,18 @@ try {
       const c = new TermClient(terminalUrl(stack, { projectId: project.id, tabId }), clientHeaders());
       await new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('replay timeout')), 10_000);
-        const check = () => { if (c.bytes >= want) { clearTimeout(timer); resolve(); } else setTimeout(check, 0); };
-        c.ws.on('message', () => { if (c.bytes >= want) { clearTimeout(timer); resolve(); } });
+        const check = () => {
+          if (c.bytes >= want) {
+            clearTimeout(timer);
+            resolve();
+          } else setTimeout(check, 0);
+        };
+        c.ws.on('message', () => {
+          if (c.bytes >= want) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
         check();
       });
       out.push(performance.now() - t0);
@@ -153,8 +206,12 @@ const tpS = median(rows.stack.tp);
 console.log(`### Throughput: ${(TOTAL / 1e6).toFixed(0)} MB of shell output, median of ${RUNS} runs\n`);
 console.log('| path | MB/s (median) | runs | vs direct |');
 console.log('|---|---:|---|---:|');
-console.log(`| node-pty read directly in one process | ${tpD.toFixed(1)} | ${rows.direct.tp.map((x) => x.toFixed(0)).join(', ')} | 1.00× |`);
-console.log(`| ws client ← gateway ← gRPC ← pty service | ${tpS.toFixed(1)} | ${rows.stack.tp.map((x) => x.toFixed(0)).join(', ')} | ${(tpS / tpD).toFixed(2)}× |`);
+console.log(
+  `| node-pty read directly in one process | ${tpD.toFixed(1)} | ${rows.direct.tp.map((x) => x.toFixed(0)).join(', ')} | 1.00× |`,
+);
+console.log(
+  `| ws client ← gateway ← gRPC ← pty service | ${tpS.toFixed(1)} | ${rows.stack.tp.map((x) => x.toFixed(0)).join(', ')} | ${(tpS / tpD).toFixed(2)}× |`,
+);
 
 const e = (xs) => ({ p50: pct(xs, 0.5), p99: pct(xs, 0.99) });
 const eD = e(rows.direct.echo);
@@ -163,7 +220,9 @@ console.log(`\n### Keystroke echo (raw-mode cat), ${KEYS} sequential keys after 
 console.log('| path | p50 µs | p99 µs | p50 vs direct |');
 console.log('|---|---:|---:|---:|');
 console.log(`| node-pty directly | ${eD.p50.toFixed(0)} | ${eD.p99.toFixed(0)} | 1.00× |`);
-console.log(`| ws client → gateway → gRPC → pty service | ${eS.p50.toFixed(0)} | ${eS.p99.toFixed(0)} | ${(eS.p50 / eD.p50).toFixed(2)}× |`);
+console.log(
+  `| ws client → gateway → gRPC → pty service | ${eS.p50.toFixed(0)} | ${eS.p99.toFixed(0)} | ${(eS.p50 / eD.p50).toFixed(2)}× |`,
+);
 
 const rS = median(reattach.small);
 const rF = median(reattach.full);

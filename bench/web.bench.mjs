@@ -14,7 +14,8 @@ import { configureFakeLlm, makeStackDirs, seedProject, startFakeLlm, startStack 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const TOKENS = Number(process.env.BENCH_TOKENS ?? 150);
 const LOADS = Number(process.env.BENCH_LOADS ?? 10);
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p)) ?? execSync('command -v chromium').toString().trim();
+const CHROMIUM =
+  ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p)) ?? execSync('command -v chromium').toString().trim();
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -34,7 +35,16 @@ const stack = await startStack({ name: 'bench-web', dirs });
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
   headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 
 try {
@@ -42,7 +52,10 @@ try {
   const loadA = [];
   const loadB = [];
   for (let i = 0; i < LOADS + 1; i++) {
-    for (const [which, out] of [['A', loadA], ['B', loadB]]) {
+    for (const [which, out] of [
+      ['A', loadA],
+      ['B', loadB],
+    ]) {
       const ctx = await browser.newContext({ serviceWorkers: 'block' });
       const page = await ctx.newPage();
       const t0 = Date.now();
@@ -62,10 +75,13 @@ try {
   const page = await ctx.newPage();
   const sessionRes = await stack.api('/api/v1/sessions', { method: 'POST', json: { projectId: project.id } });
   const session = await sessionRes.json();
-  await page.addInitScript(([pid, sid]) => {
-    localStorage.setItem('pi-forge/active-project-id', pid);
-    localStorage.setItem('pi-forge/active-session-id', sid);
-  }, [project.id, session.sessionId]);
+  await page.addInitScript(
+    ([pid, sid]) => {
+      localStorage.setItem('pi-forge/active-project-id', pid);
+      localStorage.setItem('pi-forge/active-session-id', sid);
+    },
+    [project.id, session.sessionId],
+  );
   await page.goto(stack.baseUrl);
   await page.waitForFunction(() => document.querySelector('.conn')?.textContent === 'Live', null, { timeout: 30_000 });
 
@@ -73,53 +89,58 @@ try {
   const domDelay = [];
   for (let run = 0; run < RUNS; run++) {
     const tokens = Array.from({ length: TOKENS }, (_, i) => `r${run}t${i}x `);
-    await page.evaluate(async ({ sid, run, count }) => {
-      const w = window;
-      const now = () => performance.timeOrigin + performance.now();
-      w.__bench = { raw: new Array(count).fill(0), dom: new Array(count).fill(0), done: false };
-      // C: a bare reader on the same stream, in the same page.
-      const ctl = new AbortController();
-      w.__benchAbort = ctl;
-      const res = await fetch(`/api/v1/sessions/${sid}/stream`, { signal: ctl.signal });
-      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-      let buf = '';
-      let seen = 0;
-      const re = new RegExp(`r${run}t(\\d+)x`, 'g');
-      (async () => {
-        try {
-          for (;;) {
-            const { value, done } = await reader.read();
-            if (done) break;
-            buf += value;
-            let idx;
-            while ((idx = buf.indexOf('\n\n')) >= 0) {
-              const frame = buf.slice(0, idx);
-              buf = buf.slice(idx + 2);
-              const line = frame.split('\n').find((l) => l.startsWith('data:'));
-              if (!line) continue;
-              const e = JSON.parse(line.slice(5));
-              if (e.type === 'message_update' && e.assistantMessageEvent?.type === 'text_delta') {
-                for (const m of e.assistantMessageEvent.delta.matchAll(re)) if (!w.__bench.raw[+m[1]]) w.__bench.raw[+m[1]] = now();
+    await page.evaluate(
+      async ({ sid, run, count }) => {
+        const w = window;
+        const now = () => performance.timeOrigin + performance.now();
+        w.__bench = { raw: new Array(count).fill(0), dom: new Array(count).fill(0), done: false };
+        // C: a bare reader on the same stream, in the same page.
+        const ctl = new AbortController();
+        w.__benchAbort = ctl;
+        const res = await fetch(`/api/v1/sessions/${sid}/stream`, { signal: ctl.signal });
+        const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+        let buf = '';
+        let seen = 0;
+        const re = new RegExp(`r${run}t(\\d+)x`, 'g');
+        (async () => {
+          try {
+            for (;;) {
+              const { value, done } = await reader.read();
+              if (done) break;
+              buf += value;
+              let idx;
+              while ((idx = buf.indexOf('\n\n')) >= 0) {
+                const frame = buf.slice(0, idx);
+                buf = buf.slice(idx + 2);
+                const line = frame.split('\n').find((l) => l.startsWith('data:'));
+                if (!line) continue;
+                const e = JSON.parse(line.slice(5));
+                if (e.type === 'message_update' && e.assistantMessageEvent?.type === 'text_delta') {
+                  for (const m of e.assistantMessageEvent.delta.matchAll(re)) if (!w.__bench.raw[+m[1]]) w.__bench.raw[+m[1]] = now();
+                }
+                if (e.type === 'agent_end') w.__bench.done = true;
               }
-              if (e.type === 'agent_end') w.__bench.done = true;
             }
+          } catch {
+            /* aborted */
           }
-        } catch { /* aborted */ }
-      })();
-      // D: when each token shows up in the rendered chat.
-      const box = document.querySelector('.messages');
-      const observer = new MutationObserver(() => {
-        const arts = box.querySelectorAll('article[aria-label="Agent"]');
-        const text = arts[arts.length - 1]?.textContent ?? '';
-        const t = now();
-        let max = -1;
-        for (const m of text.matchAll(re)) max = Math.max(max, +m[1]);
-        for (let i = seen; i <= max; i++) if (!w.__bench.dom[i]) w.__bench.dom[i] = t;
-        if (max + 1 > seen) seen = max + 1;
-      });
-      observer.observe(box, { childList: true, subtree: true, characterData: true });
-      w.__benchObserver = observer;
-    }, { sid: session.sessionId, run, count: TOKENS });
+        })();
+        // D: when each token shows up in the rendered chat.
+        const box = document.querySelector('.messages');
+        const observer = new MutationObserver(() => {
+          const arts = box.querySelectorAll('article[aria-label="Agent"]');
+          const text = arts[arts.length - 1]?.textContent ?? '';
+          const t = now();
+          let max = -1;
+          for (const m of text.matchAll(re)) max = Math.max(max, +m[1]);
+          for (let i = seen; i <= max; i++) if (!w.__bench.dom[i]) w.__bench.dom[i] = t;
+          if (max + 1 > seen) seen = max + 1;
+        });
+        observer.observe(box, { childList: true, subtree: true, characterData: true });
+        w.__benchObserver = observer;
+      },
+      { sid: session.sessionId, run, count: TOKENS },
+    );
     llm.reset();
     llm.enqueue({ text: tokens, delayMs: 5 });
     const res = await stack.api(`/api/v1/sessions/${session.sessionId}/prompt`, { method: 'POST', json: { text: `[no-tool] run ${run}` } });
@@ -152,7 +173,9 @@ try {
   process.stdout.write(`| D token: LLM → rendered in the chat | ${fmt(d)} | ${fmt(p90(domDelay))} | ${fmt(d / c)} |\n`);
   // C and D read the same events over two separate connections, so which one sees a token first
   // varies; a D − C near zero means rendering adds no delay worth measuring.
-  process.stdout.write(`\nD − C (what the app adds per token: reducer, Vue, Markdown, DOM; the two readers use separate connections): median ${fmt(d - c)} ms.\n`);
+  process.stdout.write(
+    `\nD − C (what the app adds per token: reducer, Vue, Markdown, DOM; the two readers use separate connections): median ${fmt(d - c)} ms.\n`,
+  );
 } finally {
   await browser.close();
   await stack.dispose();

@@ -20,7 +20,10 @@ const CONCURRENCY = 8;
 const TREE_FILES = 10_000;
 const DOWNLOAD_MIB = 100;
 
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
 
 /** Requests per second of `fn` run `n` times with `c` in flight; median over ROUNDS. */
 async function rate(fn, n, c) {
@@ -29,7 +32,11 @@ async function rate(fn, n, c) {
   for (let r = 0; r < ROUNDS; r++) {
     let next = 0;
     const t0 = performance.now();
-    await Promise.all(Array.from({ length: c }, async () => { while (next++ < n) await fn(); }));
+    await Promise.all(
+      Array.from({ length: c }, async () => {
+        while (next++ < n) await fn();
+      }),
+    );
     rounds.push(n / ((performance.now() - t0) / 1000));
   }
   return median(rounds);
@@ -62,10 +69,19 @@ try {
   const def = protoLoader.loadSync(WORKSPACE_CONTRACT.protoPath, { longs: Number, enums: String, defaults: true, oneofs: true });
   const Ws = grpc.loadPackageDefinition(def).forge.workspace.v1.WorkspaceService;
   const wsUrl = stack.logs.find((l) => l.proc === 'workspace' && typeof l.url === 'string').url;
-  const client = new Ws(wsUrl, grpc.credentials.createInsecure(), { interceptors: [serviceSecretClientInterceptor(stack.serviceSecret())] });
+  const client = new Ws(wsUrl, grpc.credentials.createInsecure(), {
+    interceptors: [serviceSecretClientInterceptor(stack.serviceSecret())],
+  });
   const viaGrpc = () => new Promise((res, rej) => client.ReadFile({ projectId: small.id, path: file }, (e, r) => (e ? rej(e) : res(r))));
-  const direct = async () => { const data = await readFile(file); return { content: data.toString('utf8'), binary: data.subarray(0, 8000).includes(0) }; };
-  const viaGateway = async () => { const r = await api(url); if (r.status !== 200) throw new Error(`status ${r.status}`); return r.json(); };
+  const direct = async () => {
+    const data = await readFile(file);
+    return { content: data.toString('utf8'), binary: data.subarray(0, 8000).includes(0) };
+  };
+  const viaGateway = async () => {
+    const r = await api(url);
+    if (r.status !== 200) throw new Error(`status ${r.status}`);
+    return r.json();
+  };
   const reads = [];
   for (const c of [1, CONCURRENCY]) {
     reads.push([`A fs.readFile in this process (c=${c})`, await rate(direct, READS, c)]);
@@ -81,24 +97,41 @@ try {
     for (let f = 0; f < TREE_FILES / 100; f++) writeFileSync(join(big.path, `dir${d}`, `file${f}.txt`), '');
   }
   let treeBytes = 0;
-  const treeGateway = async () => { const r = await api(`/api/v1/files/tree?projectId=${big.id}`); const t = await r.text(); treeBytes = t.length; };
+  const treeGateway = async () => {
+    const r = await api(`/api/v1/files/tree?projectId=${big.id}`);
+    const t = await r.text();
+    treeBytes = t.length;
+  };
   const walk = async (dir) => {
     const node = { children: [] };
-    for (const e of await readdir(dir, { withFileTypes: true })) node.children.push(e.isDirectory() ? await walk(join(dir, e.name)) : { name: e.name });
+    for (const e of await readdir(dir, { withFileTypes: true }))
+      node.children.push(e.isDirectory() ? await walk(join(dir, e.name)) : { name: e.name });
     return node;
   };
   const treeDirect = async () => JSON.stringify(await walk(big.path));
-  const trees = [['A recursive readdir + JSON in this process', await timeMs(treeDirect)], ['B GET /api/v1/files/tree through the gateway', await timeMs(treeGateway)]];
+  const trees = [
+    ['A recursive readdir + JSON in this process', await timeMs(treeDirect)],
+    ['B GET /api/v1/files/tree through the gateway', await timeMs(treeGateway)],
+  ];
 
   // 3. Download throughput.
   const blob = join(small.path, 'blob.bin');
   writeFileSync(blob, Buffer.alloc(DOWNLOAD_MIB * 1024 * 1024, 7));
-  const drainDirect = async () => { for await (const _ of createReadStream(blob, { highWaterMark: 256 * 1024 })) { /* discard */ } };
+  const drainDirect = async () => {
+    for await (const _ of createReadStream(blob, { highWaterMark: 256 * 1024 })) {
+      /* discard */
+    }
+  };
   const drainGateway = async () => {
     const r = await api(`/api/v1/files/download?projectId=${small.id}&path=${encodeURIComponent(blob)}`);
-    for await (const _ of r.body) { /* discard */ }
+    for await (const _ of r.body) {
+      /* discard */
+    }
   };
-  const dl = [['A createReadStream in this process', DOWNLOAD_MIB / ((await timeMs(drainDirect)) / 1000)], ['B GET /api/v1/files/download through the gateway', DOWNLOAD_MIB / ((await timeMs(drainGateway)) / 1000)]];
+  const dl = [
+    ['A createReadStream in this process', DOWNLOAD_MIB / ((await timeMs(drainDirect)) / 1000)],
+    ['B GET /api/v1/files/download through the gateway', DOWNLOAD_MIB / ((await timeMs(drainGateway)) / 1000)],
+  ];
 
   console.log(`### File reads of a 4 KiB file (${READS} requests per round, median of ${ROUNDS} rounds)\n`);
   console.log('| path | req/s | vs A at same concurrency |');
@@ -107,7 +140,9 @@ try {
     const base = reads[i - (i % 3)][1];
     console.log(`| ${reads[i][0]} | ${reads[i][1].toFixed(0)} | ${(reads[i][1] / base).toFixed(3)}× |`);
   }
-  console.log(`\n### Tree of a ${TREE_FILES.toLocaleString('en')}-file project (median of ${ROUNDS}; response ${(treeBytes / 1024).toFixed(0)} KiB)\n`);
+  console.log(
+    `\n### Tree of a ${TREE_FILES.toLocaleString('en')}-file project (median of ${ROUNDS}; response ${(treeBytes / 1024).toFixed(0)} KiB)\n`,
+  );
   console.log('| path | ms | vs A |');
   console.log('|---|---:|---:|');
   for (const [name, ms] of trees) console.log(`| ${name} | ${ms.toFixed(1)} | ${(ms / trees[0][1]).toFixed(2)}× |`);

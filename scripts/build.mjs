@@ -11,7 +11,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 // One build at a time per checkout: parallel `tsc -b` runs would race on the same dist files.
 if (!process.env.FORGE_BUILD_LOCKED && existsSync('/usr/bin/flock')) {
   const r = spawnSync('/usr/bin/flock', [join(root, 'node_modules', '.forge-build.lock'), process.execPath, ...process.argv.slice(1)], {
-    stdio: 'inherit', env: { ...process.env, FORGE_BUILD_LOCKED: '1' },
+    stdio: 'inherit',
+    env: { ...process.env, FORGE_BUILD_LOCKED: '1' },
   });
   process.exit(r.status ?? 1);
 }
@@ -32,7 +33,11 @@ function newest(dir, filter = () => true) {
 
 function run(label, cmd, args, cwd = root) {
   const t0 = Date.now();
-  const r = spawnSync(cmd, args, { cwd, stdio: 'inherit', env: { ...process.env, PATH: `${join(root, 'node_modules', '.bin')}:${process.env.PATH}` } });
+  const r = spawnSync(cmd, args, {
+    cwd,
+    stdio: 'inherit',
+    env: { ...process.env, PATH: `${join(root, 'node_modules', '.bin')}:${process.env.PATH}` },
+  });
   if (r.status !== 0) {
     process.stderr.write(`build: ${label} failed\n`);
     process.exit(r.status ?? 1);

@@ -21,5 +21,9 @@ if (args.includes('--format')) {
   cmd = bin('eslint');
   cmdArgs = ['--max-warnings', '0', ...(files.length ? files : ['.'])];
 }
-const r = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit', env: { ...process.env, PATH: `${join(root, 'node_modules', '.bin')}:${process.env.PATH}` } });
+const r = spawnSync(cmd, cmdArgs, {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, PATH: `${join(root, 'node_modules', '.bin')}:${process.env.PATH}` },
+});
 process.exit(r.status ?? 1);

@@ -15,7 +15,18 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const filters = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const bufAgainst = process.argv.find((a) => a.startsWith('--buf-against='))?.slice('--buf-against='.length) || 'HEAD~1';
-const PACKAGES = ['runtime', 'proto', 'gateway', 'services/agent', 'services/pty', 'services/workspace', 'launcher', 'test/fixtures', 'bench', 'deploy'];
+const PACKAGES = [
+  'runtime',
+  'proto',
+  'gateway',
+  'services/agent',
+  'services/pty',
+  'services/workspace',
+  'launcher',
+  'test/fixtures',
+  'bench',
+  'deploy',
+];
 
 function walk(dir, out = []) {
   if (!existsSync(dir)) return out;
@@ -43,7 +54,10 @@ function check(name, run) {
   const { ok, note = '' } = run();
   process.stdout.write(`${ok ? '✔' : '✖'} ${name}${note ? ` — ${note}` : ''}\n`);
   if (ok) passed += 1;
-  else { failed += 1; status = 1; }
+  else {
+    failed += 1;
+    status = 1;
+  }
 }
 
 const git = (...args) => spawnSync('git', ['-C', root, ...args], { encoding: 'utf8' });
@@ -57,18 +71,24 @@ if (filters.length === 0 || filters.some((f) => 'proto'.startsWith(f) || f.start
   });
   check(`buf breaking against ${bufAgainst}`, () => {
     // Skipped where there is nothing to compare with: no git checkout, or a base without protos.
-    if (git('rev-parse', '--verify', '--quiet', `${bufAgainst}^{commit}`).status !== 0) return { ok: true, note: `skipped: no commit ${bufAgainst}` };
-    if (git('cat-file', '-e', `${bufAgainst}:proto/buf.yaml`).status !== 0) return { ok: true, note: `skipped: ${bufAgainst} has no protos` };
+    if (git('rev-parse', '--verify', '--quiet', `${bufAgainst}^{commit}`).status !== 0)
+      return { ok: true, note: `skipped: no commit ${bufAgainst}` };
+    if (git('cat-file', '-e', `${bufAgainst}:proto/buf.yaml`).status !== 0)
+      return { ok: true, note: `skipped: ${bufAgainst} has no protos` };
     const base = mkdtempSync(join(tmpdir(), 'pi-forge-buf-base-'));
     try {
-      const archive = spawnSync('sh', ['-c', `git -C "$1" archive "$2" proto | tar -x -C "$3"`, 'sh', root, bufAgainst, base], { encoding: 'utf8' });
+      const archive = spawnSync('sh', ['-c', `git -C "$1" archive "$2" proto | tar -x -C "$3"`, 'sh', root, bufAgainst, base], {
+        encoding: 'utf8',
+      });
       if (archive.status !== 0) return { ok: false, note: `could not read the protos of ${bufAgainst}: ${archive.stderr.trim()}` };
       const r = buf('breaking', '--against', join(base, 'proto'));
       if (r.status === 0) return { ok: true };
       // A deliberate break is declared in proto/BREAKING.md in the same change: reported, not failed.
       const declared = git('diff', '--quiet', bufAgainst, '--', 'proto/BREAKING.md').status === 1;
       process.stdout.write(r.stdout + r.stderr);
-      return declared ? { ok: true, note: 'breaking changes declared in proto/BREAKING.md' } : { ok: false, note: 'undeclared breaking change (see proto/BREAKING.md)' };
+      return declared
+        ? { ok: true, note: 'breaking changes declared in proto/BREAKING.md' }
+        : { ok: false, note: 'undeclared breaking change (see proto/BREAKING.md)' };
     } finally {
       rmSync(base, { recursive: true, force: true });
     }
@@ -78,7 +98,9 @@ if (filters.length === 0 || filters.some((f) => 'proto'.startsWith(f) || f.start
 // The code's own checks, each counted as one test (docs/development.md#formatting-and-linting).
 const checkCode = filters.length === 0 || filters.includes('lint');
 if (checkCode) {
-  const tool = (cmd, args, cwd = root) => () => ({ ok: spawnSync(cmd, args, { cwd, stdio: 'inherit', env }).status === 0 });
+  const tool =
+    (cmd, args, cwd = root) =>
+    () => ({ ok: spawnSync(cmd, args, { cwd, stdio: 'inherit', env }).status === 0 });
   check('eslint', tool(process.execPath, [join(root, 'scripts', 'lint.mjs')]));
   check('prettier --check', tool(process.execPath, [join(root, 'scripts', 'lint.mjs'), '--format', '--check']));
   check('vue-tsc (web)', tool(join(root, 'node_modules', '.bin', 'vue-tsc'), ['--noEmit', '-p', 'tsconfig.json'], join(root, 'web')));
@@ -88,29 +110,49 @@ if (files.length > 0) {
   // Filtered runs get their own TAP file: developers sharing a checkout run them concurrently, and a
   // shared file made one run's closing `N passed, N failed` line report another run's counts.
   const tap = join(root, 'test-output', filters.length ? `node-tests-${process.pid}.tap` : 'node-tests.tap');
-  const r = spawnSync(process.execPath, [
-    '--test', '--test-concurrency=2', '--test-timeout=180000',
-    '--test-reporter=spec', '--test-reporter-destination=stdout',
-    '--test-reporter=tap', `--test-reporter-destination=${tap}`,
-    ...files,
-  ], { cwd: root, stdio: 'inherit', env });
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--test',
+      '--test-concurrency=2',
+      '--test-timeout=180000',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tap}`,
+      ...files,
+    ],
+    { cwd: root, stdio: 'inherit', env },
+  );
   const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
   passed += Number(/^# pass (\d+)/m.exec(text)?.[1] ?? 0);
   failed += Number(/^# fail (\d+)/m.exec(text)?.[1] ?? 0);
-  if (r.status !== 0) { status = 1; if (failed === 0) failed = 1; }
+  if (r.status !== 0) {
+    status = 1;
+    if (failed === 0) failed = 1;
+  }
 }
 
 // The web app's component, store and browser tests (vitest).
-const webTests = walk(join(root, 'web', 'src')).concat(walk(join(root, 'web', 'test'))).filter((f) => /\.(test|spec)\.ts$/.test(f));
+const webTests = walk(join(root, 'web', 'src'))
+  .concat(walk(join(root, 'web', 'test')))
+  .filter((f) => /\.(test|spec)\.ts$/.test(f));
 if (webTests.length > 0 && (filters.length === 0 || filters.some((f) => 'web'.startsWith(f) || f.startsWith('web')))) {
   const report = join(root, 'test-output', 'web-vitest.json');
-  const r = spawnSync(join(root, 'node_modules', '.bin', 'vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], { cwd: join(root, 'web'), stdio: 'inherit', env });
+  const r = spawnSync(
+    join(root, 'node_modules', '.bin', 'vitest'),
+    ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
+    { cwd: join(root, 'web'), stdio: 'inherit', env },
+  );
   if (existsSync(report)) {
     const j = JSON.parse(readFileSync(report, 'utf8'));
     passed += j.numPassedTests ?? 0;
     failed += j.numFailedTests ?? 0;
   }
-  if (r.status !== 0) { status = 1; if (failed === 0) failed = 1; }
+  if (r.status !== 0) {
+    status = 1;
+    if (failed === 0) failed = 1;
+  }
 }
 
 if (files.length === 0 && webTests.length === 0 && !checkCode) {

@@ -40,7 +40,9 @@ export function renderConfigurationDoc(options: readonly OptionSpec[] = CONFIG_O
       const procs = spec.processes ?? PROCESS_NAMES;
       const readBy = procs.length === PROCESS_NAMES.length ? 'all' : procs.join(', ');
       const secret = spec.sensitive ? ' Secret: never logged.' : '';
-      out.push(`| \`${spec.env}\` | ${flagText(spec)} | ${cell(typeText(spec))} | \`${cell(describeDefault(spec))}\` | ${readBy} | ${cell(spec.help)}${secret} |`);
+      out.push(
+        `| \`${spec.env}\` | ${flagText(spec)} | ${cell(typeText(spec))} | \`${cell(describeDefault(spec))}\` | ${readBy} | ${cell(spec.help)}${secret} |`,
+      );
     }
     out.push('');
   }

@@ -73,7 +73,12 @@ describe('docker-compose.yml', () => {
     assert.ok(compose.volumes && 'sockets' in compose.volumes);
     for (const s of SERVICES) {
       const svc = compose.services[s];
-      const mounts = new Map<string, string>(svc.volumes.map((v: string) => { const [src, dst] = v.split(/:(?=\/)/); return [dst, src]; }));
+      const mounts = new Map<string, string>(
+        svc.volumes.map((v: string) => {
+          const [src, dst] = v.split(/:(?=\/)/);
+          return [dst, src];
+        }),
+      );
       const env = svc.environment;
       assert.equal(mounts.get(env.WORKSPACE_PATH), '${WORKSPACE_HOST_PATH:-./data/workspace}', `${s} workspace`);
       assert.equal(mounts.get(env.PI_CONFIG_DIR), '${PI_CONFIG_HOST_PATH:-./data/pi-agent}', `${s} pi config`);
@@ -84,10 +89,20 @@ describe('docker-compose.yml', () => {
   });
 
   it('health-checks the gateway over HTTP and each service with gRPC health on its socket', () => {
-    assert.deepEqual(compose.services.gateway.healthcheck.test, ['CMD', 'node', '/app/deploy/probe.mjs', 'http://127.0.0.1:3000/api/v1/health']);
+    assert.deepEqual(compose.services.gateway.healthcheck.test, [
+      'CMD',
+      'node',
+      '/app/deploy/probe.mjs',
+      'http://127.0.0.1:3000/api/v1/health',
+    ]);
     for (const s of ['agent', 'pty', 'workspace']) {
       const svc = compose.services[s];
-      assert.deepEqual(svc.healthcheck.test, ['CMD', 'node', '/app/deploy/probe.mjs', `unix://${svc.environment.FORGE_RUNTIME_DIR}/${s}.sock`]);
+      assert.deepEqual(svc.healthcheck.test, [
+        'CMD',
+        'node',
+        '/app/deploy/probe.mjs',
+        `unix://${svc.environment.FORGE_RUNTIME_DIR}/${s}.sock`,
+      ]);
       assert.deepEqual(compose.services.gateway.depends_on[s], { condition: 'service_started' });
     }
     for (const s of SERVICES) assert.ok(compose.services[s].healthcheck.interval && compose.services[s].healthcheck.retries >= 1);
@@ -96,7 +111,8 @@ describe('docker-compose.yml', () => {
   it('gives secrets to the gateway only', () => {
     const secrets = ['UI_PASSWORD', 'API_KEY', 'JWT_SECRET', 'METRICS_TOKEN'];
     for (const k of secrets) assert.ok(k in compose.services.gateway.environment, `gateway ${k}`);
-    for (const s of ['agent', 'pty', 'workspace']) for (const k of secrets) assert.ok(!(k in compose.services[s].environment), `${s} must not see ${k}`);
+    for (const s of ['agent', 'pty', 'workspace'])
+      for (const k of secrets) assert.ok(!(k in compose.services[s].environment), `${s} must not see ${k}`);
   });
 
   it('.env.example names every variable the compose file reads and the deployment guide lists', () => {
@@ -104,8 +120,25 @@ describe('docker-compose.yml', () => {
     const used = new Set([...text.matchAll(/\$\{([A-Z_][A-Z0-9_]*)/g)].map((m) => m[1]));
     for (const v of used) assert.ok(defined.has(v), `.env.example lacks ${v}`);
     for (const v of defined) assert.ok(used.has(v) || v === 'COMPOSE_PROJECT_NAME', `.env.example sets ${v}, which compose never reads`);
-    const guide = ['UI_PASSWORD', 'API_KEY', 'JWT_SECRET', 'TRUST_PROXY', 'CORS_ORIGIN', 'JWT_EXPIRES_IN_SECONDS', 'RATE_LIMIT_LOGIN_MAX', 'LOG_LEVEL', 'MINIMAL_UI',
-      'WORKSPACE_HOST_PATH', 'PI_CONFIG_HOST_PATH', 'FORGE_DATA_HOST_PATH', 'PUID', 'PGID', 'HOST_PORT', 'METRICS_TOKEN', 'COMPOSE_PROJECT_NAME'];
+    const guide = [
+      'UI_PASSWORD',
+      'API_KEY',
+      'JWT_SECRET',
+      'TRUST_PROXY',
+      'CORS_ORIGIN',
+      'JWT_EXPIRES_IN_SECONDS',
+      'RATE_LIMIT_LOGIN_MAX',
+      'LOG_LEVEL',
+      'MINIMAL_UI',
+      'WORKSPACE_HOST_PATH',
+      'PI_CONFIG_HOST_PATH',
+      'FORGE_DATA_HOST_PATH',
+      'PUID',
+      'PGID',
+      'HOST_PORT',
+      'METRICS_TOKEN',
+      'COMPOSE_PROJECT_NAME',
+    ];
     for (const v of guide) assert.ok(defined.has(v), `.env.example lacks ${v}`);
     // secrets ship empty
     for (const v of ['UI_PASSWORD', 'API_KEY', 'JWT_SECRET', 'METRICS_TOKEN']) assert.match(envExample, new RegExp(`^${v}=$`, 'm'));

@@ -16,13 +16,18 @@ describe('docs/configuration.md', () => {
       const a = onDisk.split('\n');
       const b = expected.split('\n');
       const i = a.findIndex((line, n) => line !== b[n]);
-      assert.fail(`docs/configuration.md is out of date at line ${i + 1}:\n  doc:   ${a[i]}\n  table: ${b[i]}\nRun: npm run docs:config -w deploy`);
+      assert.fail(
+        `docs/configuration.md is out of date at line ${i + 1}:\n  doc:   ${a[i]}\n  table: ${b[i]}\nRun: npm run docs:config -w deploy`,
+      );
     }
   });
 
   it('names every variable and flag of the table, and --help agrees', () => {
     const doc = repoFile('docs/configuration.md');
-    const help = spawnSync(process.execPath, [join(REPO_ROOT, 'launcher/dist/src/main.js'), '--help'], { encoding: 'utf8', timeout: 15_000 });
+    const help = spawnSync(process.execPath, [join(REPO_ROOT, 'launcher/dist/src/main.js'), '--help'], {
+      encoding: 'utf8',
+      timeout: 15_000,
+    });
     assert.equal(help.status, 0);
     for (const o of CONFIG_OPTIONS) {
       assert.ok(doc.includes(`| \`${o.env}\` |`), `${o.env} row`);
@@ -32,11 +37,18 @@ describe('docs/configuration.md', () => {
   });
 
   it('would notice a new row (the check can fail)', () => {
-    const extra: OptionSpec = { env: 'BRAND_NEW_SETTING', flag: 'brand-new-setting', type: 'bool', category: 'Features', default: 'false', help: 'x' };
+    const extra: OptionSpec = {
+      env: 'BRAND_NEW_SETTING',
+      flag: 'brand-new-setting',
+      type: 'bool',
+      category: 'Features',
+      default: 'false',
+      help: 'x',
+    };
     assert.notEqual(renderConfigurationDoc([...CONFIG_OPTIONS, extra]), renderConfigurationDoc());
   });
 
-  it('shows derived defaults as formulas, not this machine\'s paths', () => {
+  it("shows derived defaults as formulas, not this machine's paths", () => {
     const byEnv = (env: string) => CONFIG_OPTIONS.find((o) => o.env === env) as OptionSpec;
     assert.equal(describeDefault(byEnv('WORKSPACE_PATH')), '~/.pi-forge/workspace');
     assert.equal(describeDefault(byEnv('SESSION_DIR')), '$WORKSPACE_PATH/.pi/sessions');

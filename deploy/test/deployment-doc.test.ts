@@ -22,11 +22,27 @@ function sources(dir: string, out: string[] = []): string[] {
 
 describe('docs/deployment.md', () => {
   it('covers every topic of the deployment guide', () => {
-    for (const heading of ['## Before you deploy', '### Loopback only', '### LAN access via direct port-forward', '### LAN access behind a reverse proxy',
-      '### Caddy', '### nginx', '### Traefik', '## Network settings', '## Auth', '## Backups', '## Update and rollback', '## Several users', '## Monitoring', '### Logs', '### Metrics']) {
+    for (const heading of [
+      '## Before you deploy',
+      '### Loopback only',
+      '### LAN access via direct port-forward',
+      '### LAN access behind a reverse proxy',
+      '### Caddy',
+      '### nginx',
+      '### Traefik',
+      '## Network settings',
+      '## Auth',
+      '## Backups',
+      '## Update and rollback',
+      '## Several users',
+      '## Monitoring',
+      '### Logs',
+      '### Metrics',
+    ]) {
       assert.ok(doc.includes(heading), `missing section ${heading}`);
     }
-    for (const v of ['TRUST_PROXY', 'CORS_ORIGIN', 'JWT_EXPIRES_IN_SECONDS', 'RATE_LIMIT_LOGIN_MAX', 'LOG_LEVEL', 'MINIMAL_UI']) assert.ok(doc.includes(`| \`${v}\` |`), `network table row ${v}`);
+    for (const v of ['TRUST_PROXY', 'CORS_ORIGIN', 'JWT_EXPIRES_IN_SECONDS', 'RATE_LIMIT_LOGIN_MAX', 'LOG_LEVEL', 'MINIMAL_UI'])
+      assert.ok(doc.includes(`| \`${v}\` |`), `network table row ${v}`);
     for (const v of ['WORKSPACE_HOST_PATH', 'PI_CONFIG_HOST_PATH', 'FORGE_DATA_HOST_PATH']) assert.ok(doc.includes(v), `backup of ${v}`);
   });
 
@@ -47,9 +63,14 @@ describe('docs/deployment.md', () => {
   });
 
   it('alerts only on log messages the code really logs', () => {
-    const code = ['gateway/src', 'services', 'launcher/src', 'runtime/src'].flatMap((d) => sources(join(REPO_ROOT, d))).map((f) => readFileSync(f, 'utf8')).join('\n');
+    const code = ['gateway/src', 'services', 'launcher/src', 'runtime/src']
+      .flatMap((d) => sources(join(REPO_ROOT, d)))
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
     const table = doc.slice(doc.indexOf('Log lines worth alerting on'));
-    const messages = [...table.matchAll(/^\| `([^`]+)`(?:, `([^`]+)`)*/gm)].flatMap((m) => m[0].match(/`[^`]+`/g)!.map((s) => s.slice(1, -1)));
+    const messages = [...table.matchAll(/^\| `([^`]+)`(?:, `([^`]+)`)*/gm)].flatMap((m) =>
+      m[0].match(/`[^`]+`/g)!.map((s) => s.slice(1, -1)),
+    );
     assert.ok(messages.length >= 8);
     for (const msg of messages) {
       const literal = msg.replace(/…$/, '');

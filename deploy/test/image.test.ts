@@ -10,8 +10,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, freePort, waitFor } from '@pi-forge/test-fixtures';
 
-interface Instruction { cmd: string; args: string; line: number }
-interface Stage { from: string; name?: string; instructions: Instruction[] }
+interface Instruction {
+  cmd: string;
+  args: string;
+  line: number;
+}
+interface Stage {
+  from: string;
+  name?: string;
+  instructions: Instruction[];
+}
 
 /** Dockerfile → stages of instructions (continuation lines joined, comments dropped). */
 function parseDockerfile(text: string): Stage[] {
@@ -59,7 +67,10 @@ describe('deploy/Dockerfile', () => {
   });
 
   it('is multi-stage on Node 22 Debian slim, with a small non-root runtime stage', () => {
-    assert.deepEqual(stages.map((s) => s.name), ['build', 'prod-deps', 'runtime']);
+    assert.deepEqual(
+      stages.map((s) => s.name),
+      ['build', 'prod-deps', 'runtime'],
+    );
     for (const s of stages) assert.match(s.from, /^node:22-(bookworm|trixie)-slim$/);
     const rt = stage('runtime').instructions;
     const last = (cmd: string) => rt.filter((i) => i.cmd === cmd).at(-1)?.args;
@@ -68,18 +79,34 @@ describe('deploy/Dockerfile', () => {
     assert.equal(last('CMD'), '["node", "launcher/dist/src/main.js"]');
     assert.match(last('HEALTHCHECK') ?? '', /CMD \["node", "\/app\/deploy\/probe\.mjs", "http:\/\/127\.0\.0\.1:3000\/api\/v1\/health"\]/);
     assert.equal(last('EXPOSE'), '3000');
-    const labels = rt.filter((i) => i.cmd === 'LABEL').map((i) => i.args).join(' ');
-    for (const l of ['title', 'description', 'version', 'licenses']) assert.match(labels, new RegExp(`org\\.opencontainers\\.image\\.${l}=`));
+    const labels = rt
+      .filter((i) => i.cmd === 'LABEL')
+      .map((i) => i.args)
+      .join(' ');
+    for (const l of ['title', 'description', 'version', 'licenses'])
+      assert.match(labels, new RegExp(`org\\.opencontainers\\.image\\.${l}=`));
     const apt = runs(stage('runtime')).find((r) => r.includes('apt-get install'))!;
-    for (const pkg of ['tini', 'git', 'bash', 'ripgrep', 'ca-certificates']) assert.match(apt, new RegExp(`\\s${pkg}\\s`), `runtime installs ${pkg}`);
+    for (const pkg of ['tini', 'git', 'bash', 'ripgrep', 'ca-certificates'])
+      assert.match(apt, new RegExp(`\\s${pkg}\\s`), `runtime installs ${pkg}`);
     assert.match(apt, /--no-install-recommends/);
     assert.match(apt, /rm -rf \/var\/lib\/apt\/lists/);
     assert.doesNotMatch(apt, /\s(g\+\+|make|python3)\s/, 'no compilers in the runtime stage');
     // the runtime copies only the pruned tree, never the build stage's node_modules
     const copies = rt.filter((i) => i.cmd === 'COPY').map((i) => i.args);
     assert.deepEqual(copies, ['--from=prod-deps /app/ /app/']);
-    const env = rt.filter((i) => i.cmd === 'ENV').map((i) => i.args).join(' ');
-    for (const kv of ['NODE_ENV=production', 'HOST=0.0.0.0', 'WORKSPACE_PATH=/workspace', 'PI_CONFIG_DIR=/home/pi/.pi/agent', 'FORGE_DATA_DIR=/home/pi/.pi-forge', 'FORGE_RUNTIME_DIR=/run/pi-forge']) assert.ok(env.includes(kv), kv);
+    const env = rt
+      .filter((i) => i.cmd === 'ENV')
+      .map((i) => i.args)
+      .join(' ');
+    for (const kv of [
+      'NODE_ENV=production',
+      'HOST=0.0.0.0',
+      'WORKSPACE_PATH=/workspace',
+      'PI_CONFIG_DIR=/home/pi/.pi/agent',
+      'FORGE_DATA_DIR=/home/pi/.pi-forge',
+      'FORGE_RUNTIME_DIR=/run/pi-forge',
+    ])
+      assert.ok(env.includes(kv), kv);
   });
 
   it('installs production dependencies only and drops what Linux never loads', () => {
@@ -91,7 +118,9 @@ describe('deploy/Dockerfile', () => {
 
   it('copies every workspace manifest before npm ci (a new workspace cannot be forgotten)', () => {
     const root = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
-    const copies = stage('build').instructions.filter((i) => i.cmd === 'COPY').map((i) => i.args);
+    const copies = stage('build')
+      .instructions.filter((i) => i.cmd === 'COPY')
+      .map((i) => i.args);
     for (const ws of root.workspaces as string[]) assert.ok(copies.includes(`${ws}/package.json ${ws}/`), `COPY ${ws}/package.json`);
     for (const c of copies) {
       const src = c.split(/\s+/).slice(0, -1);
@@ -114,7 +143,9 @@ describe('deploy/Dockerfile runtime tree, assembled and started for real', () =>
     try {
       accessSync('/dev/shm', constants.W_OK);
       base = '/dev/shm';
-    } catch { /* no tmpfs: use the temp dir */ }
+    } catch {
+      /* no tmpfs: use the temp dir */
+    }
     work = mkdtempSync(join(base, 'pi-forge-image-'));
     app = join(work, 'app');
   });
@@ -130,14 +161,22 @@ describe('deploy/Dockerfile runtime tree, assembled and started for real', () =>
   });
 
   // A production install compiles node-pty: on a busy 2-core machine that alone can take minutes.
-  it('builds the tree with the Dockerfile\'s own commands and boots all four processes from it', { timeout: 400_000 }, async () => {
+  it("builds the tree with the Dockerfile's own commands and boots all four processes from it", { timeout: 400_000 }, async () => {
     assert.ok(existsSync(join(REPO_ROOT, 'web', 'dist', 'index.html')), 'web/dist is built (npm run build)');
     const assemble = runs(stage('build')).find((r) => r.startsWith('mkdir -p /out'))!;
     const install = runs(stage('prod-deps')).find((r) => r.includes('npm ci --omit=dev'))!;
     const sh = (script: string, cwd: string, timeout: number) => {
       const r = spawnSync('bash', ['-euo', 'pipefail', '-c', script], {
-        cwd, encoding: 'utf8', timeout,
-        env: { ...process.env, npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' },
+        cwd,
+        encoding: 'utf8',
+        timeout,
+        env: {
+          ...process.env,
+          npm_config_prefer_offline: 'true',
+          npm_config_audit: 'false',
+          npm_config_fund: 'false',
+          npm_config_update_notifier: 'false',
+        },
       });
       assert.equal(r.status, 0, `${script}\n${r.stdout}\n${r.stderr}`);
     };
@@ -159,16 +198,33 @@ describe('deploy/Dockerfile runtime tree, assembled and started for real', () =>
     mkdirSync(home);
     const runDir = join(work, 'run');
     const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1',
-      WORKSPACE_PATH: join(work, 'workspace'), FORGE_DATA_DIR: join(work, 'data'), PI_CONFIG_DIR: join(work, 'pi'), FORGE_RUNTIME_DIR: runDir, PI_OFFLINE: '1',
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: home,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      WORKSPACE_PATH: join(work, 'workspace'),
+      FORGE_DATA_DIR: join(work, 'data'),
+      PI_CONFIG_DIR: join(work, 'pi'),
+      FORGE_RUNTIME_DIR: runDir,
+      PI_OFFLINE: '1',
     };
     launcher = spawn(process.execPath, ['launcher/dist/src/main.js'], { cwd: app, env, stdio: ['ignore', 'pipe', 'pipe'] });
     launcher.stdout!.on('data', (d) => log.push(String(d)));
     launcher.stderr!.on('data', (d) => log.push(String(d)));
-    await waitFor('ready from the image tree', () => log.join('').includes('pi-forge ready at'), 60_000).catch((e) => { throw new Error(`${e.message}\n${log.join('').slice(-3000)}`); });
+    await waitFor('ready from the image tree', () => log.join('').includes('pi-forge ready at'), 60_000).catch((e) => {
+      throw new Error(`${e.message}\n${log.join('').slice(-3000)}`);
+    });
 
-    console.log(`image tree: production install ${Math.round(installed - t0)} ms, boot to ready ${Math.round(performance.now() - installed)} ms`);
-    const probe = (target: string) => spawnSync(process.execPath, [join(app, 'deploy', 'probe.mjs'), target], { encoding: 'utf8', timeout: 30_000, env: { PATH: env.PATH, PROBE_TIMEOUT_MS: '10000' } });
+    console.log(
+      `image tree: production install ${Math.round(installed - t0)} ms, boot to ready ${Math.round(performance.now() - installed)} ms`,
+    );
+    const probe = (target: string) =>
+      spawnSync(process.execPath, [join(app, 'deploy', 'probe.mjs'), target], {
+        encoding: 'utf8',
+        timeout: 30_000,
+        env: { PATH: env.PATH, PROBE_TIMEOUT_MS: '10000' },
+      });
     const gw = probe(`http://127.0.0.1:${port}/api/v1/health`);
     assert.equal(gw.status, 0, `gateway probe: ${gw.stderr}`);
     for (const svc of ['agent', 'pty', 'workspace']) {

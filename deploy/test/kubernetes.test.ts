@@ -19,7 +19,8 @@ const MODELS: Record<string, () => Promise<new (o: unknown) => { validate(): voi
   'v1/Service': () => import('kubernetes-models/v1/Service').then((m) => m.Service as never),
   'apps/v1/Deployment': () => import('kubernetes-models/apps/v1/Deployment').then((m) => m.Deployment as never),
   'networking.k8s.io/v1/Ingress': () => import('kubernetes-models/networking.k8s.io/v1/Ingress').then((m) => m.Ingress as never),
-  'networking.k8s.io/v1/NetworkPolicy': () => import('kubernetes-models/networking.k8s.io/v1/NetworkPolicy').then((m) => m.NetworkPolicy as never),
+  'networking.k8s.io/v1/NetworkPolicy': () =>
+    import('kubernetes-models/networking.k8s.io/v1/NetworkPolicy').then((m) => m.NetworkPolicy as never),
 };
 
 // route.openshift.io/v1 Route (no offline OpenShift models on npm): the fields we use, per the OpenShift API reference.
@@ -29,7 +30,11 @@ const ROUTE_SCHEMA = {
   properties: {
     apiVersion: { const: 'route.openshift.io/v1' },
     kind: { const: 'Route' },
-    metadata: { type: 'object', required: ['name'], properties: { annotations: { type: 'object', additionalProperties: { type: 'string' } } } },
+    metadata: {
+      type: 'object',
+      required: ['name'],
+      properties: { annotations: { type: 'object', additionalProperties: { type: 'string' } } },
+    },
     spec: {
       type: 'object',
       additionalProperties: false,
@@ -37,13 +42,28 @@ const ROUTE_SCHEMA = {
       properties: {
         host: { type: 'string' },
         path: { type: 'string' },
-        to: { type: 'object', additionalProperties: false, required: ['kind', 'name'], properties: { kind: { const: 'Service' }, name: { type: 'string' }, weight: { type: 'integer', minimum: 0, maximum: 256 } } },
-        port: { type: 'object', additionalProperties: false, required: ['targetPort'], properties: { targetPort: { type: ['string', 'integer'] } } },
+        to: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['kind', 'name'],
+          properties: { kind: { const: 'Service' }, name: { type: 'string' }, weight: { type: 'integer', minimum: 0, maximum: 256 } },
+        },
+        port: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['targetPort'],
+          properties: { targetPort: { type: ['string', 'integer'] } },
+        },
         tls: {
           type: 'object',
           additionalProperties: false,
           required: ['termination'],
-          properties: { termination: { enum: ['edge', 'passthrough', 'reencrypt'] }, insecureEdgeTerminationPolicy: { enum: ['Allow', 'None', 'Redirect', ''] }, certificate: { type: 'string' }, key: { type: 'string' } },
+          properties: {
+            termination: { enum: ['edge', 'passthrough', 'reencrypt'] },
+            insecureEdgeTerminationPolicy: { enum: ['Allow', 'None', 'Redirect', ''] },
+            certificate: { type: 'string' },
+            key: { type: 'string' },
+          },
         },
         wildcardPolicy: { enum: ['None', 'Subdomain'] },
       },
@@ -52,9 +72,53 @@ const ROUTE_SCHEMA = {
 };
 
 // kubernetes-models does not flag unknown fields, so a typo would pass: check the keys we use.
-const CONTAINER_KEYS = new Set(['name', 'image', 'imagePullPolicy', 'command', 'args', 'workingDir', 'ports', 'env', 'envFrom', 'resources', 'volumeMounts', 'livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle', 'securityContext', 'stdin', 'tty', 'terminationMessagePath', 'terminationMessagePolicy']);
-const PROBE_KEYS = new Set(['exec', 'httpGet', 'tcpSocket', 'grpc', 'initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 'successThreshold', 'failureThreshold', 'terminationGracePeriodSeconds']);
-const SECURITY_KEYS = new Set(['allowPrivilegeEscalation', 'readOnlyRootFilesystem', 'runAsNonRoot', 'runAsUser', 'runAsGroup', 'capabilities', 'seccompProfile', 'privileged', 'procMount', 'seLinuxOptions', 'appArmorProfile']);
+const CONTAINER_KEYS = new Set([
+  'name',
+  'image',
+  'imagePullPolicy',
+  'command',
+  'args',
+  'workingDir',
+  'ports',
+  'env',
+  'envFrom',
+  'resources',
+  'volumeMounts',
+  'livenessProbe',
+  'readinessProbe',
+  'startupProbe',
+  'lifecycle',
+  'securityContext',
+  'stdin',
+  'tty',
+  'terminationMessagePath',
+  'terminationMessagePolicy',
+]);
+const PROBE_KEYS = new Set([
+  'exec',
+  'httpGet',
+  'tcpSocket',
+  'grpc',
+  'initialDelaySeconds',
+  'periodSeconds',
+  'timeoutSeconds',
+  'successThreshold',
+  'failureThreshold',
+  'terminationGracePeriodSeconds',
+]);
+const SECURITY_KEYS = new Set([
+  'allowPrivilegeEscalation',
+  'readOnlyRootFilesystem',
+  'runAsNonRoot',
+  'runAsUser',
+  'runAsGroup',
+  'capabilities',
+  'seccompProfile',
+  'privileged',
+  'procMount',
+  'seLinuxOptions',
+  'appArmorProfile',
+]);
 
 const EXPECTED_ARGS: Record<string, string[]> = {
   gateway: ['node', 'gateway/dist/src/main.js'],
@@ -84,7 +148,10 @@ for (const flavour of ['kube', 'openshift'] as const) {
         }
         const Model = await MODELS[key]?.();
         assert.ok(Model, `${file}: no schema for ${key}`);
-        assert.doesNotThrow(() => new Model(obj).validate(), (e: any) => `${file} ${key} ${obj.metadata?.name}: ${JSON.stringify(e?.errors ?? e?.message)}`);
+        assert.doesNotThrow(
+          () => new Model(obj).validate(),
+          (e: any) => `${file} ${key} ${obj.metadata?.name}: ${JSON.stringify(e?.errors ?? e?.message)}`,
+        );
         if (obj.kind !== 'Namespace') assert.equal(obj.metadata.namespace, 'pi-forge', `${file} ${key} namespace`);
       }
     });
@@ -118,7 +185,11 @@ for (const flavour of ['kube', 'openshift'] as const) {
       // OpenShift's restricted-v2 SCC assigns the UID; a fixed one would be rejected.
       else assert.equal(pod.securityContext.runAsUser, undefined);
       assert.ok(!pod.hostNetwork && !pod.hostPID && !pod.hostIPC);
-      for (const v of pod.volumes) assert.ok(v.persistentVolumeClaim || v.emptyDir || v.secret, `volume ${v.name} is a PVC, emptyDir or Secret (types the restricted standard allows; no hostPath)`);
+      for (const v of pod.volumes)
+        assert.ok(
+          v.persistentVolumeClaim || v.emptyDir || v.secret,
+          `volume ${v.name} is a PVC, emptyDir or Secret (types the restricted standard allows; no hostPath)`,
+        );
       for (const c of pod.containers) {
         const sc = c.securityContext;
         for (const k of Object.keys(sc)) assert.ok(SECURITY_KEYS.has(k), `${c.name}: unknown securityContext field ${k}`);
@@ -131,7 +202,7 @@ for (const flavour of ['kube', 'openshift'] as const) {
       }
     });
 
-    it('probes the gateway over HTTP and each service over loopback with the image\'s gRPC health probe', () => {
+    it("probes the gateway over HTTP and each service over loopback with the image's gRPC health probe", () => {
       for (const c of pod.containers) {
         for (const kind of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
           const p = c[kind];
@@ -143,7 +214,11 @@ for (const flavour of ['kube', 'openshift'] as const) {
           } else {
             // The kubelet's own gRPC probe dials the pod IP, where the services no longer listen.
             assert.equal(p.grpc, undefined, `${c.name} ${kind} is not a kubelet gRPC probe`);
-            assert.deepEqual(p.exec, { command: ['node', '/app/deploy/probe.mjs', `127.0.0.1:${GRPC_PORTS[c.name]}`] }, `${c.name} ${kind} probe`);
+            assert.deepEqual(
+              p.exec,
+              { command: ['node', '/app/deploy/probe.mjs', `127.0.0.1:${GRPC_PORTS[c.name]}`] },
+              `${c.name} ${kind} probe`,
+            );
             assert.equal(c.ports, undefined, `${c.name} declares no container port`);
           }
         }
@@ -160,19 +235,34 @@ for (const flavour of ['kube', 'openshift'] as const) {
       }
       // only the gateway gets secrets in its environment; every container reads the gRPC secret from a file
       for (const c of pod.containers) {
-        const fromSecret = (c.env ?? []).filter((e: any) => e.valueFrom?.secretKeyRef).map((e: any) => e.name).sort();
+        const fromSecret = (c.env ?? [])
+          .filter((e: any) => e.valueFrom?.secretKeyRef)
+          .map((e: any) => e.name)
+          .sort();
         if (c.name === 'gateway') assert.deepEqual(fromSecret, ['API_KEY', 'JWT_SECRET', 'METRICS_TOKEN', 'UI_PASSWORD']);
         else assert.deepEqual(fromSecret, [], `${c.name} gets no secrets in its environment`);
         assert.equal(env(c, 'GRPC_SECRET_FILE'), '/etc/pi-forge/grpc/grpc-secret', `${c.name} reads the gRPC secret`);
-        assert.deepEqual(c.volumeMounts.find((m: any) => m.name === 'grpc-secret'), { name: 'grpc-secret', mountPath: '/etc/pi-forge/grpc', readOnly: true }, `${c.name} mounts it read-only`);
+        assert.deepEqual(
+          c.volumeMounts.find((m: any) => m.name === 'grpc-secret'),
+          { name: 'grpc-secret', mountPath: '/etc/pi-forge/grpc', readOnly: true },
+          `${c.name} mounts it read-only`,
+        );
       }
       const grpcVolume = pod.volumes.find((v: any) => v.name === 'grpc-secret');
-      assert.deepEqual(grpcVolume.secret, { secretName: 'pi-forge-secret', items: [{ key: 'GRPC_SECRET', path: 'grpc-secret' }], defaultMode: 0o440 }, 'required (not optional), group-readable only');
+      assert.deepEqual(
+        grpcVolume.secret,
+        { secretName: 'pi-forge-secret', items: [{ key: 'GRPC_SECRET', path: 'grpc-secret' }], defaultMode: 0o440 },
+        'required (not optional), group-readable only',
+      );
       // a misspelled variable would be silently ignored by the processes
       const known = new Set<string>([...CONFIG_OPTIONS.map((o) => o.env), 'HOME']);
       for (const c of pod.containers) for (const e of c.env) assert.ok(known.has(e.name), `${c.name}: ${e.name} is not a pi-forge setting`);
       const netpol = find('NetworkPolicy')[0];
-      assert.deepEqual(netpol.spec.ingress, [{ ports: [{ port: 3000, protocol: 'TCP' }] }], 'only the gateway port is reachable from outside the pod');
+      assert.deepEqual(
+        netpol.spec.ingress,
+        [{ ports: [{ port: 3000, protocol: 'TCP' }] }],
+        'only the gateway port is reachable from outside the pod',
+      );
     });
 
     it('sets requests and limits on every container', () => {
@@ -188,7 +278,9 @@ for (const flavour of ['kube', 'openshift'] as const) {
       const claims = new Set(find('PersistentVolumeClaim').map((p) => p.metadata.name));
       assert.deepEqual([...claims].sort(), ['pi-forge-data', 'pi-forge-pi-config', 'pi-forge-workspace']);
       const volumes = new Map<string, any>(pod.volumes.map((v: any) => [v.name, v]));
-      for (const v of volumes.values()) if (v.persistentVolumeClaim) assert.ok(claims.has(v.persistentVolumeClaim.claimName), `claim ${v.persistentVolumeClaim.claimName} defined`);
+      for (const v of volumes.values())
+        if (v.persistentVolumeClaim)
+          assert.ok(claims.has(v.persistentVolumeClaim.claimName), `claim ${v.persistentVolumeClaim.claimName} defined`);
       const used = new Set<string>();
       for (const c of pod.containers) {
         const mounts = new Map<string, string>(c.volumeMounts.map((m: any) => [m.mountPath, m.name]));
@@ -200,7 +292,11 @@ for (const flavour of ['kube', 'openshift'] as const) {
         assert.ok(mounts.has('/tmp'), `${c.name} /tmp`);
         assert.ok(mounts.has(env(c, 'HOME')!), `${c.name} HOME`);
         // every configured path the process uses is a mounted volume
-        for (const [name, vol] of [['WORKSPACE_PATH', 'workspace'], ['PI_CONFIG_DIR', 'pi-config'], ['FORGE_DATA_DIR', 'data']] as const) {
+        for (const [name, vol] of [
+          ['WORKSPACE_PATH', 'workspace'],
+          ['PI_CONFIG_DIR', 'pi-config'],
+          ['FORGE_DATA_DIR', 'data'],
+        ] as const) {
           const path = env(c, name);
           assert.ok(path, `${c.name} sets ${name}`);
           if (mounts.has(path!)) assert.equal(mounts.get(path!), vol, `${c.name} ${name} is the ${vol} volume`);
@@ -245,11 +341,21 @@ describe('kubernetes secret bootstrap', () => {
     // A stand-in kubectl: `create … --dry-run=client -o yaml` prints its arguments, `apply -f -` stores stdin,
     // `get secret` answers with the stored GRPC_SECRET (base64, as jsonpath on .data does) or NotFound.
     const fake = join(dir, 'kubectl');
-    writeFileSync(fake, `#!/usr/bin/env bash\necho "$1" >> "${log}"\nif [ "$1" = apply ]; then cat > "${dir}/applied"; echo "secret/pi-forge-secret configured"; elif [ "$1" = get ]; then [ -f "${existing}" ] || { echo 'Error from server (NotFound)' >&2; exit 1; }; base64 -w0 < "${existing}"; else printf '%s\\n' "$@" ; fi\n`);
+    writeFileSync(
+      fake,
+      `#!/usr/bin/env bash\necho "$1" >> "${log}"\nif [ "$1" = apply ]; then cat > "${dir}/applied"; echo "secret/pi-forge-secret configured"; elif [ "$1" = get ]; then [ -f "${existing}" ] || { echo 'Error from server (NotFound)' >&2; exit 1; }; base64 -w0 < "${existing}"; else printf '%s\\n' "$@" ; fi\n`,
+    );
     chmodSync(fake, 0o755);
     const run = (script: string, extra: Record<string, string> = {}) => {
       const r = spawnSync('bash', [join(REPO_ROOT, script)], {
-        env: { PATH: process.env.PATH, KUBECTL: fake, UI_PASSWORD: 'ui-secret-value', GENERATE_API_KEY: '1', GENERATE_METRICS_TOKEN: '1', ...extra },
+        env: {
+          PATH: process.env.PATH,
+          KUBECTL: fake,
+          UI_PASSWORD: 'ui-secret-value',
+          GENERATE_API_KEY: '1',
+          GENERATE_METRICS_TOKEN: '1',
+          ...extra,
+        },
         encoding: 'utf8',
         timeout: 10_000,
       });
@@ -280,6 +386,7 @@ describe('kubernetes secret bootstrap', () => {
 
   it('DEPLOY.md walks through both flavours', () => {
     const doc = repoFile('kubernetes/DEPLOY.md');
-    for (const needle of ['kubernetes/kube/secret.sh', 'kubernetes/openshift/secret.sh', 'restricted', 'one pod', 'grpc']) assert.ok(doc.toLowerCase().includes(needle.toLowerCase()), `DEPLOY.md mentions ${needle}`);
+    for (const needle of ['kubernetes/kube/secret.sh', 'kubernetes/openshift/secret.sh', 'restricted', 'one pod', 'grpc'])
+      assert.ok(doc.toLowerCase().includes(needle.toLowerCase()), `DEPLOY.md mentions ${needle}`);
   });
 });

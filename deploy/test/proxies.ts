@@ -28,7 +28,10 @@ function replaceOnce(text: string, from: string, to: string, what: string): stri
 function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect(port, '127.0.0.1');
-    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
     s.once('error', () => resolve(false));
   });
 }
@@ -40,7 +43,12 @@ export class ProxyProcess {
   readonly log: string[] = [];
   private readonly exited: Promise<void>;
 
-  constructor(readonly name: string, readonly child: ChildProcess, readonly port: number, readonly dir: string) {
+  constructor(
+    readonly name: string,
+    readonly child: ChildProcess,
+    readonly port: number,
+    readonly dir: string,
+  ) {
     child.stdout!.on('data', (d) => this.log.push(String(d)));
     child.stderr!.on('data', (d) => this.log.push(String(d)));
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
@@ -51,10 +59,16 @@ export class ProxyProcess {
   }
 
   async ready(): Promise<void> {
-    await waitFor(`${this.name} listening on ${this.port}`, async () => {
-      if (this.child.exitCode !== null) throw new Error(`${this.name} exited ${this.child.exitCode}: ${this.log.join('').slice(-2000)}`);
-      return portOpen(this.port);
-    }, 15_000).catch((err: Error) => { throw new Error(`${err.message}\n${this.log.join('').slice(-2000)}`); });
+    await waitFor(
+      `${this.name} listening on ${this.port}`,
+      async () => {
+        if (this.child.exitCode !== null) throw new Error(`${this.name} exited ${this.child.exitCode}: ${this.log.join('').slice(-2000)}`);
+        return portOpen(this.port);
+      },
+      15_000,
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}\n${this.log.join('').slice(-2000)}`);
+    });
   }
 
   async stop(): Promise<void> {
@@ -96,7 +110,9 @@ ${site}
 }
 `;
   writeFileSync(join(dir, 'nginx.conf'), conf);
-  const child = spawn(binary('nginx', '/usr/sbin/nginx'), ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(binary('nginx', '/usr/sbin/nginx'), ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return new ProxyProcess('nginx', child, listenPort, dir);
 }
 
@@ -109,8 +125,16 @@ export function startCaddy(listenPort: number, upstreamPort: number): ProxyProce
   // listen on loopback only.
   const caddyfile = `{\n\tadmin off\n\tdefault_bind 127.0.0.1\n}\n\n${site}`;
   writeFileSync(join(dir, 'Caddyfile'), caddyfile);
-  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, XDG_DATA_HOME: join(dir, 'data'), XDG_CONFIG_HOME: join(dir, 'config') };
-  const child = spawn(binary('caddy', '/usr/bin/caddy'), ['run', '--config', join(dir, 'Caddyfile'), '--adapter', 'caddyfile'], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  const env = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: dir,
+    XDG_DATA_HOME: join(dir, 'data'),
+    XDG_CONFIG_HOME: join(dir, 'config'),
+  };
+  const child = spawn(binary('caddy', '/usr/bin/caddy'), ['run', '--config', join(dir, 'Caddyfile'), '--adapter', 'caddyfile'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env,
+  });
   return new ProxyProcess('caddy', child, listenPort, dir);
 }
 

@@ -12,8 +12,16 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import {
-  configureFakeLlm, freePort, makeStackDirs, seedProject, startFakeLlm, startStack, waitFor,
-  type FakeLlm, type SeededProject, type Stack,
+  configureFakeLlm,
+  freePort,
+  makeStackDirs,
+  seedProject,
+  startFakeLlm,
+  startStack,
+  waitFor,
+  type FakeLlm,
+  type SeededProject,
+  type Stack,
 } from '@pi-forge/test-fixtures';
 import { startCaddy, startNginx, type ProxyProcess } from './proxies.js';
 
@@ -23,30 +31,47 @@ const LOGIN_MAX = 3;
 const TOKENS = Array.from({ length: 16 }, (_, i) => `t${i} `);
 const TOKEN_DELAY_MS = 120;
 
-interface Reply { status: number; headers: Record<string, string | string[] | undefined>; body: string }
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
 
 /** One HTTP request from a chosen local address (the proxy sees it as the client's address). */
-function http(url: string, opts: { method?: string; headers?: Record<string, string>; json?: unknown; localAddress?: string } = {}): Promise<Reply> {
+function http(
+  url: string,
+  opts: { method?: string; headers?: Record<string, string>; json?: unknown; localAddress?: string } = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const body = opts.json === undefined ? undefined : JSON.stringify(opts.json);
-    const req = request(url, {
-      method: opts.method ?? 'GET',
-      localAddress: opts.localAddress,
-      headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...opts.headers },
-      timeout: 15_000,
-    }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => { text += d; });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-    });
+    const req = request(
+      url,
+      {
+        method: opts.method ?? 'GET',
+        localAddress: opts.localAddress,
+        headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...opts.headers },
+        timeout: 15_000,
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => {
+          text += d;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`timeout ${url}`)));
     req.on('error', reject);
     req.end(body);
   });
 }
 
-interface Received { type: string; at: number; data: Record<string, unknown> }
+interface Received {
+  type: string;
+  at: number;
+  data: Record<string, unknown>;
+}
 
 /** An SSE stream read event by event, with the arrival time of each. */
 class Stream {
@@ -70,15 +95,23 @@ class Stream {
           while ((cut = buf.indexOf('\n\n')) >= 0) {
             const block = buf.slice(0, cut);
             buf = buf.slice(cut + 2);
-            const data = block.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+            const data = block
+              .split('\n')
+              .filter((l) => l.startsWith('data: '))
+              .map((l) => l.slice(6))
+              .join('\n');
             if (data) {
               const parsed = JSON.parse(data) as Record<string, unknown>;
               s.events.push({ type: String(parsed.type), at: performance.now(), data: parsed });
             }
           }
         });
-        res.on('end', () => { s.ended = true; });
-        res.on('error', () => { s.ended = true; });
+        res.on('end', () => {
+          s.ended = true;
+        });
+        res.on('error', () => {
+          s.ended = true;
+        });
         resolve(s);
       });
       s.close = () => req.destroy();
@@ -88,7 +121,14 @@ class Stream {
   }
 
   waitFor(pred: (e: Received) => boolean, label: string, timeoutMs = 20_000): Promise<Received> {
-    return waitFor(label, () => this.events.find(pred) ?? (this.ended ? Promise.reject(new Error(`stream ended; saw ${this.events.map((e) => e.type).join(',')}`)) : false), timeoutMs, 10);
+    return waitFor(
+      label,
+      () =>
+        this.events.find(pred) ??
+        (this.ended ? Promise.reject(new Error(`stream ended; saw ${this.events.map((e) => e.type).join(',')}`)) : false),
+      timeoutMs,
+      10,
+    );
   }
 
   stop(): void {
@@ -96,7 +136,8 @@ class Stream {
   }
 }
 
-const isTextDelta = (e: Received) => e.type === 'message_update' && (e.data.assistantMessageEvent as { type?: string } | undefined)?.type === 'text_delta';
+const isTextDelta = (e: Received) =>
+  e.type === 'message_update' && (e.data.assistantMessageEvent as { type?: string } | undefined)?.type === 'text_delta';
 
 describe('reverse proxies from docs/deployment.md, in front of a real stack', () => {
   let stack: Stack;
@@ -150,7 +191,11 @@ describe('reverse proxies from docs/deployment.md, in front of a real stack', ()
       await stream.waitFor((e) => e.type === 'snapshot', 'snapshot through the proxy', 15_000);
 
       llm.enqueue({ text: TOKENS, delayMs: TOKEN_DELAY_MS });
-      const prompted = await http(`${proxy.url}/api/v1/sessions/${sessionId}/prompt`, { method: 'POST', headers: auth, json: { text: `stream through ${name} [no-tool]` } });
+      const prompted = await http(`${proxy.url}/api/v1/sessions/${sessionId}/prompt`, {
+        method: 'POST',
+        headers: auth,
+        json: { text: `stream through ${name} [no-tool]` },
+      });
       assert.equal(prompted.status, 202, prompted.body);
       const first = await stream.waitFor(isTextDelta, 'first text delta');
       const end = await stream.waitFor((e) => e.type === 'agent_end', 'agent_end', 30_000);
@@ -173,14 +218,26 @@ describe('reverse proxies from docs/deployment.md, in front of a real stack', ()
       const ws = new WebSocket(url);
       sockets.push(ws);
       let output = '';
-      ws.on('message', (d: Buffer) => { output += d.toString('utf8'); });
+      ws.on('message', (d: Buffer) => {
+        output += d.toString('utf8');
+      });
       let refused = '';
-      ws.on('unexpected-response', (_req, res) => { refused = `HTTP ${res.statusCode}`; });
-      ws.on('error', () => { /* the waits below report it */ });
-      await waitFor('socket open through the proxy', () => ws.readyState === WebSocket.OPEN || (refused ? Promise.reject(new Error(refused)) : false), 10_000, 10);
+      ws.on('unexpected-response', (_req, res) => {
+        refused = `HTTP ${res.statusCode}`;
+      });
+      ws.on('error', () => {
+        /* the waits below report it */
+      });
+      await waitFor(
+        'socket open through the proxy',
+        () => ws.readyState === WebSocket.OPEN || (refused ? Promise.reject(new Error(refused)) : false),
+        10_000,
+        10,
+      );
       ws.send(JSON.stringify({ type: 'input', data: `echo through-${name}-$((20+22))\r` }));
-      await waitFor('echo through the proxy', () => output.includes(`through-${name}-42`), 10_000, 10)
-        .catch((err: Error) => { throw new Error(`${err.message}\n${JSON.stringify(output.slice(-400))}`); });
+      await waitFor('echo through the proxy', () => output.includes(`through-${name}-42`), 10_000, 10).catch((err: Error) => {
+        throw new Error(`${err.message}\n${JSON.stringify(output.slice(-400))}`);
+      });
       ws.close();
     });
 
@@ -193,9 +250,19 @@ describe('reverse proxies from docs/deployment.md, in front of a real stack', ()
       form.append('parentPath', project.path);
       form.append(`sha256:big-${name}.bin`, sha);
       form.append('file', new Blob([data]), `big-${name}.bin`);
-      const res = await fetch(`${proxy.url}/api/v1/files/upload`, { method: 'POST', headers: auth, body: form, signal: AbortSignal.timeout(60_000) });
+      const res = await fetch(`${proxy.url}/api/v1/files/upload`, {
+        method: 'POST',
+        headers: auth,
+        body: form,
+        signal: AbortSignal.timeout(60_000),
+      });
       assert.equal(res.status, 200, await res.clone().text());
-      assert.equal(createHash('sha256').update(readFileSync(join(project.path, `big-${name}.bin`))).digest('hex'), sha);
+      assert.equal(
+        createHash('sha256')
+          .update(readFileSync(join(project.path, `big-${name}.bin`)))
+          .digest('hex'),
+        sha,
+      );
     });
 
     it(`${name}: with TRUST_PROXY=true the login rate limit keys on the forwarded client address`, async () => {
@@ -208,7 +275,11 @@ describe('reverse proxies from docs/deployment.md, in front of a real stack', ()
       }
       assert.equal((await login(clientA)).status, 429, `${clientA} is over the limit`);
       // A client cannot escape its bucket by claiming another address: the proxy sets the header.
-      assert.equal((await login(clientA, { 'x-forwarded-for': '203.0.113.7' })).status, 429, 'a forged X-Forwarded-For does not reset the limit');
+      assert.equal(
+        (await login(clientA, { 'x-forwarded-for': '203.0.113.7' })).status,
+        429,
+        'a forged X-Forwarded-For does not reset the limit',
+      );
       // Another client behind the same proxy has its own bucket.
       const other = await login(clientB);
       assert.equal(other.status, 401, `${clientB} is not limited: ${other.body}`);

@@ -21,7 +21,11 @@ const SERVICES = ['agent', 'pty', 'workspace', 'gateway'] as const;
 const API_KEY = 'topology-api-key-0123456789abcdef';
 const METRICS_TOKEN = 'topology-metrics-token-0123456789';
 const GRPC_SECRET = 'topology-grpc-secret-0123456789abcdef';
-const UNARY = { agent: '/forge.agent.v1.AgentService/GetStats', pty: '/forge.pty.v1.PtyService/GetStats', workspace: '/forge.workspace.v1.WorkspaceService/ListProjects' } as const;
+const UNARY = {
+  agent: '/forge.agent.v1.AgentService/GetStats',
+  pty: '/forge.pty.v1.PtyService/GetStats',
+  workspace: '/forge.workspace.v1.WorkspaceService/ListProjects',
+} as const;
 
 /** ENV of the Dockerfile's last stage, as the image sets it. */
 function imageEnv(): Record<string, string> {
@@ -36,7 +40,9 @@ function imageEnv(): Record<string, string> {
 
 /** `${VAR:-default}` / `${VAR}` with values from .env.example, as compose would with that .env. */
 function composeValue(value: string, dotenv: Record<string, string>): string {
-  return value.replace(/\$\{([A-Z_][A-Z0-9_]*)(?::-([^}]*))?\}/g, (_m, name: string, def?: string) => (dotenv[name] ? dotenv[name] : def ?? ''));
+  return value.replace(/\$\{([A-Z_][A-Z0-9_]*)(?::-([^}]*))?\}/g, (_m, name: string, def?: string) =>
+    dotenv[name] ? dotenv[name] : (def ?? ''),
+  );
 }
 
 class Topology {
@@ -50,7 +56,12 @@ class Topology {
   constructor(private readonly runAs?: { uid: number; gid: number }) {
     // Volumes are writable by the pod's user (emptyDir, or a PVC through fsGroup).
     if (runAs) chmodSync(this.dir, 0o777);
-    const d = (n: string) => { const p = join(this.dir, n); mkdirSync(p, { recursive: true, mode: 0o777 }); if (runAs) chmodSync(p, 0o777); return p; };
+    const d = (n: string) => {
+      const p = join(this.dir, n);
+      mkdirSync(p, { recursive: true, mode: 0o777 });
+      if (runAs) chmodSync(p, 0o777);
+      return p;
+    };
     // The image's socket folder is 0700 and owned by its user (a compose volume starts as a copy of it).
     const run = join(this.dir, 'run');
     mkdirSync(run, { mode: 0o700 });
@@ -60,7 +71,15 @@ class Topology {
     mkdirSync(grpc);
     writeFileSync(join(grpc, 'grpc-secret'), GRPC_SECRET, { mode: 0o444 });
     // longest prefix first
-    this.paths = [['/etc/pi-forge/grpc', grpc], ['/home/pi/.pi/agent', d('pi-agent')], ['/home/pi/.pi-forge', d('forge')], ['/home/pi', d('home')], ['/workspace', d('workspace')], ['/run/pi-forge', run], ['/app/', `${REPO_ROOT}`]];
+    this.paths = [
+      ['/etc/pi-forge/grpc', grpc],
+      ['/home/pi/.pi/agent', d('pi-agent')],
+      ['/home/pi/.pi-forge', d('forge')],
+      ['/home/pi', d('home')],
+      ['/workspace', d('workspace')],
+      ['/run/pi-forge', run],
+      ['/app/', `${REPO_ROOT}`],
+    ];
   }
 
   /** The temp folder standing in for an in-container path. */
@@ -76,10 +95,15 @@ class Topology {
   map(value: string): string {
     let v = value;
     for (const [from, to] of this.paths) {
-      if (v === from.replace(/\/$/, '') || v.startsWith(from.endsWith('/') ? from : `${from}/`)) { v = to.replace(/\/$/, '') + v.slice(from.replace(/\/$/, '').length); break; }
+      if (v === from.replace(/\/$/, '') || v.startsWith(from.endsWith('/') ? from : `${from}/`)) {
+        v = to.replace(/\/$/, '') + v.slice(from.replace(/\/$/, '').length);
+        break;
+      }
       v = v.replace(`unix://${from}`, `unix://${to}`);
     }
-    return v.replace(/(^|:)(\d{2,5})(?=$|\/)/, (m, pre: string, port: string) => (this.ports.has(Number(port)) ? `${pre}${this.ports.get(Number(port))}` : m));
+    return v.replace(/(^|:)(\d{2,5})(?=$|\/)/, (m, pre: string, port: string) =>
+      this.ports.has(Number(port)) ? `${pre}${this.ports.get(Number(port))}` : m,
+    );
   }
 
   start(name: string, args: string[], env: Record<string, string>): void {
@@ -97,24 +121,42 @@ class Topology {
   probe(args: string[]): { status: number | null; stderr: string } {
     const mapped = args.map((a) => this.map(a));
     assert.equal(mapped[0], 'node');
-    const r = spawnSync(process.execPath, mapped.slice(1), { encoding: 'utf8', timeout: 30_000, env: { PATH: process.env.PATH, PROBE_TIMEOUT_MS: '10000' } });
+    const r = spawnSync(process.execPath, mapped.slice(1), {
+      encoding: 'utf8',
+      timeout: 30_000,
+      env: { PATH: process.env.PATH, PROBE_TIMEOUT_MS: '10000' },
+    });
     return { status: r.status, stderr: r.stderr };
   }
 
   async healthy(gatewayPort: number): Promise<void> {
-    await waitFor('all four serving', async () => {
-      const res = await fetch(`http://127.0.0.1:${gatewayPort}/api/v1/health`, { signal: AbortSignal.timeout(2_000) });
-      return ((await res.json()) as { status: string }).status === 'ok';
-    }, 60_000).catch((err: Error) => { throw new Error(`${err.message}\n${this.log.join('').slice(-3000)}`); });
+    await waitFor(
+      'all four serving',
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${gatewayPort}/api/v1/health`, { signal: AbortSignal.timeout(2_000) });
+        return ((await res.json()) as { status: string }).status === 'ok';
+      },
+      60_000,
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}\n${this.log.join('').slice(-3000)}`);
+    });
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.procs.map((p) => new Promise<void>((resolve) => {
-      if (p.exitCode !== null || p.signalCode !== null) return resolve();
-      const t = setTimeout(() => p.kill('SIGKILL'), 5_000);
-      p.once('exit', () => { clearTimeout(t); resolve(); });
-      p.kill('SIGTERM');
-    })));
+    await Promise.all(
+      this.procs.map(
+        (p) =>
+          new Promise<void>((resolve) => {
+            if (p.exitCode !== null || p.signalCode !== null) return resolve();
+            const t = setTimeout(() => p.kill('SIGKILL'), 5_000);
+            p.once('exit', () => {
+              clearTimeout(t);
+              resolve();
+            });
+            p.kill('SIGTERM');
+          }),
+      ),
+    );
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
@@ -148,7 +190,10 @@ describe('docker-compose.yml wiring, run as four processes', () => {
     }
     // the gateway got the secrets: auth is on, the metrics token works
     assert.equal((await fetch(`http://127.0.0.1:${port}/api/v1/projects`)).status, 401);
-    assert.equal((await fetch(`http://127.0.0.1:${port}/api/v1/projects`, { headers: { authorization: `Bearer ${API_KEY}` } })).status, 200);
+    assert.equal(
+      (await fetch(`http://127.0.0.1:${port}/api/v1/projects`, { headers: { authorization: `Bearer ${API_KEY}` } })).status,
+      200,
+    );
     assert.equal((await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).status, 200);
   });
 });
@@ -163,7 +208,10 @@ function podWiring(flavour: 'kube' | 'openshift', runAs?: { uid: number; gid: nu
   before(async () => {
     const project = seedProject({ workspace: topo.folder('/workspace'), data: topo.folder('/home/pi/.pi-forge') }, 'pod-shape');
     if (runAs) chmodSync(project.path, 0o777);
-    await topo.mapPorts([...containers.flatMap((c) => (c.ports ?? []).map((p: any) => p.containerPort)), ...containers.filter((c) => c.name !== 'gateway').map(grpcPort)]);
+    await topo.mapPorts([
+      ...containers.flatMap((c) => (c.ports ?? []).map((p: any) => p.containerPort)),
+      ...containers.filter((c) => c.name !== 'gateway').map(grpcPort),
+    ]);
     for (const name of SERVICES) {
       const c = containers.find((x) => x.name === name);
       const env: Record<string, string> = { ...imageEnv() };
@@ -180,7 +228,9 @@ function podWiring(flavour: 'kube' | 'openshift', runAs?: { uid: number; gid: nu
     const port = topo.ports.get(gateway.ports[0].containerPort)!;
     await topo.healthy(port);
     // Other pods dial the pod IP: use this machine's own address when it has one.
-    const podIp = Object.values(networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+    const podIp = Object.values(networkInterfaces())
+      .flat()
+      .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
     for (const c of containers.filter((x) => x.name !== 'gateway')) {
       for (const kind of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
         const r = topo.probe(c[kind].exec.command);
@@ -190,7 +240,10 @@ function podWiring(flavour: 'kube' | 'openshift', runAs?: { uid: number; gid: nu
       if (podIp) {
         const reach = await new Promise<string>((resolve) => {
           const s = connect(mapped, podIp);
-          s.once('connect', () => { s.destroy(); resolve('connected'); });
+          s.once('connect', () => {
+            s.destroy();
+            resolve('connected');
+          });
           s.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
         });
         assert.equal(reach, 'ECONNREFUSED', `${c.name} must not listen on the pod address ${podIp}:${mapped}`);
@@ -198,7 +251,18 @@ function podWiring(flavour: 'kube' | 'openshift', runAs?: { uid: number; gid: nu
       // On loopback, a call without the secret (a process in another container of the pod, a sidecar) is refused.
       const code = await new Promise<number>((resolve) => {
         const client = new grpc.Client(`127.0.0.1:${mapped}`, grpc.credentials.createInsecure());
-        client.makeUnaryRequest(UNARY[c.name as keyof typeof UNARY], (b: Buffer) => b, (b: Buffer) => b, Buffer.alloc(0), new grpc.Metadata(), { deadline: Date.now() + 10_000 }, (err) => { client.close(); resolve(err?.code ?? grpc.status.OK); });
+        client.makeUnaryRequest(
+          UNARY[c.name as keyof typeof UNARY],
+          (b: Buffer) => b,
+          (b: Buffer) => b,
+          Buffer.alloc(0),
+          new grpc.Metadata(),
+          { deadline: Date.now() + 10_000 },
+          (err) => {
+            client.close();
+            resolve(err?.code ?? grpc.status.OK);
+          },
+        );
       });
       assert.equal(code, grpc.status.UNAUTHENTICATED, `${c.name} without the gRPC secret`);
     }
@@ -207,21 +271,27 @@ function podWiring(flavour: 'kube' | 'openshift', runAs?: { uid: number; gid: nu
     assert.equal((await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).status, 200);
   });
 
-  it('does real work in that shape: the project list, and a terminal shell writing to the workspace as the pod\'s user', async () => {
+  it("does real work in that shape: the project list, and a terminal shell writing to the workspace as the pod's user", async () => {
     const port = topo.ports.get(containers.find((c) => c.name === 'gateway').ports[0].containerPort)!;
     const auth = { authorization: `Bearer ${API_KEY}` };
     const listed = await fetch(`http://127.0.0.1:${port}/api/v1/projects`, { headers: auth });
     assert.equal(listed.status, 200);
-    const project = ((await listed.json()) as { projects: Array<{ id: string; name: string }> }).projects.find((p) => p.name === 'pod-shape')!;
+    const project = ((await listed.json()) as { projects: Array<{ id: string; name: string }> }).projects.find(
+      (p) => p.name === 'pod-shape',
+    )!;
     assert.ok(project, 'the seeded project is listed');
     const ws = new WebSocket(`ws://127.0.0.1:${port}/api/v1/terminal?projectId=${project.id}&token=${API_KEY}`);
     let output = '';
-    ws.on('message', (d: Buffer) => { output += d.toString(); });
+    ws.on('message', (d: Buffer) => {
+      output += d.toString();
+    });
     ws.on('error', () => {});
     try {
       await waitFor('terminal open', () => ws.readyState === WebSocket.OPEN, 10_000);
       ws.send(JSON.stringify({ type: 'input', data: 'echo "uid=$(id -u)" > from-shell.txt; echo shell-$((6*7))\r' }));
-      await waitFor('shell answered', () => output.includes('shell-42'), 10_000).catch((e: Error) => { throw new Error(`${e.message}: ${JSON.stringify(output.slice(-400))}`); });
+      await waitFor('shell answered', () => output.includes('shell-42'), 10_000).catch((e: Error) => {
+        throw new Error(`${e.message}: ${JSON.stringify(output.slice(-400))}`);
+      });
     } finally {
       ws.terminate();
     }

@@ -6,7 +6,15 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { WsAdapter } from '@nestjs/platform-ws';
 import fastifyStatic from '@fastify/static';
 import fastifyMultipart from '@fastify/multipart';
-import { createLogger, ensureDataFolders, installShutdownHandlers, loadProcessConfig, onShutdown, PinoNestLogger, redactUrl } from '@pi-forge/runtime';
+import {
+  createLogger,
+  ensureDataFolders,
+  installShutdownHandlers,
+  loadProcessConfig,
+  onShutdown,
+  PinoNestLogger,
+  redactUrl,
+} from '@pi-forge/runtime';
 import { AppModule } from './app.module.js';
 import { WebAppFiles } from './web-app/web-app-files.js';
 import { validationPipe } from './common/validation.js';
@@ -30,12 +38,16 @@ const adapter = new FastifyAdapter({
   return503OnClosing: true,
   // Slowloris: a client that trickles its headers (or body) is cut off. Node checks the deadlines every
   // connectionsCheckingInterval, so that follows the headers timeout.
-  serverFactory: (handler: RequestListener) => createServer({
-    headersTimeout: config.HTTP_HEADERS_TIMEOUT_MS,
-    requestTimeout: Math.max(config.HTTP_REQUEST_TIMEOUT_MS, config.HTTP_HEADERS_TIMEOUT_MS),
-    keepAliveTimeout: 72_000, // Fastify's default: longer than common load balancers' idle timeouts
-    connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(config.HTTP_HEADERS_TIMEOUT_MS / 4))),
-  }, handler),
+  serverFactory: (handler: RequestListener) =>
+    createServer(
+      {
+        headersTimeout: config.HTTP_HEADERS_TIMEOUT_MS,
+        requestTimeout: Math.max(config.HTTP_REQUEST_TIMEOUT_MS, config.HTTP_HEADERS_TIMEOUT_MS),
+        keepAliveTimeout: 72_000, // Fastify's default: longer than common load balancers' idle timeouts
+        connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(config.HTTP_HEADERS_TIMEOUT_MS / 4))),
+      },
+      handler,
+    ),
 });
 const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {
   logger: new PinoNestLogger(logger),
@@ -52,7 +64,10 @@ await installEdge(app, config, logger);
 
 const fastify = app.getHttpAdapter().getInstance();
 fastify.addHook('onResponse', (req, reply, done) => {
-  logger.info({ method: req.method, url: redactUrl(req.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime), ip: req.ip }, 'request');
+  logger.info(
+    { method: req.method, url: redactUrl(req.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime), ip: req.ip },
+    'request',
+  );
   done();
 });
 // Multipart for uploads and prompt attachments; each route sets its own tighter limits per request.

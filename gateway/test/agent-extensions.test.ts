@@ -6,7 +6,17 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ANSWER_TOKENS, configureFakeLlm, makeStackDirs, seedProject, startFakeLlm, startStack, type FakeLlm, type SeededProject, type Stack } from '@pi-forge/test-fixtures';
+import {
+  ANSWER_TOKENS,
+  configureFakeLlm,
+  makeStackDirs,
+  seedProject,
+  startFakeLlm,
+  startStack,
+  type FakeLlm,
+  type SeededProject,
+  type Stack,
+} from '@pi-forge/test-fixtures';
 import { openStream, type SseClient } from './sse-client.js';
 
 const API_KEY = 'test-key-agent-extensions-0123456789';
@@ -79,7 +89,7 @@ describe('agent extensions, sub-agents, system prompt, export', () => {
     await llm?.close();
   });
 
-  it('a user extension\'s tool is offered to the model and runs; the system prompt carries the hygiene rule and the project addendum', async () => {
+  it("a user extension's tool is offered to the model and runs; the system prompt carries the hygiene rule and the project addendum", async () => {
     const put = await stack.api(`/api/v1/projects/${project.id}/system-prompt`, { method: 'PUT', json: { addendum: ADDENDUM } });
     assert.equal(put.status, 200);
     const created = await json(await post('/sessions', { projectId: project.id }));
@@ -93,12 +103,21 @@ describe('agent extensions, sub-agents, system prompt, export', () => {
     events = c.events;
 
     const first = llm.requests[0]!.body as { messages: { role: string; content: unknown }[]; tools?: { function: { name: string } }[] };
-    const system = first.messages.filter((m) => m.role === 'system' || m.role === 'developer').map((m) => JSON.stringify(m.content)).join('\n');
+    const system = first.messages
+      .filter((m) => m.role === 'system' || m.role === 'developer')
+      .map((m) => JSON.stringify(m.content))
+      .join('\n');
     assert.ok(system.includes('ADDENDUM-MARKER-42'), 'the project addendum is in the system message');
     assert.ok(system.includes('Secret hygiene'), 'the AGENT_SECRET_HYGIENE_RULE text is in the system message');
     assert.ok(system.indexOf('Secret hygiene') < system.indexOf('ADDENDUM-MARKER-42'), 'rule first, then the addendum');
-    assert.ok(first.tools?.some((t) => t.function.name === 'spawn_child'), 'the extension tool is offered');
-    assert.ok(first.tools?.some((t) => t.function.name === 'bash'), 'the built-ins stay');
+    assert.ok(
+      first.tools?.some((t) => t.function.name === 'spawn_child'),
+      'the extension tool is offered',
+    );
+    assert.ok(
+      first.tools?.some((t) => t.function.name === 'bash'),
+      'the built-ins stay',
+    );
 
     const end = events.find((e) => e.type === 'tool_execution_end')!;
     assert.equal(end.data.toolName, 'spawn_child');
@@ -109,9 +128,14 @@ describe('agent extensions, sub-agents, system prompt, export', () => {
   });
 
   it('message_update keeps assistantMessageEvent.partial as the SDK emits it (docs/compatibility.md#sse-streams)', () => {
-    const deltas = events.filter((e) => e.type === 'message_update' && (e.data.assistantMessageEvent as { type: string }).type === 'text_delta');
+    const deltas = events.filter(
+      (e) => e.type === 'message_update' && (e.data.assistantMessageEvent as { type: string }).type === 'text_delta',
+    );
     assert.ok(deltas.length >= ANSWER_TOKENS.length);
-    const last = deltas.at(-1)!.data as { message: unknown; assistantMessageEvent: { delta: string; partial: { role: string; content: { text?: string }[] } } };
+    const last = deltas.at(-1)!.data as {
+      message: unknown;
+      assistantMessageEvent: { delta: string; partial: { role: string; content: { text?: string }[] } };
+    };
     assert.equal(last.assistantMessageEvent.partial.role, 'assistant');
     assert.equal(last.assistantMessageEvent.partial.content.map((p) => p.text ?? '').join(''), ANSWER_TOKENS.join(''));
     assert.deepEqual(last.assistantMessageEvent.partial, last.message);
@@ -149,13 +173,20 @@ describe('agent extensions, sub-agents, system prompt, export', () => {
     const end = text.indexOf('{"type":"subagent_inline_end"');
     assert.ok(start > 0 && end > start, text);
     const startLine = JSON.parse(text.slice(start, text.indexOf('\n', start))) as Record<string, unknown>;
-    assert.deepEqual({ ...startLine, name: undefined }, { type: 'subagent_inline_start', sessionId: childId, parentSessionId: parentId, parentToolCallId: toolCallId, name: undefined });
+    assert.deepEqual(
+      { ...startLine, name: undefined },
+      { type: 'subagent_inline_start', sessionId: childId, parentSessionId: parentId, parentToolCallId: toolCallId, name: undefined },
+    );
     const afterStart = text.indexOf('\n', start) + 1;
     assert.equal(text.slice(afterStart, end), childText, 'the child file byte for byte');
     const afterEnd = text.indexOf('\n', end) + 1;
     assert.equal(text.slice(0, start) + text.slice(afterEnd), parentText, 'without the inlined block it is the parent file byte for byte');
     const before = text.slice(0, start).trimEnd().split('\n').at(-1)!;
-    assert.equal((JSON.parse(before) as { message: { role: string; toolCallId: string } }).message.toolCallId, toolCallId, 'inlined right after the tool result');
+    assert.equal(
+      (JSON.parse(before) as { message: { role: string; toolCallId: string } }).message.toolCallId,
+      toolCallId,
+      'inlined right after the tool result',
+    );
   });
 
   it('export markdown: title, project, model, a heading per user turn, tool calls, a truncated result with the note, the child inlined', async () => {

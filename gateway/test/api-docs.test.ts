@@ -7,8 +7,16 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  ANSWER_TOKENS, REPO_ROOT, configureFakeLlm, makeStackDirs, seedProject, startFakeLlm, startStack,
-  type FakeLlm, type SeededProject, type Stack,
+  ANSWER_TOKENS,
+  REPO_ROOT,
+  configureFakeLlm,
+  makeStackDirs,
+  seedProject,
+  startFakeLlm,
+  startStack,
+  type FakeLlm,
+  type SeededProject,
+  type Stack,
 } from '@pi-forge/test-fixtures';
 
 const API_KEY = 'test-key-api-docs-0123456789abcdef';
@@ -25,7 +33,12 @@ function examples(): Map<string, string> {
   return out;
 }
 
-function run(cmd: string, args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  cmd: string,
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

@@ -6,7 +6,16 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { configureFakeLlm, makeStackDirs, seedProject, startFakeLlm, startStack, type FakeLlm, type SeededProject, type Stack } from '@pi-forge/test-fixtures';
+import {
+  configureFakeLlm,
+  makeStackDirs,
+  seedProject,
+  startFakeLlm,
+  startStack,
+  type FakeLlm,
+  type SeededProject,
+  type Stack,
+} from '@pi-forge/test-fixtures';
 import { makeBomb, makeDocx, makeXlsx } from './documents.js';
 import { openStream, type SseClient } from './sse-client.js';
 
@@ -24,7 +33,9 @@ describe('attachment decompression bombs', () => {
   let project: SeededProject;
   const clients: SseClient[] = [];
 
-  const newSession = async () => ((await (await stack.api('/api/v1/sessions', { method: 'POST', json: { projectId: project.id } })).json()) as { sessionId: string }).sessionId;
+  const newSession = async () =>
+    ((await (await stack.api('/api/v1/sessions', { method: 'POST', json: { projectId: project.id } })).json()) as { sessionId: string })
+      .sessionId;
   const prompt = async (sessionId: string, text: string, files: [Buffer, string, string][]) => {
     const form = new FormData();
     form.append('text', text);
@@ -45,7 +56,7 @@ describe('attachment decompression bombs', () => {
     await llm?.close();
   });
 
-  it('refuses each bomb with a clear 400 before inflating it, and the gateway\'s memory stays bounded', async () => {
+  it("refuses each bomb with a clear 400 before inflating it, and the gateway's memory stays bounded", async () => {
     const bombs: [Buffer, string, string, RegExp][] = [
       [makeBomb('docx', BOMB_MIB), DOCX_MIME, 'declared.docx', /would decompress to 601 MiB, more than the 64 MiB allowed/],
       [makeBomb('xlsx', BOMB_MIB), XLSX_MIME, 'declared.xlsx', /would decompress to 601 MiB, more than the 64 MiB allowed/],
@@ -77,7 +88,16 @@ describe('attachment decompression bombs', () => {
     await c.waitFor((e) => e.type === 'snapshot', 'snapshot');
     const res = await prompt(sessionId, 'summarize [no-tool]', [
       [makeDocx(['Dear team,', 'the launch moves to Friday.']), DOCX_MIME, 'letter.docx'],
-      [makeXlsx({ Budget: [['item', 'cost'], ['rent', 1200]] }), XLSX_MIME, 'numbers.xlsx'],
+      [
+        makeXlsx({
+          Budget: [
+            ['item', 'cost'],
+            ['rent', 1200],
+          ],
+        }),
+        XLSX_MIME,
+        'numbers.xlsx',
+      ],
     ]);
     assert.equal(res.status, 202, await res.clone().text());
     await c.waitFor((e) => e.type === 'agent_end', 'agent_end');

@@ -4,7 +4,16 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { configureFakeLlm, makeStackDirs, seedProject, startFakeLlm, startStack, type FakeLlm, type SeededProject, type Stack } from '@pi-forge/test-fixtures';
+import {
+  configureFakeLlm,
+  makeStackDirs,
+  seedProject,
+  startFakeLlm,
+  startStack,
+  type FakeLlm,
+  type SeededProject,
+  type Stack,
+} from '@pi-forge/test-fixtures';
 import { makeDocx, makePdf, makeXlsx } from './documents.js';
 import { openStream, type SseClient } from './sse-client.js';
 
@@ -33,7 +42,12 @@ describe('document attachments', () => {
   const userText = (n: number) => {
     const msgs = llm.requests[n]!.body.messages as { role: string; content: string | { type: string; text?: string }[] }[];
     const user = msgs.filter((m) => m.role === 'user').at(-1)!;
-    return typeof user.content === 'string' ? user.content : user.content.filter((p) => p.type === 'text').map((p) => p.text).join('');
+    return typeof user.content === 'string'
+      ? user.content
+      : user.content
+          .filter((p) => p.type === 'text')
+          .map((p) => p.text)
+          .join('');
   };
 
   before(async () => {
@@ -58,7 +72,17 @@ describe('document attachments', () => {
     const files: [Buffer, string, string][] = [
       [makePdf('Quarterly revenue grew 42 percent'), 'application/pdf', 'report.pdf'],
       [makeDocx(['Dear team,', 'the launch moves to Friday.']), DOCX_MIME, 'letter.docx'],
-      [makeXlsx({ Budget: [['item', 'cost'], ['rent', 1200]], Staff: [['name'], ['Ada']] }), XLSX_MIME, 'numbers.xlsx'],
+      [
+        makeXlsx({
+          Budget: [
+            ['item', 'cost'],
+            ['rent', 1200],
+          ],
+          Staff: [['name'], ['Ada']],
+        }),
+        XLSX_MIME,
+        'numbers.xlsx',
+      ],
       // Browsers often send Office files as octet-stream: the extension decides.
       [makePdf('Second file by extension only'), 'application/octet-stream', 'scan.pdf'],
     ];
@@ -69,7 +93,10 @@ describe('document attachments', () => {
     const text = userText(0);
     assert.ok(text.includes('```pdf file: report.pdf\nQuarterly revenue grew 42 percent\n```'), text);
     assert.ok(text.includes('```docx file: letter.docx\nDear team,\n\nthe launch moves to Friday.\n```'), text);
-    assert.ok(text.includes('```xlsx file: numbers.xlsx\n## Sheet: Budget\nitem\tcost\nrent\t1200\n\n## Sheet: Staff\nname\nAda\n```'), text);
+    assert.ok(
+      text.includes('```xlsx file: numbers.xlsx\n## Sheet: Budget\nitem\tcost\nrent\t1200\n\n## Sheet: Staff\nname\nAda\n```'),
+      text,
+    );
     assert.ok(text.includes('```pdf file: scan.pdf\nSecond file by extension only\n```'), text);
     assert.ok(text.indexOf('report.pdf') < text.indexOf('summarize these documents'), 'attachments come before the typed text');
   });
@@ -82,20 +109,41 @@ describe('document attachments', () => {
       assert.deepEqual([res.status, body.error], [400, error], JSON.stringify(body));
       if (mentions) assert.ok(body.message.includes(mentions), body.message);
     };
-    await refused(await prompt(id, 'read this [no-tool]', [[randomBytes(4096), 'application/octet-stream', 'x.pdf']]), 'conversion_failed', 'x.pdf');
-    await refused(await prompt(id, 'read this [no-tool]', [
-      [makeDocx(['fine']), DOCX_MIME, 'ok.docx'],
-      [Buffer.from('PK\x03\x04 truncated zip'), XLSX_MIME, 'broken.xlsx'],
-    ]), 'conversion_failed', 'broken.xlsx');
+    await refused(
+      await prompt(id, 'read this [no-tool]', [[randomBytes(4096), 'application/octet-stream', 'x.pdf']]),
+      'conversion_failed',
+      'x.pdf',
+    );
+    await refused(
+      await prompt(id, 'read this [no-tool]', [
+        [makeDocx(['fine']), DOCX_MIME, 'ok.docx'],
+        [Buffer.from('PK\x03\x04 truncated zip'), XLSX_MIME, 'broken.xlsx'],
+      ]),
+      'conversion_failed',
+      'broken.xlsx',
+    );
     const pdf = makePdf('one of five');
-    await refused(await prompt(id, 'five documents [no-tool]', [0, 1, 2, 3, 4].map((i) => [pdf, 'application/pdf', `d${i}.pdf`] as [Buffer, string, string])), 'too_many_text_files');
+    await refused(
+      await prompt(
+        id,
+        'five documents [no-tool]',
+        [0, 1, 2, 3, 4].map((i) => [pdf, 'application/pdf', `d${i}.pdf`] as [Buffer, string, string]),
+      ),
+      'too_many_text_files',
+    );
     // Documents and plain text files share the limit of four.
-    await refused(await prompt(id, 'mixed [no-tool]', [
-      ...[0, 1, 2].map((i) => [Buffer.from(`note ${i}\n`), 'text/plain', `n${i}.txt`] as [Buffer, string, string]),
-      [pdf, 'application/pdf', 'a.pdf'],
-      [pdf, 'application/pdf', 'b.pdf'],
-    ]), 'too_many_text_files');
-    await refused(await prompt(id, 'legacy word [no-tool]', [[Buffer.from('\xd0\xcf\x11\xe0\0\0binary', 'latin1'), 'application/msword', 'old.doc']]), 'unsupported_attachment_type');
+    await refused(
+      await prompt(id, 'mixed [no-tool]', [
+        ...[0, 1, 2].map((i) => [Buffer.from(`note ${i}\n`), 'text/plain', `n${i}.txt`] as [Buffer, string, string]),
+        [pdf, 'application/pdf', 'a.pdf'],
+        [pdf, 'application/pdf', 'b.pdf'],
+      ]),
+      'too_many_text_files',
+    );
+    await refused(
+      await prompt(id, 'legacy word [no-tool]', [[Buffer.from('\xd0\xcf\x11\xe0\0\0binary', 'latin1'), 'application/msword', 'old.doc']]),
+      'unsupported_attachment_type',
+    );
     assert.equal(llm.requests.length, 0, 'refused prompts never reached the model');
     const msgs = (await (await stack.api(`/api/v1/sessions/${id}/messages`)).json()) as { messages: { role: string }[] };
     assert.equal(msgs.messages.filter((m) => m.role === 'user').length, 0, 'nothing was added to the session');

@@ -26,10 +26,13 @@ describe('auth: LDAP login against slapd', () => {
   const tokens: string[] = [];
 
   before(async () => {
-    ldap = await startLdapServer([
-      { uid: 'alice', password: ALICE_PASSWORD, groups: ['forge-users'], mail: 'alice@forge.test' },
-      { uid: 'bob', password: BOB_PASSWORD, groups: ['other'] },
-    ], ['forge-users', 'other']);
+    ldap = await startLdapServer(
+      [
+        { uid: 'alice', password: ALICE_PASSWORD, groups: ['forge-users'], mail: 'alice@forge.test' },
+        { uid: 'bob', password: BOB_PASSWORD, groups: ['other'] },
+      ],
+      ['forge-users', 'other'],
+    );
     const dirs = makeStackDirs();
     const bindPasswordFile = join(dirs.root, 'ldap-bind-password');
     writeFileSync(bindPasswordFile, `${ldap.servicePassword}\n`, { mode: 0o600 });
@@ -37,9 +40,17 @@ describe('auth: LDAP login against slapd', () => {
       name: 'auth-ldap',
       dirs,
       env: {
-        UI_PASSWORD: ADMIN_PASSWORD, FORGE_LOCAL_ADMIN_USERNAME: ADMIN, TRUST_PROXY: 'true',
-        LDAP_ENABLED: 'true', LDAP_URL: ldap.url, LDAP_BIND_DN: ldap.serviceDn, LDAP_BIND_PASSWORD_FILE: bindPasswordFile,
-        LDAP_BASE_DN: BASE_DN, LDAP_REQUIRED_GROUP_DN: ldap.groupDn('forge-users'), LOGIN_ATTEMPT_LIMIT_MAX: '3', LOGIN_LOCKOUT_MS: '60000',
+        UI_PASSWORD: ADMIN_PASSWORD,
+        FORGE_LOCAL_ADMIN_USERNAME: ADMIN,
+        TRUST_PROXY: 'true',
+        LDAP_ENABLED: 'true',
+        LDAP_URL: ldap.url,
+        LDAP_BIND_DN: ldap.serviceDn,
+        LDAP_BIND_PASSWORD_FILE: bindPasswordFile,
+        LDAP_BASE_DN: BASE_DN,
+        LDAP_REQUIRED_GROUP_DN: ldap.groupDn('forge-users'),
+        LOGIN_ATTEMPT_LIMIT_MAX: '3',
+        LOGIN_LOCKOUT_MS: '60000',
       },
     });
   });
@@ -65,7 +76,12 @@ describe('auth: LDAP login against slapd', () => {
   });
 
   it('refuses a user outside the group, a wrong password and an unknown user alike (401)', async () => {
-    for (const [username, password] of [['bob', BOB_PASSWORD], ['alice', 'not-alices-password'], ['nobody', ALICE_PASSWORD], ['alice', ADMIN_PASSWORD]]) {
+    for (const [username, password] of [
+      ['bob', BOB_PASSWORD],
+      ['alice', 'not-alices-password'],
+      ['nobody', ALICE_PASSWORD],
+      ['alice', ADMIN_PASSWORD],
+    ]) {
       const res = await login(stack, password, { username, xff: xff() });
       assert.equal(res.status, 401, `${username}`);
       assert.deepEqual(await res.json(), { error: 'invalid_password', message: LDAP_MESSAGE });
@@ -105,15 +121,23 @@ describe('auth: LDAP login against slapd', () => {
   it('logs [ldap] lines with the failure category, never a password or an unknown name', async () => {
     await stack.logsSettled();
     const ldapLines = stack.logs.filter((l) => typeof l.msg === 'string' && l.msg.startsWith('[ldap]'));
-    assert.ok(ldapLines.some((l) => l.msg === '[ldap] LDAP login enabled' && l.url === ldap.url), 'start-up line');
+    assert.ok(
+      ldapLines.some((l) => l.msg === '[ldap] LDAP login enabled' && l.url === ldap.url),
+      'start-up line',
+    );
     assert.ok(ldapLines.some((l) => l.msg === '[ldap] login succeeded' && l.user === 'alice'));
     const reasons = new Set(ldapLines.filter((l) => l.msg === '[ldap] login failed').map((l) => l.reason));
-    for (const reason of ['not_in_group', 'bad_credentials', 'user_not_found']) assert.ok(reasons.has(reason), `${reason} in ${[...reasons].join(', ')}`);
+    for (const reason of ['not_in_group', 'bad_credentials', 'user_not_found'])
+      assert.ok(reasons.has(reason), `${reason} in ${[...reasons].join(', ')}`);
     // Every refusal above was the directory's verdict, not an outage that would also answer 401.
     for (const outage of ['service_bind_failed', 'directory_error']) assert.ok(!reasons.has(outage), `no ${outage}`);
     await assertNotLogged(stack, {
-      'alice password': ALICE_PASSWORD, 'bob password': BOB_PASSWORD, 'service password': ldap.servicePassword, 'admin password': ADMIN_PASSWORD,
-      'injection username': '*)(uid=*', 'unknown username': 'nobody',
+      'alice password': ALICE_PASSWORD,
+      'bob password': BOB_PASSWORD,
+      'service password': ldap.servicePassword,
+      'admin password': ADMIN_PASSWORD,
+      'injection username': '*)(uid=*',
+      'unknown username': 'nobody',
       ...Object.fromEntries(tokens.map((t, i) => [`token ${i}`, t])),
     });
   });
@@ -122,7 +146,10 @@ describe('auth: LDAP login against slapd', () => {
 describe('auth: LDAP on but incomplete', () => {
   let stack: Stack;
   before(async () => {
-    stack = await startStack({ name: 'auth-ldap-incomplete', env: { LDAP_ENABLED: 'true', LDAP_URL: 'ldap://127.0.0.1:9', LDAP_BASE_DN: BASE_DN } });
+    stack = await startStack({
+      name: 'auth-ldap-incomplete',
+      env: { LDAP_ENABLED: 'true', LDAP_URL: 'ldap://127.0.0.1:9', LDAP_BASE_DN: BASE_DN },
+    });
   });
   after(async () => {
     await stack?.dispose();
@@ -150,7 +177,13 @@ describe('auth: LDAPS and LDAP_TLS_REJECT_UNAUTHORIZED', () => {
     secretsDir = mkdtempSync(join(tmpdir(), 'pi-forge-ldaps-'));
     const bindPasswordFile = join(secretsDir, 'ldap-bind-password');
     writeFileSync(bindPasswordFile, ldap.servicePassword, { mode: 0o600 });
-    const env = { LDAP_ENABLED: 'true', LDAP_URL: ldap.ldapsUrl!, LDAP_BIND_DN: ldap.serviceDn, LDAP_BIND_PASSWORD_FILE: bindPasswordFile, LDAP_BASE_DN: BASE_DN };
+    const env = {
+      LDAP_ENABLED: 'true',
+      LDAP_URL: ldap.ldapsUrl!,
+      LDAP_BIND_DN: ldap.serviceDn,
+      LDAP_BIND_PASSWORD_FILE: bindPasswordFile,
+      LDAP_BASE_DN: BASE_DN,
+    };
     // The certificate is self-signed: trusted only where the gateway is given it as a CA.
     [stacks.trusted, stacks.untrusted, stacks.unchecked] = await Promise.all([
       startStack({ name: 'auth-ldaps-trusted', env: { ...env, NODE_EXTRA_CA_CERTS: ldap.certFile! } }),

@@ -24,7 +24,13 @@ describe('auth: login, forced change, lock-out, rate limit', () => {
   before(async () => {
     stack = await startStack({
       name: 'auth-login',
-      env: { UI_PASSWORD: ENV_PASSWORD, REQUIRE_PASSWORD_CHANGE: 'true', LOGIN_ATTEMPT_LIMIT_MAX: '3', LOGIN_LOCKOUT_MS: '3000', TRUST_PROXY: 'true' },
+      env: {
+        UI_PASSWORD: ENV_PASSWORD,
+        REQUIRE_PASSWORD_CHANGE: 'true',
+        LOGIN_ATTEMPT_LIMIT_MAX: '3',
+        LOGIN_LOCKOUT_MS: '3000',
+        TRUST_PROXY: 'true',
+      },
     });
     hashFile = join(stack.dirs.data, 'password-hash');
   });
@@ -36,7 +42,9 @@ describe('auth: login, forced change, lock-out, rate limit', () => {
     const ip = freshIp();
     for (const body of [{}, { password: '' }, { password: 42 }, { password: 'x'.repeat(1025) }, { password: 'x', username: '' }]) {
       const res = await fetch(`${stack.baseUrl}/api/v1/auth/login`, {
-        method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': ip }, body: JSON.stringify(body),
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
+        body: JSON.stringify(body),
       });
       assert.equal(res.status, 400, JSON.stringify(body));
       const answer = await res.json();
@@ -59,7 +67,10 @@ describe('auth: login, forced change, lock-out, rate limit', () => {
     assert.equal(body.mustChangePassword, true);
     assert.ok(Date.parse(body.expiresAt) > Date.now() + 6 * 24 * 3600 * 1000, 'seven-day lifetime');
     tokens.push(body.token);
-    for (const [method, path] of [['GET', '/api/v1/auth/session'], ['POST', '/api/v1/auth/ticket']]) {
+    for (const [method, path] of [
+      ['GET', '/api/v1/auth/session'],
+      ['POST', '/api/v1/auth/ticket'],
+    ]) {
       const denied = await fetch(`${stack.baseUrl}${path}`, { method, headers: bearer(body.token) });
       assert.equal(denied.status, 403, path);
       assert.equal((await denied.json()).error, 'must_change_password');
@@ -68,9 +79,12 @@ describe('auth: login, forced change, lock-out, rate limit', () => {
 
   it('checks change-password inputs: token, current password, new password', async () => {
     const restricted = tokens[0];
-    const change = (headers: Record<string, string>, body: unknown) => fetch(`${stack.baseUrl}/api/v1/auth/change-password`, {
-      method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': freshIp(), ...headers }, body: JSON.stringify(body),
-    });
+    const change = (headers: Record<string, string>, body: unknown) =>
+      fetch(`${stack.baseUrl}/api/v1/auth/change-password`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': freshIp(), ...headers },
+        body: JSON.stringify(body),
+      });
     let res = await change({}, { currentPassword: ENV_PASSWORD, newPassword: NEW_PASSWORD });
     assert.equal(res.status, 401);
     assert.equal((await res.json()).error, 'auth_required');
@@ -92,7 +106,8 @@ describe('auth: login, forced change, lock-out, rate limit', () => {
 
   it('stores an argon2id hash (0600) and from then on only the new password logs in', async () => {
     const res = await fetch(`${stack.baseUrl}/api/v1/auth/change-password`, {
-      method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': freshIp(), ...bearer(tokens[0]) },
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': freshIp(), ...bearer(tokens[0]) },
       body: JSON.stringify({ currentPassword: ENV_PASSWORD, newPassword: NEW_PASSWORD }),
     });
     assert.equal(res.status, 200);
@@ -119,7 +134,8 @@ describe('auth: login, forced change, lock-out, rate limit', () => {
   it('locks the checked identity after LOGIN_ATTEMPT_LIMIT_MAX failures (423), before checking the password', async () => {
     // Issue 12.2: with LDAP off the one local password is checked whatever username is sent, so a fresh
     // random name per guess must not get fresh attempts. Three guesses under three names lock the admin.
-    for (const username of ['Mallory', 'random-1f3a', undefined]) assert.equal((await login(stack, 'wrong', { username, xff: freshIp() })).status, 401);
+    for (const username of ['Mallory', 'random-1f3a', undefined])
+      assert.equal((await login(stack, 'wrong', { username, xff: freshIp() })).status, 401);
     for (const username of [' mallory ', 'never-used-name', undefined]) {
       const locked = await login(stack, NEW_PASSWORD, { username, xff: freshIp() });
       assert.equal(locked.status, 423, `locked for ${String(username)}, even with the right password`);
@@ -158,7 +174,11 @@ describe('auth: login, forced change, lock-out, rate limit', () => {
     // With TRUST_PROXY the forwarded address is the client: another one has its own bucket.
     assert.equal((await login(stack, NEW_PASSWORD, { xff: freshIp() })).status, 200);
     // change-password counts separately from login
-    const change = await fetch(`${stack.baseUrl}/api/v1/auth/change-password`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': ip }, body: '{}' });
+    const change = await fetch(`${stack.baseUrl}/api/v1/auth/change-password`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
+      body: '{}',
+    });
     assert.notEqual(change.status, 429);
   });
 
@@ -180,9 +200,12 @@ describe('auth: login, forced change, lock-out, rate limit', () => {
     assert.ok(stack.logs.some((l) => l.msg === 'failed login' && l.user === 'admin'));
     assert.ok(stack.logs.some((l) => l.msg === 'too many failed logins; username locked' && l.user === 'admin'));
     await assertNotLogged(stack, {
-      'env password': ENV_PASSWORD, 'new password': NEW_PASSWORD, 'legacy password': LEGACY_PASSWORD,
+      'env password': ENV_PASSWORD,
+      'new password': NEW_PASSWORD,
+      'legacy password': LEGACY_PASSWORD,
       // a username may be a password typed into the wrong field
-      username: 'mallory', 'typed username': 'Mallory',
+      username: 'mallory',
+      'typed username': 'Mallory',
       ...Object.fromEntries(tokens.map((t, i) => [`token ${i}`, t])),
     });
   });

@@ -4,23 +4,43 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, type Stack } from '@pi-forge/test-fixtures';
-import { assertNotLogged, bearer, concretePath, loginToken, routeTable, signToken, unsignedToken, type RouteEntry } from './auth-support.js';
+import {
+  assertNotLogged,
+  bearer,
+  concretePath,
+  loginToken,
+  routeTable,
+  signToken,
+  unsignedToken,
+  type RouteEntry,
+} from './auth-support.js';
 
 const PASSWORD = 'route-table-password-7Qx';
 const API_KEY = 'route-table-api-key-3f9a7c1e5b2d4a6f8e0c';
 const JWT_SECRET = 'route-table-jwt-secret-0123456789abcdef0123';
 
 /** docs/compatibility.md#auth-and-security (+ our self-checked /auth/change-password). */
-const PUBLIC = new Set(['GET /api/v1/health', 'GET /api/v1/ui-config', 'GET /api/v1/auth/status', 'POST /api/v1/auth/login', 'POST /api/v1/auth/change-password']);
+const PUBLIC = new Set([
+  'GET /api/v1/health',
+  'GET /api/v1/ui-config',
+  'GET /api/v1/auth/status',
+  'POST /api/v1/auth/login',
+  'POST /api/v1/auth/change-password',
+]);
 const isPublic = (r: RouteEntry) => PUBLIC.has(`${r.method === 'HEAD' ? 'GET' : r.method} ${r.url}`);
 
 const LIMIT_CLASSES = { LOGIN: 100_001, PROMPT: 100_002, UPLOAD: 100_003, SEARCH: 100_004, PUSH: 100_005 };
 /** docs/compatibility.md#http-conventions: the per-IP limited routes and their class. Every other route has no limit. */
 const LIMITED: Record<string, keyof typeof LIMIT_CLASSES> = {
-  'POST /api/v1/auth/login': 'LOGIN', 'POST /api/v1/auth/change-password': 'LOGIN',
-  'POST /api/v1/sessions/:id/prompt': 'PROMPT', 'POST /api/v1/sessions/:id/steer': 'PROMPT',
-  'POST /api/v1/sessions/:id/compact': 'PROMPT', 'POST /api/v1/sessions/:id/navigate': 'PROMPT',
-  'POST /api/v1/files/upload': 'UPLOAD', 'GET /api/v1/files/search': 'SEARCH', 'GET /api/v1/search/sessions': 'SEARCH',
+  'POST /api/v1/auth/login': 'LOGIN',
+  'POST /api/v1/auth/change-password': 'LOGIN',
+  'POST /api/v1/sessions/:id/prompt': 'PROMPT',
+  'POST /api/v1/sessions/:id/steer': 'PROMPT',
+  'POST /api/v1/sessions/:id/compact': 'PROMPT',
+  'POST /api/v1/sessions/:id/navigate': 'PROMPT',
+  'POST /api/v1/files/upload': 'UPLOAD',
+  'GET /api/v1/files/search': 'SEARCH',
+  'GET /api/v1/search/sessions': 'SEARCH',
   'POST /api/v1/git/push': 'PUSH',
 };
 
@@ -33,8 +53,14 @@ describe('auth: default deny over every registered route', () => {
     // Every route gets a dozen requests here, so rate limits must not answer first; each class gets its
     // own maximum so that the limit headers tell which class a route is in.
     // The failed-credential throttle likewise: this test sends every route a dozen bad credentials.
-    const generousLimits = { ...Object.fromEntries(Object.entries(LIMIT_CLASSES).map(([k, max]) => [`RATE_LIMIT_${k}_MAX`, String(max)])), RATE_LIMIT_AUTH_FAILURE_MAX: '1000000' };
-    stack = await startStack({ name: 'auth-routes', env: { UI_PASSWORD: PASSWORD, API_KEY, JWT_SECRET, LOG_LEVEL: 'debug', ...generousLimits } });
+    const generousLimits = {
+      ...Object.fromEntries(Object.entries(LIMIT_CLASSES).map(([k, max]) => [`RATE_LIMIT_${k}_MAX`, String(max)])),
+      RATE_LIMIT_AUTH_FAILURE_MAX: '1000000',
+    };
+    stack = await startStack({
+      name: 'auth-routes',
+      env: { UI_PASSWORD: PASSWORD, API_KEY, JWT_SECRET, LOG_LEVEL: 'debug', ...generousLimits },
+    });
     routes = routeTable(stack).filter((r) => r.url === '/api/v1' || r.url.startsWith('/api/v1/'));
     goodToken = await loginToken(stack, PASSWORD);
   });
@@ -48,7 +74,8 @@ describe('auth: default deny over every registered route', () => {
 
   it('reads a route table that includes the auth and health routes', () => {
     const names = routes.map((r) => `${r.method} ${r.url}`);
-    for (const expected of ['GET /api/v1/health', 'POST /api/v1/auth/login', 'POST /api/v1/auth/ticket']) assert.ok(names.includes(expected), `${expected} in ${names.join(', ')}`);
+    for (const expected of ['GET /api/v1/health', 'POST /api/v1/auth/login', 'POST /api/v1/auth/ticket'])
+      assert.ok(names.includes(expected), `${expected} in ${names.join(', ')}`);
     console.log(`route table: ${routes.length} /api/v1 routes, ${routes.filter(isPublic).length} public`);
   });
 
@@ -63,7 +90,12 @@ describe('auth: default deny over every registered route', () => {
     ['a token signed with another secret', () => bearer(signToken('another-secret-another-secret-another-secret')), 401, 'invalid_token'],
     ['a token for another subject', () => bearer(signToken(JWT_SECRET, {}, { subject: 'someone-else' })), 401, 'invalid_token'],
     ['a wrong API key', () => bearer(`${API_KEY.slice(0, -1)}x`), 401, 'invalid_token'],
-    ['a restricted (must-change-password) token', () => bearer(signToken(JWT_SECRET, { mustChangePassword: true })), 403, 'must_change_password'],
+    [
+      'a restricted (must-change-password) token',
+      () => bearer(signToken(JWT_SECRET, { mustChangePassword: true })),
+      403,
+      'must_change_password',
+    ],
   ];
 
   for (const [what, headers, status, code] of badCredentials) {
@@ -72,13 +104,14 @@ describe('auth: default deny over every registered route', () => {
       for (const route of routes.filter((r) => !isPublic(r))) {
         const res = await call(route, headers());
         const body = route.method === 'HEAD' ? undefined : ((await res.json().catch(() => ({}))) as { error?: string });
-        if (res.status !== status || (body && body.error !== code)) failures.push(`${route.method} ${route.url} → ${res.status} ${body?.error ?? ''}`);
+        if (res.status !== status || (body && body.error !== code))
+          failures.push(`${route.method} ${route.url} → ${res.status} ${body?.error ?? ''}`);
       }
       assert.deepEqual(failures, []);
     });
   }
 
-  it('rate-limits exactly the contract\'s routes, each with its class\'s limit', async () => {
+  it("rate-limits exactly the contract's routes, each with its class's limit", async () => {
     const wrong: string[] = [];
     let limited = 0;
     for (const route of routes.filter((r) => r.method !== 'HEAD')) {

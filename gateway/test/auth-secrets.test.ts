@@ -35,7 +35,10 @@ describe('auth: jwt-secret, password-hash, tickets', () => {
   }
 
   before(async () => {
-    stack = await startStack({ name: 'auth-secrets', env: { UI_PASSWORD: ENV_PASSWORD, API_KEY, AUTH_TICKET_TTL_MS: '3000', EXPOSE_DOCS: 'false' } });
+    stack = await startStack({
+      name: 'auth-secrets',
+      env: { UI_PASSWORD: ENV_PASSWORD, API_KEY, AUTH_TICKET_TTL_MS: '3000', EXPOSE_DOCS: 'false' },
+    });
     secretFile = join(stack.dirs.data, 'jwt-secret');
     hashFile = join(stack.dirs.data, 'password-hash');
   });
@@ -58,12 +61,17 @@ describe('auth: jwt-secret, password-hash, tickets', () => {
   it('keeps a changed password (0600 hash) across a restart', async () => {
     const token = await loginToken(stack, ENV_PASSWORD);
     const res = await fetch(`${stack.baseUrl}/api/v1/auth/change-password`, {
-      method: 'POST', headers: { 'content-type': 'application/json', ...bearer(token) }, body: JSON.stringify({ currentPassword: ENV_PASSWORD, newPassword: NEW_PASSWORD }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer(token) },
+      body: JSON.stringify({ currentPassword: ENV_PASSWORD, newPassword: NEW_PASSWORD }),
     });
     assert.equal(res.status, 200);
     const hash = readFileSync(hashFile, 'utf8');
     // The API key is not a user: it cannot change the password (docs/compatibility.md#auth).
-    const byKey = await stack.api('/api/v1/auth/change-password', { method: 'POST', json: { currentPassword: NEW_PASSWORD, newPassword: 'api-key-cannot-do-this' } });
+    const byKey = await stack.api('/api/v1/auth/change-password', {
+      method: 'POST',
+      json: { currentPassword: NEW_PASSWORD, newPassword: 'api-key-cannot-do-this' },
+    });
     assert.equal(byKey.status, 401);
     assert.equal((await byKey.json()).error, 'auth_required');
     assert.equal(readFileSync(hashFile, 'utf8'), hash);
@@ -91,7 +99,8 @@ describe('auth: jwt-secret, password-hash, tickets', () => {
   });
 
   /** The SSE route takes stream tickets; past auth, the made-up session answers 404. */
-  const stream = (t: string) => fetch(`${stack.baseUrl}/api/v1/sessions/no-such-session/stream?ticket=${t}`, { signal: AbortSignal.timeout(10_000) });
+  const stream = (t: string) =>
+    fetch(`${stack.baseUrl}/api/v1/sessions/no-such-session/stream?ticket=${t}`, { signal: AbortSignal.timeout(10_000) });
 
   it('accepts a ticket once, on GET only', async () => {
     const t = await ticket();

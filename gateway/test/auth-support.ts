@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import jwt from 'jsonwebtoken';
 import type { Stack } from '@pi-forge/test-fixtures';
 
-export interface RouteEntry { method: string; url: string }
+export interface RouteEntry {
+  method: string;
+  url: string;
+}
 
 /** Every route the running gateway registered (its `route table` debug line; needs LOG_LEVEL=debug). */
 export function routeTable(stack: Stack): RouteEntry[] {
@@ -21,7 +24,10 @@ export async function login(stack: Stack, password: string, init: { username?: s
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (init.xff) headers['x-forwarded-for'] = init.xff;
   return fetch(`${stack.baseUrl}/api/v1/auth/login`, {
-    method: 'POST', headers, body: JSON.stringify({ password, ...(init.username ? { username: init.username } : {}) }), signal: AbortSignal.timeout(10_000),
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ password, ...(init.username ? { username: init.username } : {}) }),
+    signal: AbortSignal.timeout(10_000),
   });
 }
 
@@ -36,7 +42,12 @@ export function bearer(token: string): Record<string, string> {
 }
 
 export function signToken(secret: string, claims: Record<string, unknown> = {}, options: jwt.SignOptions = {}): string {
-  return jwt.sign({ mustChangePassword: false, ...claims }, secret, { algorithm: 'HS256', subject: 'ui-user', expiresIn: 3600, ...options });
+  return jwt.sign({ mustChangePassword: false, ...claims }, secret, {
+    algorithm: 'HS256',
+    subject: 'ui-user',
+    expiresIn: 3600,
+    ...options,
+  });
 }
 
 /** An unsigned token (`alg: none`) with otherwise perfect claims. */
@@ -52,7 +63,10 @@ export function unsignedToken(): string {
  */
 export async function assertNotLogged(stack: Stack, secrets: Record<string, string>): Promise<void> {
   await stack.logsSettled();
-  assert.ok(stack.rawLog.some((l) => l.includes('"msg":"request"')), 'request logs were captured');
+  assert.ok(
+    stack.rawLog.some((l) => l.includes('"msg":"request"')),
+    'request logs were captured',
+  );
   for (const [what, value] of Object.entries(secrets)) {
     const hit = stack.rawLog.find((l) => l.includes(value));
     assert.equal(hit, undefined, `${what} appears in the logs: ${hit?.slice(0, 200)}`);

@@ -18,7 +18,10 @@ describe('auth: failed credentials are throttled per client IP', () => {
   const wrong: Record<string, string> = {};
 
   before(async () => {
-    stack = await startStack({ name: 'auth-throttle', env: { API_KEY, METRICS_TOKEN, TRUST_PROXY: 'true', TRUST_PROXY_HOPS: '1', RATE_LIMIT_AUTH_FAILURE_MAX: String(MAX) } });
+    stack = await startStack({
+      name: 'auth-throttle',
+      env: { API_KEY, METRICS_TOKEN, TRUST_PROXY: 'true', TRUST_PROXY_HOPS: '1', RATE_LIMIT_AUTH_FAILURE_MAX: String(MAX) },
+    });
   });
   after(async () => {
     await stack?.dispose();
@@ -26,7 +29,8 @@ describe('auth: failed credentials are throttled per client IP', () => {
 
   /** As seen through one trusted proxy: the client may put anything on the left. */
   const via = (ip: string, spoof: string) => ({ 'x-forwarded-for': `${spoof}, ${ip}` });
-  const session = (headers: Record<string, string>) => fetch(`${stack.baseUrl}/api/v1/auth/session`, { headers, signal: AbortSignal.timeout(10_000) });
+  const session = (headers: Record<string, string>) =>
+    fetch(`${stack.baseUrl}/api/v1/auth/session`, { headers, signal: AbortSignal.timeout(10_000) });
 
   it('answers 429 with Retry-After after RATE_LIMIT_AUTH_FAILURE_MAX wrong keys, even for the right key, however the leftmost X-Forwarded-For changes', async () => {
     const ip = '203.0.113.5';
@@ -79,10 +83,23 @@ describe('auth: failed credentials are throttled per client IP', () => {
   /** How the terminal upgrade ends: an HTTP status before the handshake, or a close code after it. */
   function terminal(headers: Record<string, string>, query = ''): Promise<{ status?: number; code?: number; reason?: string }> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(`${stack.baseUrl.replace('http', 'ws')}/api/v1/terminal?projectId=no-such-project&tabId=throttle${query}`, { headers });
-      const timer = setTimeout(() => { ws.terminate(); reject(new Error('no outcome within 10 s')); }, 10_000);
-      ws.on('unexpected-response', (_req, res) => { clearTimeout(timer); resolve({ status: res.statusCode }); res.resume(); ws.terminate(); });
-      ws.on('close', (code, reason) => { clearTimeout(timer); resolve({ code, reason: reason.toString() }); });
+      const ws = new WebSocket(`${stack.baseUrl.replace('http', 'ws')}/api/v1/terminal?projectId=no-such-project&tabId=throttle${query}`, {
+        headers,
+      });
+      const timer = setTimeout(() => {
+        ws.terminate();
+        reject(new Error('no outcome within 10 s'));
+      }, 10_000);
+      ws.on('unexpected-response', (_req, res) => {
+        clearTimeout(timer);
+        resolve({ status: res.statusCode });
+        res.resume();
+        ws.terminate();
+      });
+      ws.on('close', (code, reason) => {
+        clearTimeout(timer);
+        resolve({ code, reason: reason.toString() });
+      });
       ws.on('error', () => {});
     });
   }
@@ -90,14 +107,19 @@ describe('auth: failed credentials are throttled per client IP', () => {
   it('refuses the terminal upgrade of a throttled IP with 429 before the handshake, and counts wrong ?token= there', async () => {
     assert.deepEqual(await terminal({ ...bearer(API_KEY), ...via('203.0.113.5', 'x') }), { status: 429 });
     const ip = '203.0.113.9';
-    for (let i = 0; i < MAX; i++) assert.deepEqual(await terminal(via(ip, 'x'), `&token=wrong-ws-${i}`), { code: 4401, reason: 'auth_required' });
+    for (let i = 0; i < MAX; i++)
+      assert.deepEqual(await terminal(via(ip, 'x'), `&token=wrong-ws-${i}`), { code: 4401, reason: 'auth_required' });
     assert.deepEqual(await terminal(via(ip, 'x'), `&token=${API_KEY}`), { status: 429 });
   });
 
   it('refuses a terminal WebSocket from a foreign Origin with CORS_ORIGIN unset, even with a good key', async () => {
     const headers = { ...bearer(API_KEY), ...via('203.0.113.20', 'x') };
     assert.deepEqual(await terminal({ ...headers, origin: 'https://evil.example.test' }), { code: 4403, reason: 'origin_not_allowed' });
-    assert.deepEqual(await terminal({ ...headers, origin: stack.baseUrl }), { code: 4404, reason: 'project_not_found' }, 'its own origin passes');
+    assert.deepEqual(
+      await terminal({ ...headers, origin: stack.baseUrl }),
+      { code: 4404, reason: 'project_not_found' },
+      'its own origin passes',
+    );
   });
 });
 
@@ -106,7 +128,11 @@ describe('auth: a short API_KEY is warned about at start', () => {
     const key = 'short-key-123';
     const stack = await startStack({ name: 'auth-short-key', env: { API_KEY: key } });
     try {
-      const line = await waitFor('the short-key warning', () => stack.logs.find((l) => l.proc === 'gateway' && l.level === 'warn' && String(l.msg).startsWith('API_KEY is short')), 10_000);
+      const line = await waitFor(
+        'the short-key warning',
+        () => stack.logs.find((l) => l.proc === 'gateway' && l.level === 'warn' && String(l.msg).startsWith('API_KEY is short')),
+        10_000,
+      );
       assert.equal(line.minimum, 24);
       await assertNotLogged(stack, { 'API key': key });
     } finally {

@@ -17,7 +17,11 @@ describe('edge: Swagger UI in a browser', () => {
 
   before(async () => {
     stack = await startStack({ name: 'edge-docs-browser', env: { API_KEY } });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+    });
   });
   after(async () => {
     await browser?.close();
@@ -27,7 +31,9 @@ describe('edge: Swagger UI in a browser', () => {
   it('renders under the CSP and runs "Try it out" with the token from ?token=', async () => {
     const page = await browser.newPage();
     const problems: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(m.text());
+    });
     page.on('pageerror', (e) => problems.push(String(e)));
     await page.goto(`${stack.baseUrl}/api/docs?token=${API_KEY}`);
     await page.waitForSelector('.opblock', { timeout: 15_000 });

@@ -22,7 +22,10 @@ describe('edge hardening: timeouts, token revocation, ticket scope, redaction, f
   const seen: Record<string, string> = {};
 
   before(async () => {
-    stack = await startStack({ name: 'edge-hardening', env: { UI_PASSWORD: PASSWORD, API_KEY, HTTP_HEADERS_TIMEOUT_MS: '1500', RATE_LIMIT_AUTH_FAILURE_MAX: '1000' } });
+    stack = await startStack({
+      name: 'edge-hardening',
+      env: { UI_PASSWORD: PASSWORD, API_KEY, HTTP_HEADERS_TIMEOUT_MS: '1500', RATE_LIMIT_AUTH_FAILURE_MAX: '1000' },
+    });
   });
   after(async () => {
     await stack?.dispose();
@@ -30,15 +33,26 @@ describe('edge hardening: timeouts, token revocation, ticket scope, redaction, f
 
   it('closes a connection that trickles its headers (slowloris)', async () => {
     const socket = connect(stack.port, '127.0.0.1');
-    await new Promise<void>((resolve, reject) => { socket.once('connect', resolve); socket.once('error', reject); });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('error', reject);
+    });
     socket.write('GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n');
     let lines = 0;
-    const trickle = setInterval(() => { if (!socket.destroyed) socket.write(`X-Slow-${lines++}: a\r\n`); }, 300);
+    const trickle = setInterval(() => {
+      if (!socket.destroyed) socket.write(`X-Slow-${lines++}: a\r\n`);
+    }, 300);
     let received = '';
-    socket.on('data', (d) => { received += d.toString(); });
+    socket.on('data', (d) => {
+      received += d.toString();
+    });
     socket.on('error', () => {});
     try {
-      await waitFor('the gateway to close the slow connection', () => socket.destroyed || socket.readableEnded || received.length > 0, 20_000);
+      await waitFor(
+        'the gateway to close the slow connection',
+        () => socket.destroyed || socket.readableEnded || received.length > 0,
+        20_000,
+      );
       await waitFor('the socket to close', () => socket.destroyed || socket.readableEnded, 5_000);
     } finally {
       clearInterval(trickle);
@@ -55,7 +69,9 @@ describe('edge hardening: timeouts, token revocation, ticket scope, redaction, f
     const session = (token: string) => fetch(`${stack.baseUrl}/api/v1/auth/session`, { headers: bearer(token) });
     assert.equal((await session(older)).status, 200);
     const res = await fetch(`${stack.baseUrl}/api/v1/auth/change-password`, {
-      method: 'POST', headers: { 'content-type': 'application/json', ...bearer(current) }, body: JSON.stringify({ currentPassword: PASSWORD, newPassword: NEW_PASSWORD }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer(current) },
+      body: JSON.stringify({ currentPassword: PASSWORD, newPassword: NEW_PASSWORD }),
     });
     assert.equal(res.status, 200);
     const fresh = ((await res.json()) as { token: string }).token;
@@ -80,14 +96,21 @@ describe('edge hardening: timeouts, token revocation, ticket scope, redaction, f
   function terminal(query: string): Promise<{ code: number; reason: string }> {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(`${stack.baseUrl.replace('http', 'ws')}/api/v1/terminal?projectId=no-such-project&tabId=scope&${query}`);
-      const timer = setTimeout(() => { ws.terminate(); reject(new Error('no close within 10 s')); }, 10_000);
-      ws.on('close', (code, reason) => { clearTimeout(timer); resolve({ code, reason: reason.toString() }); });
+      const timer = setTimeout(() => {
+        ws.terminate();
+        reject(new Error('no close within 10 s'));
+      }, 10_000);
+      ws.on('close', (code, reason) => {
+        clearTimeout(timer);
+        resolve({ code, reason: reason.toString() });
+      });
       ws.on('error', () => {});
     });
   }
 
   it('takes a ticket only on the kind of route it was issued for', async () => {
-    const stream = (t: string) => fetch(`${stack.baseUrl}/api/v1/sessions/no-such-session/stream?ticket=${t}`, { signal: AbortSignal.timeout(10_000) });
+    const stream = (t: string) =>
+      fetch(`${stack.baseUrl}/api/v1/sessions/no-such-session/stream?ticket=${t}`, { signal: AbortSignal.timeout(10_000) });
     // A terminal ticket (the default) on the SSE route: refused.
     let res = await stream(await ticket());
     assert.equal(res.status, 401);
@@ -107,18 +130,49 @@ describe('edge hardening: timeouts, token revocation, ticket scope, redaction, f
   });
 
   it('redacts percent-encoded and differently cased ?token= / ?ticket= in the real log', async () => {
-    const secrets = { a: 'pct-token-secret-9f8e7d6c', b: 'pct-ticket-secret-5b4a3c2d', c: 'cased-token-secret-1a2b3c4d', d: 'api-key-param-secret-7e8f9a0b' };
-    for (const path of [`/api/v1/health?%74oken=${secrets.a}`, `/api/v1/projects?%74%69cket=${secrets.b}`, `/api/v1/health?TOKEN=${secrets.c}&x=1`, `/api/v1/health?api%5Fkey=${secrets.d}`]) {
+    const secrets = {
+      a: 'pct-token-secret-9f8e7d6c',
+      b: 'pct-ticket-secret-5b4a3c2d',
+      c: 'cased-token-secret-1a2b3c4d',
+      d: 'api-key-param-secret-7e8f9a0b',
+    };
+    for (const path of [
+      `/api/v1/health?%74oken=${secrets.a}`,
+      `/api/v1/projects?%74%69cket=${secrets.b}`,
+      `/api/v1/health?TOKEN=${secrets.c}&x=1`,
+      `/api/v1/health?api%5Fkey=${secrets.d}`,
+    ]) {
       const res = await fetch(`${stack.baseUrl}${path}`);
       await res.arrayBuffer();
     }
     await stack.logsSettled();
-    assert.ok(stack.rawLog.some((l) => l.includes('"url":"/api/v1/health?%74oken=REDACTED"')), 'the request was logged, redacted');
+    assert.ok(
+      stack.rawLog.some((l) => l.includes('"url":"/api/v1/health?%74oken=REDACTED"')),
+      'the request was logged, redacted',
+    );
     await assertNotLogged(stack, secrets);
   });
 
   it('redacts custom provider header values in GET /config/models and keeps them through a PUT of the sentinel', async () => {
-    const providers = { custom: { baseUrl: 'http://127.0.0.1:9/v1', api: 'openai-completions', headers: { 'X-Api-Token': HEADER_SECRET }, models: [{ id: 'c-model', name: 'C', reasoning: false, input: ['text'], contextWindow: 1000, maxTokens: 100, cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }, headers: { Authorization: `Bearer ${HEADER_SECRET}` } }] } };
+    const providers = {
+      custom: {
+        baseUrl: 'http://127.0.0.1:9/v1',
+        api: 'openai-completions',
+        headers: { 'X-Api-Token': HEADER_SECRET },
+        models: [
+          {
+            id: 'c-model',
+            name: 'C',
+            reasoning: false,
+            input: ['text'],
+            contextWindow: 1000,
+            maxTokens: 100,
+            cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
+            headers: { Authorization: `Bearer ${HEADER_SECRET}` },
+          },
+        ],
+      },
+    };
     let res = await stack.api('/api/v1/config/models', { method: 'PUT', json: { providers } });
     assert.equal(res.status, 200, await res.clone().text());
     assert.ok(!(await res.text()).includes(HEADER_SECRET), 'not in the PUT answer');
@@ -176,7 +230,10 @@ describe('edge hardening: JWT_SECRET minimum length', () => {
     try {
       await waitFor('the launcher to exit by itself', () => stack.launcher.exitCode !== null || stack.launcher.signalCode !== null, 30_000);
       assert.equal(stack.launcher.exitCode, 2);
-      assert.ok(stack.rawLog.some((l) => l.includes('JWT_SECRET must be at least 32 characters')), stack.rawLog.slice(-5).join('\n'));
+      assert.ok(
+        stack.rawLog.some((l) => l.includes('JWT_SECRET must be at least 32 characters')),
+        stack.rawLog.slice(-5).join('\n'),
+      );
       assert.ok(!stack.rawLog.some((l) => l.includes(secret)), 'the secret itself is not printed');
     } finally {
       await stack.dispose();

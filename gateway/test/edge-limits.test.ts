@@ -11,34 +11,72 @@ const API_KEY = 'edge-limits-api-key-4c8e2a6b0d1f3e5a7c9b';
 const PASSWORD = 'edge-limits-password-Zq3';
 const FLOOD_BYTES = 99 * 1024 * 1024;
 
-interface Sent { status: number; body: string }
+interface Sent {
+  status: number;
+  body: string;
+}
 
 /**
  * Streams `[{},{},…]` of `bytes` to the gateway (with a Content-Length unless `chunked`), honouring
  * backpressure, and resolves with the answer once the whole body is out or the server hung up on it.
  */
-function flood(baseUrl: string, method: string, path: string, bytes: number, headers: Record<string, string> = {}, chunked = false): Promise<Sent> {
+function flood(
+  baseUrl: string,
+  method: string,
+  path: string,
+  bytes: number,
+  headers: Record<string, string> = {},
+  chunked = false,
+): Promise<Sent> {
   const url = new URL(path, baseUrl);
   const chunk = Buffer.from('{},'.repeat(349_525)); // ~1 MiB
   return new Promise((resolve, reject) => {
     let answer: Sent | undefined;
     let finished = false;
-    const settle = () => { if (answer && finished) { clearTimeout(timer); resolve(answer); } };
-    const timer = setTimeout(() => { req.destroy(); reject(new Error(`${method} ${path}: no answer within 120 s`)); }, 120_000);
+    const settle = () => {
+      if (answer && finished) {
+        clearTimeout(timer);
+        resolve(answer);
+      }
+    };
+    const timer = setTimeout(() => {
+      req.destroy();
+      reject(new Error(`${method} ${path}: no answer within 120 s`));
+    }, 120_000);
     const length = chunked ? {} : { 'content-length': String(bytes) };
-    const req = request({ host: url.hostname, port: url.port, method, path: url.pathname, headers: { 'content-type': 'application/json', ...length, ...headers } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => { body += d; });
-      res.on('end', () => { answer = { status: res.statusCode ?? 0, body }; settle(); });
-    });
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        method,
+        path: url.pathname,
+        headers: { 'content-type': 'application/json', ...length, ...headers },
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => {
+          body += d;
+        });
+        res.on('end', () => {
+          answer = { status: res.statusCode ?? 0, body };
+          settle();
+        });
+      },
+    );
     // The server may hang up on the rest of the body once it has answered; that is its right.
     req.on('error', (err) => {
       finished = true;
       if (answer) settle();
-      else { clearTimeout(timer); reject(err); }
+      else {
+        clearTimeout(timer);
+        reject(err);
+      }
     });
-    req.on('finish', () => { finished = true; settle(); });
+    req.on('finish', () => {
+      finished = true;
+      settle();
+    });
     let sent = 0;
     const pump = () => {
       while (sent < bytes && !req.destroyed) {
@@ -103,11 +141,18 @@ describe('edge: auth before the body, body limits, JSON caps', () => {
     assert.equal(typeof body.message, 'string');
     // Without a Content-Length (chunked) the limit holds too. Just over the limit, so the whole body is
     // in the socket buffers before the server answers and hangs up (more would race the hang-up: EPIPE).
-    const chunked = await flood(stack.baseUrl, 'POST', '/api/v1/projects', 1024 * 1024 + 64 * 1024, { authorization: `Bearer ${API_KEY}` }, true);
+    const chunked = await flood(
+      stack.baseUrl,
+      'POST',
+      '/api/v1/projects',
+      1024 * 1024 + 64 * 1024,
+      { authorization: `Bearer ${API_KEY}` },
+      true,
+    );
     assert.equal(chunked.status, 413, chunked.body);
   });
 
-  it('keeps the contract\'s larger cap for file writes', async () => {
+  it("keeps the contract's larger cap for file writes", async () => {
     const project = seedProject(stack.dirs, 'limits-project');
     const content = 'a'.repeat(3 * 1024 * 1024);
     const res = await stack.api('/api/v1/files/write', { method: 'PUT', json: { projectId: project.id, path: 'big.txt', content } });

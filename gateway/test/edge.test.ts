@@ -36,12 +36,30 @@ describe('edge: headers, CORS, client IP, OpenAPI', () => {
       assert.equal(h.get('referrer-policy'), 'strict-origin-when-cross-origin', what);
       assert.equal(h.get('x-frame-options'), 'DENY', what);
       assert.equal(h.get('strict-transport-security'), 'max-age=15552000; includeSubDomains', what);
-      const csp = Object.fromEntries((h.get('content-security-policy') ?? '').split(';').map((d) => { const [k, ...v] = d.trim().split(/\s+/); return [k, v.join(' ')]; }));
-      assert.deepEqual(csp, {
-        'default-src': "'self'", 'script-src': "'self' 'wasm-unsafe-eval'", 'style-src': "'self' 'unsafe-inline'", 'style-src-attr': "'unsafe-inline'",
-        'img-src': "'self' data: blob:", 'font-src': "'self' data:", 'connect-src': "'self'", 'worker-src': "'self' blob:",
-        'object-src': "'none'", 'base-uri': "'none'", 'form-action': "'self'", 'frame-ancestors': "'none'",
-      }, what);
+      const csp = Object.fromEntries(
+        (h.get('content-security-policy') ?? '').split(';').map((d) => {
+          const [k, ...v] = d.trim().split(/\s+/);
+          return [k, v.join(' ')];
+        }),
+      );
+      assert.deepEqual(
+        csp,
+        {
+          'default-src': "'self'",
+          'script-src': "'self' 'wasm-unsafe-eval'",
+          'style-src': "'self' 'unsafe-inline'",
+          'style-src-attr': "'unsafe-inline'",
+          'img-src': "'self' data: blob:",
+          'font-src': "'self' data:",
+          'connect-src': "'self'",
+          'worker-src': "'self' blob:",
+          'object-src': "'none'",
+          'base-uri': "'none'",
+          'form-action': "'self'",
+          'frame-ancestors': "'none'",
+        },
+        what,
+      );
       assert.equal(h.get('x-powered-by'), null, what);
     }
     assert.equal(responses['401'].status, 401);
@@ -50,9 +68,11 @@ describe('edge: headers, CORS, client IP, OpenAPI', () => {
   });
 
   it('allows the pinned origin and refuses others (preflight and simple requests)', async () => {
-    const preflight = (origin: string) => fetch(`${stack.baseUrl}/api/v1/auth/ticket`, {
-      method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
-    });
+    const preflight = (origin: string) =>
+      fetch(`${stack.baseUrl}/api/v1/auth/ticket`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+      });
     const good = await preflight(GOOD_ORIGIN);
     assert.ok(good.status < 300, `preflight ${good.status}`);
     assert.equal(good.headers.get('access-control-allow-origin'), GOOD_ORIGIN);
@@ -72,16 +92,22 @@ describe('edge: headers, CORS, client IP, OpenAPI', () => {
     const statuses: number[] = [];
     for (let i = 1; i <= 11; i++) {
       const res = await fetch(`${stack.baseUrl}/api/v1/auth/login`, {
-        method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': `198.51.100.${i}` }, body: JSON.stringify({ password: 'whatever' }),
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': `198.51.100.${i}` },
+        body: JSON.stringify({ password: 'whatever' }),
       });
       statuses.push(res.status);
     }
     assert.deepEqual(statuses.slice(0, 10), Array(10).fill(503));
     assert.equal(statuses[10], 429);
-    const logged = await waitFor('11 login requests logged', () => {
-      const lines = stack.logs.filter((l) => l.msg === 'request' && l.url === '/api/v1/auth/login');
-      return lines.length >= 11 && lines;
-    }, 5_000);
+    const logged = await waitFor(
+      '11 login requests logged',
+      () => {
+        const lines = stack.logs.filter((l) => l.msg === 'request' && l.url === '/api/v1/auth/login');
+        return lines.length >= 11 && lines;
+      },
+      5_000,
+    );
     assert.deepEqual([...new Set(logged.map((l) => l.ip))], ['127.0.0.1'], 'the socket address is the client IP');
   });
 
@@ -90,7 +116,10 @@ describe('edge: headers, CORS, client IP, OpenAPI', () => {
     assert.equal(res.status, 200);
     const doc = await res.json();
     assert.equal(doc.info.title, 'pi-forge API');
-    assert.deepEqual({ ...doc.components.securitySchemes.bearerAuth, bearerFormat: undefined }, { type: 'http', scheme: 'bearer', bearerFormat: undefined });
+    assert.deepEqual(
+      { ...doc.components.securitySchemes.bearerAuth, bearerFormat: undefined },
+      { type: 'http', scheme: 'bearer', bearerFormat: undefined },
+    );
     assert.deepEqual(doc.security, [{ bearerAuth: [] }]);
     const documented = new Set<string>();
     for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, unknown>>)) {
@@ -107,13 +136,21 @@ describe('edge: headers, CORS, client IP, OpenAPI', () => {
     assert.deepEqual(doc.paths['/api/v1/auth/login'].post.security, []);
     assert.equal(doc.paths['/api/v1/auth/ticket'].post.security, undefined, 'inherits the global bearer requirement');
     const login = doc.paths['/api/v1/auth/login'].post.requestBody.content['application/json'].schema.$ref;
-    assert.deepEqual(doc.components.schemas[login.split('/').pop()].properties.password, { type: 'string', minLength: 1, maxLength: 1024, format: 'password' });
+    assert.deepEqual(doc.components.schemas[login.split('/').pop()].properties.password, {
+      type: 'string',
+      minLength: 1,
+      maxLength: 1024,
+      format: 'password',
+    });
     // Every JSON body any feature declares is documented field by field (derived from its class-validator rules).
     const undocumented: string[] = [];
-    for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: { $ref?: string } }> } }>>)) {
+    for (const [path, item] of Object.entries(
+      doc.paths as Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: { $ref?: string } }> } }>>,
+    )) {
       for (const [method, op] of Object.entries(item)) {
         const ref = op.requestBody?.content?.['application/json']?.schema?.$ref;
-        if (ref && Object.keys(doc.components.schemas[ref.split('/').pop()!].properties ?? {}).length === 0) undocumented.push(`${method.toUpperCase()} ${path}`);
+        if (ref && Object.keys(doc.components.schemas[ref.split('/').pop()!].properties ?? {}).length === 0)
+          undocumented.push(`${method.toUpperCase()} ${path}`);
       }
     }
     assert.deepEqual(undocumented, []);
@@ -130,9 +167,18 @@ describe('edge: headers, CORS, client IP, OpenAPI', () => {
   /** Opens the terminal WebSocket and resolves with how the server closed it. */
   function terminalClose(query: string, headers: Record<string, string>): Promise<{ code: number; reason: string }> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(`${stack.baseUrl.replace('http', 'ws')}/api/v1/terminal?projectId=no-such-project&tabId=edge-test&${query}`, { headers });
-      const timer = setTimeout(() => { ws.terminate(); reject(new Error('no close within 10 s')); }, 10_000);
-      ws.on('close', (code, reason) => { clearTimeout(timer); resolve({ code, reason: reason.toString() }); });
+      const ws = new WebSocket(
+        `${stack.baseUrl.replace('http', 'ws')}/api/v1/terminal?projectId=no-such-project&tabId=edge-test&${query}`,
+        { headers },
+      );
+      const timer = setTimeout(() => {
+        ws.terminate();
+        reject(new Error('no close within 10 s'));
+      }, 10_000);
+      ws.on('close', (code, reason) => {
+        clearTimeout(timer);
+        resolve({ code, reason: reason.toString() });
+      });
       ws.on('error', () => {});
     });
   }

@@ -32,8 +32,13 @@ function rssMiB(pid: number): number {
 function sampleRss(pid: number): () => { first: number; peak: number } {
   const first = rssMiB(pid);
   let peak = first;
-  const timer = setInterval(() => { peak = Math.max(peak, rssMiB(pid)); }, 100);
-  return () => { clearInterval(timer); return { first, peak: Math.max(peak, rssMiB(pid)) }; };
+  const timer = setInterval(() => {
+    peak = Math.max(peak, rssMiB(pid));
+  }, 100);
+  return () => {
+    clearInterval(timer);
+    return { first, peak: Math.max(peak, rssMiB(pid)) };
+  };
 }
 
 describe('large upload and download', () => {
@@ -55,16 +60,28 @@ describe('large upload and download', () => {
   it(`uploads ${SIZE_MIB} MiB as a stream and stores it intact`, async () => {
     const boundary = `----forge${Date.now()}`;
     const field = (name: string, value: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
-    const head = Buffer.from(field('projectId', p.id) + field('parentPath', p.path) + field('sha256:big.bin', expected)
-      + `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`);
+    const head = Buffer.from(
+      field('projectId', p.id) +
+        field('parentPath', p.path) +
+        field('sha256:big.bin', expected) +
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+    );
     const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
     const source = chunks();
     let sentHead = false;
     const body = new ReadableStream<Uint8Array>({
       pull(controller) {
-        if (!sentHead) { sentHead = true; controller.enqueue(head); return; }
+        if (!sentHead) {
+          sentHead = true;
+          controller.enqueue(head);
+          return;
+        }
         const next = source.next();
-        if (next.done) { controller.enqueue(tail); controller.close(); return; }
+        if (next.done) {
+          controller.enqueue(tail);
+          controller.close();
+          return;
+        }
         controller.enqueue(next.value);
       },
     });
@@ -72,14 +89,20 @@ describe('large upload and download', () => {
     const stopService = sampleRss(stack.pid('workspace'));
     const t0 = Date.now();
     const res = await stack.api('/api/v1/files/upload', {
-      method: 'POST', body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, signal: AbortSignal.timeout(170_000), duplex: 'half',
+      method: 'POST',
+      body,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      signal: AbortSignal.timeout(170_000),
+      duplex: 'half',
     } as RequestInit);
     const rss = stop();
     const serviceRss = stopService();
     const text = await res.text();
     assert.equal(res.status, 200, text);
     const seconds = (Date.now() - t0) / 1000;
-    console.log(`upload ${SIZE_MIB} MiB in ${seconds.toFixed(1)} s (${(SIZE_MIB / seconds).toFixed(0)} MiB/s); gateway RSS ${rss.first} MiB before, ${rss.peak} MiB peak; workspace service RSS ${serviceRss.first} → ${serviceRss.peak} MiB`);
+    console.log(
+      `upload ${SIZE_MIB} MiB in ${seconds.toFixed(1)} s (${(SIZE_MIB / seconds).toFixed(0)} MiB/s); gateway RSS ${rss.first} MiB before, ${rss.peak} MiB peak; workspace service RSS ${serviceRss.first} → ${serviceRss.peak} MiB`,
+    );
     const { files } = JSON.parse(text) as { files: { path: string; size: number; sha256: string }[] };
     assert.deepEqual(files, [{ path: join(p.path, 'big.bin'), size: SIZE_MIB * MIB, sha256: expected }]);
     assert.equal(statSync(join(p.path, 'big.bin')).size, SIZE_MIB * MIB);
@@ -92,16 +115,23 @@ describe('large upload and download', () => {
     const stop = sampleRss(stack.pid('gateway'));
     const stopService = sampleRss(stack.pid('workspace'));
     const t0 = Date.now();
-    const res = await stack.api(`/api/v1/files/download?projectId=${p.id}&path=${encodeURIComponent(join(p.path, 'big.bin'))}`, { signal: AbortSignal.timeout(170_000) });
+    const res = await stack.api(`/api/v1/files/download?projectId=${p.id}&path=${encodeURIComponent(join(p.path, 'big.bin'))}`, {
+      signal: AbortSignal.timeout(170_000),
+    });
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('content-length'), String(SIZE_MIB * MIB));
     const h = createHash('sha256');
     let bytes = 0;
-    for await (const c of res.body as unknown as AsyncIterable<Uint8Array>) { h.update(c); bytes += c.length; }
+    for await (const c of res.body as unknown as AsyncIterable<Uint8Array>) {
+      h.update(c);
+      bytes += c.length;
+    }
     const rss = stop();
     const serviceRss = stopService();
     const seconds = (Date.now() - t0) / 1000;
-    console.log(`download ${SIZE_MIB} MiB in ${seconds.toFixed(1)} s (${(SIZE_MIB / seconds).toFixed(0)} MiB/s); gateway RSS ${rss.first} MiB before, ${rss.peak} MiB peak; workspace service RSS ${serviceRss.first} → ${serviceRss.peak} MiB`);
+    console.log(
+      `download ${SIZE_MIB} MiB in ${seconds.toFixed(1)} s (${(SIZE_MIB / seconds).toFixed(0)} MiB/s); gateway RSS ${rss.first} MiB before, ${rss.peak} MiB peak; workspace service RSS ${serviceRss.first} → ${serviceRss.peak} MiB`,
+    );
     assert.equal(bytes, SIZE_MIB * MIB);
     assert.equal(h.digest('hex'), expected);
   });
@@ -109,7 +139,14 @@ describe('large upload and download', () => {
   it('a download abandoned after the first bytes releases the file in the service', async () => {
     const workspace = stack.pid('workspace');
     const target = join(p.path, 'big.bin');
-    const holdsFile = () => readdirSync(`/proc/${workspace}/fd`).some((fd) => { try { return readlinkSync(`/proc/${workspace}/fd/${fd}`) === target; } catch { return false; } });
+    const holdsFile = () =>
+      readdirSync(`/proc/${workspace}/fd`).some((fd) => {
+        try {
+          return readlinkSync(`/proc/${workspace}/fd/${fd}`) === target;
+        } catch {
+          return false;
+        }
+      });
     const abort = new AbortController();
     const res = await stack.api(`/api/v1/files/download?projectId=${p.id}&path=${encodeURIComponent(target)}`, { signal: abort.signal });
     const reader = res.body!.getReader();

@@ -6,7 +6,12 @@ import { mkdirSync, readdirSync, readFileSync, lstatSync, readlinkSync } from 'n
 import { join } from 'node:path';
 import type { Stack } from '@pi-forge/test-fixtures';
 
-export interface ProjectBody { id: string; name: string; path: string; createdAt: string }
+export interface ProjectBody {
+  id: string;
+  name: string;
+  path: string;
+  createdAt: string;
+}
 
 /** Makes a folder in the stack's workspace and registers it through the API. */
 export async function createProject(stack: Stack, name: string): Promise<ProjectBody> {
@@ -33,7 +38,14 @@ export function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 'test@example.invalid', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 'test@example.invalid', GIT_CONFIG_NOSYSTEM: '1' },
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'Test',
+      GIT_AUTHOR_EMAIL: 'test@example.invalid',
+      GIT_COMMITTER_NAME: 'Test',
+      GIT_COMMITTER_EMAIL: 'test@example.invalid',
+      GIT_CONFIG_NOSYSTEM: '1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
@@ -46,8 +58,10 @@ export function fingerprint(dir: string): string {
       const p = join(d, name);
       const st = lstatSync(p);
       if (st.isSymbolicLink()) hash.update(`L ${p} -> ${readlinkSync(p)}\n`);
-      else if (st.isDirectory()) { hash.update(`D ${p} ${st.mode}\n`); walk(p); }
-      else hash.update(`F ${p} ${st.mode} ${createHash('sha256').update(readFileSync(p)).digest('hex')}\n`);
+      else if (st.isDirectory()) {
+        hash.update(`D ${p} ${st.mode}\n`);
+        walk(p);
+      } else hash.update(`F ${p} ${st.mode} ${createHash('sha256').update(readFileSync(p)).digest('hex')}\n`);
     }
   };
   walk(dir);
@@ -57,5 +71,15 @@ export function fingerprint(dir: string): string {
 /** Reads a whole SSE response into its `data:` JSON events. */
 export async function sseEvents(res: Response): Promise<Record<string, unknown>[]> {
   const text = await res.text();
-  return text.split('\n\n').map((frame) => frame.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n')).filter(Boolean).map((d) => JSON.parse(d) as Record<string, unknown>);
+  return text
+    .split('\n\n')
+    .map((frame) =>
+      frame
+        .split('\n')
+        .filter((l) => l.startsWith('data: '))
+        .map((l) => l.slice(6))
+        .join('\n'),
+    )
+    .filter(Boolean)
+    .map((d) => JSON.parse(d) as Record<string, unknown>);
 }

@@ -12,7 +12,13 @@ import { createProject, expectError, fingerprint, jsonOf, type ProjectBody } fro
 
 const sha = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
-interface Tree { name: string; path: string; type: string; children?: Tree[]; truncated?: boolean }
+interface Tree {
+  name: string;
+  path: string;
+  type: string;
+  children?: Tree[];
+  truncated?: boolean;
+}
 
 describe('files', () => {
   let stack: Stack;
@@ -23,7 +29,14 @@ describe('files', () => {
   before(async () => {
     stack = await startStack({
       name: 'files',
-      env: { API_KEY: 'test-key-files', UPLOAD_MAX_FILE_BYTES: String(1024 * 1024), UPLOAD_MAX_TOTAL_BYTES: String(1536 * 1024), UPLOAD_MAX_FILES: '4', RATE_LIMIT_UPLOAD_MAX: '1000', RATE_LIMIT_SEARCH_MAX: '2' },
+      env: {
+        API_KEY: 'test-key-files',
+        UPLOAD_MAX_FILE_BYTES: String(1024 * 1024),
+        UPLOAD_MAX_TOTAL_BYTES: String(1536 * 1024),
+        UPLOAD_MAX_FILES: '4',
+        RATE_LIMIT_UPLOAD_MAX: '1000',
+        RATE_LIMIT_SEARCH_MAX: '2',
+      },
     });
     p = await createProject(stack, 'proj');
     outside = mkdtempSync(join(tmpdir(), 'pi-forge-outside-'));
@@ -53,9 +66,15 @@ describe('files', () => {
     const names = tree.children!.map((c) => `${c.type[0]}:${c.name}`);
     assert.deepEqual(names, ['d:src', 'd:src-link', 'f:blob.bin', 'f:Dockerfile', 'f:README.md']);
     const src = tree.children![0];
-    assert.deepEqual(src.children!.map((c) => c.path), ['src/deep', 'src/main.ts']);
+    assert.deepEqual(
+      src.children!.map((c) => c.path),
+      ['src/deep', 'src/main.ts'],
+    );
     // The in-project link to src is listed like a folder with src's contents under its own path.
-    assert.deepEqual(tree.children![1].children!.map((c) => c.path), ['src-link/deep', 'src-link/main.ts']);
+    assert.deepEqual(
+      tree.children![1].children!.map((c) => c.path),
+      ['src-link/deep', 'src-link/main.ts'],
+    );
     // A link back to an ancestor is listed but not entered (no loop).
     const loop = src.children![0].children!.find((c) => c.name === 'back-to-src')!;
     assert.deepEqual(loop, { name: 'back-to-src', path: 'src/deep/back-to-src', type: 'directory', children: [], truncated: true });
@@ -69,7 +88,13 @@ describe('files', () => {
 
   it('reads text with language, flags binary, caps at 5 MB', async () => {
     const r = await jsonOf(await stack.api(`/api/v1/files/read?${q({ path: join(p.path, 'src', 'main.ts') })}`));
-    assert.deepEqual(r, { path: join(p.path, 'src', 'main.ts'), content: 'export const x = 1;\n', size: 20, language: 'typescript', binary: false });
+    assert.deepEqual(r, {
+      path: join(p.path, 'src', 'main.ts'),
+      content: 'export const x = 1;\n',
+      size: 20,
+      language: 'typescript',
+      binary: false,
+    });
     assert.equal((await jsonOf(await stack.api(`/api/v1/files/read?${q({ path: join(p.path, 'Dockerfile') })}`))).language, 'dockerfile');
     const bin = await jsonOf(await stack.api(`/api/v1/files/read?${q({ path: join(p.path, 'blob.bin') })}`));
     assert.equal(bin.binary, true);
@@ -90,8 +115,16 @@ describe('files', () => {
     await stack.api('/api/v1/files/write', { method: 'PUT', json: { projectId: p.id, path: target, content: 'second' } });
     assert.equal(readFileSync(target, 'utf8'), 'second');
     assert.deepEqual(readdirSync(join(p.path, 'new', 'dir')), ['note.txt'], 'no temp file left behind');
-    await expectError(await stack.api('/api/v1/files/write', { method: 'PUT', json: { projectId: p.id, path: join(p.path, 'src'), content: 'x' } }), 400, 'not_a_file');
-    await expectError(await stack.api('/api/v1/files/write', { method: 'PUT', json: { projectId: p.id, path: target } }), 400, 'validation_failed');
+    await expectError(
+      await stack.api('/api/v1/files/write', { method: 'PUT', json: { projectId: p.id, path: join(p.path, 'src'), content: 'x' } }),
+      400,
+      'not_a_file',
+    );
+    await expectError(
+      await stack.api('/api/v1/files/write', { method: 'PUT', json: { projectId: p.id, path: target } }),
+      400,
+      'validation_failed',
+    );
   });
 
   it('saves a legal but long file name (250 bytes): the temp file beside it still fits NAME_MAX', async () => {
@@ -106,23 +139,36 @@ describe('files', () => {
   });
 
   it('mkdir, rename (also case-only), move and delete with their conflicts', async () => {
-    const post = (route: string, json: Record<string, unknown>) => stack.api(`/api/v1/files/${route}`, { method: 'POST', json: { projectId: p.id, ...json } });
+    const post = (route: string, json: Record<string, unknown>) =>
+      stack.api(`/api/v1/files/${route}`, { method: 'POST', json: { projectId: p.id, ...json } });
     assert.deepEqual(await jsonOf(await post('mkdir', { parentPath: p.path, name: 'box' })), { path: join(p.path, 'box') });
     await expectError(await post('mkdir', { parentPath: p.path, name: 'box' }), 409, 'target_exists');
-    for (const name of ['', '.', '..', 'a/b', 'a\\b']) await expectError(await post('mkdir', { parentPath: p.path, name }), 400, 'invalid_name');
+    for (const name of ['', '.', '..', 'a/b', 'a\\b'])
+      await expectError(await post('mkdir', { parentPath: p.path, name }), 400, 'invalid_name');
     writeFileSync(join(p.path, 'box', 'f.txt'), 'f');
-    assert.deepEqual(await jsonOf(await post('rename', { path: join(p.path, 'box', 'f.txt'), name: 'g.txt' })), { path: join(p.path, 'box', 'g.txt') });
-    assert.deepEqual(await jsonOf(await post('rename', { path: join(p.path, 'box', 'g.txt'), name: 'G.txt' })), { path: join(p.path, 'box', 'G.txt') });
+    assert.deepEqual(await jsonOf(await post('rename', { path: join(p.path, 'box', 'f.txt'), name: 'g.txt' })), {
+      path: join(p.path, 'box', 'g.txt'),
+    });
+    assert.deepEqual(await jsonOf(await post('rename', { path: join(p.path, 'box', 'g.txt'), name: 'G.txt' })), {
+      path: join(p.path, 'box', 'G.txt'),
+    });
     assert.deepEqual(readdirSync(join(p.path, 'box')), ['G.txt']);
     writeFileSync(join(p.path, 'box', 'other.txt'), 'o');
     await expectError(await post('rename', { path: join(p.path, 'box', 'other.txt'), name: 'G.txt' }), 409, 'target_exists');
     await expectError(await post('rename', { path: join(p.path, 'box', 'other.txt'), name: '../x' }), 400, 'invalid_name');
     mkdirSync(join(p.path, 'dest'));
-    assert.deepEqual(await jsonOf(await post('move', { src: join(p.path, 'box', 'other.txt'), dest: join(p.path, 'dest', 'moved.txt') })), { path: join(p.path, 'dest', 'moved.txt') });
+    assert.deepEqual(await jsonOf(await post('move', { src: join(p.path, 'box', 'other.txt'), dest: join(p.path, 'dest', 'moved.txt') })), {
+      path: join(p.path, 'dest', 'moved.txt'),
+    });
     await expectError(await post('move', { src: join(p.path, 'box'), dest: join(p.path, 'box', 'inner') }), 400, 'invalid_name');
-    await expectError(await post('move', { src: join(p.path, 'box', 'G.txt'), dest: join(p.path, 'dest', 'moved.txt') }), 409, 'target_exists');
+    await expectError(
+      await post('move', { src: join(p.path, 'box', 'G.txt'), dest: join(p.path, 'dest', 'moved.txt') }),
+      409,
+      'target_exists',
+    );
     await expectError(await post('move', { src: join(p.path, 'box', 'missing'), dest: join(p.path, 'dest', 'x') }), 404, 'not_found');
-    const del = (path: string, recursive?: string) => stack.api(`/api/v1/files/delete?${q({ path, ...(recursive ? { recursive } : {}) })}`, { method: 'DELETE' });
+    const del = (path: string, recursive?: string) =>
+      stack.api(`/api/v1/files/delete?${q({ path, ...(recursive ? { recursive } : {}) })}`, { method: 'DELETE' });
     await expectError(await del(join(p.path, 'box')), 409, 'directory_not_empty');
     assert.ok(existsSync(join(p.path, 'box', 'G.txt')));
     assert.equal((await del(join(p.path, 'box'), 'true')).status, 204);
@@ -162,7 +208,10 @@ describe('files', () => {
         { path: join(p.path, 'up', 'nested', 'dir', 'b.txt'), size: 4, sha256: sha('beta') },
       ]);
       assert.equal(readFileSync(join(p.path, 'up', 'nested', 'dir', 'b.txt'), 'utf8'), 'beta');
-      assert.deepEqual(readdirSync(join(p.path, 'up')).filter((n) => n.includes('.tmp')), []);
+      assert.deepEqual(
+        readdirSync(join(p.path, 'up')).filter((n) => n.includes('.tmp')),
+        [],
+      );
     });
 
     it('needs overwrite to replace; a checksum mismatch stores nothing', async () => {
@@ -181,7 +230,10 @@ describe('files', () => {
       await expectError(await upload(bad), 422, 'checksum_mismatch');
       assert.ok(!existsSync(join(p.path, 'up', 'c.txt')), 'nothing of a failed request appears');
       assert.ok(!existsSync(join(p.path, 'up', 'd.txt')));
-      assert.deepEqual(readdirSync(join(p.path, 'up')).filter((n) => n.includes('.tmp')), []);
+      assert.deepEqual(
+        readdirSync(join(p.path, 'up')).filter((n) => n.includes('.tmp')),
+        [],
+      );
     });
 
     it('puts overwritten files back when a later file of the request cannot be placed', async () => {
@@ -196,7 +248,10 @@ describe('files', () => {
       assert.ok(res.status >= 400 && res.status < 500, `${res.status} ${await res.text()}`);
       assert.equal(readFileSync(join(p.path, 'up', 'keep.txt'), 'utf8'), 'original');
       assert.equal(readFileSync(join(p.path, 'up', 'plain-file'), 'utf8'), 'a file, not a folder');
-      assert.deepEqual(readdirSync(join(p.path, 'up')).filter((n) => n.includes('.upload.')), []);
+      assert.deepEqual(
+        readdirSync(join(p.path, 'up')).filter((n) => n.includes('.upload.')),
+        [],
+      );
     });
 
     it('applies per-file, aggregate and count limits with 413 and rolls back', async () => {
@@ -216,8 +271,9 @@ describe('files', () => {
 
     it('a client that goes away mid-upload leaves no file and no temp file', async () => {
       const boundary = 'abortboundary';
-      const head = `--${boundary}\r\nContent-Disposition: form-data; name="projectId"\r\n\r\n${p.id}\r\n--${boundary}\r\nContent-Disposition: form-data; name="parentPath"\r\n\r\n${join(p.path, 'up')}\r\n`
-        + `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="half.bin"\r\n\r\n`;
+      const head =
+        `--${boundary}\r\nContent-Disposition: form-data; name="projectId"\r\n\r\n${p.id}\r\n--${boundary}\r\nContent-Disposition: form-data; name="parentPath"\r\n\r\n${join(p.path, 'up')}\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="half.bin"\r\n\r\n`;
       const abort = new AbortController();
       let sent = 0;
       const body = new ReadableStream<Uint8Array>({
@@ -233,9 +289,15 @@ describe('files', () => {
           sent++;
         },
       });
-      await assert.rejects(stack.api('/api/v1/files/upload', {
-        method: 'POST', body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, signal: abort.signal, duplex: 'half',
-      } as RequestInit));
+      await assert.rejects(
+        stack.api('/api/v1/files/upload', {
+          method: 'POST',
+          body,
+          headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+          signal: abort.signal,
+          duplex: 'half',
+        } as RequestInit),
+      );
       await waitFor('temp files removed', () => readdirSync(join(p.path, 'up')).every((n) => !n.includes('.upload.tmp')), 10_000);
       assert.ok(!existsSync(join(p.path, 'up', 'half.bin')));
     });

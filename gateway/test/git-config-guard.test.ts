@@ -22,7 +22,10 @@ describe('git: repository config cannot run programs', () => {
   let included: string;
 
   const api = (method: string, route: string, json?: Record<string, unknown>, query: Record<string, string> = {}) =>
-    stack.api(`/api/v1/git/${route}?${new URLSearchParams(method === 'GET' ? { projectId: p.id, ...query } : {})}`, method === 'GET' ? {} : { method, json: { projectId: p.id, ...json } });
+    stack.api(
+      `/api/v1/git/${route}?${new URLSearchParams(method === 'GET' ? { projectId: p.id, ...query } : {})}`,
+      method === 'GET' ? {} : { method, json: { projectId: p.id, ...json } },
+    );
   const ok = async (method: string, route: string, json?: Record<string, unknown>, query?: Record<string, string>) => {
     const res = await api(method, route, json, query);
     const text = await res.text();
@@ -99,7 +102,11 @@ describe('git: repository config cannot run programs', () => {
     const tree = git(p.path, 'rev-parse', 'HEAD^{tree}').trim();
     const parent = git(p.path, 'rev-parse', 'HEAD').trim();
     const body = `tree ${tree}\nparent ${parent}\nauthor T <t@e> 1700000000 +0000\ncommitter T <t@e> 1700000000 +0000\ngpgsig -----BEGIN PGP SIGNATURE-----\n \n iQEzBAABCAAdFiEE\n -----END PGP SIGNATURE-----\n\nsigned commit\n`;
-    const commit = execFileSync('git', ['hash-object', '-t', 'commit', '-w', '--stdin'], { cwd: p.path, input: body, encoding: 'utf8' }).trim();
+    const commit = execFileSync('git', ['hash-object', '-t', 'commit', '-w', '--stdin'], {
+      cwd: p.path,
+      input: body,
+      encoding: 'utf8',
+    }).trim();
     git(p.path, 'update-ref', 'refs/heads/main', commit);
     include(`[gpg]\n\tprogram = ${hostile('gpg-verify', 'exit 1')}\n[log]\n\tshowSignature = true\n`);
     const log = await ok('GET', 'log');
@@ -133,7 +140,7 @@ describe('git: repository config cannot run programs', () => {
     await ok('POST', 'pull', { remote: 'origin', branch: 'main' });
     assert.ok(!ran('merge-driver'), 'pull ran the included merge driver');
     assert.ok(!ran('textconv'), 'diff ran the included textconv');
-    assert.equal((await ok('GET', 'log')).commits[0].parents.length, 2, 'the pull merged with git\'s own text merge');
+    assert.equal((await ok('GET', 'log')).commits[0].parents.length, 2, "the pull merged with git's own text merge");
     git(p.path, 'log', '-p', '-1', '--first-parent', 'HEAD~1');
     assert.ok(ran('textconv'), 'control: plain git log -p runs the textconv');
     include('');
@@ -141,7 +148,13 @@ describe('git: repository config cannot run programs', () => {
 
   it('core.gitProxy and core.sshCommand from an include run on no fetch or push', async () => {
     // A closed loopback port: without the proxy both remotes simply fail to connect.
-    const port = await new Promise<number>((resolve) => { const s = createTcpServer(); s.listen(0, '127.0.0.1', () => { const a = s.address() as { port: number }; s.close(() => resolve(a.port)); }); });
+    const port = await new Promise<number>((resolve) => {
+      const s = createTcpServer();
+      s.listen(0, '127.0.0.1', () => {
+        const a = s.address() as { port: number };
+        s.close(() => resolve(a.port));
+      });
+    });
     git(p.path, 'remote', 'add', 'gitproto', `git://127.0.0.1:${port}/repo.git`);
     git(p.path, 'remote', 'add', 'sshproto', `ssh://pi@127.0.0.1:${port}/repo.git`);
     include(`[core]\n\tgitProxy = ${hostile('git-proxy', 'exit 1')}\n\tsshCommand = ${hostile('ssh-command', 'exit 1')}\n`);
@@ -167,15 +180,26 @@ describe('git: repository config cannot run programs', () => {
     try {
       const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/repo.git`;
       git(p.path, 'remote', 'add', 'private', url);
-      include(`[credential]\n\thelper = ${hostile('credential-helper', 'true')}\n[credential "${url}"]\n\thelper = ${hostile('credential-url-helper', 'true')}\n`);
-      for (const [route, body] of [['fetch', { remote: 'private' }], ['push', { remote: 'private', branch: 'main' }]] as const) {
+      include(
+        `[credential]\n\thelper = ${hostile('credential-helper', 'true')}\n[credential "${url}"]\n\thelper = ${hostile('credential-url-helper', 'true')}\n`,
+      );
+      for (const [route, body] of [
+        ['fetch', { remote: 'private' }],
+        ['push', { remote: 'private', branch: 'main' }],
+      ] as const) {
         const res = await api('POST', route, body);
         assert.equal(res.status, 400);
         assert.equal(((await res.json()) as { error: string }).error, 'git_auth_required');
       }
       assert.ok(!ran('credential-helper') && !ran('credential-url-helper'), 'an included credential helper ran');
       // Asynchronously: the 401 server runs in this process and must keep answering.
-      await assert.rejects(promisify(execFile)('git', ['fetch', 'private'], { cwd: p.path, timeout: 30_000, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1' } }));
+      await assert.rejects(
+        promisify(execFile)('git', ['fetch', 'private'], {
+          cwd: p.path,
+          timeout: 30_000,
+          env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1' },
+        }),
+      );
       assert.ok(ran('credential-helper'), 'control: plain git asks the included helper');
     } finally {
       server.closeAllConnections();

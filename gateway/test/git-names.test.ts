@@ -14,14 +14,36 @@ import { join } from 'node:path';
 import { startStack, type Stack } from '@pi-forge/test-fixtures';
 import { createProject, expectError, git, jsonOf, sseEvents, type ProjectBody } from './files-support.js';
 
-const BAD_BRANCHES = ['.foo', 'bar/.baz', 'a..b', 'x.lock', 'a/b.lock', 'trailing.', 'trailing/', '/leading', 'a//b', 'sp ace', 'a~1', 'a^2', 'a:b', 'what?', 'st*r', 'br[x', 'back\\slash', 'at@{1}', '-option', 'HEAD'];
+const BAD_BRANCHES = [
+  '.foo',
+  'bar/.baz',
+  'a..b',
+  'x.lock',
+  'a/b.lock',
+  'trailing.',
+  'trailing/',
+  '/leading',
+  'a//b',
+  'sp ace',
+  'a~1',
+  'a^2',
+  'a:b',
+  'what?',
+  'st*r',
+  'br[x',
+  'back\\slash',
+  'at@{1}',
+  '-option',
+  'HEAD',
+];
 const TOKEN = 'tok-3f9a1c-super-secret';
 
 describe('git names and messages', () => {
   let stack: Stack;
   let p: ProjectBody;
   let outside: string;
-  const post = (route: string, json: Record<string, unknown>) => stack.api(`/api/v1/git/${route}`, { method: 'POST', json: { projectId: p.id, ...json } });
+  const post = (route: string, json: Record<string, unknown>) =>
+    stack.api(`/api/v1/git/${route}`, { method: 'POST', json: { projectId: p.id, ...json } });
 
   before(async () => {
     stack = await startStack({ name: 'git-names', env: { API_KEY: 'test-key-git-names', RATE_LIMIT_PUSH_MAX: '100' } });
@@ -42,10 +64,23 @@ describe('git names and messages', () => {
     for (const name of BAD_BRANCHES) {
       await expectError(await post('checkout', { branch: name }), 400, 'invalid_branch_name');
       await expectError(await post('branch/create', { name }), 400, 'invalid_branch_name');
-      await expectError(await stack.api(`/api/v1/git/branch/${encodeURIComponent(name)}?projectId=${p.id}`, { method: 'DELETE' }), 400, 'invalid_branch_name');
+      await expectError(
+        await stack.api(`/api/v1/git/branch/${encodeURIComponent(name)}?projectId=${p.id}`, { method: 'DELETE' }),
+        400,
+        'invalid_branch_name',
+      );
       await expectError(await post('pull', { remote: 'origin', branch: name }), 400, 'invalid_branch_name');
       await expectError(await post('push', { remote: 'origin', branch: name }), 400, 'invalid_branch_name');
-      const clone = await stack.api('/api/v1/projects/clone', { method: 'POST', json: { url: 'https://127.0.0.1:9/r.git', parentPath: realpathSync(stack.dirs.workspace), folderName: 'never', projectName: 'never', branch: name } });
+      const clone = await stack.api('/api/v1/projects/clone', {
+        method: 'POST',
+        json: {
+          url: 'https://127.0.0.1:9/r.git',
+          parentPath: realpathSync(stack.dirs.workspace),
+          folderName: 'never',
+          projectName: 'never',
+          branch: name,
+        },
+      });
       await expectError(clone, 400, 'invalid_branch_name');
     }
     // The message says what is wrong with the name.
@@ -56,7 +91,10 @@ describe('git names and messages', () => {
     assert.equal((await post('branch/create', { name: 'feature/ok-1.2', startPoint: 'HEAD~0' })).status, 200);
     assert.equal((await post('checkout', { branch: 'feature/ok-1.2' })).status, 200);
     assert.equal((await post('checkout', { branch: 'main' })).status, 200);
-    assert.equal((await stack.api(`/api/v1/git/branch/${encodeURIComponent('feature/ok-1.2')}?projectId=${p.id}`, { method: 'DELETE' })).status, 200);
+    assert.equal(
+      (await stack.api(`/api/v1/git/branch/${encodeURIComponent('feature/ok-1.2')}?projectId=${p.id}`, { method: 'DELETE' })).status,
+      200,
+    );
   });
 
   describe('authentication failures', () => {
@@ -74,7 +112,11 @@ describe('git names and messages', () => {
     before(async () => {
       const keyFile = join(outside, 'key.pem');
       const certFile = join(outside, 'cert.pem');
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=127.0.0.1'],
+        { stdio: 'ignore' },
+      );
       https = createHttpsServer({ key: readFileSync(keyFile), cert: readFileSync(certFile) }, answer401);
       await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
       await new Promise<void>((r) => https.listen(0, '127.0.0.1', r));
@@ -96,14 +138,21 @@ describe('git names and messages', () => {
 
     it('fetch, pull and push answer git_auth_required with guidance and without the token', async () => {
       assert.equal((await post('remote/add', { name: 'private', url: `http://user:${TOKEN}@127.0.0.1:${httpPort}/repo.git` })).status, 200);
-      for (const [route, body] of [['fetch', { remote: 'private' }], ['pull', { remote: 'private', branch: 'main' }], ['push', { remote: 'private', branch: 'main' }]] as const) {
+      for (const [route, body] of [
+        ['fetch', { remote: 'private' }],
+        ['pull', { remote: 'private', branch: 'main' }],
+        ['push', { remote: 'private', branch: 'main' }],
+      ] as const) {
         const res = await post(route, body);
         const text = await res.text();
         assert.equal(res.status, 400, text);
         assert.equal((JSON.parse(text) as { error: string }).error, 'git_auth_required', text);
         assertGuidance(text, route);
       }
-      assert.ok(seen.some((s) => s.includes('/repo.git/info/refs')), 'git never reached the loopback remote');
+      assert.ok(
+        seen.some((s) => s.includes('/repo.git/info/refs')),
+        'git never reached the loopback remote',
+      );
       const remotes = await stack.api(`/api/v1/git/remotes?projectId=${p.id}`);
       assert.ok(!(await remotes.text()).includes(TOKEN), 'the remote list shows the token');
     });
@@ -111,7 +160,14 @@ describe('git names and messages', () => {
     it('clone ends with the guidance as its error event, with no token anywhere in the stream', async () => {
       const res = await stack.api('/api/v1/projects/clone', {
         method: 'POST',
-        json: { url: `https://127.0.0.1:${httpsPort}/private/repo.git`, parentPath: realpathSync(stack.dirs.workspace), folderName: 'private-clone', projectName: 'Private', token: TOKEN, insecureTls: true },
+        json: {
+          url: `https://127.0.0.1:${httpsPort}/private/repo.git`,
+          parentPath: realpathSync(stack.dirs.workspace),
+          folderName: 'private-clone',
+          projectName: 'Private',
+          token: TOKEN,
+          insecureTls: true,
+        },
       });
       assert.equal(res.status, 200);
       const text = await res.clone().text();
@@ -121,7 +177,10 @@ describe('git names and messages', () => {
       assert.equal(last.type, 'error', JSON.stringify(events));
       assertGuidance(String(last.message), 'clone');
       // The token was offered to the remote (as userinfo), so the 401 really was about it.
-      assert.ok(seen.some((s) => s.startsWith('/private/repo.git/info/refs') && s.includes('Basic ')), `no authenticated attempt reached the remote: ${seen.join(', ')}`);
+      assert.ok(
+        seen.some((s) => s.startsWith('/private/repo.git/info/refs') && s.includes('Basic ')),
+        `no authenticated attempt reached the remote: ${seen.join(', ')}`,
+      );
     });
   });
 });

@@ -10,8 +10,19 @@ import { join } from 'node:path';
 import { startStack, type Stack } from '@pi-forge/test-fixtures';
 import { createProject, expectError, git, jsonOf, type ProjectBody } from './files-support.js';
 
-interface Status { isGitRepo: boolean; branch?: string; files: { path: string; staged: boolean; unstaged: boolean; kind: string; code: string }[] }
-interface Commit { hash: string; message: string; author: string; date: string; parents: string[]; refs: string[] }
+interface Status {
+  isGitRepo: boolean;
+  branch?: string;
+  files: { path: string; staged: boolean; unstaged: boolean; kind: string; code: string }[];
+}
+interface Commit {
+  hash: string;
+  message: string;
+  author: string;
+  date: string;
+  parents: string[];
+  refs: string[];
+}
 
 describe('git', () => {
   let stack: Stack;
@@ -23,7 +34,8 @@ describe('git', () => {
     assert.equal(res.status, 200, `${route}: ${await res.clone().text()}`);
     return jsonOf<T>(res);
   };
-  const post = (route: string, json: Record<string, unknown> = {}, projectId = p.id) => stack.api(`/api/v1/git/${route}`, { method: 'POST', json: { projectId, ...json } });
+  const post = (route: string, json: Record<string, unknown> = {}, projectId = p.id) =>
+    stack.api(`/api/v1/git/${route}`, { method: 'POST', json: { projectId, ...json } });
   const ok = async (route: string, json: Record<string, unknown> = {}) => {
     const res = await post(route, json);
     assert.equal(res.status, 200, `${route}: ${await res.clone().text()}`);
@@ -74,7 +86,10 @@ describe('git', () => {
     assert.deepEqual(await codes(), []);
     const { commits } = await get<{ commits: Commit[] }>('log');
     assert.equal(commits.length, 1);
-    assert.deepEqual({ ...commits[0], date: '' }, { hash, message: 'first', author: 'pi-forge', date: '', parents: [], refs: ['HEAD -> main'] });
+    assert.deepEqual(
+      { ...commits[0], date: '' },
+      { hash, message: 'first', author: 'pi-forge', date: '', parents: [], refs: ['HEAD -> main'] },
+    );
     await expectError(await post('commit', { message: 'nothing' }), 400, 'git_failed');
   });
 
@@ -103,7 +118,13 @@ describe('git', () => {
     await ok('branch/create', { name: 'feature', checkout: true });
     let branches = await get<{ current: string; branches: { name: string; current: boolean; remote: boolean }[] }>('branches');
     assert.equal(branches.current, 'feature');
-    assert.deepEqual(branches.branches.filter((b) => !b.remote).map((b) => `${b.name}${b.current ? '*' : ''}`).sort(), ['feature*', 'main']);
+    assert.deepEqual(
+      branches.branches
+        .filter((b) => !b.remote)
+        .map((b) => `${b.name}${b.current ? '*' : ''}`)
+        .sort(),
+      ['feature*', 'main'],
+    );
     assert.ok(branches.branches.some((b) => b.remote && b.name === 'origin/main'));
     writeFileSync(join(p.path, 'b.txt'), 'feature work\n');
     await ok('stage', { paths: ['b.txt'] });
@@ -124,7 +145,10 @@ describe('git', () => {
     await expectError(await stack.api(`/api/v1/git/branch/wip?projectId=${p.id}`, { method: 'DELETE' }), 400, 'git_failed');
     assert.equal((await stack.api(`/api/v1/git/branch/wip?projectId=${p.id}&force=true`, { method: 'DELETE' })).status, 200);
     branches = await get('branches');
-    assert.deepEqual(branches.branches.filter((b) => !b.remote).map((b) => b.name), ['main']);
+    assert.deepEqual(
+      branches.branches.filter((b) => !b.remote).map((b) => b.name),
+      ['main'],
+    );
     for (const name of ['-D', 'a..b', 'with space', 'x~1', '']) {
       const res = await post('branch/create', { name });
       assert.equal(res.status, 400, `${name}: ${await res.text()}`);
@@ -188,7 +212,9 @@ describe('git', () => {
     const evilHooks = join(outside, 'evil-hooks');
     mkdirSync(evilHooks);
     const script = (marker: string) => `#!/bin/sh\ntouch ${marker}\n`;
-    const [redirected, own, filtered, uploadpack, receivepack] = ['redirected-hook', 'own-hook', 'filter', 'uploadpack', 'receivepack'].map((m) => join(outside, `ran-${m}`));
+    const [redirected, own, filtered, uploadpack, receivepack] = ['redirected-hook', 'own-hook', 'filter', 'uploadpack', 'receivepack'].map(
+      (m) => join(outside, `ran-${m}`),
+    );
     writeFileSync(join(evilHooks, 'pre-commit'), script(redirected), { mode: 0o755 });
     writeFileSync(join(p.path, '.git', 'hooks', 'pre-commit'), script(own), { mode: 0o755 });
     git(p.path, 'config', 'core.hooksPath', evilHooks);
@@ -203,12 +229,14 @@ describe('git', () => {
     await ok('fetch', { remote: 'origin' });
     await ok('pull', { remote: 'origin', branch: 'main' });
     await ok('push', { remote: 'origin', branch: 'main' });
-    assert.ok(existsSync(own), 'the repository\'s own pre-commit hook runs (docs/compatibility.md#files-and-git)');
-    for (const m of [redirected, filtered, uploadpack, receivepack]) assert.ok(!existsSync(m), `${m} was created: repo config ran a program`);
+    assert.ok(existsSync(own), "the repository's own pre-commit hook runs (docs/compatibility.md#files-and-git)");
+    for (const m of [redirected, filtered, uploadpack, receivepack])
+      assert.ok(!existsSync(m), `${m} was created: repo config ran a program`);
     // Control: plain git does follow the redirect.
     git(p.path, 'commit', '--allow-empty', '-q', '-m', 'control');
     assert.ok(existsSync(redirected), 'control: plain git runs the redirected hook');
-    for (const key of ['core.hooksPath', 'filter.evil.clean', 'remote.origin.uploadpack', 'remote.origin.receivepack']) git(p.path, 'config', '--unset', key);
+    for (const key of ['core.hooksPath', 'filter.evil.clean', 'remote.origin.uploadpack', 'remote.origin.receivepack'])
+      git(p.path, 'config', '--unset', key);
     rmSync(join(p.path, '.git', 'hooks', 'pre-commit'));
   });
 
@@ -248,10 +276,18 @@ describe('git', () => {
     assert.match(staged, /\+second change/);
     assert.doesNotMatch(staged, /first change/);
     assert.match((await get<{ diff: string }>('diff')).diff, /\+first change/);
-    assert.deepEqual(await ok('apply-hunks', { path: 'h.txt', mode: 'stage', hunkIndices: [5] }), { ok: false, error: 'hunk_index_out_of_range', totalHunks: 1 });
+    assert.deepEqual(await ok('apply-hunks', { path: 'h.txt', mode: 'stage', hunkIndices: [5] }), {
+      ok: false,
+      error: 'hunk_index_out_of_range',
+      totalHunks: 1,
+    });
     assert.deepEqual(await ok('apply-hunks', { path: 'h.txt', mode: 'unstage', hunkIndices: [0] }), { ok: true, totalHunks: 1 });
     assert.equal((await get<{ diff: string }>('diff/staged')).diff, '');
-    assert.deepEqual(await ok('apply-hunks', { path: 'a.txt', mode: 'unstage', hunkIndices: [0] }), { ok: false, error: 'no_diff', totalHunks: 0 });
+    assert.deepEqual(await ok('apply-hunks', { path: 'a.txt', mode: 'unstage', hunkIndices: [0] }), {
+      ok: false,
+      error: 'no_diff',
+      totalHunks: 0,
+    });
     await expectError(await post('apply-hunks', { path: 'h.txt', mode: 'sideways', hunkIndices: [0] }), 400, 'validation_failed');
     await expectError(await post('apply-hunks', { path: '../x', mode: 'stage', hunkIndices: [0] }), 403, 'path_not_allowed');
     await ok('revert', { paths: ['h.txt'] });
@@ -260,20 +296,32 @@ describe('git', () => {
   it('lists worktrees and toggles TLS verification per remote', async () => {
     const extra = join(outside, 'wt');
     git(p.path, 'worktree', 'add', '-q', '-b', 'wt-branch', extra);
-    const { worktrees } = await get<{ worktrees: { path: string; branch?: string; current: boolean; bare: boolean; detached: boolean }[] }>('worktrees');
-    assert.deepEqual(worktrees.map((w) => `${w.path}|${w.branch}|${w.current}`), [`${p.path}|main|true`, `${extra}|wt-branch|false`]);
+    const { worktrees } = await get<{ worktrees: { path: string; branch?: string; current: boolean; bare: boolean; detached: boolean }[] }>(
+      'worktrees',
+    );
+    assert.deepEqual(
+      worktrees.map((w) => `${w.path}|${w.branch}|${w.current}`),
+      [`${p.path}|main|true`, `${extra}|wt-branch|false`],
+    );
     // Every git route can work in a registered worktree instead of the project folder.
     const inWt = { worktreePath: extra };
     assert.equal((await get<Status>('status', inWt)).branch, 'wt-branch');
     writeFileSync(join(extra, 'wt.txt'), 'worktree file\n');
-    assert.deepEqual((await get<Status>('status', inWt)).files.map((f) => `${f.code}|${f.path}`), ['??|wt.txt']);
+    assert.deepEqual(
+      (await get<Status>('status', inWt)).files.map((f) => `${f.code}|${f.path}`),
+      ['??|wt.txt'],
+    );
     assert.deepEqual(await codes(), [], 'the project folder does not see it');
     await ok('stage', { paths: [join(extra, 'wt.txt')], ...inWt });
     await ok('commit', { message: 'in the worktree', ...inWt });
     assert.equal((await get<{ commits: Commit[] }>('log', { limit: '1', ...inWt })).commits[0].message, 'in the worktree');
     assert.notEqual((await get<{ commits: Commit[] }>('log', { limit: '1' })).commits[0].message, 'in the worktree');
     await expectError(await post('stage', { paths: [join(p.path, 'a.txt')], ...inWt }), 403, 'path_not_allowed');
-    await expectError(await stack.api(`/api/v1/git/status?projectId=${p.id}&worktreePath=${encodeURIComponent(outside)}`), 400, 'invalid_worktree_path');
+    await expectError(
+      await stack.api(`/api/v1/git/status?projectId=${p.id}&worktreePath=${encodeURIComponent(outside)}`),
+      400,
+      'invalid_worktree_path',
+    );
     await expectError(await post('commit', { message: 'x', worktreePath: join(outside, 'remote.git') }), 400, 'invalid_worktree_path');
     git(p.path, 'worktree', 'remove', '--force', extra);
     git(p.path, 'branch', '-D', 'wt-branch');

@@ -12,7 +12,12 @@ export const SLAPD = ['/usr/sbin/slapd', '/usr/lib/slapd'].find((p) => existsSyn
 export const BASE_DN = 'dc=forge,dc=test';
 const ROOT_DN = `cn=root,${BASE_DN}`;
 
-export interface LdapUser { uid: string; password: string; groups?: string[]; mail?: string }
+export interface LdapUser {
+  uid: string;
+  password: string;
+  groups?: string[];
+  mail?: string;
+}
 
 export interface LdapServer {
   url: string;
@@ -35,58 +40,118 @@ export async function startLdapServer(users: LdapUser[], groups: string[], optio
   const certFile = join(dir, 'cert.pem');
   const keyFile = join(dir, 'key.pem');
   if (options.tls) {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1',
-      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        keyFile,
+        '-out',
+        certFile,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
   }
-  writeFileSync(join(dir, 'slapd.conf'), [
-    ...(options.tls ? [`TLSCertificateFile ${certFile}`, `TLSCertificateKeyFile ${keyFile}`] : []),
-    'include /etc/ldap/schema/core.schema',
-    'include /etc/ldap/schema/cosine.schema',
-    'include /etc/ldap/schema/inetorgperson.schema',
-    'modulepath /usr/lib/ldap',
-    'moduleload back_mdb',
-    'moduleload memberof',
-    `pidfile ${join(dir, 'slapd.pid')}`,
-    'database mdb',
-    'maxsize 16777216',
-    `suffix "${BASE_DN}"`,
-    `rootdn "${ROOT_DN}"`,
-    `rootpw ${rootPassword}`,
-    `directory ${join(dir, 'db')}`,
-    'overlay memberof',
-    // Users may bind with their password; the service account and root may read; nobody else sees anything.
-    'access to attrs=userPassword by anonymous auth by * none',
-    `access to * by dn.exact="cn=forge-service,ou=services,${BASE_DN}" read by anonymous auth by * none`,
-    '',
-  ].join('\n'));
+  writeFileSync(
+    join(dir, 'slapd.conf'),
+    [
+      ...(options.tls ? [`TLSCertificateFile ${certFile}`, `TLSCertificateKeyFile ${keyFile}`] : []),
+      'include /etc/ldap/schema/core.schema',
+      'include /etc/ldap/schema/cosine.schema',
+      'include /etc/ldap/schema/inetorgperson.schema',
+      'modulepath /usr/lib/ldap',
+      'moduleload back_mdb',
+      'moduleload memberof',
+      `pidfile ${join(dir, 'slapd.pid')}`,
+      'database mdb',
+      'maxsize 16777216',
+      `suffix "${BASE_DN}"`,
+      `rootdn "${ROOT_DN}"`,
+      `rootpw ${rootPassword}`,
+      `directory ${join(dir, 'db')}`,
+      'overlay memberof',
+      // Users may bind with their password; the service account and root may read; nobody else sees anything.
+      'access to attrs=userPassword by anonymous auth by * none',
+      `access to * by dn.exact="cn=forge-service,ou=services,${BASE_DN}" read by anonymous auth by * none`,
+      '',
+    ].join('\n'),
+  );
   const port = await freePort();
   const url = `ldap://127.0.0.1:${port}`;
   const ldapsUrl = options.tls ? `ldaps://127.0.0.1:${await freePort()}` : undefined;
   const log: string[] = [];
   // -d 0: stay in the foreground (so the test owns the process) without debug output.
-  const child: ChildProcess = spawn(SLAPD, ['-f', join(dir, 'slapd.conf'), '-h', [url, ldapsUrl].filter(Boolean).map((u) => `${u}/`).join(' '), '-d', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(
+    SLAPD,
+    [
+      '-f',
+      join(dir, 'slapd.conf'),
+      '-h',
+      [url, ldapsUrl]
+        .filter(Boolean)
+        .map((u) => `${u}/`)
+        .join(' '),
+      '-d',
+      '0',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   child.stdout!.on('data', (d) => log.push(String(d)));
   child.stderr!.on('data', (d) => log.push(String(d)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   const root = new Client({ url, timeout: 5_000, connectTimeout: 5_000 });
   try {
-    await waitFor('slapd accepting binds', async () => {
-      if (child.exitCode !== null) throw new Error(`slapd exited ${child.exitCode}: ${log.join('')}`);
-      try { await root.bind(ROOT_DN, rootPassword); return true; } catch { return false; }
-    }, 15_000);
+    await waitFor(
+      'slapd accepting binds',
+      async () => {
+        if (child.exitCode !== null) throw new Error(`slapd exited ${child.exitCode}: ${log.join('')}`);
+        try {
+          await root.bind(ROOT_DN, rootPassword);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      15_000,
+    );
     await root.add(BASE_DN, { objectClass: ['top', 'dcObject', 'organization'], o: 'forge', dc: 'forge' });
-    for (const ou of ['people', 'groups', 'services']) await root.add(`ou=${ou},${BASE_DN}`, { objectClass: ['top', 'organizationalUnit'], ou });
-    await root.add(`cn=forge-service,ou=services,${BASE_DN}`, { objectClass: ['top', 'person'], cn: 'forge-service', sn: 'service', userPassword: servicePassword });
+    for (const ou of ['people', 'groups', 'services'])
+      await root.add(`ou=${ou},${BASE_DN}`, { objectClass: ['top', 'organizationalUnit'], ou });
+    await root.add(`cn=forge-service,ou=services,${BASE_DN}`, {
+      objectClass: ['top', 'person'],
+      cn: 'forge-service',
+      sn: 'service',
+      userPassword: servicePassword,
+    });
     for (const u of users) {
       await root.add(`uid=${u.uid},ou=people,${BASE_DN}`, {
-        objectClass: ['top', 'person', 'organizationalPerson', 'inetOrgPerson'], uid: u.uid, cn: u.uid, sn: u.uid, userPassword: u.password, ...(u.mail ? { mail: u.mail } : {}),
+        objectClass: ['top', 'person', 'organizationalPerson', 'inetOrgPerson'],
+        uid: u.uid,
+        cn: u.uid,
+        sn: u.uid,
+        userPassword: u.password,
+        ...(u.mail ? { mail: u.mail } : {}),
       });
     }
     for (const g of groups) {
       const members = users.filter((u) => u.groups?.includes(g)).map((u) => `uid=${u.uid},ou=people,${BASE_DN}`);
       // groupOfNames needs at least one member; the service account stands in for an empty group.
-      await root.add(`cn=${g},ou=groups,${BASE_DN}`, { objectClass: ['top', 'groupOfNames'], cn: g, member: members.length ? members : [`cn=forge-service,ou=services,${BASE_DN}`] });
+      await root.add(`cn=${g},ou=groups,${BASE_DN}`, {
+        objectClass: ['top', 'groupOfNames'],
+        cn: g,
+        member: members.length ? members : [`cn=forge-service,ou=services,${BASE_DN}`],
+      });
     }
   } catch (err) {
     child.kill('SIGKILL');

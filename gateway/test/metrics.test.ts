@@ -3,7 +3,17 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
-import { configureFakeLlm, makeStackDirs, seedProject, startFakeLlm, startStack, waitFor, type FakeLlm, type SeededProject, type Stack } from '@pi-forge/test-fixtures';
+import {
+  configureFakeLlm,
+  makeStackDirs,
+  seedProject,
+  startFakeLlm,
+  startStack,
+  waitFor,
+  type FakeLlm,
+  type SeededProject,
+  type Stack,
+} from '@pi-forge/test-fixtures';
 import { parsePrometheusText, sampleValue, type Exposition } from './prometheus-text.js';
 
 const METRICS_TOKEN = 'metrics-token-for-tests-0123456789';
@@ -14,7 +24,10 @@ describe('metrics: GET /metrics', () => {
   let llm: FakeLlm;
   let project: SeededProject;
   const scrape = async (): Promise<Exposition> => {
-    const res = await fetch(`${stack.baseUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` }, signal: AbortSignal.timeout(10_000) });
+    const res = await fetch(`${stack.baseUrl}/metrics`, {
+      headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+      signal: AbortSignal.timeout(10_000),
+    });
     assert.equal(res.status, 200);
     return parsePrometheusText(await res.text());
   };
@@ -57,9 +70,14 @@ describe('metrics: GET /metrics', () => {
   it('is valid Prometheus text with every documented family', async () => {
     const exp = await scrape();
     const expected: Record<string, string> = {
-      forge_active_sessions: 'gauge', forge_active_ptys: 'gauge', forge_sse_clients: 'gauge', forge_service_up: 'gauge',
-      forge_service_restarts_total: 'counter', forge_http_requests_total: 'counter',
-      forge_http_request_duration_seconds: 'histogram', forge_grpc_client_duration_seconds: 'histogram',
+      forge_active_sessions: 'gauge',
+      forge_active_ptys: 'gauge',
+      forge_sse_clients: 'gauge',
+      forge_service_up: 'gauge',
+      forge_service_restarts_total: 'counter',
+      forge_http_requests_total: 'counter',
+      forge_http_request_duration_seconds: 'histogram',
+      forge_grpc_client_duration_seconds: 'histogram',
       forge_gateway_process_resident_memory_bytes: 'gauge',
     };
     for (const [name, type] of Object.entries(expected)) assert.equal(exp.types.get(name), type, name);
@@ -86,7 +104,9 @@ describe('metrics: GET /metrics', () => {
     assert.ok(!exp.samples.some((s) => (s.labels.route ?? '').includes('?') || (s.labels.route ?? '').includes('no-such-route')));
     assert.ok((sampleValue(exp, 'forge_http_request_duration_seconds_count', { method: 'GET', route: '/api/v1/health' }) ?? 0) >= 5);
     // each health request and each scrape asks the pty service for its stats over gRPC
-    assert.ok((sampleValue(exp, 'forge_grpc_client_duration_seconds_count', { service: 'pty', method: 'GetStats', code: '0' }) ?? 0) >= g0 + 6);
+    assert.ok(
+      (sampleValue(exp, 'forge_grpc_client_duration_seconds_count', { service: 'pty', method: 'GetStats', code: '0' }) ?? 0) >= g0 + 6,
+    );
   });
 
   it('moves when a session, an SSE stream and a terminal open and close', async () => {
@@ -97,7 +117,10 @@ describe('metrics: GET /metrics', () => {
     assert.equal(await value('forge_active_sessions'), 1);
 
     const sse = new AbortController();
-    const stream = await fetch(`${stack.baseUrl}/api/v1/sessions/${sessionId}/stream`, { headers: { authorization: `Bearer ${API_KEY}` }, signal: sse.signal });
+    const stream = await fetch(`${stack.baseUrl}/api/v1/sessions/${sessionId}/stream`, {
+      headers: { authorization: `Bearer ${API_KEY}` },
+      signal: sse.signal,
+    });
     assert.equal(stream.status, 200);
     const reader = stream.body!.getReader();
     await reader.read(); // the snapshot
@@ -105,7 +128,9 @@ describe('metrics: GET /metrics', () => {
 
     const ws = new WebSocket(`ws://127.0.0.1:${stack.port}/api/v1/terminal?projectId=${project.id}&tabId=metrics&token=${API_KEY}`);
     let output = '';
-    ws.on('message', (d: Buffer) => { output += d.toString(); });
+    ws.on('message', (d: Buffer) => {
+      output += d.toString();
+    });
     ws.on('error', () => {});
     await waitFor('terminal open', () => ws.readyState === WebSocket.OPEN, 10_000);
     ws.send(JSON.stringify({ type: 'input', data: 'echo metrics-$((40+2))\r' }));
@@ -126,7 +151,11 @@ describe('metrics: GET /metrics', () => {
     const down = await scrape();
     assert.equal(sampleValue(down, 'forge_service_up', { service: 'pty' }), 0);
     await waitFor('pty serving again', async () => (await stack.health()).services.pty === 'serving', 15_000);
-    await waitFor('restart counted', async () => sampleValue(await scrape(), 'forge_service_restarts_total', { service: 'pty' }) === 1, 5_000);
+    await waitFor(
+      'restart counted',
+      async () => sampleValue(await scrape(), 'forge_service_restarts_total', { service: 'pty' }) === 1,
+      5_000,
+    );
     const exp = await scrape();
     assert.equal(sampleValue(exp, 'forge_service_up', { service: 'pty' }), 1);
     assert.equal(sampleValue(exp, 'forge_service_restarts_total', { service: 'agent' }), 0);
@@ -156,4 +185,3 @@ describe('metrics: without METRICS_TOKEN, /metrics takes the API credentials', (
     assert.equal(sampleValue(exp, 'forge_service_up', { service: 'workspace' }), 1);
   });
 });
-

@@ -23,20 +23,44 @@ describe('open gateway: Host and Origin rules while auth is off', () => {
   });
 
   /** A raw request: fetch does not let a test choose the Host header. */
-  function send(method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; json: Record<string, unknown> | undefined; headers: Record<string, unknown> }> {
+  function send(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body?: string,
+  ): Promise<{ status: number; json: Record<string, unknown> | undefined; headers: Record<string, unknown> }> {
     return new Promise((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, method, path, headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...headers }, timeout: 10_000 }, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (d: string) => { text += d; });
-        res.on('end', () => {
-          let json: Record<string, unknown> | undefined;
-          try { json = JSON.parse(text) as Record<string, unknown>; } catch { json = undefined; }
-          resolve({ status: res.statusCode ?? 0, json, headers: res.headers });
-        });
-        // An SSE stream that was let through never ends by itself.
-        if (res.headers['content-type']?.startsWith('text/event-stream')) { resolve({ status: res.statusCode ?? 0, json: undefined, headers: res.headers }); req.destroy(); }
-      });
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          method,
+          path,
+          headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
+          timeout: 10_000,
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (d: string) => {
+            text += d;
+          });
+          res.on('end', () => {
+            let json: Record<string, unknown> | undefined;
+            try {
+              json = JSON.parse(text) as Record<string, unknown>;
+            } catch {
+              json = undefined;
+            }
+            resolve({ status: res.statusCode ?? 0, json, headers: res.headers });
+          });
+          // An SSE stream that was let through never ends by itself.
+          if (res.headers['content-type']?.startsWith('text/event-stream')) {
+            resolve({ status: res.statusCode ?? 0, json: undefined, headers: res.headers });
+            req.destroy();
+          }
+        },
+      );
       req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer`)));
       req.on('error', reject);
       req.end(body);
@@ -62,7 +86,14 @@ describe('open gateway: Host and Origin rules while auth is off', () => {
   });
 
   it('serves loopback, the bound address and ALLOWED_HOSTS names', async () => {
-    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST.:${port}`, `[::1]:${port}`, 'forge.lan.test', `forge.lan.test:${port}`]) {
+    for (const host of [
+      `127.0.0.1:${port}`,
+      `localhost:${port}`,
+      `LOCALHOST.:${port}`,
+      `[::1]:${port}`,
+      'forge.lan.test',
+      `forge.lan.test:${port}`,
+    ]) {
       const res = await send('GET', '/api/v1/projects', { host });
       assert.equal(res.status, 200, host);
     }
@@ -88,9 +119,20 @@ describe('open gateway: Host and Origin rules while auth is off', () => {
   function terminal(headers: Record<string, string>): Promise<{ status?: number; code?: number; reason?: string }> {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(`ws://127.0.0.1:${port}/api/v1/terminal?projectId=no-such-project&tabId=open`, { headers });
-      const timer = setTimeout(() => { ws.terminate(); reject(new Error('no outcome within 10 s')); }, 10_000);
-      ws.on('unexpected-response', (_req, res) => { clearTimeout(timer); resolve({ status: res.statusCode }); res.resume(); ws.terminate(); });
-      ws.on('close', (code, reason) => { clearTimeout(timer); resolve({ code, reason: reason.toString() }); });
+      const timer = setTimeout(() => {
+        ws.terminate();
+        reject(new Error('no outcome within 10 s'));
+      }, 10_000);
+      ws.on('unexpected-response', (_req, res) => {
+        clearTimeout(timer);
+        resolve({ status: res.statusCode });
+        res.resume();
+        ws.terminate();
+      });
+      ws.on('close', (code, reason) => {
+        clearTimeout(timer);
+        resolve({ code, reason: reason.toString() });
+      });
       ws.on('error', () => {});
     });
   }
@@ -99,6 +141,10 @@ describe('open gateway: Host and Origin rules while auth is off', () => {
     assert.deepEqual(await terminal({ host: `${EVIL}:${port}` }), { status: 421 });
     const outcome = await terminal({ origin: 'https://evil.example.test' });
     assert.ok(outcome.status === 403 || outcome.code === 4403, JSON.stringify(outcome));
-    assert.deepEqual(await terminal({ origin: `http://127.0.0.1:${port}` }), { code: 4404, reason: 'project_not_found' }, 'its own page gets as far as the project lookup');
+    assert.deepEqual(
+      await terminal({ origin: `http://127.0.0.1:${port}` }),
+      { code: 4404, reason: 'project_not_found' },
+      'its own page gets as far as the project lookup',
+    );
   });
 });

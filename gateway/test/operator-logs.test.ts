@@ -6,7 +6,18 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { configureFakeLlm, makeStackDirs, seedProject, startFakeLlm, startStack, waitFor, type FakeLlm, type LogLine, type SeededProject, type Stack } from '@pi-forge/test-fixtures';
+import {
+  configureFakeLlm,
+  makeStackDirs,
+  seedProject,
+  startFakeLlm,
+  startStack,
+  waitFor,
+  type FakeLlm,
+  type LogLine,
+  type SeededProject,
+  type Stack,
+} from '@pi-forge/test-fixtures';
 import { TermClient, terminalUrl } from './terminal-client.js';
 
 const API_KEY = 'test-key-operator-logs-0123456789ab';
@@ -28,8 +39,10 @@ describe('operator log lines', () => {
     // The SDK only fails a switch on missing auth, which the preflight answers first; a user
     // extension that never returns from model_select makes the switch hit its 30 s bound instead.
     mkdirSync(join(dirs.piConfig, 'extensions'));
-    writeFileSync(join(dirs.piConfig, 'extensions', 'stuck-model-select.ts'),
-      "export default function (pi) { pi.on('model_select', (e) => (e.model.id === 'fake-model-2' ? new Promise(() => {}) : undefined)); }\n");
+    writeFileSync(
+      join(dirs.piConfig, 'extensions', 'stuck-model-select.ts'),
+      "export default function (pi) { pi.on('model_select', (e) => (e.model.id === 'fake-model-2' ? new Promise(() => {}) : undefined)); }\n",
+    );
     // The terminal's shell: a script that exits 3 (then made non-executable for the spawn failure).
     shell = join(dirs.root, 'exit-3-shell');
     writeFileSync(shell, '#!/bin/sh\nexit 3\n');
@@ -64,7 +77,11 @@ describe('operator log lines', () => {
   it('"set model failed" when the switch fails (agent; here: 504 set_model_timeout after 30 s)', async () => {
     const created = await stack.api('/api/v1/sessions', { method: 'POST', json: { projectId: project.id } });
     const { sessionId } = (await created.json()) as { sessionId: string };
-    const res = await stack.api(`/api/v1/sessions/${sessionId}/model`, { method: 'POST', json: { provider: 'fake', modelId: 'fake-model-2' }, signal: AbortSignal.timeout(90_000) });
+    const res = await stack.api(`/api/v1/sessions/${sessionId}/model`, {
+      method: 'POST',
+      json: { provider: 'fake', modelId: 'fake-model-2' },
+      signal: AbortSignal.timeout(90_000),
+    });
     const body = (await res.json()) as { error: string };
     assert.equal(res.status, 504, JSON.stringify(body));
     assert.equal(body.error, 'set_model_timeout');
@@ -82,7 +99,10 @@ describe('operator log lines', () => {
     execFileSync('prlimit', ['--pid', pid, '--fsize=0:']);
     let res: Response;
     try {
-      res = await stack.api('/api/v1/files/write', { method: 'PUT', json: { projectId: project.id, path: join(project.path, 'over-quota.txt'), content: 'x'.repeat(64) } });
+      res = await stack.api('/api/v1/files/write', {
+        method: 'PUT',
+        json: { projectId: project.id, path: join(project.path, 'over-quota.txt'), content: 'x'.repeat(64) },
+      });
     } finally {
       execFileSync('prlimit', ['--pid', pid, `--fsize=${soft === '-1' ? 'unlimited' : soft}:`]);
     }
@@ -92,6 +112,10 @@ describe('operator log lines', () => {
     const line = await logLine('workspace', 'unmapped file-manager error');
     assert.equal(line.code, 'EFBIG');
     assert.equal(line.level, 'warn');
-    assert.deepEqual(readdirSync(project.path).filter((n) => n.startsWith('over-quota')), [], 'the temp file is removed');
+    assert.deepEqual(
+      readdirSync(project.path).filter((n) => n.startsWith('over-quota')),
+      [],
+      'the temp file is removed',
+    );
   });
 });

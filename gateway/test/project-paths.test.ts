@@ -74,7 +74,9 @@ describe('project paths stay inside WORKSPACE_PATH', () => {
   it('GET /projects/browse refuses each escape with 403', async () => {
     for (const [what, path] of Object.entries(escapes)) {
       const res = await stack.api(`/api/v1/projects/browse?path=${encodeURIComponent(path)}`);
-      await expectError(res, 403, 'path_not_allowed').catch((err: Error) => { throw new Error(`${what}: ${err.message}`); });
+      await expectError(res, 403, 'path_not_allowed').catch((err: Error) => {
+        throw new Error(`${what}: ${err.message}`);
+      });
     }
     const root = await jsonOf<{ entries: { name: string }[] }>(await stack.api('/api/v1/projects/browse'));
     assert.ok(!root.entries.some((e) => e.name === 'link-out' || e.name === 'rel-link-etc'), 'links out are listed');
@@ -83,16 +85,23 @@ describe('project paths stay inside WORKSPACE_PATH', () => {
   it('POST /projects/browse/mkdir refuses each escape with 403 and creates nothing outside', async () => {
     for (const [what, parentPath] of Object.entries(escapes)) {
       const res = await stack.api('/api/v1/projects/browse/mkdir', { method: 'POST', json: { parentPath, name: 'planted' } });
-      await expectError(res, 403, 'path_not_allowed').catch((err: Error) => { throw new Error(`${what}: ${err.message}`); });
+      await expectError(res, 403, 'path_not_allowed').catch((err: Error) => {
+        throw new Error(`${what}: ${err.message}`);
+      });
     }
     assert.equal(fingerprint(outside), outsidePrint);
   });
 
   it('POST /projects/clone refuses each escape with 403 before the stream, and clones nothing outside', async () => {
     for (const [what, parentPath] of Object.entries(escapes)) {
-      const res = await stack.api('/api/v1/projects/clone', { method: 'POST', json: { url: pathToFileURL(source).href, parentPath, folderName: 'planted', projectName: 'planted' } });
+      const res = await stack.api('/api/v1/projects/clone', {
+        method: 'POST',
+        json: { url: pathToFileURL(source).href, parentPath, folderName: 'planted', projectName: 'planted' },
+      });
       assert.match(res.headers.get('content-type') ?? '', /json/, `${what}: answered as a stream`);
-      await expectError(res, 403, 'path_not_allowed').catch((err: Error) => { throw new Error(`${what}: ${err.message}`); });
+      await expectError(res, 403, 'path_not_allowed').catch((err: Error) => {
+        throw new Error(`${what}: ${err.message}`);
+      });
     }
     assert.equal(fingerprint(outside), outsidePrint);
     assert.ok(!readdirSync(ws).includes('planted'));

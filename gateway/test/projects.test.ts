@@ -2,7 +2,18 @@
 // the folder browser, cascade delete of the session folder, and clone with SSE progress.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync, readdirSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+  readdirSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -32,11 +43,18 @@ describe('projects', () => {
     assert.equal(p.path, realpathSync(join(stack.dirs.workspace, 'alpha')));
     assert.ok(!Number.isNaN(Date.parse(p.createdAt)));
     const list = await jsonOf<{ projects: ProjectBody[] }>(await stack.api('/api/v1/projects'));
-    assert.deepEqual(list.projects.map((x) => x.id), [p.id]);
+    assert.deepEqual(
+      list.projects.map((x) => x.id),
+      [p.id],
+    );
     assert.deepEqual(await jsonOf(await stack.api(`/api/v1/projects/${p.id}`)), p);
     assert.deepEqual(projectsFile(), [p]);
     assert.match(readFileSync(join(stack.dirs.data, 'projects.json'), 'utf8'), /^\[\n {2}\{/);
-    assert.deepEqual(readdirSync(stack.dirs.data).filter((f) => f.endsWith('.tmp')), [], 'no temp files left');
+    assert.deepEqual(
+      readdirSync(stack.dirs.data).filter((f) => f.endsWith('.tmp')),
+      [],
+      'no temp files left',
+    );
   });
 
   it('rejects bad project input with the contract codes and writes nothing', async () => {
@@ -61,7 +79,13 @@ describe('projects', () => {
   it('keeps every project when many are created at once (one writer lock)', async () => {
     const names = Array.from({ length: 12 }, (_, i) => `par${i}`);
     for (const n of names) mkdirSync(join(stack.dirs.workspace, n));
-    const created = await Promise.all(names.map((n) => stack.api('/api/v1/projects', { method: 'POST', json: { name: n, path: join(stack.dirs.workspace, n) } }).then((r) => jsonOf<ProjectBody>(r))));
+    const created = await Promise.all(
+      names.map((n) =>
+        stack
+          .api('/api/v1/projects', { method: 'POST', json: { name: n, path: join(stack.dirs.workspace, n) } })
+          .then((r) => jsonOf<ProjectBody>(r)),
+      ),
+    );
     const stored = projectsFile().map((p) => p.id);
     for (const c of created) assert.ok(stored.includes(c.id), `${c.name} lost`);
     for (const c of created) await stack.api(`/api/v1/projects/${c.id}`, { method: 'DELETE' });
@@ -71,17 +95,30 @@ describe('projects', () => {
   it('renames and reorders; bad orders are refused', async () => {
     const [a] = projectsFile();
     const b = await createProject(stack, 'gamma');
-    const renamed = await jsonOf<ProjectBody>(await stack.api(`/api/v1/projects/${a.id}`, { method: 'PATCH', json: { name: '  Alpha One ' } }));
+    const renamed = await jsonOf<ProjectBody>(
+      await stack.api(`/api/v1/projects/${a.id}`, { method: 'PATCH', json: { name: '  Alpha One ' } }),
+    );
     assert.equal(renamed.name, 'Alpha One');
     await expectError(await stack.api(`/api/v1/projects/${a.id}`, { method: 'PATCH', json: { name: ' ' } }), 400, 'invalid_name');
     await expectError(await stack.api('/api/v1/projects/no-such-id', { method: 'PATCH', json: { name: 'n' } }), 404, 'project_not_found');
-    const ordered = await jsonOf<{ projects: ProjectBody[] }>(await stack.api('/api/v1/projects/order', { method: 'PUT', json: { ids: [b.id, a.id] } }));
-    assert.deepEqual(ordered.projects.map((p) => p.id), [b.id, a.id]);
-    assert.deepEqual(projectsFile().map((p) => p.id), [b.id, a.id]);
+    const ordered = await jsonOf<{ projects: ProjectBody[] }>(
+      await stack.api('/api/v1/projects/order', { method: 'PUT', json: { ids: [b.id, a.id] } }),
+    );
+    assert.deepEqual(
+      ordered.projects.map((p) => p.id),
+      [b.id, a.id],
+    );
+    assert.deepEqual(
+      projectsFile().map((p) => p.id),
+      [b.id, a.id],
+    );
     for (const ids of [[b.id], [b.id, b.id], [b.id, a.id, 'extra'], [b.id, 'other']]) {
       await expectError(await stack.api('/api/v1/projects/order', { method: 'PUT', json: { ids } }), 400, 'invalid_project_order');
     }
-    assert.deepEqual(projectsFile().map((p) => p.id), [b.id, a.id]);
+    assert.deepEqual(
+      projectsFile().map((p) => p.id),
+      [b.id, a.id],
+    );
   });
 
   it('stores a per-project system-prompt addendum, clears it when blank, caps it at 20,000 bytes', async () => {
@@ -113,11 +150,16 @@ describe('projects', () => {
     writeFileSync(join(sessions, 's.jsonl'), '{}\n');
     const keep = projectsFile()[0].id;
     const overrides = { projects: { [p.id]: { enable: ['x'], disable: [] }, [keep]: { enable: [], disable: ['y'] } } };
-    for (const f of ['skills-overrides.json', 'prompts-overrides.json', 'mcp-stdio-trust.json']) writeFileSync(join(stack.dirs.data, f), JSON.stringify(overrides), { mode: 0o600 });
+    for (const f of ['skills-overrides.json', 'prompts-overrides.json', 'mcp-stdio-trust.json'])
+      writeFileSync(join(stack.dirs.data, f), JSON.stringify(overrides), { mode: 0o600 });
     const res = await stack.api(`/api/v1/projects/${p.id}`, { method: 'DELETE' });
     assert.deepEqual(await jsonOf(res), { cascaded: true });
     for (const f of ['skills-overrides.json', 'prompts-overrides.json', 'mcp-stdio-trust.json']) {
-      assert.deepEqual(JSON.parse(readFileSync(join(stack.dirs.data, f), 'utf8')), { projects: { [keep]: { enable: [], disable: ['y'] } } }, f);
+      assert.deepEqual(
+        JSON.parse(readFileSync(join(stack.dirs.data, f), 'utf8')),
+        { projects: { [keep]: { enable: [], disable: ['y'] } } },
+        f,
+      );
       assert.equal(statSync(join(stack.dirs.data, f)).mode & 0o777, 0o600);
     }
     assert.ok(!existsSync(sessions));
@@ -130,20 +172,38 @@ describe('projects', () => {
     mkdirSync(join(stack.dirs.workspace, '.hidden'), { recursive: true });
     mkdirSync(join(stack.dirs.workspace, 'repo', '.git'), { recursive: true });
     mkdirSync(join(stack.dirs.workspace, 'beta', 'inner'), { recursive: true });
-    const root = await jsonOf<{ path: string; parentPath: string | null; entries: { name: string; path: string; isGitRepo: boolean }[] }>(await stack.api('/api/v1/projects/browse'));
+    const root = await jsonOf<{ path: string; parentPath: string | null; entries: { name: string; path: string; isGitRepo: boolean }[] }>(
+      await stack.api('/api/v1/projects/browse'),
+    );
     const real = realpathSync(stack.dirs.workspace);
     assert.equal(root.path, real);
     assert.equal(root.parentPath, null);
     const names = root.entries.map((e) => e.name);
     assert.deepEqual(names, [...names].sort());
-    assert.ok(names.includes('repo') && names.includes('beta') && !names.includes('.hidden') && !names.includes('a-file.txt') && !names.includes('escape-link'));
+    assert.ok(
+      names.includes('repo') &&
+        names.includes('beta') &&
+        !names.includes('.hidden') &&
+        !names.includes('a-file.txt') &&
+        !names.includes('escape-link'),
+    );
     assert.equal(root.entries.find((e) => e.name === 'repo')?.isGitRepo, true);
     assert.equal(root.entries.find((e) => e.name === 'beta')?.isGitRepo, false);
-    const sub = await jsonOf<{ path: string; parentPath: string }>(await stack.api(`/api/v1/projects/browse?path=${encodeURIComponent(join(real, 'beta'))}`));
+    const sub = await jsonOf<{ path: string; parentPath: string }>(
+      await stack.api(`/api/v1/projects/browse?path=${encodeURIComponent(join(real, 'beta'))}`),
+    );
     assert.equal(sub.parentPath, real);
     await expectError(await stack.api(`/api/v1/projects/browse?path=${encodeURIComponent(outside)}`), 403, 'path_not_allowed');
-    await expectError(await stack.api(`/api/v1/projects/browse?path=${encodeURIComponent(join(real, 'escape-link'))}`), 403, 'path_not_allowed');
-    await expectError(await stack.api(`/api/v1/projects/browse?path=${encodeURIComponent(join(real, 'a-file.txt'))}`), 400, 'not_a_directory');
+    await expectError(
+      await stack.api(`/api/v1/projects/browse?path=${encodeURIComponent(join(real, 'escape-link'))}`),
+      403,
+      'path_not_allowed',
+    );
+    await expectError(
+      await stack.api(`/api/v1/projects/browse?path=${encodeURIComponent(join(real, 'a-file.txt'))}`),
+      400,
+      'not_a_directory',
+    );
   });
 
   it('makes folders from the picker with the contract codes', async () => {
@@ -172,7 +232,11 @@ describe('projects', () => {
       git(source, 'branch', 'feature');
     });
 
-    const clone = (json: Record<string, unknown>) => stack.api('/api/v1/projects/clone', { method: 'POST', json: { parentPath: realpathSync(stack.dirs.workspace), projectName: 'Cloned', ...json } });
+    const clone = (json: Record<string, unknown>) =>
+      stack.api('/api/v1/projects/clone', {
+        method: 'POST',
+        json: { parentPath: realpathSync(stack.dirs.workspace), projectName: 'Cloned', ...json },
+      });
 
     it('clones a file:// repository with SSE progress and registers it', async () => {
       const res = await clone({ url: pathToFileURL(source).href, folderName: 'cloned', branch: 'feature' });
@@ -190,7 +254,10 @@ describe('projects', () => {
         assert.ok(e.percent === null || (typeof e.percent === 'number' && e.percent >= 0 && e.percent <= 100), JSON.stringify(e));
         assert.equal(typeof e.raw, 'string');
       }
-      assert.ok(progress.some((e) => e.percent === 100), JSON.stringify(progress));
+      assert.ok(
+        progress.some((e) => e.percent === 100),
+        JSON.stringify(progress),
+      );
       const project = events.at(-1)!.project as ProjectBody;
       const target = join(realpathSync(stack.dirs.workspace), 'cloned');
       assert.equal(project.path, target);
@@ -207,7 +274,8 @@ describe('projects', () => {
       await expectError(await clone({ url: 'not a url', folderName: 'c1' }), 400, 'invalid_url');
       await expectError(await clone({ url: 'http://example.invalid/r.git', folderName: 'c1' }), 400, 'unsupported_protocol');
       await expectError(await clone({ url: 'ssh://example.invalid/r.git', folderName: 'c1' }), 400, 'unsupported_protocol');
-      for (const folderName of ['..', '.', 'a/b', 'a\\b']) await expectError(await clone({ url, folderName }), 400, 'invalid_directory_name');
+      for (const folderName of ['..', '.', 'a/b', 'a\\b'])
+        await expectError(await clone({ url, folderName }), 400, 'invalid_directory_name');
       await expectError(await clone({ url, folderName: 'occupied' }), 409, 'target_not_empty');
       await expectError(await clone({ url, folderName: 'a-file.txt' }), 400, 'target_not_a_directory');
       await expectError(await clone({ url, folderName: 'c1', parentPath: outside }), 403, 'path_not_allowed');
@@ -232,14 +300,24 @@ describe('projects', () => {
       const abort = new AbortController();
       try {
         const res = await stack.api('/api/v1/projects/clone', {
-          method: 'POST', signal: abort.signal,
-          json: { url: `https://127.0.0.1:${port}/slow.git`, parentPath: realpathSync(stack.dirs.workspace), folderName: 'interrupted', projectName: 'x' },
+          method: 'POST',
+          signal: abort.signal,
+          json: {
+            url: `https://127.0.0.1:${port}/slow.git`,
+            parentPath: realpathSync(stack.dirs.workspace),
+            folderName: 'interrupted',
+            projectName: 'x',
+          },
         });
         assert.equal(res.status, 200);
         await waitFor('clone target created', () => existsSync(join(stack.dirs.workspace, 'interrupted')), 10_000);
         abort.abort();
         await waitFor('clone target removed after the disconnect', () => !existsSync(join(stack.dirs.workspace, 'interrupted')), 15_000);
-        await waitFor('clone cancel logged', () => stack.logs.some((l) => l.proc === 'workspace' && l.msg === 'clone cancelled by the client'), 5_000);
+        await waitFor(
+          'clone cancel logged',
+          () => stack.logs.some((l) => l.proc === 'workspace' && l.msg === 'clone cancelled by the client'),
+          5_000,
+        );
       } finally {
         for (const socket of sockets) socket.destroy();
         silent.close();
@@ -251,8 +329,14 @@ describe('projects', () => {
       const abort = new AbortController();
       try {
         const res = await stack.api('/api/v1/projects/clone', {
-          method: 'POST', signal: abort.signal,
-          json: { url: `https://127.0.0.1:${port}/slow.git`, parentPath: realpathSync(stack.dirs.workspace), folderName: 'heartbeats', projectName: 'x' },
+          method: 'POST',
+          signal: abort.signal,
+          json: {
+            url: `https://127.0.0.1:${port}/slow.git`,
+            parentPath: realpathSync(stack.dirs.workspace),
+            folderName: 'heartbeats',
+            projectName: 'x',
+          },
         });
         assert.equal(res.status, 200);
         let text = '';
@@ -296,7 +380,9 @@ describe('projects', () => {
 /** An https "remote" that accepts connections and never answers, so git keeps waiting. */
 async function silentRemote(): Promise<{ sockets: Set<Socket>; silent: Server; port: number }> {
   const sockets = new Set<Socket>();
-  const silent = createServer((socket) => { sockets.add(socket); /* and never answer */ });
+  const silent = createServer((socket) => {
+    sockets.add(socket); /* and never answer */
+  });
   await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
   return { sockets, silent, port: (silent.address() as { port: number }).port };
 }

@@ -1,8 +1,15 @@
 // A strict reader of the Prometheus text exposition format (0.0.4), enough to prove /metrics
 // parses: every sample belongs to a family with a TYPE, names and labels are well-formed, and
 // every value is a number.
-export interface Sample { name: string; labels: Record<string, string>; value: number }
-export interface Exposition { types: Map<string, string>; samples: Sample[] }
+export interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+export interface Exposition {
+  types: Map<string, string>;
+  samples: Sample[];
+}
 
 const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)( -?\d+)?$/;
@@ -21,7 +28,8 @@ export function parsePrometheusText(text: string): Exposition {
     }
     if (line.startsWith('# TYPE ')) {
       const [, , name, type] = line.split(' ');
-      if (!NAME.test(name) || !['counter', 'gauge', 'histogram', 'summary', 'untyped'].includes(type)) throw new Error(`bad TYPE, ${where}`);
+      if (!NAME.test(name) || !['counter', 'gauge', 'histogram', 'summary', 'untyped'].includes(type))
+        throw new Error(`bad TYPE, ${where}`);
       types.set(name, type);
       return;
     }
@@ -42,7 +50,9 @@ export function parsePrometheusText(text: string): Exposition {
     const special = /^([+-]?)(inf|infinity|nan)$/i.exec(raw);
     const value = special ? (special[2].toLowerCase() === 'nan' ? NaN : special[1] === '-' ? -Infinity : Infinity) : Number(raw);
     if (!special && (raw.trim() === '' || Number.isNaN(value))) throw new Error(`bad value, ${where}`);
-    const family = types.has(m[1]) ? m[1] : SUFFIXES.map((s) => (m[1].endsWith(s) ? m[1].slice(0, -s.length) : '')).find((f) => f && types.has(f));
+    const family = types.has(m[1])
+      ? m[1]
+      : SUFFIXES.map((s) => (m[1].endsWith(s) ? m[1].slice(0, -s.length) : '')).find((f) => f && types.has(f));
     if (!family) throw new Error(`sample without a TYPE, ${where}`);
     samples.push({ name: m[1], labels, value });
   });

@@ -5,8 +5,14 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  configureFakeLlm, makeStackDirs, seedProject, startFakeLlm, startStack,
-  type FakeLlm, type SeededProject, type Stack,
+  configureFakeLlm,
+  makeStackDirs,
+  seedProject,
+  startFakeLlm,
+  startStack,
+  type FakeLlm,
+  type SeededProject,
+  type Stack,
 } from '@pi-forge/test-fixtures';
 import { openStream, type SseClient } from './sse-client.js';
 
@@ -46,7 +52,11 @@ describe('providers and config', () => {
     const dirs = makeStackDirs();
     configureFakeLlm(dirs.piConfig, llm);
     project = seedProject(dirs, 'config');
-    stack = await startStack({ name: 'providers', dirs, env: { API_KEY, OPENAI_API_KEY: AMBIENT_KEY, ANTHROPIC_API_KEY: '', RATE_LIMIT_PROMPT_MAX: '4' } });
+    stack = await startStack({
+      name: 'providers',
+      dirs,
+      env: { API_KEY, OPENAI_API_KEY: AMBIENT_KEY, ANTHROPIC_API_KEY: '', RATE_LIMIT_PROMPT_MAX: '4' },
+    });
   });
   after(async () => {
     for (const c of clients) c.close();
@@ -61,7 +71,9 @@ describe('providers and config', () => {
     const file = join(stack.dirs.piConfig, 'auth.json');
     assert.equal(statSync(file).mode & 0o777, 0o600);
     assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { fake: { type: 'api_key', key: STORED_KEY } });
-    assert.deepEqual((await call('GET', '/config/auth')).body, { providers: { fake: { configured: true, source: 'stored', label: 'Stored API key' } } });
+    assert.deepEqual((await call('GET', '/config/auth')).body, {
+      providers: { fake: { configured: true, source: 'stored', label: 'Stored API key' } },
+    });
 
     llm.reset();
     await runOnce('which key [no-tool]');
@@ -81,7 +93,25 @@ describe('providers and config', () => {
     const got = await call('GET', '/config/models');
     assert.equal(got.body!.providers.fake.apiKey, REDACTED);
     assert.equal(got.body!.providers.fake.models[0].id, 'fake-model');
-    const providers = { ...got.body!.providers, extra: { baseUrl: `${llm.baseUrl}/v1`, api: 'openai-completions', apiKey: NEW_KEY, models: [{ id: 'x-model', name: 'X', reasoning: true, input: ['text'], contextWindow: 1000, maxTokens: 100, cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 } }] } };
+    const providers = {
+      ...got.body!.providers,
+      extra: {
+        baseUrl: `${llm.baseUrl}/v1`,
+        api: 'openai-completions',
+        apiKey: NEW_KEY,
+        models: [
+          {
+            id: 'x-model',
+            name: 'X',
+            reasoning: true,
+            input: ['text'],
+            contextWindow: 1000,
+            maxTokens: 100,
+            cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
+          },
+        ],
+      },
+    };
     const put = await call('PUT', '/config/models', { providers });
     assert.equal(put.status, 200, JSON.stringify(put.body));
     assert.equal(put.body!.providers.extra.apiKey, REDACTED);
@@ -98,14 +128,25 @@ describe('providers and config', () => {
 
     const list = await call('GET', '/config/providers');
     const byId = new Map((list.body!.providers as { provider: string; models: Record<string, any>[] }[]).map((p) => [p.provider, p]));
-    assert.deepEqual(byId.get('fake')!.models[0], { id: 'fake-model', name: 'Fake fake-model', contextWindow: 32000, maxTokens: 4096, reasoning: false, input: ['text', 'image'], hasAuth: true, supportedThinkingLevels: ['off'] });
+    assert.deepEqual(byId.get('fake')!.models[0], {
+      id: 'fake-model',
+      name: 'Fake fake-model',
+      contextWindow: 32000,
+      maxTokens: 4096,
+      reasoning: false,
+      input: ['text', 'image'],
+      hasAuth: true,
+      supportedThinkingLevels: ['off'],
+    });
     assert.deepEqual(byId.get('extra')!.models[0]!.supportedThinkingLevels, ['off', 'minimal', 'low', 'medium', 'high']);
     assert.ok(byId.has('anthropic'), 'built-in providers are listed');
   });
 
   it('switching to a model whose provider has no key answers 400 no_api_key and keeps the old model', async () => {
     const list = await call('GET', '/config/providers');
-    const anthropic = (list.body!.providers as { provider: string; models: { id: string; hasAuth: boolean }[] }[]).find((p) => p.provider === 'anthropic')!;
+    const anthropic = (list.body!.providers as { provider: string; models: { id: string; hasAuth: boolean }[] }[]).find(
+      (p) => p.provider === 'anthropic',
+    )!;
     assert.equal(anthropic.models[0]!.hasAuth, false);
     const created = await call('POST', '/sessions', { projectId: project.id });
     const id = created.body!.sessionId as string;
@@ -140,7 +181,10 @@ describe('providers and config', () => {
     assert.ok(!output.includes(API_KEY));
     // The agent process itself never holds the gateway's secrets (the launcher scopes env per process).
     const environ = readFileSync(`/proc/${stack.pid('agent')}/environ`, 'utf8').split('\0');
-    assert.ok(!environ.some((kv) => kv.startsWith('API_KEY=') || kv.startsWith('JWT_SECRET=')), 'no API_KEY or JWT_SECRET in the agent env');
+    assert.ok(
+      !environ.some((kv) => kv.startsWith('API_KEY=') || kv.startsWith('JWT_SECRET=')),
+      'no API_KEY or JWT_SECRET in the agent env',
+    );
     assert.ok(environ.includes(`OPENAI_API_KEY=${AMBIENT_KEY}`), 'provider keys do reach the agent process (the SDK may use them)');
   });
 

@@ -15,7 +15,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { configureFakeLlm, makeStackDirs, seedProject, startFakeLlm, startStack, type FakeLlm, type SeededProject, type Stack } from '@pi-forge/test-fixtures';
+import {
+  configureFakeLlm,
+  makeStackDirs,
+  seedProject,
+  startFakeLlm,
+  startStack,
+  type FakeLlm,
+  type SeededProject,
+  type Stack,
+} from '@pi-forge/test-fixtures';
 import { expectError, git, jsonOf, sseEvents } from './files-support.js';
 import { openStream, type SseClient } from './sse-client.js';
 import { TermClient, terminalUrl } from './terminal-client.js';
@@ -68,9 +77,14 @@ describe('agent-tool identity sandbox', { skip: notRoot ? 'switching uid/gid nee
     toolHome = mkdtempSync(join(tmpdir(), 'pi-forge-tool-home-'));
     chmodSync(toolHome, 0o777);
     stack = await startStack({
-      name: 'sandbox', dirs,
+      name: 'sandbox',
+      dirs,
       env: {
-        API_KEY, AGENT_TOOL_SANDBOX_ENABLED: 'true', AGENT_TOOL_UID: String(UID), AGENT_TOOL_GID: String(GID), AGENT_TOOL_HOME: toolHome,
+        API_KEY,
+        AGENT_TOOL_SANDBOX_ENABLED: 'true',
+        AGENT_TOOL_UID: String(UID),
+        AGENT_TOOL_GID: String(GID),
+        AGENT_TOOL_HOME: toolHome,
         AGENT_TOOL_SANDBOX_CHOWN_PATHS: `${join(dirs.piConfig, 'skills')},${join(toolHome, 'not-there')}`,
       },
     });
@@ -86,14 +100,20 @@ describe('agent-tool identity sandbox', { skip: notRoot ? 'switching uid/gid nee
   const put = (toolEnv: unknown) => stack.api('/api/v1/config/sandbox', { method: 'PUT', json: { toolEnv } });
 
   it('GET/PUT /config/sandbox report the identity and store the tool environment', async () => {
-    assert.deepEqual(await jsonOf(await stack.api('/api/v1/config/sandbox')), { enabled: true, uid: UID, gid: GID, home: toolHome, toolEnv: {} });
+    assert.deepEqual(await jsonOf(await stack.api('/api/v1/config/sandbox')), {
+      enabled: true,
+      uid: UID,
+      gid: GID,
+      home: toolHome,
+      toolEnv: {},
+    });
     const res = await put({ SANDBOX_TEST_VAR: 'from-settings', OTHER: 'two words' });
     assert.equal(res.status, 200, await res.clone().text());
     assert.deepEqual((await jsonOf<{ toolEnv: unknown }>(res)).toolEnv, { SANDBOX_TEST_VAR: 'from-settings', OTHER: 'two words' });
     assert.equal(statSync(join(stack.dirs.data, 'sandbox-settings.json')).mode & 0o777, 0o600);
   });
 
-  it('start-up hands the workspace root and AGENT_TOOL_SANDBOX_CHOWN_PATHS to the tool uid, secrets stay the server\'s', () => {
+  it("start-up hands the workspace root and AGENT_TOOL_SANDBOX_CHOWN_PATHS to the tool uid, secrets stay the server's", () => {
     assert.equal(statSync(stack.dirs.workspace).uid, UID, 'workspace root');
     for (const rel of ['skills', 'skills/probe', 'skills/probe/SKILL.md']) {
       const st = statSync(join(stack.dirs.piConfig, rel));
@@ -106,8 +126,16 @@ describe('agent-tool identity sandbox', { skip: notRoot ? 'switching uid/gid nee
   });
 
   it('refuses pi-forge secrets and malformed tool environments with 400, keeping the stored one', async () => {
-    for (const bad of [{ API_KEY: 'x' }, { JWT_SECRET: 'x' }, { UI_PASSWORD: 'x' }, { LD_PRELOAD: '/tmp/x.so' }, { '1BAD': 'x' }, { 'A-B': 'x' }, { A: 'x'.repeat(16 * 1024 + 1) },
-      Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`V${i}`, 'x']))]) {
+    for (const bad of [
+      { API_KEY: 'x' },
+      { JWT_SECRET: 'x' },
+      { UI_PASSWORD: 'x' },
+      { LD_PRELOAD: '/tmp/x.so' },
+      { '1BAD': 'x' },
+      { 'A-B': 'x' },
+      { A: 'x'.repeat(16 * 1024 + 1) },
+      Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`V${i}`, 'x'])),
+    ]) {
       await expectError(await put(bad), 400, 'invalid_sandbox_settings');
     }
     await expectError(await put('not an object'), 400);
@@ -117,7 +145,10 @@ describe('agent-tool identity sandbox', { skip: notRoot ? 'switching uid/gid nee
     assert.equal(big.status, 200, (await big.clone().text()).slice(0, 300));
     assert.equal(Object.keys((await jsonOf<{ toolEnv: object }>(big)).toolEnv).length, 100);
     assert.equal((await put({ SANDBOX_TEST_VAR: 'from-settings', OTHER: 'two words' })).status, 200);
-    assert.deepEqual((await jsonOf<{ toolEnv: unknown }>(await stack.api('/api/v1/config/sandbox'))).toolEnv, { SANDBOX_TEST_VAR: 'from-settings', OTHER: 'two words' });
+    assert.deepEqual((await jsonOf<{ toolEnv: unknown }>(await stack.api('/api/v1/config/sandbox'))).toolEnv, {
+      SANDBOX_TEST_VAR: 'from-settings',
+      OTHER: 'two words',
+    });
   });
 
   it('a new terminal runs as the sandbox identity with HOME, USER and the tool environment', async () => {
@@ -132,7 +163,10 @@ describe('agent-tool identity sandbox', { skip: notRoot ? 'switching uid/gid nee
     const created = await stack.api('/api/v1/sessions', { method: 'POST', json: { projectId: project.id } });
     assert.equal(created.status, 201, await created.clone().text());
     const { sessionId } = await jsonOf<{ sessionId: string }>(created);
-    const res = await stack.api(`/api/v1/sessions/${sessionId}/exec`, { method: 'POST', json: { command: 'echo "uid=$(id -u) gid=$(id -g) home=$HOME var=${SANDBOX_TEST_VAR:-unset}"' } });
+    const res = await stack.api(`/api/v1/sessions/${sessionId}/exec`, {
+      method: 'POST',
+      json: { command: 'echo "uid=$(id -u) gid=$(id -g) home=$HOME var=${SANDBOX_TEST_VAR:-unset}"' },
+    });
     assert.equal(res.status, 200, await res.clone().text());
     const body = await jsonOf<{ output: string; exitCode: number }>(res);
     assert.equal(body.exitCode, 0, body.output);
@@ -168,11 +202,18 @@ describe('agent-tool identity sandbox', { skip: notRoot ? 'switching uid/gid nee
       const from = c.events.length;
       const firstRequest = llm.requests.length;
       llm.enqueue({ tool: { name, args } }, { text: 'noted' });
-      assert.equal((await stack.api(`/api/v1/sessions/${sessionId}/prompt`, { method: 'POST', json: { text: `use ${name}` } })).status, 202);
+      assert.equal(
+        (await stack.api(`/api/v1/sessions/${sessionId}/prompt`, { method: 'POST', json: { text: `use ${name}` } })).status,
+        202,
+      );
       await c.waitFor((e) => e.type === 'agent_end', 'agent_end', 30_000, from);
       const end = c.events.slice(from).find((e) => e.type === 'tool_execution_end');
       assert.ok(end, `no ${name} tool ran`);
-      return { end: end.data as { isError: boolean; result: unknown }, text: JSON.stringify(end.data.result), requests: llm.requests.slice(firstRequest) };
+      return {
+        end: end.data as { isError: boolean; result: unknown },
+        text: JSON.stringify(end.data.result),
+        requests: llm.requests.slice(firstRequest),
+      };
     };
     const assertDenied = async (name: string, args: Record<string, unknown>, secret: string) => {
       const { end, text, requests } = await callTool(name, args);
@@ -215,7 +256,11 @@ describe('agent-tool identity sandbox', { skip: notRoot ? 'switching uid/gid nee
     it('a file the write tool creates belongs to the tool uid, group-writable, and the tool shell can change it', async () => {
       const { end, text } = await callTool('write', { path: 'agent-made/deep/new.txt', content: 'written by the agent\n' });
       assert.equal(end.isError, false, text);
-      for (const [rel, mode] of [['agent-made', 0o775], ['agent-made/deep', 0o775], ['agent-made/deep/new.txt', 0o664]] as const) {
+      for (const [rel, mode] of [
+        ['agent-made', 0o775],
+        ['agent-made/deep', 0o775],
+        ['agent-made/deep/new.txt', 0o664],
+      ] as const) {
         const st = statSync(join(project.path, rel));
         assert.equal(st.uid, UID, `${rel} owner`);
         assert.equal((st.mode & 0o777).toString(8), mode.toString(8), rel);
@@ -229,7 +274,7 @@ describe('agent-tool identity sandbox', { skip: notRoot ? 'switching uid/gid nee
     });
 
     it('pi-subagents is left out of the session, other extensions stay', () => {
-      const tools = (llm.requests[0]!.body.tools as { function: { name: string } }[] | undefined ?? []).map((t) => t.function.name);
+      const tools = ((llm.requests[0]!.body.tools as { function: { name: string } }[] | undefined) ?? []).map((t) => t.function.name);
       assert.ok(tools.includes('other_probe'), tools.join(','));
       assert.ok(tools.includes('read') && tools.includes('write'), tools.join(','));
       assert.ok(!tools.includes('subagent_probe') && !tools.includes('subagent_probe_2'), tools.join(','));
@@ -237,11 +282,22 @@ describe('agent-tool identity sandbox', { skip: notRoot ? 'switching uid/gid nee
   });
 
   it('files and folders the workspace service creates are group-writable and owned by the tool uid', async () => {
-    const write = await stack.api('/api/v1/files/write', { method: 'PUT', json: { projectId: project.id, path: 'made/by/api.txt', content: 'x' } });
+    const write = await stack.api('/api/v1/files/write', {
+      method: 'PUT',
+      json: { projectId: project.id, path: 'made/by/api.txt', content: 'x' },
+    });
     assert.equal(write.status, 200, await write.clone().text());
-    const mk = await stack.api('/api/v1/files/mkdir', { method: 'POST', json: { projectId: project.id, parentPath: project.path, name: 'folder' } });
+    const mk = await stack.api('/api/v1/files/mkdir', {
+      method: 'POST',
+      json: { projectId: project.id, parentPath: project.path, name: 'folder' },
+    });
     assert.ok(mk.status === 200 || mk.status === 201, await mk.clone().text());
-    for (const [rel, mode] of [['made', 0o775], ['made/by', 0o775], ['made/by/api.txt', 0o664], ['folder', 0o775]] as const) {
+    for (const [rel, mode] of [
+      ['made', 0o775],
+      ['made/by', 0o775],
+      ['made/by/api.txt', 0o664],
+      ['folder', 0o775],
+    ] as const) {
       const st = statSync(join(project.path, rel));
       assert.equal((st.mode & 0o777).toString(8), mode.toString(8), rel);
       assert.equal(st.uid, UID, `${rel} owner`);
@@ -264,11 +320,19 @@ describe('agent-tool identity sandbox', { skip: notRoot ? 'switching uid/gid nee
       writeFileSync(join(source, 'src', 'main.txt'), 'one\n');
       git(source, 'add', '.');
       git(source, 'commit', '-q', '-m', 'one');
-      const res = await stack.api('/api/v1/projects/clone', { method: 'POST', json: { url: pathToFileURL(source).href, parentPath: stack.dirs.workspace, folderName: 'cloned', projectName: 'Cloned' } });
+      const res = await stack.api('/api/v1/projects/clone', {
+        method: 'POST',
+        json: { url: pathToFileURL(source).href, parentPath: stack.dirs.workspace, folderName: 'cloned', projectName: 'Cloned' },
+      });
       const events = await sseEvents(res);
       const created = events.find((e) => e.type === 'project_created') as { project: { id: string; path: string } } | undefined;
       assert.ok(created, JSON.stringify(events));
-      for (const [rel, mode] of [['', 0o775], ['src', 0o775], ['src/main.txt', 0o664], ['.git', 0o775]] as const) {
+      for (const [rel, mode] of [
+        ['', 0o775],
+        ['src', 0o775],
+        ['src/main.txt', 0o664],
+        ['.git', 0o775],
+      ] as const) {
         const st: Stats = statSync(join(created.project.path, rel));
         assert.equal(st.uid, UID, `${rel || '.'} owner`);
         assert.equal((st.mode & 0o777).toString(8), mode.toString(8), rel || '.');
@@ -278,7 +342,9 @@ describe('agent-tool identity sandbox', { skip: notRoot ? 'switching uid/gid nee
       await term.opened();
       assert.match(await term.run('echo two >> src/main.txt && git add src/main.txt && echo staged-ok', 20_000), /staged-ok/);
       // The workspace service (root) still works in the now tool-owned repository.
-      const status = await jsonOf<{ isGitRepo: boolean; files: { path: string; code: string }[] }>(await stack.api(`/api/v1/git/status?projectId=${created.project.id}`));
+      const status = await jsonOf<{ isGitRepo: boolean; files: { path: string; code: string }[] }>(
+        await stack.api(`/api/v1/git/status?projectId=${created.project.id}`),
+      );
       assert.deepEqual([status.isGitRepo, status.files.map((f) => `${f.code}|${f.path}`)], [true, ['M |src/main.txt']]);
       const commit = await stack.api('/api/v1/git/commit', { method: 'POST', json: { projectId: created.project.id, message: 'two' } });
       assert.equal(commit.status, 200, await commit.clone().text());
@@ -295,10 +361,22 @@ describe('sandbox start-up checks', () => {
     const dirs = makeStackDirs();
     const env = typeof envOf === 'function' ? envOf(dirs) : envOf;
     try {
-      const base = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dirs.home, WORKSPACE_PATH: dirs.workspace, FORGE_DATA_DIR: dirs.data, PI_CONFIG_DIR: dirs.piConfig, HOST: '127.0.0.1', PORT: '0' };
+      const base = {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: dirs.home,
+        WORKSPACE_PATH: dirs.workspace,
+        FORGE_DATA_DIR: dirs.data,
+        PI_CONFIG_DIR: dirs.piConfig,
+        HOST: '127.0.0.1',
+        PORT: '0',
+      };
       const secret = join(dirs.root, 'password');
       writeFileSync(secret, 'a-long-password-123\n');
-      const r = spawnSync(process.execPath, [LAUNCHER], { env: { ...base, ...env, ...(env.UI_PASSWORD_FILE ? { UI_PASSWORD_FILE: secret } : {}) }, encoding: 'utf8', timeout: 30_000 });
+      const r = spawnSync(process.execPath, [LAUNCHER], {
+        env: { ...base, ...env, ...(env.UI_PASSWORD_FILE ? { UI_PASSWORD_FILE: secret } : {}) },
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
       return { status: r.status, stderr: r.stderr };
     } finally {
       rmSync(dirs.root, { recursive: true, force: true });
@@ -314,7 +392,10 @@ describe('sandbox start-up checks', () => {
   });
 
   it('refuses to start with the sandbox on and no numeric uid or gid', () => {
-    for (const [name, env] of [['AGENT_TOOL_UID', { ...sandbox, AGENT_TOOL_UID: 'pi-tools' }], ['AGENT_TOOL_GID', { ...sandbox, AGENT_TOOL_GID: '' }]] as const) {
+    for (const [name, env] of [
+      ['AGENT_TOOL_UID', { ...sandbox, AGENT_TOOL_UID: 'pi-tools' }],
+      ['AGENT_TOOL_GID', { ...sandbox, AGENT_TOOL_GID: '' }],
+    ] as const) {
       const r = launch(env);
       assert.notEqual(r.status, 0);
       assert.match(r.stderr, new RegExp(`needs a numeric ${name}`));

@@ -8,8 +8,18 @@ import { join } from 'node:path';
 import { startStack, type Stack } from '@pi-forge/test-fixtures';
 import { createProject, expectError, git, jsonOf, type ProjectBody } from './files-support.js';
 
-interface Match { path: string; line: number; column: number; length: number; lineSnippet: string }
-interface Result { engine: string; truncated: boolean; matches: Match[] }
+interface Match {
+  path: string;
+  line: number;
+  column: number;
+  length: number;
+  lineSnippet: string;
+}
+interface Result {
+  engine: string;
+  truncated: boolean;
+  matches: Match[];
+}
 
 function seed(root: string): void {
   mkdirSync(join(root, 'src', 'util'), { recursive: true });
@@ -30,9 +40,13 @@ function searchSuite(engine: 'ripgrep' | 'node', env: () => Record<string, strin
   describe(`search with ${engine}`, () => {
     let stack: Stack;
     let p: ProjectBody;
-    const search = (params: Record<string, string>) => stack.api(`/api/v1/files/search?${new URLSearchParams({ projectId: p.id, ...params })}`);
+    const search = (params: Record<string, string>) =>
+      stack.api(`/api/v1/files/search?${new URLSearchParams({ projectId: p.id, ...params })}`);
     before(async () => {
-      stack = await startStack({ name: `search-${engine}`, env: { API_KEY: `test-key-search-${engine}`, RATE_LIMIT_SEARCH_MAX: '1000', ...env() } });
+      stack = await startStack({
+        name: `search-${engine}`,
+        env: { API_KEY: `test-key-search-${engine}`, RATE_LIMIT_SEARCH_MAX: '1000', ...env() },
+      });
       p = await createProject(stack, 'proj');
       seed(p.path);
     });
@@ -54,7 +68,10 @@ function searchSuite(engine: 'ripgrep' | 'node', env: () => Record<string, strin
 
     it('honours caseSensitive, include/exclude globs and the limit', async () => {
       const cs = await jsonOf<Result>(await search({ q: 'Needle', caseSensitive: '1' }));
-      assert.deepEqual(cs.matches.map((m) => `${m.path}:${m.column}`), ['src/main.ts:17']);
+      assert.deepEqual(
+        cs.matches.map((m) => `${m.path}:${m.column}`),
+        ['src/main.ts:17'],
+      );
       const inc = await jsonOf<Result>(await search({ q: 'needle', include: '*.md' }));
       assert.deepEqual([...new Set(inc.matches.map((m) => m.path))], ['notes.md']);
       const exc = await jsonOf<Result>(await search({ q: 'needle', exclude: '*.md', include: '*.ts' }));
@@ -66,7 +83,10 @@ function searchSuite(engine: 'ripgrep' | 'node', env: () => Record<string, strin
 
     it('treats option-like queries as text', async () => {
       const r = await jsonOf<Result>(await search({ q: '--files' }));
-      assert.deepEqual(r.matches.map((m) => `${m.path}:${m.line}:${m.column}`), ['notes.md:3:1']);
+      assert.deepEqual(
+        r.matches.map((m) => `${m.path}:${m.line}:${m.column}`),
+        ['notes.md:3:1'],
+      );
     });
 
     it('refuses bad queries', async () => {
@@ -78,11 +98,17 @@ function searchSuite(engine: 'ripgrep' | 'node', env: () => Record<string, strin
     if (engine === 'ripgrep') {
       it('runs regexes and reaches gitignored files on request', async () => {
         const re = await jsonOf<Result>(await search({ q: 'ne+dle\\s+tw', regex: 'true' }));
-        assert.deepEqual(re.matches.map((m) => `${m.path}:${m.column}:${m.length}`), ['notes.md:23:9']);
+        assert.deepEqual(
+          re.matches.map((m) => `${m.path}:${m.column}:${m.length}`),
+          ['notes.md:23:9'],
+        );
         const plain = await jsonOf<Result>(await search({ q: 'ignored' }));
         assert.deepEqual(plain.matches, []);
         const all = await jsonOf<Result>(await search({ q: 'ignored', includeGitignored: '1' }));
-        assert.deepEqual(all.matches.map((m) => m.path), ['ignored.log']);
+        assert.deepEqual(
+          all.matches.map((m) => m.path),
+          ['ignored.log'],
+        );
         await expectError(await search({ q: '(unclosed', regex: '1' }), 400, 'invalid_query');
       });
     } else {
@@ -113,4 +139,6 @@ searchSuite('node', () => {
   for (const tool of ['git', 'sh', 'bash']) symlinkSync(`/usr/bin/${tool}`, join(noRgBin, tool));
   return { PATH: noRgBin };
 });
-after(() => { if (noRgBin) rmSync(noRgBin, { recursive: true, force: true }); });
+after(() => {
+  if (noRgBin) rmSync(noRgBin, { recursive: true, force: true });
+});

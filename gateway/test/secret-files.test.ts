@@ -37,7 +37,9 @@ describe('secret files on disk', () => {
   it('writes models.json 0600 (narrowing an old 0644 file), keeping the key out of reach of other users', async () => {
     const file = join(stack.dirs.piConfig, 'models.json');
     assert.equal(mode(file), 0o644, 'precondition: the old file is world-readable');
-    await put('/config/models', { providers: { custom: { baseUrl: 'http://127.0.0.1:9/v1', api: 'openai-completions', apiKey: PROVIDER_KEY, models: [{ id: 'm1' }] } } });
+    await put('/config/models', {
+      providers: { custom: { baseUrl: 'http://127.0.0.1:9/v1', api: 'openai-completions', apiKey: PROVIDER_KEY, models: [{ id: 'm1' }] } },
+    });
     assert.ok(readFileSync(file, 'utf8').includes(PROVIDER_KEY));
     assert.equal(mode(file), 0o600);
   });

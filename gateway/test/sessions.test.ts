@@ -4,8 +4,16 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  ANSWER_TOKENS, PLAIN_TOKENS, configureFakeLlm, makeStackDirs, seedProject, startFakeLlm, startStack,
-  type FakeLlm, type SeededProject, type Stack,
+  ANSWER_TOKENS,
+  PLAIN_TOKENS,
+  configureFakeLlm,
+  makeStackDirs,
+  seedProject,
+  startFakeLlm,
+  startStack,
+  type FakeLlm,
+  type SeededProject,
+  type Stack,
 } from '@pi-forge/test-fixtures';
 import { openStream, streamedText, type SseClient } from './sse-client.js';
 
@@ -70,7 +78,9 @@ describe('sessions', () => {
     assert.equal(snap.data.isStreaming, false);
     await b.waitFor((e) => e.type === 'snapshot', 'snapshot b');
 
-    const res = await json(await post(`/sessions/${session.sessionId}/prompt`, { text: 'Please run the greeting command in the workspace' }));
+    const res = await json(
+      await post(`/sessions/${session.sessionId}/prompt`, { text: 'Please run the greeting command in the workspace' }),
+    );
     assert.equal(res.status, 202);
     assert.deepEqual(res.body, { accepted: true, sessionName: 'Run Greeting Command' });
 
@@ -87,15 +97,33 @@ describe('sessions', () => {
     const ids = (c: SseClient) => c.events.slice(1).map((e) => `${e.id}:${e.type}`);
     assert.deepEqual(ids(a), ids(b));
     const seqs = a.events.slice(1).map((e) => Number(e.id!.split('-')[1]));
-    assert.deepEqual(seqs, seqs.map((_, i) => seqs[0]! + i), 'ids are consecutive');
-    const order = a.types().filter((t) => ['agent_start', 'turn_start', 'tool_execution_start', 'tool_execution_end', 'turn_end', 'agent_end'].includes(t));
-    assert.deepEqual(order, ['agent_start', 'turn_start', 'tool_execution_start', 'tool_execution_end', 'turn_end', 'turn_start', 'turn_end', 'agent_end']);
+    assert.deepEqual(
+      seqs,
+      seqs.map((_, i) => seqs[0]! + i),
+      'ids are consecutive',
+    );
+    const order = a
+      .types()
+      .filter((t) => ['agent_start', 'turn_start', 'tool_execution_start', 'tool_execution_end', 'turn_end', 'agent_end'].includes(t));
+    assert.deepEqual(order, [
+      'agent_start',
+      'turn_start',
+      'tool_execution_start',
+      'tool_execution_end',
+      'turn_end',
+      'turn_start',
+      'turn_end',
+      'agent_end',
+    ]);
 
     const msgs = await json(await stack.api(`/api/v1/sessions/${session.sessionId}/messages`));
     const roles = (msgs.body.messages as { role: string }[]).map((m) => m.role).filter((r) => r !== 'system');
     assert.deepEqual(roles, ['user', 'assistant', 'toolResult', 'assistant']);
     const files = readdirSync(join(stack.dirs.sessions, project.id));
-    assert.ok(files.some((f) => f.endsWith(`_${session.sessionId}.jsonl`)), files.join(','));
+    assert.ok(
+      files.some((f) => f.endsWith(`_${session.sessionId}.jsonl`)),
+      files.join(','),
+    );
     const got = await json(await stack.api(`/api/v1/sessions/${session.sessionId}`));
     assert.equal(got.body.name, 'Run Greeting Command');
     assert.equal(got.body.isStreaming, false);
@@ -108,14 +136,23 @@ describe('sessions', () => {
     const res = await json(await stack.api('/api/v1/search/sessions?q=HELLO-FROM-TOOL'));
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.equal(res.body.engine, 'node');
-    const hit = (res.body.results as { sessionId: string; projectName: string; sessionName?: string; matches: { kind: string; snippet: string; matchOffset: number; matchLength: number }[] }[])[0]!;
+    const hit = (
+      res.body.results as {
+        sessionId: string;
+        projectName: string;
+        sessionName?: string;
+        matches: { kind: string; snippet: string; matchOffset: number; matchLength: number }[];
+      }[]
+    )[0]!;
     assert.equal(hit.projectName, 'demo');
     assert.equal(hit.sessionName, 'Run Greeting Command');
     assert.deepEqual(hit.matches.map((m) => m.kind).sort(), ['assistant', 'tool_call']);
     // The public shape, key for key (the proto's optional fields are left out only when unset).
     assert.deepEqual(Object.keys(hit).sort(), ['matches', 'modifiedAt', 'projectId', 'projectName', 'sessionId', 'sessionName']);
-    for (const m of hit.matches) assert.deepEqual(Object.keys(m).sort(), ['kind', 'matchLength', 'matchOffset', 'messageEnvelopeId', 'messageIndex', 'snippet']);
-    for (const m of hit.matches) assert.equal(m.snippet.slice(m.matchOffset, m.matchOffset + m.matchLength).toLowerCase(), 'hello-from-tool');
+    for (const m of hit.matches)
+      assert.deepEqual(Object.keys(m).sort(), ['kind', 'matchLength', 'matchOffset', 'messageEnvelopeId', 'messageIndex', 'snippet']);
+    for (const m of hit.matches)
+      assert.equal(m.snippet.slice(m.matchOffset, m.matchOffset + m.matchLength).toLowerCase(), 'hello-from-tool');
     const none = await json(await stack.api('/api/v1/search/sessions?q=no-such-text-anywhere'));
     assert.deepEqual([none.body.results, none.body.truncated], [[], false]);
     const limited = await json(await stack.api('/api/v1/search/sessions?q=greeting&sessionLimit=0&matchesPerSession=999'));
@@ -125,7 +162,13 @@ describe('sessions', () => {
   });
 
   it('rejects bad input with 4xx {error, message} and changes nothing', async () => {
-    const sessionFiles = () => (existsSync(stack.dirs.sessions) ? readdirSync(stack.dirs.sessions, { recursive: true }).map(String).filter((f) => f.endsWith('.jsonl')).sort() : []);
+    const sessionFiles = () =>
+      existsSync(stack.dirs.sessions)
+        ? readdirSync(stack.dirs.sessions, { recursive: true })
+            .map(String)
+            .filter((f) => f.endsWith('.jsonl'))
+            .sort()
+        : [];
     const before = sessionFiles();
     const cases: Array<[string, string, unknown, number, string]> = [
       ['POST', '/sessions', {}, 400, 'validation_failed'],
@@ -142,7 +185,13 @@ describe('sessions', () => {
       assert.equal(res.body.error, error, `${method} ${path}`);
       assert.equal(typeof res.body.message, 'string');
     }
-    for (const path of ['/sessions/no-such-session', '/sessions/no-such-session/messages', '/sessions/no-such-session/tree', '/sessions/no-such-session/stream', '/sessions/no-such-session/export?format=jsonl']) {
+    for (const path of [
+      '/sessions/no-such-session',
+      '/sessions/no-such-session/messages',
+      '/sessions/no-such-session/tree',
+      '/sessions/no-such-session/stream',
+      '/sessions/no-such-session/export?format=jsonl',
+    ]) {
       const res = await json(await stack.api(`/api/v1${path}`));
       assert.equal(res.status, 404, path);
       assert.equal(res.body.error, 'session_not_found', path);
@@ -178,7 +227,10 @@ describe('sessions', () => {
     const c = await stream(session.sessionId);
     llm.enqueue({ text: Array.from({ length: 60 }, (_, i) => `tok${i} `), delayMs: 50 });
     assert.equal((await post(`/sessions/${session.sessionId}/prompt`, { text: 'long answer [no-tool]' })).status, 202);
-    await c.waitFor((e) => e.type === 'message_update' && (e.data.assistantMessageEvent as { type: string }).type === 'text_delta', 'first text delta');
+    await c.waitFor(
+      (e) => e.type === 'message_update' && (e.data.assistantMessageEvent as { type: string }).type === 'text_delta',
+      'first text delta',
+    );
     const busy = await json(await post(`/sessions/${session.sessionId}/prompt`, { text: 'again' }));
     assert.equal(busy.status, 409);
     assert.equal(busy.body.error, 'session_busy');
@@ -252,7 +304,13 @@ describe('sessions', () => {
     assert.equal((await post(`/sessions/${session.sessionId}/prompt`, { text: 'greet via anthropic' })).status, 202);
     const end = await lastAgentEnd(c);
     assert.equal(end.data.errorMessage, undefined);
-    assert.deepEqual(llm.requests.map((r) => [r.protocol, r.path]), [['anthropic', '/v1/messages'], ['anthropic', '/v1/messages']]);
+    assert.deepEqual(
+      llm.requests.map((r) => [r.protocol, r.path]),
+      [
+        ['anthropic', '/v1/messages'],
+        ['anthropic', '/v1/messages'],
+      ],
+    );
     assert.equal(llm.requests[0]!.auth, 'sk-fake-key');
     assert.ok(llm.requests[1]!.lastIsToolResult);
     assert.match(JSON.stringify(c.events.find((e) => e.type === 'tool_execution_end')!.data.result), /hello-from-tool/);
@@ -281,9 +339,16 @@ describe('sessions', () => {
     assert.equal(tree.status, 200);
     const entries = tree.body.entries as { id: string; type: string; role?: string; preview?: string; parentId: string | null }[];
     const users = entries.filter((e) => e.role === 'user');
-    assert.deepEqual(users.map((u) => u.preview), ['first question [no-tool]', 'second question [no-tool]']);
+    assert.deepEqual(
+      users.map((u) => u.preview),
+      ['first question [no-tool]', 'second question [no-tool]'],
+    );
     assert.equal(tree.body.leafId, entries.at(-1)!.id);
-    assert.deepEqual(tree.body.branchIds, entries.map((e) => e.id), 'one branch: every entry is on it');
+    assert.deepEqual(
+      tree.body.branchIds,
+      entries.map((e) => e.id),
+      'one branch: every entry is on it',
+    );
     const firstAnswer = entries[entries.indexOf(users[0]!) + 1]!;
 
     const fork = await json(await post(`/sessions/${session.sessionId}/fork`, { entryId: firstAnswer.id }));
@@ -292,15 +357,24 @@ describe('sessions', () => {
     assert.notEqual(fork.body.sessionId, session.sessionId);
     const forkTree = await json(await stack.api(`/api/v1/sessions/${fork.body.sessionId}/tree`));
     const forkUsers = (forkTree.body.entries as { role?: string; preview?: string }[]).filter((e) => e.role === 'user');
-    assert.deepEqual(forkUsers.map((u) => u.preview), ['first question [no-tool]']);
+    assert.deepEqual(
+      forkUsers.map((u) => u.preview),
+      ['first question [no-tool]'],
+    );
     const sourceTree = await json(await stack.api(`/api/v1/sessions/${session.sessionId}/tree`));
     assert.equal(sourceTree.body.leafId, tree.body.leafId, 'the source is untouched');
 
     const jsonl = await stack.api(`/api/v1/sessions/${session.sessionId}/export?format=jsonl`);
     assert.equal(jsonl.status, 200);
     assert.equal(jsonl.headers.get('content-type'), 'application/x-ndjson');
-    assert.match(jsonl.headers.get('content-disposition') ?? '', /^attachment; filename="first-question-no-tool-\d{4}-\d{2}-\d{2}\.jsonl"$/);
-    const lines = (await jsonl.text()).trim().split('\n').map((l) => JSON.parse(l) as { type: string; id: string });
+    assert.match(
+      jsonl.headers.get('content-disposition') ?? '',
+      /^attachment; filename="first-question-no-tool-\d{4}-\d{2}-\d{2}\.jsonl"$/,
+    );
+    const lines = (await jsonl.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; id: string });
     assert.equal(lines[0]!.type, 'session');
     assert.equal(lines[0]!.id, session.sessionId);
     const md = await stack.api(`/api/v1/sessions/${session.sessionId}/export?format=markdown`);
@@ -358,13 +432,23 @@ describe('sessions', () => {
     const res = await stack.api(`/api/v1/sessions/${session.sessionId}/prompt`, { method: 'POST', body: form });
     assert.equal(res.status, 202, await res.clone().text());
     await lastAgentEnd(c);
-    const user = (llm.requests[0]!.body.messages as { role: string; content: { type: string; text?: string; image_url?: { url: string } }[] }[]).filter((m) => m.role === 'user').at(-1)!;
-    const text = user.content.filter((p) => p.type === 'text').map((p) => p.text).join('');
+    const user = (
+      llm.requests[0]!.body.messages as { role: string; content: { type: string; text?: string; image_url?: { url: string } }[] }[]
+    )
+      .filter((m) => m.role === 'user')
+      .at(-1)!;
+    const text = user.content
+      .filter((p) => p.type === 'text')
+      .map((p) => p.text)
+      .join('');
     assert.ok(text.includes('````txt file: notes.txt\nhas ``` inside\n\n````'), text);
     assert.ok(text.includes('```md file: README.md\ndemo project\n```'), text);
     assert.ok(text.includes('[@../outside.txt not included: outside the project]'), text);
     assert.ok(text.indexOf('notes.txt') < text.indexOf('summarize'), 'attachments come before the typed text');
-    assert.ok(user.content.some((p) => p.type === 'image_url' && p.image_url!.url.startsWith('data:image/png;base64,')), 'the image went to the model');
+    assert.ok(
+      user.content.some((p) => p.type === 'image_url' && p.image_url!.url.startsWith('data:image/png;base64,')),
+      'the image went to the model',
+    );
 
     const refuse = async (build: (f: FormData) => void, error: string) => {
       const f = new FormData();
@@ -423,7 +507,10 @@ describe('sessions', () => {
     assert.equal(readFileSync(join(project.path, 'notes', 'new.txt'), 'utf8'), 'alpha\nbeta\n');
     let diff = await json(await stack.api(`/api/v1/sessions/${id}/turn-diff`));
     assert.equal(diff.status, 200);
-    assert.deepEqual(diff.body.entries.map((e: Record<string, unknown>) => [e.file, e.tool, e.additions, e.deletions, e.isPureAddition]), [['notes/new.txt', 'write', 2, 0, true]]);
+    assert.deepEqual(
+      diff.body.entries.map((e: Record<string, unknown>) => [e.file, e.tool, e.additions, e.deletions, e.isPureAddition]),
+      [['notes/new.txt', 'write', 2, 0, true]],
+    );
 
     const from = c.events.length;
     llm.enqueue({ tool: { name: 'edit', args: { path: 'notes/new.txt', edits: [{ oldText: 'beta', newText: 'gamma' }] } } });
@@ -431,7 +518,11 @@ describe('sessions', () => {
     await lastAgentEnd(c, from);
     assert.equal(readFileSync(join(project.path, 'notes', 'new.txt'), 'utf8'), 'alpha\ngamma\n');
     diff = await json(await stack.api(`/api/v1/sessions/${id}/turn-diff`));
-    assert.deepEqual(diff.body.entries.map((e: Record<string, unknown>) => [e.file, e.tool, e.additions, e.deletions]), [['notes/new.txt', 'edit', 1, 1]], 'only the latest run');
+    assert.deepEqual(
+      diff.body.entries.map((e: Record<string, unknown>) => [e.file, e.tool, e.additions, e.deletions]),
+      [['notes/new.txt', 'edit', 1, 1]],
+      'only the latest run',
+    );
     assert.match(diff.body.entries[0].diff, /-beta\n\+gamma/);
 
     const ctx = await json(await stack.api(`/api/v1/sessions/${id}/context`));

@@ -1,6 +1,11 @@
 // A small SSE reader for tests and benchmarks: fetch + stream parsing of `id:`/`data:` frames and
 // `:` comments, with waits that always time out.
-export interface SseEvent { id?: string; type: string; data: Record<string, unknown>; receivedAt: number }
+export interface SseEvent {
+  id?: string;
+  type: string;
+  data: Record<string, unknown>;
+  receivedAt: number;
+}
 
 export class SseClient {
   readonly events: SseEvent[] = [];
@@ -9,7 +14,11 @@ export class SseClient {
   private readonly waiters = new Set<() => void>();
   private readonly controller = new AbortController();
 
-  private constructor(readonly status: number, readonly headers: Headers, readonly errorBody?: unknown) {}
+  private constructor(
+    readonly status: number,
+    readonly headers: Headers,
+    readonly errorBody?: unknown,
+  ) {}
 
   static async open(url: string, headers: Record<string, string> = {}, timeoutMs = 30_000): Promise<SseClient> {
     const controller = new AbortController();
@@ -105,17 +114,25 @@ export class SseClient {
 
   /** Resolves with the first event (from index `from`) matching `pred`. */
   waitFor(pred: (e: SseEvent) => boolean, label: string, timeoutMs = 20_000, from = 0): Promise<SseEvent> {
-    return this.until(() => {
-      const hit = this.events.slice(from).find(pred);
-      if (hit) return hit;
-      if (this.ended) throw new Error(`stream ended before ${label}; saw ${this.types().join(',')}`);
-      return undefined;
-    }, () => `timed out after ${timeoutMs} ms waiting for ${label}; saw ${this.types().join(',')}`, timeoutMs);
+    return this.until(
+      () => {
+        const hit = this.events.slice(from).find(pred);
+        if (hit) return hit;
+        if (this.ended) throw new Error(`stream ended before ${label}; saw ${this.types().join(',')}`);
+        return undefined;
+      },
+      () => `timed out after ${timeoutMs} ms waiting for ${label}; saw ${this.types().join(',')}`,
+      timeoutMs,
+    );
   }
 
   /** Resolves when the server ends the stream. */
   async waitEnded(label: string, timeoutMs = 20_000): Promise<void> {
-    await this.until(() => (this.ended ? true : undefined), () => `timed out waiting for the stream to end (${label})`, timeoutMs);
+    await this.until(
+      () => (this.ended ? true : undefined),
+      () => `timed out waiting for the stream to end (${label})`,
+      timeoutMs,
+    );
   }
 
   close(): void {

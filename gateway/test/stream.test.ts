@@ -7,14 +7,23 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import {
-  PLAIN_TOKENS, configureFakeLlm, makeStackDirs, seedProject, startFakeLlm, startStack, waitFor,
-  type FakeLlm, type SeededProject, type Stack,
+  PLAIN_TOKENS,
+  configureFakeLlm,
+  makeStackDirs,
+  seedProject,
+  startFakeLlm,
+  startStack,
+  waitFor,
+  type FakeLlm,
+  type SeededProject,
+  type Stack,
 } from '@pi-forge/test-fixtures';
 import { openStream, streamedText, type SseClient, type SseEvent } from './sse-client.js';
 
 const API_KEY = 'test-key-stream-0123456789abcdef';
 const SLOW = Array.from({ length: 30 }, (_, i) => `w${i} `);
-const isTextDelta = (e: SseEvent) => e.type === 'message_update' && (e.data.assistantMessageEvent as { type: string }).type === 'text_delta';
+const isTextDelta = (e: SseEvent) =>
+  e.type === 'message_update' && (e.data.assistantMessageEvent as { type: string }).type === 'text_delta';
 const seqOf = (e: SseEvent) => Number(e.id!.split('-')[1]);
 
 describe('stream: reconnects and restarts', () => {
@@ -35,13 +44,18 @@ describe('stream: reconnects and restarts', () => {
     assert.equal(res.status, 201);
     return ((await res.json()) as { sessionId: string }).sessionId;
   };
-  const healthy = () => waitFor('every service serving', async () => {
-    try {
-      return (await stack.health()).status === 'ok';
-    } catch {
-      return false;
-    }
-  }, 30_000);
+  const healthy = () =>
+    waitFor(
+      'every service serving',
+      async () => {
+        try {
+          return (await stack.health()).status === 'ok';
+        } catch {
+          return false;
+        }
+      },
+      30_000,
+    );
 
   before(async () => {
     llm = await startFakeLlm();
@@ -71,7 +85,11 @@ describe('stream: reconnects and restarts', () => {
     assert.notEqual(second.events[0]!.type, 'snapshot', 'a replay, not a snapshot');
     const all = [...first.events.slice(1, seen), ...second.events];
     const seqs = all.map(seqOf);
-    assert.deepEqual(seqs, seqs.map((_, i) => seqs[0]! + i), 'no gap and no duplicate across the reconnect');
+    assert.deepEqual(
+      seqs,
+      seqs.map((_, i) => seqs[0]! + i),
+      'no gap and no duplicate across the reconnect',
+    );
     assert.equal(streamedText(all), SLOW.join(''), 'every token arrived exactly once');
     assert.equal(streamedText(second.events).length > 0, true, 'some tokens were produced while no client was connected');
   });
@@ -81,14 +99,21 @@ describe('stream: reconnects and restarts', () => {
     const a = await stream(id);
     llm.enqueue({ text: SLOW, delayMs: 100 });
     assert.equal((await post(`/sessions/${id}/prompt`, { text: 'join me midway [no-tool]' })).status, 202);
-    await a.waitFor((e) => isTextDelta(e) && String((e.data.assistantMessageEvent as { delta: string }).delta).startsWith('w5 '), 'sixth delta');
+    await a.waitFor(
+      (e) => isTextDelta(e) && String((e.data.assistantMessageEvent as { delta: string }).delta).startsWith('w5 '),
+      'sixth delta',
+    );
     const b = await stream(id);
     await Promise.all([a, b].map((c) => c.waitFor((e) => e.type === 'agent_end', 'agent_end')));
     const snap = b.events[0]!;
     assert.equal(snap.type, 'snapshot');
     assert.equal(snap.data.isStreaming, true);
     const after = seqOf(snap);
-    assert.deepEqual(b.events.slice(1).map((e) => e.id), a.events.filter((e) => e.id && seqOf(e) > after).map((e) => e.id), 'same ids as the first client from the snapshot on');
+    assert.deepEqual(
+      b.events.slice(1).map((e) => e.id),
+      a.events.filter((e) => e.id && seqOf(e) > after).map((e) => e.id),
+      'same ids as the first client from the snapshot on',
+    );
     assert.ok(b.events.length > 5, 'the late client saw the rest of the run');
   });
 
@@ -110,18 +135,33 @@ describe('stream: reconnects and restarts', () => {
     assert.ok(snap.id, 'the snapshot carries an id');
     const { request } = await import('node:http');
     const timing = await new Promise<{ headersAt: number; firstDataAt: number; status: number }>((resolve, reject) => {
-      const req = request(`${stack.baseUrl}/api/v1/sessions/${id}/stream`, { headers: { authorization: `Bearer ${API_KEY}`, 'last-event-id': snap.id! } }, (res) => {
-        const headersAt = Date.now();
-        res.once('data', () => { resolve({ headersAt, firstDataAt: Date.now(), status: res.statusCode ?? 0 }); req.destroy(); });
+      const req = request(
+        `${stack.baseUrl}/api/v1/sessions/${id}/stream`,
+        { headers: { authorization: `Bearer ${API_KEY}`, 'last-event-id': snap.id! } },
+        (res) => {
+          const headersAt = Date.now();
+          res.once('data', () => {
+            resolve({ headersAt, firstDataAt: Date.now(), status: res.statusCode ?? 0 });
+            req.destroy();
+          });
+        },
+      );
+      req.on('error', (err) =>
+        err.message.includes('aborted') || (err as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(err),
+      );
+      req.setTimeout(10_000, () => {
+        req.destroy();
+        reject(new Error('no response within 10 s'));
       });
-      req.on('error', (err) => (err.message.includes('aborted') || (err as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(err)));
-      req.setTimeout(10_000, () => { req.destroy(); reject(new Error('no response within 10 s')); });
       req.end();
     });
     assert.equal(timing.status, 200);
     // Nothing new happened after the snapshot, so the first bytes are a heartbeat (every 1000 ms here);
     // the headers must not have waited for it.
-    assert.ok(timing.firstDataAt - timing.headersAt >= 300, `headers arrived with the first heartbeat (${timing.firstDataAt - timing.headersAt} ms apart)`);
+    assert.ok(
+      timing.firstDataAt - timing.headersAt >= 300,
+      `headers arrived with the first heartbeat (${timing.firstDataAt - timing.headersAt} ms apart)`,
+    );
   });
 
   it('an idle stream gets a padded heartbeat comment every SSE_HEARTBEAT_MS', async () => {
@@ -141,10 +181,14 @@ describe('stream: reconnects and restarts', () => {
     assert.equal((await post(`/sessions/${id}/prompt`, { text: 'keep going [no-tool]' })).status, 202);
     await c.waitFor(isTextDelta, 'first delta');
     c.close();
-    await waitFor('run finished without clients', async () => {
-      const s = (await (await stack.api(`/api/v1/sessions/${id}`)).json()) as { isStreaming: boolean; messageCount: number };
-      return !s.isStreaming && s.messageCount === 2;
-    }, 15_000);
+    await waitFor(
+      'run finished without clients',
+      async () => {
+        const s = (await (await stack.api(`/api/v1/sessions/${id}`)).json()) as { isStreaming: boolean; messageCount: number };
+        return !s.isStreaming && s.messageCount === 2;
+      },
+      15_000,
+    );
     const later = await stream(id);
     const snap = await later.waitFor((e) => e.type === 'snapshot', 'snapshot');
     const messages = snap.data.messages as { role: string; content: { type: string; text?: string }[] }[];
@@ -176,7 +220,9 @@ describe('stream: reconnects and restarts', () => {
       if (!end) current = await stream(id, current.lastId);
     }
     assert.ok(end, 'the reader saw the run end');
-    const answer = (end.data.messages as { role: string; content: { type: string; text?: string }[] }[]).filter((m) => m.role === 'assistant').at(-1)!;
+    const answer = (end.data.messages as { role: string; content: { type: string; text?: string }[] }[])
+      .filter((m) => m.role === 'assistant')
+      .at(-1)!;
     assert.equal(answer.content.map((p) => p.text ?? '').join(''), tokens.join(''));
     await waitFor('the stalled client dropped', () => stack.logs.some((l) => l.msg === 'sse-client-dropped-backpressure'), 30_000);
     stalled.resume();
@@ -200,8 +246,14 @@ describe('stream: reconnects and restarts', () => {
     await c.waitEnded('agent killed');
 
     const file = readdirSync(join(stack.dirs.sessions, project.id)).find((f) => f.endsWith(`_${id}.jsonl`))!;
-    const lines = readFileSync(join(stack.dirs.sessions, project.id, file), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; message?: { role: string; stopReason?: string } });
-    const roles = lines.filter((l) => l.type === 'message').map((l) => l.message!.role).filter((r) => r !== 'system');
+    const lines = readFileSync(join(stack.dirs.sessions, project.id, file), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; message?: { role: string; stopReason?: string } });
+    const roles = lines
+      .filter((l) => l.type === 'message')
+      .map((l) => l.message!.role)
+      .filter((r) => r !== 'system');
     assert.deepEqual(roles.slice(0, 3), ['user', 'assistant', 'user'], 'the completed turn and the next question are on disk');
 
     await healthy();
@@ -210,7 +262,9 @@ describe('stream: reconnects and restarts', () => {
     const resumed = await stream(id, c.lastId);
     const snap = await resumed.waitFor(() => true, 'first event after restart');
     assert.equal(snap.type, 'snapshot', 'ids of the killed process mean nothing now');
-    const texts = (snap.data.messages as { role: string; content: unknown }[]).filter((m) => m.role === 'user').map((m) => JSON.stringify(m.content));
+    const texts = (snap.data.messages as { role: string; content: unknown }[])
+      .filter((m) => m.role === 'user')
+      .map((m) => JSON.stringify(m.content));
     assert.ok(texts[0]!.includes('completed turn'), texts.join('|'));
     const live = (await (await stack.api(`/api/v1/sessions/${id}`)).json()) as { isLive: boolean };
     assert.equal(live.isLive, true);

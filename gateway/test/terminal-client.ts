@@ -6,7 +6,10 @@ import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { waitFor, type Stack } from '@pi-forge/test-fixtures';
 
-export interface Closed { code: number; reason: string }
+export interface Closed {
+  code: number;
+  reason: string;
+}
 
 export class TermClient {
   readonly ws: WebSocket;
@@ -21,16 +24,24 @@ export class TermClient {
   readonly done: Promise<Closed>;
 
   /** keepOutput = false only counts bytes (benchmarks moving hundreds of MB). */
-  constructor(url: string, headers: Record<string, string> = {}, private readonly keepOutput = true) {
+  constructor(
+    url: string,
+    headers: Record<string, string> = {},
+    private readonly keepOutput = true,
+  ) {
     this.ws = new WebSocket(url, { headers });
     this.ws.on('message', (data: Buffer, isBinary: boolean) => {
       if (!isBinary) this.textFrames++;
       if (keepOutput) this.chunks.push(data);
       this.bytes += data.length;
     });
-    this.ws.on('ping', () => { this.pings++; });
+    this.ws.on('ping', () => {
+      this.pings++;
+    });
     let settle: (c: Closed) => void = () => {};
-    this.done = new Promise((resolve) => { settle = resolve; });
+    this.done = new Promise((resolve) => {
+      settle = resolve;
+    });
     const finish = (c: Closed) => {
       if (this.closed) return;
       this.closed = c;
@@ -39,10 +50,17 @@ export class TermClient {
     // A refused upgrade never opens, so it never closes either: what a browser sees is 1006.
     this.ws.on('unexpected-response', (req, res) => {
       this.rejectedStatus = res.statusCode;
-      res.on('data', (d: Buffer) => { this.rejectedBody += d.toString(); });
-      res.on('end', () => { req.destroy(); finish({ code: 1006, reason: '' }); });
+      res.on('data', (d: Buffer) => {
+        this.rejectedBody += d.toString();
+      });
+      res.on('end', () => {
+        req.destroy();
+        finish({ code: 1006, reason: '' });
+      });
     });
-    this.ws.on('error', () => { /* the close carries the outcome */ });
+    this.ws.on('error', () => {
+      /* the close carries the outcome */
+    });
     this.ws.on('close', (code, reason) => finish({ code, reason: reason.toString() }));
   }
 
@@ -57,12 +75,21 @@ export class TermClient {
     let start = this.chunks.length;
     let offset = this.bytes;
     while (start > 0 && offset > from) offset -= this.chunks[--start].length;
-    return Buffer.concat(this.chunks.slice(start)).subarray(from - offset).toString('utf8');
+    return Buffer.concat(this.chunks.slice(start))
+      .subarray(from - offset)
+      .toString('utf8');
   }
 
   opened(timeoutMs = 10_000): Promise<void> {
     if (this.ws.readyState === WebSocket.OPEN) return Promise.resolve();
-    return waitFor('socket open', () => this.ws.readyState === WebSocket.OPEN || (this.closed ? Promise.reject(new Error(`closed ${this.closed.code} ${this.closed.reason}`)) : false), timeoutMs, 10).then(() => undefined);
+    return waitFor(
+      'socket open',
+      () =>
+        this.ws.readyState === WebSocket.OPEN ||
+        (this.closed ? Promise.reject(new Error(`closed ${this.closed.code} ${this.closed.reason}`)) : false),
+      timeoutMs,
+      10,
+    ).then(() => undefined);
   }
 
   input(data: string): void {
@@ -76,8 +103,9 @@ export class TermClient {
   /** Waits until the output after byte `from` matches; returns the match. */
   async waitForText(pattern: RegExp | string, timeoutMs = 10_000, from = 0): Promise<RegExpMatchArray> {
     const re = typeof pattern === 'string' ? new RegExp(pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : pattern;
-    return waitFor(`output ${re}`, () => this.textFrom(from).match(re) ?? false, timeoutMs, 10)
-      .catch((err: Error) => { throw new Error(`${err.message}\n--- output tail ---\n${JSON.stringify(this.text.slice(-600))}`); });
+    return waitFor(`output ${re}`, () => this.textFrom(from).match(re) ?? false, timeoutMs, 10).catch((err: Error) => {
+      throw new Error(`${err.message}\n--- output tail ---\n${JSON.stringify(this.text.slice(-600))}`);
+    });
   }
 
   async waitClosed(timeoutMs = 10_000): Promise<Closed> {

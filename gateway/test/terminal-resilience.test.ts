@@ -20,16 +20,26 @@ describe('terminal resilience', () => {
   let stack: Stack;
   let project: { id: string; path: string };
   let ipSeq = 0;
-  const open = (tabId: string) => new TermClient(terminalUrl(stack, { projectId: project.id, tabId }), { 'x-forwarded-for': `10.1.0.${++ipSeq}` });
+  const open = (tabId: string) =>
+    new TermClient(terminalUrl(stack, { projectId: project.id, tabId }), { 'x-forwarded-for': `10.1.0.${++ipSeq}` });
 
   /** GetStats straight from the pty service: pausedPtys shows the flow control reaching node-pty. */
   const ptyStats = async (): Promise<{ activePtys: number; pausedPtys: number }> => {
     const url = [...stack.logs].reverse().find((l) => l.proc === 'pty' && typeof l.url === 'string')!.url as string;
     const def = protoLoader.loadSync(PTY_CONTRACT.protoPath, { longs: Number, enums: String, defaults: true });
-    const Ctor = (grpc.loadPackageDefinition(def) as never as { forge: { pty: { v1: { PtyService: grpc.ServiceClientConstructor } } } }).forge.pty.v1.PtyService;
-    const client = new Ctor(url, grpc.credentials.createInsecure(), { interceptors: [serviceSecretClientInterceptor(stack.serviceSecret())] });
+    const Ctor = (grpc.loadPackageDefinition(def) as never as { forge: { pty: { v1: { PtyService: grpc.ServiceClientConstructor } } } })
+      .forge.pty.v1.PtyService;
+    const client = new Ctor(url, grpc.credentials.createInsecure(), {
+      interceptors: [serviceSecretClientInterceptor(stack.serviceSecret())],
+    });
     try {
-      return await new Promise((resolve, reject) => (client as never as { GetStats: (...a: unknown[]) => void }).GetStats({}, { deadline: Date.now() + 5_000 }, (e: Error | null, r: never) => (e ? reject(e) : resolve(r))));
+      return await new Promise((resolve, reject) =>
+        (client as never as { GetStats: (...a: unknown[]) => void }).GetStats(
+          {},
+          { deadline: Date.now() + 5_000 },
+          (e: Error | null, r: never) => (e ? reject(e) : resolve(r)),
+        ),
+      );
     } finally {
       client.close();
     }
@@ -69,7 +79,9 @@ describe('terminal resilience', () => {
       await sleep(10);
     }
     const received = t.bytes;
-    console.log(`flood, stopped then slow reader for 4 s: client got ${(received / MB).toFixed(1)} MB; RSS gateway ${(base.gateway / MB).toFixed(0)} → peak ${(peak.gateway / MB).toFixed(0)} MB, pty ${(base.pty / MB).toFixed(0)} → peak ${(peak.pty / MB).toFixed(0)} MB`);
+    console.log(
+      `flood, stopped then slow reader for 4 s: client got ${(received / MB).toFixed(1)} MB; RSS gateway ${(base.gateway / MB).toFixed(0)} → peak ${(peak.gateway / MB).toFixed(0)} MB, pty ${(base.pty / MB).toFixed(0)} → peak ${(peak.pty / MB).toFixed(0)} MB`,
+    );
     // ~30–50 MB is GC slack from tens of MB passing through (it levels off; see docs/terminal.md);
     // buffering what `yes` writes while nobody reads would grow by far more.
     assert.ok(peak.gateway - base.gateway < 96 * MB, `gateway grew ${((peak.gateway - base.gateway) / MB).toFixed(0)} MB`);

@@ -27,8 +27,14 @@ describe('terminal WebSocket', () => {
     stack = await startStack({
       name: 'terminal',
       env: {
-        API_KEY, TRUST_PROXY: 'true', CORS_ORIGIN: 'http://allowed.example', PTY_IDLE_REAP_MS: String(REAP_MS), TERMINAL_WS_KEEPALIVE_MS: '1000',
-        TERMINAL_PASSTHROUGH_ENV: 'FORGE_PASSTHROUGH_OK,PS1', FORGE_PASSTHROUGH_OK: 'passed-through', PS1: 'forge-ps1$ ',
+        API_KEY,
+        TRUST_PROXY: 'true',
+        CORS_ORIGIN: 'http://allowed.example',
+        PTY_IDLE_REAP_MS: String(REAP_MS),
+        TERMINAL_WS_KEEPALIVE_MS: '1000',
+        TERMINAL_PASSTHROUGH_ENV: 'FORGE_PASSTHROUGH_OK,PS1',
+        FORGE_PASSTHROUGH_OK: 'passed-through',
+        PS1: 'forge-ps1$ ',
         ...SECRETS,
       },
     });
@@ -64,7 +70,10 @@ describe('terminal WebSocket', () => {
   });
 
   it('gives new terminals the tool environment of PUT /config/sandbox, without the sandbox on too (docs/compatibility.md#terminal-protocol)', async () => {
-    const put = await stack.api('/api/v1/config/sandbox', { method: 'PUT', json: { toolEnv: { FORGE_TOOL_ENV_VAR: 'from-sandbox-settings' } } });
+    const put = await stack.api('/api/v1/config/sandbox', {
+      method: 'PUT',
+      json: { toolEnv: { FORGE_TOOL_ENV_VAR: 'from-sandbox-settings' } },
+    });
     assert.equal(put.status, 200, await put.clone().text());
     const t = open({ tabId: 'tool-env' });
     await t.opened();
@@ -107,7 +116,9 @@ describe('terminal WebSocket', () => {
   });
 
   it('refuses a socket without a token with 4401 auth_required', async () => {
-    const bare = new TermClient(`ws://127.0.0.1:${stack.port}/api/v1/terminal?projectId=${project.id}&tabId=noauth`, { 'x-forwarded-for': `10.0.1.${++ipSeq}` });
+    const bare = new TermClient(`ws://127.0.0.1:${stack.port}/api/v1/terminal?projectId=${project.id}&tabId=noauth`, {
+      'x-forwarded-for': `10.0.1.${++ipSeq}`,
+    });
     assert.deepEqual(await bare.waitClosed(), { code: 4401, reason: 'auth_required' });
     const wrong = open({ tabId: 'noauth', token: 'wrong-key' });
     assert.deepEqual(await wrong.waitClosed(), { code: 4401, reason: 'auth_required' });
@@ -124,7 +135,10 @@ describe('terminal WebSocket', () => {
 
   it('accepts the API key as a Bearer header too', async () => {
     const q = new URLSearchParams({ projectId: project.id, tabId: 'bearer' });
-    const t = new TermClient(`ws://127.0.0.1:${stack.port}/api/v1/terminal?${q}`, { authorization: `Bearer ${API_KEY}`, 'x-forwarded-for': `10.0.2.${++ipSeq}` });
+    const t = new TermClient(`ws://127.0.0.1:${stack.port}/api/v1/terminal?${q}`, {
+      authorization: `Bearer ${API_KEY}`,
+      'x-forwarded-for': `10.0.2.${++ipSeq}`,
+    });
     await t.opened();
     assert.equal((await t.run('echo bearer-ok')).trim(), 'bearer-ok');
     t.close(1000, 'tab_closed');
@@ -138,7 +152,9 @@ describe('terminal WebSocket', () => {
   });
 
   it('answers 400 before the upgrade for a missing projectId or a bad tabId', async () => {
-    const missing = new TermClient(`ws://127.0.0.1:${stack.port}/api/v1/terminal?token=${API_KEY}`, { 'x-forwarded-for': `10.0.3.${++ipSeq}` });
+    const missing = new TermClient(`ws://127.0.0.1:${stack.port}/api/v1/terminal?token=${API_KEY}`, {
+      'x-forwarded-for': `10.0.3.${++ipSeq}`,
+    });
     await missing.waitClosed();
     assert.equal(missing.rejectedStatus, 400);
     await waitFor('body', () => missing.rejectedBody.length > 0, 2_000);
@@ -171,7 +187,8 @@ describe('terminal WebSocket', () => {
       assert.ok(!env.includes(value), `${name} leaked into the shell`);
       assert.ok(!env.includes(`${name}=`), `${name} is set in the shell`);
     }
-    for (const name of ['API_KEY=', 'JWT_SECRET=', 'PTY_IDLE_REAP_MS=', 'PTY_GRPC_URL=', 'WORKSPACE_PATH=']) assert.ok(!env.includes(`\n${name}`) && !env.startsWith(name), `${name} reached the shell`);
+    for (const name of ['API_KEY=', 'JWT_SECRET=', 'PTY_IDLE_REAP_MS=', 'PTY_GRPC_URL=', 'WORKSPACE_PATH='])
+      assert.ok(!env.includes(`\n${name}`) && !env.startsWith(name), `${name} reached the shell`);
     assert.ok(!env.includes(API_KEY), 'the API key reached the shell');
     assert.match(env, /FORGE_PASSTHROUGH_OK=passed-through/);
     assert.match(env, new RegExp(`HOME=${stack.dirs.home}`));
@@ -237,8 +254,13 @@ describe('terminal WebSocket', () => {
   });
 
   it('never logs the token or the secrets (upgrade URLs are logged redacted)', async () => {
-    await waitFor('a redacted upgrade URL in the log', () => stack.rawLog.some((l) => l.includes('/api/v1/terminal?token=REDACTED')), 2_000);
-    for (const secret of [API_KEY, ...Object.values(SECRETS)]) assert.ok(!stack.rawLog.some((l) => l.includes(secret)), `${secret.slice(0, 8)}… appears in the log`);
+    await waitFor(
+      'a redacted upgrade URL in the log',
+      () => stack.rawLog.some((l) => l.includes('/api/v1/terminal?token=REDACTED')),
+      2_000,
+    );
+    for (const secret of [API_KEY, ...Object.values(SECRETS)])
+      assert.ok(!stack.rawLog.some((l) => l.includes(secret)), `${secret.slice(0, 8)}… appears in the log`);
   });
 
   it('reaps a detached shell after PTY_IDLE_REAP_MS', async () => {

@@ -29,7 +29,10 @@ describe('path traversal corpus', () => {
   let cases: Case[];
 
   before(async () => {
-    stack = await startStack({ name: 'traversal', env: { API_KEY: 'test-key-traversal', RATE_LIMIT_UPLOAD_MAX: '10000', RATE_LIMIT_SEARCH_MAX: '10000' } });
+    stack = await startStack({
+      name: 'traversal',
+      env: { API_KEY: 'test-key-traversal', RATE_LIMIT_UPLOAD_MAX: '10000', RATE_LIMIT_SEARCH_MAX: '10000' },
+    });
     ws = realpathSync(stack.dirs.workspace);
     p = await createProject(stack, 'proj');
     outside = realpathSync(mkdtempSync(join(tmpdir(), 'pi-forge-outside-')));
@@ -123,14 +126,40 @@ describe('path traversal corpus', () => {
     { name: 'GET /files/read', writes: false, call: (x) => stack.api(`/api/v1/files/read?${q({ path: x })}`) },
     { name: 'GET /files/download', writes: false, call: (x) => stack.api(`/api/v1/files/download?${q({ path: x })}`) },
     { name: 'GET /git/diff/file', writes: false, call: (x) => stack.api(`/api/v1/git/diff/file?${q({ path: x })}`) },
-    { name: 'PUT /files/write', writes: true, call: (x) => stack.api('/api/v1/files/write', { method: 'PUT', json: { projectId: p.id, path: x, content: 'pwned' } }) },
-    { name: 'POST /files/mkdir (parentPath)', writes: true, call: (x) => stack.api('/api/v1/files/mkdir', { method: 'POST', json: { projectId: p.id, parentPath: x, name: 'pwned' } }) },
-    { name: 'POST /files/rename', writes: true, call: (x) => stack.api('/api/v1/files/rename', { method: 'POST', json: { projectId: p.id, path: x, name: 'pwned' } }) },
-    { name: 'POST /files/move (src)', writes: true, call: (x) => stack.api('/api/v1/files/move', { method: 'POST', json: { projectId: p.id, src: x, dest: `${p.path}/moved` } }) },
-    { name: 'POST /files/move (dest)', writes: true, call: (x) => stack.api('/api/v1/files/move', { method: 'POST', json: { projectId: p.id, src: `${p.path}/README.md`, dest: x } }) },
-    { name: 'DELETE /files/delete', writes: true, call: (x) => stack.api(`/api/v1/files/delete?${q({ path: x, recursive: 'true' })}`, { method: 'DELETE' }) },
     {
-      name: 'POST /files/upload (parentPath)', writes: true, call: (x) => {
+      name: 'PUT /files/write',
+      writes: true,
+      call: (x) => stack.api('/api/v1/files/write', { method: 'PUT', json: { projectId: p.id, path: x, content: 'pwned' } }),
+    },
+    {
+      name: 'POST /files/mkdir (parentPath)',
+      writes: true,
+      call: (x) => stack.api('/api/v1/files/mkdir', { method: 'POST', json: { projectId: p.id, parentPath: x, name: 'pwned' } }),
+    },
+    {
+      name: 'POST /files/rename',
+      writes: true,
+      call: (x) => stack.api('/api/v1/files/rename', { method: 'POST', json: { projectId: p.id, path: x, name: 'pwned' } }),
+    },
+    {
+      name: 'POST /files/move (src)',
+      writes: true,
+      call: (x) => stack.api('/api/v1/files/move', { method: 'POST', json: { projectId: p.id, src: x, dest: `${p.path}/moved` } }),
+    },
+    {
+      name: 'POST /files/move (dest)',
+      writes: true,
+      call: (x) => stack.api('/api/v1/files/move', { method: 'POST', json: { projectId: p.id, src: `${p.path}/README.md`, dest: x } }),
+    },
+    {
+      name: 'DELETE /files/delete',
+      writes: true,
+      call: (x) => stack.api(`/api/v1/files/delete?${q({ path: x, recursive: 'true' })}`, { method: 'DELETE' }),
+    },
+    {
+      name: 'POST /files/upload (parentPath)',
+      writes: true,
+      call: (x) => {
         const form = new FormData();
         form.append('projectId', p.id);
         form.append('parentPath', x);
@@ -138,8 +167,16 @@ describe('path traversal corpus', () => {
         return stack.api('/api/v1/files/upload', { method: 'POST', body: form });
       },
     },
-    { name: 'POST /git/stage', writes: true, call: (x) => stack.api('/api/v1/git/stage', { method: 'POST', json: { projectId: p.id, paths: [x] } }) },
-    { name: 'POST /git/revert', writes: true, call: (x) => stack.api('/api/v1/git/revert', { method: 'POST', json: { projectId: p.id, paths: [x] } }) },
+    {
+      name: 'POST /git/stage',
+      writes: true,
+      call: (x) => stack.api('/api/v1/git/stage', { method: 'POST', json: { projectId: p.id, paths: [x] } }),
+    },
+    {
+      name: 'POST /git/revert',
+      writes: true,
+      call: (x) => stack.api('/api/v1/git/revert', { method: 'POST', json: { projectId: p.id, paths: [x] } }),
+    },
   ];
   for (const route of routes) {
     it(`${route.name} refuses every case and changes nothing outside the project`, async () => {
@@ -171,15 +208,30 @@ describe('path traversal corpus', () => {
     assert.ok(escaping.length >= 20);
     for (const c of escaping) {
       const label = (route: string) => `${route} [${c.name}]`;
-      await refused(label('create project'), await stack.api('/api/v1/projects', { method: 'POST', json: { name: 'pwned', path: c.path } }));
+      await refused(
+        label('create project'),
+        await stack.api('/api/v1/projects', { method: 'POST', json: { name: 'pwned', path: c.path } }),
+      );
       await refused(label('browse'), await stack.api(`/api/v1/projects/browse?path=${encodeURIComponent(c.path)}`));
       if (c.readOnly) continue;
-      await refused(label('browse/mkdir'), await stack.api('/api/v1/projects/browse/mkdir', { method: 'POST', json: { parentPath: c.path, name: 'pwned' } }));
-      await refused(label('clone'), await stack.api('/api/v1/projects/clone', { method: 'POST', json: { url: 'file:///nonexistent', parentPath: c.path, folderName: 'pwned', projectName: 'x' } }));
+      await refused(
+        label('browse/mkdir'),
+        await stack.api('/api/v1/projects/browse/mkdir', { method: 'POST', json: { parentPath: c.path, name: 'pwned' } }),
+      );
+      await refused(
+        label('clone'),
+        await stack.api('/api/v1/projects/clone', {
+          method: 'POST',
+          json: { url: 'file:///nonexistent', parentPath: c.path, folderName: 'pwned', projectName: 'x' },
+        }),
+      );
     }
     assert.deepEqual(watched.map(fingerprint), before);
     const list = (await (await stack.api('/api/v1/projects')).json()) as { projects: ProjectBody[] };
-    assert.deepEqual(list.projects.map((x) => x.id), [p.id]);
+    assert.deepEqual(
+      list.projects.map((x) => x.id),
+      [p.id],
+    );
   });
 
   it('left every file outside the project unchanged', () => {

@@ -17,7 +17,11 @@ const SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><scrip
 const SCHEME = '#FFF,#123,#abcdef,#000000,#777,#2563EB,#fff,#1d4ed8';
 const PRELOAD = `--import=${pathToFileURL(join(REPO_ROOT, 'gateway/dist/test/allow-loopback-logos.js')).href}`;
 
-interface LogoServer { base: string; hits: string[]; close(): Promise<void> }
+interface LogoServer {
+  base: string;
+  hits: string[];
+  close(): Promise<void>;
+}
 
 async function startLogoServer(): Promise<LogoServer> {
   const hits: string[] = [];
@@ -32,7 +36,10 @@ async function startLogoServer(): Promise<LogoServer> {
   return {
     base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     hits,
-    close: async () => { server.closeAllConnections(); await new Promise((r) => server.close(r)); },
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    },
   };
 }
 
@@ -52,9 +59,14 @@ describe('ui-config: branding and the logo cache', () => {
     stack = await startStack({
       name: 'ui-config-cache',
       env: {
-        NODE_OPTIONS: PRELOAD, UI_PASSWORD: 'ui-config-password-Hd2',
-        AUTH_BANNER_TEXT: 'Welcome\\nRead <b>the policy</b>', AUTH_BANNER_HTML: 'true', AUTH_COLOR_SCHEME: SCHEME,
-        AUTH_LOGO_URL: `${logos.base}/brand/login.png`, APP_LOGO_DARK_URL: `${logos.base}/brand/dark.svg`, APP_LOGO_LIGHT_URL: `${logos.base}/brand/light`,
+        NODE_OPTIONS: PRELOAD,
+        UI_PASSWORD: 'ui-config-password-Hd2',
+        AUTH_BANNER_TEXT: 'Welcome\\nRead <b>the policy</b>',
+        AUTH_BANNER_HTML: 'true',
+        AUTH_COLOR_SCHEME: SCHEME,
+        AUTH_LOGO_URL: `${logos.base}/brand/login.png`,
+        APP_LOGO_DARK_URL: `${logos.base}/brand/dark.svg`,
+        APP_LOGO_LIGHT_URL: `${logos.base}/brand/light`,
       },
     });
   });
@@ -71,8 +83,14 @@ describe('ui-config: branding and the logo cache', () => {
     assert.equal(body.orchestrationEnabled, false);
     assert.equal(body.passwordAuthEnabled, true);
     assert.deepEqual(body.authColorScheme, {
-      pageBackground: '#ffffff', cardBackground: '#112233', border: '#abcdef', text: '#000000', mutedText: '#777777',
-      buttonBackground: '#2563eb', buttonText: '#ffffff', buttonHoverBackground: '#1d4ed8',
+      pageBackground: '#ffffff',
+      cardBackground: '#112233',
+      border: '#abcdef',
+      text: '#000000',
+      mutedText: '#777777',
+      buttonBackground: '#2563eb',
+      buttonText: '#ffffff',
+      buttonHoverBackground: '#1d4ed8',
     });
   });
 
@@ -102,7 +120,12 @@ describe('ui-config: branding and the logo cache', () => {
   });
 
   it('serves nothing else under /cache/logos', async () => {
-    for (const path of ['/cache/logos/auth-0000000000000000.png', '/cache/logos/..%2F..%2Fjwt-secret', '/cache/logos/%2e%2e%2fpassword-hash', '/cache/logos/']) {
+    for (const path of [
+      '/cache/logos/auth-0000000000000000.png',
+      '/cache/logos/..%2F..%2Fjwt-secret',
+      '/cache/logos/%2e%2e%2fpassword-hash',
+      '/cache/logos/',
+    ]) {
       const res = await fetch(`${stack.baseUrl}${path}`);
       assert.notEqual(res.status, 200, path);
       assert.ok(!(await res.text()).includes('secret'), path);
@@ -115,7 +138,10 @@ describe('ui-config: branding and the logo cache', () => {
     const skipped = stack.logs.find((l) => l.msg === 'logo not cached; the built-in logo is shown');
     assert.equal(skipped?.slot, 'appLight');
     assert.match(String(skipped?.reason), /not an image type: text\/html/);
-    assert.ok(stack.logs.some((l) => typeof l.msg === 'string' && l.msg.startsWith('TEST HOOK ACTIVE')), 'the test hook announces itself');
+    assert.ok(
+      stack.logs.some((l) => typeof l.msg === 'string' && l.msg.startsWith('TEST HOOK ACTIVE')),
+      'the test hook announces itself',
+    );
   });
 });
 
@@ -129,7 +155,9 @@ describe('ui-config: the logo cache refuses loopback and private addresses (SSRF
       name: 'ui-config-ssrf',
       env: {
         // 'localhost' resolves to loopback: refused after resolution, like the literal addresses.
-        AUTH_URL_LOGO: `http://localhost:${port}/brand/login.png`, APP_LOGO_DARK_URL: `${logos.base}/brand/dark.svg`, APP_LOGO_LIGHT_URL: `http://[::ffff:127.0.0.1]:${port}/brand/login.png`,
+        AUTH_URL_LOGO: `http://localhost:${port}/brand/login.png`,
+        APP_LOGO_DARK_URL: `${logos.base}/brand/dark.svg`,
+        APP_LOGO_LIGHT_URL: `http://[::ffff:127.0.0.1]:${port}/brand/login.png`,
       },
     });
   });
@@ -155,7 +183,12 @@ describe('ui-config: direct logo mode', () => {
   before(async () => {
     stack = await startStack({
       name: 'ui-config-direct',
-      env: { LOGO_URL_MODE: 'direct', AUTH_URL_LOGO: 'https://cdn.example.test/a/login.png', AUTH_LOGO_URL: 'https://legacy.example.test/ignored.png', APP_LOGO_LIGHT_URL: 'https://img.example.test/light.svg' },
+      env: {
+        LOGO_URL_MODE: 'direct',
+        AUTH_URL_LOGO: 'https://cdn.example.test/a/login.png',
+        AUTH_LOGO_URL: 'https://legacy.example.test/ignored.png',
+        APP_LOGO_LIGHT_URL: 'https://img.example.test/light.svg',
+      },
     });
   });
   after(async () => {
@@ -169,7 +202,10 @@ describe('ui-config: direct logo mode', () => {
     assert.equal(body.authLogoUrl, 'https://cdn.example.test/a/login.png', 'AUTH_URL_LOGO wins over the legacy AUTH_LOGO_URL');
     assert.equal(body.appLogoLightUrl, 'https://img.example.test/light.svg');
     assert.equal(body.appLogoDarkUrl, undefined);
-    assert.match(res.headers.get('content-security-policy') ?? '', /img-src 'self' data: blob: https:\/\/cdn\.example\.test https:\/\/img\.example\.test;/);
+    assert.match(
+      res.headers.get('content-security-policy') ?? '',
+      /img-src 'self' data: blob: https:\/\/cdn\.example\.test https:\/\/img\.example\.test;/,
+    );
     assert.equal((await fetch(`${stack.baseUrl}/cache/logos/auth-0000000000000000.png`)).status, 404);
   });
 });

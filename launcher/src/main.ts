@@ -2,7 +2,14 @@
 // OS processes with one merged pino log stream, restarts any that crash, and on SIGTERM/SIGINT
 // stops them all, removes their sockets and exits.
 import { fileURLToPath } from 'node:url';
-import { childEnvironment, createLogger, ensureDataFolders, loadProcessConfig, removeServiceSocket, type ProcessName } from '@pi-forge/runtime';
+import {
+  childEnvironment,
+  createLogger,
+  ensureDataFolders,
+  loadProcessConfig,
+  removeServiceSocket,
+  type ProcessName,
+} from '@pi-forge/runtime';
 import { SupervisedProcess } from './supervised-process.js';
 
 const t0 = performance.now();
@@ -50,7 +57,9 @@ async function waitHealthy(host: string, port: number): Promise<void> {
         logger.info({ url, readyMs: Math.round(performance.now() - t0) }, `pi-forge ready at ${url}`);
         return;
       }
-    } catch { /* not yet */ }
+    } catch {
+      /* not yet */
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   if (!stopping) logger.warn({ url }, 'pi-forge did not become healthy within 30 s; see the logs above');

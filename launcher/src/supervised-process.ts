@@ -25,7 +25,11 @@ export class SupervisedProcess {
   restarts = 0;
   onMessage: (msg: unknown) => void = () => {};
 
-  constructor(private readonly spec: SupervisedSpec, private readonly logger: Logger, private readonly out: NodeJS.WritableStream) {}
+  constructor(
+    private readonly spec: SupervisedSpec,
+    private readonly logger: Logger,
+    private readonly out: NodeJS.WritableStream,
+  ) {}
 
   get pid(): number | undefined {
     return this.child?.pid;
@@ -53,7 +57,10 @@ export class SupervisedProcess {
     const rl = createInterface({ input: stream, crlfDelay: Infinity });
     rl.on('line', (line) => {
       if (line.startsWith('{') && line.endsWith('}')) this.out.write(`${line}\n`);
-      else if (line.trim()) this.out.write(`${JSON.stringify({ level, time: new Date().toISOString(), proc: this.spec.name, pid: this.child?.pid, msg: line })}\n`);
+      else if (line.trim())
+        this.out.write(
+          `${JSON.stringify({ level, time: new Date().toISOString(), proc: this.spec.name, pid: this.child?.pid, msg: line })}\n`,
+        );
     });
   }
 
@@ -66,7 +73,10 @@ export class SupervisedProcess {
     const ranMs = Date.now() - this.startedAt;
     this.failures = ranMs > STABLE_AFTER_MS ? 1 : this.failures + 1;
     const delay = Math.min(BACKOFF_START_MS * 2 ** (this.failures - 1), BACKOFF_MAX_MS);
-    this.logger.warn({ child: this.spec.name, code, signal, ranMs, restartInMs: delay, restarts: this.restarts + 1 }, 'process exited unexpectedly; restarting');
+    this.logger.warn(
+      { child: this.spec.name, code, signal, ranMs, restartInMs: delay, restarts: this.restarts + 1 },
+      'process exited unexpectedly; restarting',
+    );
     this.restartTimer = setTimeout(() => {
       this.restarts++;
       this.start();

@@ -20,7 +20,12 @@ describe('launcher: boot, crash recovery, shutdown', () => {
     const res = await fetch(`${stack.baseUrl}/api/v1/health`);
     assert.equal(res.status, 200);
     const body = await res.json();
-    assert.deepEqual(body, { status: 'ok', activeSessions: 0, activePtys: 0, services: { agent: 'serving', pty: 'serving', workspace: 'serving' } });
+    assert.deepEqual(body, {
+      status: 'ok',
+      activeSessions: 0,
+      activePtys: 0,
+      services: { agent: 'serving', pty: 'serving', workspace: 'serving' },
+    });
     const ready = stack.logs.find((l) => typeof l.msg === 'string' && l.msg.startsWith('pi-forge ready at'));
     console.log(`time to healthy: ${ready?.readyMs} ms`);
     // four processes besides the launcher, each its own OS process
@@ -81,7 +86,9 @@ describe('launcher: boot, crash recovery, shutdown', () => {
     console.log(`shutdown took ${ms} ms`);
     assert.equal(code, 0);
     await waitFor('every child gone', () => tree.every(isGone), 2_000);
-    const sockets = stack.logs.filter((l) => typeof l.url === 'string' && (l.url as string).startsWith('unix://')).map((l) => (l.url as string).slice('unix://'.length));
+    const sockets = stack.logs
+      .filter((l) => typeof l.url === 'string' && (l.url as string).startsWith('unix://'))
+      .map((l) => (l.url as string).slice('unix://'.length));
     assert.equal(new Set(sockets).size, 3);
     for (const sock of sockets) assert.ok(!existsSync(sock), `stale socket ${sock}`);
     assert.ok(!existsSync(sockets[0].slice(0, sockets[0].lastIndexOf('/'))), 'runtime folder removed');
@@ -97,17 +104,25 @@ describe('launcher: boot, crash recovery, shutdown', () => {
 describe('launcher: configuration', () => {
   it('stops with exit code 2 and names the variable on a bad value', () => {
     const r = spawnSync(process.execPath, [join(REPO_ROOT, 'launcher/dist/src/main.js')], {
-      env: { ...process.env, PORT: 'eighty' }, encoding: 'utf8', timeout: 10_000,
+      env: { ...process.env, PORT: 'eighty' },
+      encoding: 'utf8',
+      timeout: 10_000,
     });
     assert.equal(r.status, 2);
     assert.match(r.stderr, /PORT must be a non-negative integer, got "eighty"/);
   });
 
   it('rejects unknown flags and prints grouped help', () => {
-    const bad = spawnSync(process.execPath, [join(REPO_ROOT, 'launcher/dist/src/main.js'), '--no-such-flag'], { encoding: 'utf8', timeout: 10_000 });
+    const bad = spawnSync(process.execPath, [join(REPO_ROOT, 'launcher/dist/src/main.js'), '--no-such-flag'], {
+      encoding: 'utf8',
+      timeout: 10_000,
+    });
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /unknown flag --no-such-flag/);
-    const help = spawnSync(process.execPath, [join(REPO_ROOT, 'launcher/dist/src/main.js'), '--help'], { encoding: 'utf8', timeout: 10_000 });
+    const help = spawnSync(process.execPath, [join(REPO_ROOT, 'launcher/dist/src/main.js'), '--help'], {
+      encoding: 'utf8',
+      timeout: 10_000,
+    });
     assert.equal(help.status, 0);
     for (const group of ['Network:', 'Paths:', 'Auth:', 'Services:']) assert.ok(help.stdout.includes(group), group);
     assert.match(help.stdout, /--port <int>\s+PORT \(default: 3000\)/);
@@ -127,7 +142,12 @@ describe('launcher: configuration', () => {
   it('the pi-forge bin starts the same system', async () => {
     const { freePort } = await import('@pi-forge/test-fixtures');
     const port = await freePort();
-    const stack = await startStack({ name: 'launcher-bin', args: ['--port', String(port)], port, entry: join(REPO_ROOT, 'launcher/bin/pi-forge.mjs') });
+    const stack = await startStack({
+      name: 'launcher-bin',
+      args: ['--port', String(port)],
+      port,
+      entry: join(REPO_ROOT, 'launcher/bin/pi-forge.mjs'),
+    });
     try {
       assert.equal((await stack.health()).status, 'ok');
     } finally {
@@ -168,14 +188,29 @@ describe('ready means ready', () => {
     const { spawn } = await import('node:child_process');
     const dirs = makeStackDirs();
     const port = await freePort();
-    const env = { ...process.env, HOME: dirs.home, WORKSPACE_PATH: dirs.workspace, FORGE_DATA_DIR: dirs.data, PI_CONFIG_DIR: dirs.piConfig, PORT: String(port) };
-    const launcher = spawn(process.execPath, [join(REPO_ROOT, 'launcher/dist/src/main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const env = {
+      ...process.env,
+      HOME: dirs.home,
+      WORKSPACE_PATH: dirs.workspace,
+      FORGE_DATA_DIR: dirs.data,
+      PI_CONFIG_DIR: dirs.piConfig,
+      PORT: String(port),
+    };
+    const launcher = spawn(process.execPath, [join(REPO_ROOT, 'launcher/dist/src/main.js')], {
+      env,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     try {
       // Exactly what an operator's readiness script does: no answer yet → try again.
-      const first = await waitFor('the first 200 from /api/v1/health', async () => {
-        const res = await fetch(`http://127.0.0.1:${port}/api/v1/health`, { signal: AbortSignal.timeout(2_000) }).catch(() => undefined);
-        return res?.status === 200 ? ((await res.json()) as { status: string; services: Record<string, string> }) : undefined;
-      }, 60_000, 20);
+      const first = await waitFor(
+        'the first 200 from /api/v1/health',
+        async () => {
+          const res = await fetch(`http://127.0.0.1:${port}/api/v1/health`, { signal: AbortSignal.timeout(2_000) }).catch(() => undefined);
+          return res?.status === 200 ? ((await res.json()) as { status: string; services: Record<string, string> }) : undefined;
+        },
+        60_000,
+        20,
+      );
       assert.equal(first.status, 'ok', JSON.stringify(first));
       assert.deepEqual(first.services, { agent: 'serving', pty: 'serving', workspace: 'serving' });
     } finally {
@@ -193,22 +228,41 @@ describe('each process starts alone', () => {
     const dirs = makeStackDirs();
     const port = await freePort();
     // A short wait for services: two of three never come, so the gateway listens degraded.
-    const env = { ...process.env, HOME: dirs.home, WORKSPACE_PATH: dirs.workspace, FORGE_DATA_DIR: dirs.data, PI_CONFIG_DIR: dirs.piConfig, PORT: String(port), SERVICES_READY_TIMEOUT_MS: '500' };
+    const env = {
+      ...process.env,
+      HOME: dirs.home,
+      WORKSPACE_PATH: dirs.workspace,
+      FORGE_DATA_DIR: dirs.data,
+      PI_CONFIG_DIR: dirs.piConfig,
+      PORT: String(port),
+      SERVICES_READY_TIMEOUT_MS: '500',
+    };
     const { spawn } = await import('node:child_process');
-    const workspace = spawn(process.execPath, [join(REPO_ROOT, 'services/workspace/dist/src/main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const workspace = spawn(process.execPath, [join(REPO_ROOT, 'services/workspace/dist/src/main.js')], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const gateway = spawn(process.execPath, [join(REPO_ROOT, 'gateway/dist/src/main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let gatewayLog = '';
     gateway.stdout!.on('data', (d) => (gatewayLog += d));
     try {
-      const body = await waitFor('lone gateway sees the workspace service', async () => {
-        const b = await (await fetch(`http://127.0.0.1:${port}/api/v1/health`)).json();
-        return b.services?.workspace === 'serving' ? b : undefined;
-      }, 15_000);
+      const body = await waitFor(
+        'lone gateway sees the workspace service',
+        async () => {
+          const b = await (await fetch(`http://127.0.0.1:${port}/api/v1/health`)).json();
+          return b.services?.workspace === 'serving' ? b : undefined;
+        },
+        15_000,
+      );
       assert.equal(body.status, 'degraded');
       assert.equal(body.services.agent, 'unreachable');
       assert.equal(body.services.pty, 'unreachable');
       // It says why it listens degraded, naming the services it waited for.
-      const warn = gatewayLog.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { msg: string; services?: Record<string, string> }).find((l) => l.msg === 'services not serving in time; listening degraded');
+      const warn = gatewayLog
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { msg: string; services?: Record<string, string> })
+        .find((l) => l.msg === 'services not serving in time; listening degraded');
       assert.ok(warn, `no degraded-listen line in: ${gatewayLog}`);
       assert.equal(warn.services?.agent, 'unreachable');
 
@@ -248,7 +302,9 @@ describe('no orphans, no stale sockets', () => {
       const children = (['gateway', 'agent', 'pty', 'workspace'] as ProcName[]).map((p) => stack.pid(p));
       process.kill(stack.launcher.pid!, 'SIGKILL');
       await waitFor('all four children gone', () => children.every(isGone), 5_000);
-      const sockets = stack.logs.filter((l) => typeof l.url === 'string' && (l.url as string).startsWith('unix://')).map((l) => (l.url as string).slice(7));
+      const sockets = stack.logs
+        .filter((l) => typeof l.url === 'string' && (l.url as string).startsWith('unix://'))
+        .map((l) => (l.url as string).slice(7));
       for (const sock of sockets) assert.ok(!existsSync(sock), `socket ${sock} left behind`);
     } finally {
       await stack.dispose();
@@ -264,7 +320,11 @@ describe('no orphans, no stale sockets', () => {
     const sock = loadConfig({ env: { HOME: dirs.home, FORGE_DATA_DIR: dirs.data } }).PTY_GRPC_URL.slice('unix://'.length);
     mkdirSync(sock.slice(0, sock.lastIndexOf('/')), { recursive: true, mode: 0o700 }); // as a service makes it
     // A process that binds the socket path and then dies by SIGKILL, leaving the file.
-    const holder = spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(sock)}, () => console.log('bound'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const holder = spawn(
+      process.execPath,
+      ['-e', `require('net').createServer().listen(${JSON.stringify(sock)}, () => console.log('bound'))`],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     await new Promise((r) => holder.stdout!.once('data', r));
     holder.kill('SIGKILL');
     await new Promise((r) => holder.once('exit', r));
@@ -284,12 +344,22 @@ describe('npm start', () => {
     const { spawn } = await import('node:child_process');
     const dirs = makeStackDirs();
     const port = await freePort();
-    const env: Record<string, string> = { ...(process.env as Record<string, string>), HOME: dirs.home, WORKSPACE_PATH: dirs.workspace, FORGE_DATA_DIR: dirs.data, PI_CONFIG_DIR: dirs.piConfig };
+    const env: Record<string, string> = {
+      ...(process.env as Record<string, string>),
+      HOME: dirs.home,
+      WORKSPACE_PATH: dirs.workspace,
+      FORGE_DATA_DIR: dirs.data,
+      PI_CONFIG_DIR: dirs.piConfig,
+    };
     delete env.PORT;
     const npm = spawn('npm', ['start', '--', '--port', String(port)], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    npm.stdout!.on('data', (d) => { out += d; });
-    npm.stderr!.on('data', (d) => { out += d; });
+    npm.stdout!.on('data', (d) => {
+      out += d;
+    });
+    npm.stderr!.on('data', (d) => {
+      out += d;
+    });
     let children: number[] = [];
     try {
       await waitFor('pi-forge ready via npm start', () => out.includes(`pi-forge ready at http://127.0.0.1:${port}`), 60_000);
@@ -300,7 +370,12 @@ describe('npm start', () => {
     } finally {
       if (npm.exitCode === null) npm.kill('SIGKILL');
       // If npm died without passing the signal on, the launcher was re-parented: kill what we saw.
-      for (const pid of [...children, ...descendants(npm.pid!)]) try { if (!isGone(pid)) process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+      for (const pid of [...children, ...descendants(npm.pid!)])
+        try {
+          if (!isGone(pid)) process.kill(pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
       npm.stdout!.destroy();
       npm.stderr!.destroy();
       rmSync(dirs.root, { recursive: true, force: true });

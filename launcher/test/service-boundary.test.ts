@@ -24,10 +24,18 @@ const METHODS = {
 function rawUnary(url: string, path: string, metadata: grpc.Metadata): Promise<{ code: number; details: string }> {
   const client = new grpc.Client(url, grpc.credentials.createInsecure());
   return new Promise((resolve) => {
-    client.makeUnaryRequest(path, (b: Buffer) => b, (b: Buffer) => b, Buffer.alloc(0), metadata, { deadline: Date.now() + 10_000 }, (err) => {
-      client.close();
-      resolve({ code: err?.code ?? grpc.status.OK, details: err?.details ?? '' });
-    });
+    client.makeUnaryRequest(
+      path,
+      (b: Buffer) => b,
+      (b: Buffer) => b,
+      Buffer.alloc(0),
+      metadata,
+      { deadline: Date.now() + 10_000 },
+      (err) => {
+        client.close();
+        resolve({ code: err?.code ?? grpc.status.OK, details: err?.details ?? '' });
+      },
+    );
   });
 }
 
@@ -35,10 +43,22 @@ function rawUnary(url: string, path: string, metadata: grpc.Metadata): Promise<{
 function rawAttach(url: string, metadata: grpc.Metadata): Promise<number> {
   const client = new grpc.Client(url, grpc.credentials.createInsecure());
   return new Promise((resolve) => {
-    const call = client.makeBidiStreamRequest('/forge.pty.v1.PtyService/Attach', (b: Buffer) => b, (b: Buffer) => b, metadata, { deadline: Date.now() + 10_000 });
+    const call = client.makeBidiStreamRequest(
+      '/forge.pty.v1.PtyService/Attach',
+      (b: Buffer) => b,
+      (b: Buffer) => b,
+      metadata,
+      { deadline: Date.now() + 10_000 },
+    );
     call.on('data', () => {});
-    call.on('error', (e: grpc.ServiceError) => { client.close(); resolve(e.code); });
-    call.on('end', () => { client.close(); resolve(grpc.status.OK); });
+    call.on('error', (e: grpc.ServiceError) => {
+      client.close();
+      resolve(e.code);
+    });
+    call.on('end', () => {
+      client.close();
+      resolve(grpc.status.OK);
+    });
     call.write(Buffer.alloc(0));
   });
 }
@@ -54,7 +74,8 @@ describe('service boundary: the gRPC shared secret', () => {
   const urls: Record<string, string> = {};
   before(async () => {
     stack = await startStack({ name: 'service-secret' });
-    for (const name of Object.keys(METHODS)) urls[name] = stack.logs.find((l) => l.proc === name && typeof l.url === 'string')!.url as string;
+    for (const name of Object.keys(METHODS))
+      urls[name] = stack.logs.find((l) => l.proc === name && typeof l.url === 'string')!.url as string;
   });
   after(async () => {
     await stack?.dispose();
@@ -100,12 +121,24 @@ describe('service boundary: the gRPC shared secret', () => {
 
 /** Starts one service by itself and resolves with its exit code and output once it exits. */
 function startAlone(service: 'pty' | 'workspace', env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [join(REPO_ROOT, `services/${service}/dist/src/main.js`)], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(REPO_ROOT, `services/${service}/dist/src/main.js`)], {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
-  child.stdout.on('data', (b) => { output += String(b); });
-  child.stderr.on('data', (b) => { output += String(b); });
+  child.stdout.on('data', (b) => {
+    output += String(b);
+  });
+  child.stderr.on('data', (b) => {
+    output += String(b);
+  });
   const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  return new Promise((resolve) => child.once('exit', (code) => { clearTimeout(timer); resolve({ code, output }); }));
+  return new Promise((resolve) =>
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    }),
+  );
 }
 
 // chown to a throwaway uid needs root: CI and the dev machines run the tests as root.
@@ -117,9 +150,17 @@ describe('service boundary: socket folder squatting', () => {
     dir = mkdtempSync(join(tmpdir(), 'pi-forge-squat-'));
     const home = join(dir, 'home');
     mkdirSync(home);
-    env = { HOME: home, FORGE_DATA_DIR: join(dir, 'data'), WORKSPACE_PATH: join(dir, 'workspace'), PI_CONFIG_DIR: join(dir, 'pi'), LOG_LEVEL: 'info' };
+    env = {
+      HOME: home,
+      FORGE_DATA_DIR: join(dir, 'data'),
+      WORKSPACE_PATH: join(dir, 'workspace'),
+      PI_CONFIG_DIR: join(dir, 'pi'),
+      LOG_LEVEL: 'info',
+    };
     // The predictable default folder, exactly as the services derive it (/tmp/pi-forge-<uid>-<hash>).
-    socketDir = loadConfig({ env }).PTY_GRPC_URL.replace(/^unix:\/\//, '').replace(/\/pty\.sock$/, '');
+    socketDir = loadConfig({ env })
+      .PTY_GRPC_URL.replace(/^unix:\/\//, '')
+      .replace(/\/pty\.sock$/, '');
   });
   after(() => {
     rmSync(socketDir, { recursive: true, force: true });
@@ -148,7 +189,11 @@ describe('service boundary: socket folder squatting', () => {
     mkdirSync(socketDir, { mode: 0o700 });
     const sock = join(socketDir, 'pty.sock');
     // A socket file nobody listens on any more: its server was SIGKILLed, so nobody unlinked it.
-    spawnSync(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(sock)}, () => process.kill(process.pid, 'SIGKILL'))`], { timeout: 10_000 });
+    spawnSync(
+      process.execPath,
+      ['-e', `require('net').createServer().listen(${JSON.stringify(sock)}, () => process.kill(process.pid, 'SIGKILL'))`],
+      { timeout: 10_000 },
+    );
     assert.ok(statSync(sock).isSocket(), 'a stale socket was left behind');
     chownSync(sock, 12345, 12345);
     const r = await startAlone('pty', env);
@@ -160,14 +205,24 @@ describe('service boundary: socket folder squatting', () => {
     rmSync(socketDir, { recursive: true, force: true });
     mkdirSync(socketDir, { mode: 0o700 });
     const sock = join(socketDir, 'pty.sock');
-    spawnSync(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(sock)}, () => process.kill(process.pid, 'SIGKILL'))`], { timeout: 10_000 });
+    spawnSync(
+      process.execPath,
+      ['-e', `require('net').createServer().listen(${JSON.stringify(sock)}, () => process.kill(process.pid, 'SIGKILL'))`],
+      { timeout: 10_000 },
+    );
     assert.ok(statSync(sock).isSocket());
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'services/pty/dist/src/main.js')], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'services/pty/dist/src/main.js')], {
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
-    child.stdout.on('data', (b) => { output += String(b); });
+    child.stdout.on('data', (b) => {
+      output += String(b);
+    });
     try {
       const deadline = Date.now() + 30_000;
-      while (!output.includes('service listening') && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+      while (!output.includes('service listening') && Date.now() < deadline && child.exitCode === null)
+        await new Promise((r) => setTimeout(r, 50));
       assert.match(output, /pty service listening/);
     } finally {
       const exited = new Promise((r) => child.once('exit', r));

@@ -15,7 +15,8 @@ describe('enum words', () => {
   });
 
   it('maps unknown, empty and unspecified to UNSPECIFIED / no word', () => {
-    for (const word of ['', 'ultra', 'HIGH', 'toString', undefined]) assert.equal(THINKING_LEVEL.toProto(word), ThinkingLevel.THINKING_LEVEL_UNSPECIFIED);
+    for (const word of ['', 'ultra', 'HIGH', 'toString', undefined])
+      assert.equal(THINKING_LEVEL.toProto(word), ThinkingLevel.THINKING_LEVEL_UNSPECIFIED);
     assert.equal(THINKING_LEVEL.toWord(ThinkingLevel.THINKING_LEVEL_UNSPECIFIED), undefined);
     assert.equal(THINKING_LEVEL.toWord('THINKING_LEVEL_ULTRA'), undefined);
     assert.equal(THINKING_LEVEL.toWord(undefined), undefined);

@@ -1,5 +1,11 @@
 // The public words of the proto enums (see enums.ts), shared by the gateway's DTOs and the services.
-import { ExportFormat, SessionSearchMatchKind, StreamingBehavior, ThinkingLevel, TurnDiffTool } from '../gen/forge/agent/v1/agent_service.js';
+import {
+  ExportFormat,
+  SessionSearchMatchKind,
+  StreamingBehavior,
+  ThinkingLevel,
+  TurnDiffTool,
+} from '../gen/forge/agent/v1/agent_service.js';
 import { GitFileKind, GitHunkMode, SearchEngine, TreeNodeType } from '../gen/forge/workspace/v1/workspace_service.js';
 import { enumWords } from './enums.js';
 

@@ -27,7 +27,8 @@ const CHECKED = [
 /** Copies proto/ (sources only) to `dir`, applies `edit` to each .proto, generates, and type-checks CHECKED against it. */
 function typeCheckAgainst(dir: string, edit: (name: string, text: string) => string): { status: number | null; output: string } {
   mkdirSync(dir, { recursive: true });
-  for (const entry of ['forge', 'src', 'buf.yaml', 'buf.gen.yaml']) cpSync(join(root, 'proto', entry), join(dir, entry), { recursive: true });
+  for (const entry of ['forge', 'src', 'buf.yaml', 'buf.gen.yaml'])
+    cpSync(join(root, 'proto', entry), join(dir, entry), { recursive: true });
   for (const name of ['agent', 'pty', 'workspace']) {
     const file = join(dir, 'forge', name, 'v1', `${name}_service.proto`);
     writeFileSync(file, edit(name, readFileSync(file, 'utf8')));
@@ -36,16 +37,34 @@ function typeCheckAgainst(dir: string, edit: (name: string, text: string) => str
   const gen = spawnSync(bin('buf'), ['generate'], { cwd: dir, env, encoding: 'utf8', timeout: 120_000 });
   assert.equal(gen.status, 0, `buf generate failed: ${gen.stderr}`);
   const genPath = (name: string) => [`./gen/forge/${name}/v1/${name}_service.ts`];
-  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
-    extends: join(root, 'tsconfig.base.json'),
-    compilerOptions: {
-      noEmit: true, composite: false, incremental: false, declaration: false, sourceMap: false, rootDir: root,
-      // The edited contracts replace the built @pi-forge/proto for every file checked.
-      paths: { '@pi-forge/proto': ['./src/index.ts'], '@pi-forge/proto/agent': genPath('agent'), '@pi-forge/proto/pty': genPath('pty'), '@pi-forge/proto/workspace': genPath('workspace') },
-    },
-    files: CHECKED.map((f) => join(root, f)),
-  }));
-  const tsc = spawnSync(bin('tsc'), ['-p', join(dir, 'tsconfig.json'), '--pretty', 'false'], { cwd: root, env, encoding: 'utf8', timeout: 170_000 });
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({
+      extends: join(root, 'tsconfig.base.json'),
+      compilerOptions: {
+        noEmit: true,
+        composite: false,
+        incremental: false,
+        declaration: false,
+        sourceMap: false,
+        rootDir: root,
+        // The edited contracts replace the built @pi-forge/proto for every file checked.
+        paths: {
+          '@pi-forge/proto': ['./src/index.ts'],
+          '@pi-forge/proto/agent': genPath('agent'),
+          '@pi-forge/proto/pty': genPath('pty'),
+          '@pi-forge/proto/workspace': genPath('workspace'),
+        },
+      },
+      files: CHECKED.map((f) => join(root, f)),
+    }),
+  );
+  const tsc = spawnSync(bin('tsc'), ['-p', join(dir, 'tsconfig.json'), '--pretty', 'false'], {
+    cwd: root,
+    env,
+    encoding: 'utf8',
+    timeout: 170_000,
+  });
   return { status: tsc.status, output: `${tsc.stdout}${tsc.stderr}` };
 }
 
@@ -69,14 +88,17 @@ describe('typed RPC seam', () => {
     const errors = r.output.split(/\n(?=\S+\(\d+,\d+\): error TS)/).filter((e) => /error TS\d+/.test(e));
     const errorIn = (file: string, pattern: RegExp) => errors.some((l) => l.startsWith(file) && pattern.test(l));
     // tsc names files relative to its cwd (the repo root).
-  // Renamed unary RPC: the client's call and interface, the handler's decorator, the coverage check.
+    // Renamed unary RPC: the client's call and interface, the handler's decorator, the coverage check.
     assert.ok(errorIn('gateway/src/clients/agent.client.ts', /"getSession"/), errors.join('\n---\n'));
     assert.ok(errorIn('gateway/src/clients/agent.client.ts', /fetchSession/), errors.join('\n---\n'));
     assert.ok(errorIn('services/agent/src/sessions/sessions.grpc-handler.ts', /getSession/), errors.join('\n---\n'));
     assert.ok(errorIn('services/agent/src/agent.module.ts', /missingRpcHandlers/), errors.join('\n---\n'));
     // Renamed raw stream: the client's exclusion list and stream call, the stream handler's decorator.
     assert.ok(errorIn('gateway/src/clients/pty.client.ts', /attach/), errors.join('\n---\n'));
-    assert.ok(errors.some((l) => l.startsWith('services/pty/src/') && /attach/.test(l) && !/attachTerminal/.test(l)), errors.join('\n---\n'));
+    assert.ok(
+      errors.some((l) => l.startsWith('services/pty/src/') && /attach/.test(l) && !/attachTerminal/.test(l)),
+      errors.join('\n---\n'),
+    );
     assert.ok(errorIn('services/pty/src/pty.module.ts', /missingRpcHandlers/), errors.join('\n---\n'));
     // Removed RPC: its client call and its handler.
     assert.ok(errorIn('gateway/src/clients/workspace.client.ts', /gitRevert/), errors.join('\n---\n'));

@@ -6,12 +6,20 @@ const SHELL = ['/offline.html', '/manifest.webmanifest', '/icons/icon.svg', '/ic
 const NAV_TIMEOUT_MS = 3000;
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL)).then(() => self.skipWaiting()));
+  event.waitUntil(
+    caches
+      .open(CACHE)
+      .then((c) => c.addAll(SHELL))
+      .then(() => self.skipWaiting()),
+  );
 });
 
 self.addEventListener('activate', (event) => {
   event.waitUntil(
-    caches.keys().then((keys) => Promise.all(keys.filter((k) => k !== CACHE).map((k) => caches.delete(k)))).then(() => self.clients.claim()),
+    caches
+      .keys()
+      .then((keys) => Promise.all(keys.filter((k) => k !== CACHE).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim()),
   );
 });
 
@@ -25,15 +33,42 @@ self.addEventListener('fetch', (event) => {
       new Promise((resolve) => {
         let settled = false;
         const offline = () => caches.match('/offline.html').then((r) => r ?? new Response('offline', { status: 503 }));
-        const timer = setTimeout(() => { if (!settled) { settled = true; resolve(offline()); } }, NAV_TIMEOUT_MS);
-        fetch(req).then((res) => { if (!settled) { settled = true; clearTimeout(timer); resolve(res); } })
-          .catch(() => { if (!settled) { settled = true; clearTimeout(timer); resolve(offline()); } });
+        const timer = setTimeout(() => {
+          if (!settled) {
+            settled = true;
+            resolve(offline());
+          }
+        }, NAV_TIMEOUT_MS);
+        fetch(req)
+          .then((res) => {
+            if (!settled) {
+              settled = true;
+              clearTimeout(timer);
+              resolve(res);
+            }
+          })
+          .catch(() => {
+            if (!settled) {
+              settled = true;
+              clearTimeout(timer);
+              resolve(offline());
+            }
+          });
       }),
     );
     return;
   }
   // Hashed build assets never change: serve from cache, fill it from the network.
   if (url.pathname.startsWith('/assets/')) {
-    event.respondWith(caches.open(CACHE).then(async (c) => (await c.match(req)) ?? fetch(req).then((res) => { if (res.ok) c.put(req, res.clone()); return res; })));
+    event.respondWith(
+      caches.open(CACHE).then(
+        async (c) =>
+          (await c.match(req)) ??
+          fetch(req).then((res) => {
+            if (res.ok) c.put(req, res.clone());
+            return res;
+          }),
+      ),
+    );
   }
 });

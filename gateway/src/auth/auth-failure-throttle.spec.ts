@@ -4,7 +4,9 @@ import { createLogger, loadConfig } from '@pi-forge/runtime';
 import { AuthFailureThrottle } from './auth-failure-throttle.js';
 
 test('AuthFailureThrottle blocks an IP for the rest of the window after the limit, per IP', () => {
-  const config = loadConfig({ env: { HOME: '/nonexistent', RATE_LIMIT_AUTH_FAILURE_MAX: '3', RATE_LIMIT_AUTH_FAILURE_WINDOW_MS: '10000' } });
+  const config = loadConfig({
+    env: { HOME: '/nonexistent', RATE_LIMIT_AUTH_FAILURE_MAX: '3', RATE_LIMIT_AUTH_FAILURE_WINDOW_MS: '10000' },
+  });
   const throttle = new AuthFailureThrottle(config, createLogger('spec', 'silent'));
   let now = 1_000;
   throttle.now = () => now;

@@ -12,7 +12,10 @@ const MAX_TRACKED_IPS = 10_000;
 
 export type FailedCredential = 'bearer' | 'ticket' | 'query_token' | 'metrics_token';
 
-interface Window { start: number; failures: number }
+interface Window {
+  start: number;
+  failures: number;
+}
 
 @Injectable()
 export class AuthFailureThrottle {
@@ -22,7 +25,10 @@ export class AuthFailureThrottle {
   private readonly windowMs: number;
   private readonly windows = new Map<string, Window>();
 
-  constructor(@Inject(CONFIG) config: ForgeConfig, @Inject(LOGGER) private readonly logger: Logger) {
+  constructor(
+    @Inject(CONFIG) config: ForgeConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
     this.max = config.RATE_LIMIT_AUTH_FAILURE_MAX;
     this.windowMs = config.RATE_LIMIT_AUTH_FAILURE_WINDOW_MS;
   }
@@ -43,7 +49,10 @@ export class AuthFailureThrottle {
     w.failures++;
     if (w.failures < this.max) this.logger.warn({ ip, credential: kind, failures: w.failures }, 'failed authentication');
     else if (w.failures === this.max) {
-      this.logger.warn({ ip, credential: kind, failures: w.failures, retryAfterMs: this.windowMs - (this.now() - w.start) }, 'too many failed authentications; client IP throttled');
+      this.logger.warn(
+        { ip, credential: kind, failures: w.failures, retryAfterMs: this.windowMs - (this.now() - w.start) },
+        'too many failed authentications; client IP throttled',
+      );
     }
   }
 

@@ -17,7 +17,12 @@ export type GateDecision =
   | { ok: false; status: 429; error: 'too_many_failed_attempts'; message: string; retryAfterSeconds: number };
 
 const MISSING = { ok: false, status: 401, error: 'missing_token', message: 'send Authorization: Bearer <token>' } as const;
-const INVALID = { ok: false, status: 401, error: 'invalid_token', message: 'the token is not valid (expired, revoked or malformed)' } as const;
+const INVALID = {
+  ok: false,
+  status: 401,
+  error: 'invalid_token',
+  message: 'the token is not valid (expired, revoked or malformed)',
+} as const;
 const MUST_CHANGE = { ok: false, status: 403, error: 'must_change_password', message: 'change the password before using the API' } as const;
 
 /** `Bearer <token>`: scheme case-insensitive, one token without whitespace (docs/compatibility.md#auth-and-security). */
@@ -60,7 +65,8 @@ export class AuthGate {
       if (retryMs > 0) return throttled(retryMs);
     }
     const decision = await this.checkPresented(presented, sources);
-    if (!decision.ok && decision.error === 'invalid_token' && sources.ip !== undefined) this.throttle.recordFailure(sources.ip, presented.kind);
+    if (!decision.ok && decision.error === 'invalid_token' && sources.ip !== undefined)
+      this.throttle.recordFailure(sources.ip, presented.kind);
     return decision;
   }
 
@@ -93,16 +99,30 @@ export class AuthGate {
 
 export function throttled(retryMs: number): Extract<GateDecision, { status: 429 }> {
   const retryAfterSeconds = Math.max(1, Math.ceil(retryMs / 1000));
-  return { ok: false, status: 429, error: 'too_many_failed_attempts', message: `Rate limit exceeded, retry in ${retryAfterSeconds} seconds`, retryAfterSeconds };
+  return {
+    ok: false,
+    status: 429,
+    error: 'too_many_failed_attempts',
+    message: `Rate limit exceeded, retry in ${retryAfterSeconds} seconds`,
+    retryAfterSeconds,
+  };
 }
 
 /**
  * A refusal as HTTP: status, headers and body. The 429 uses the contract's rate-limit body
  * (`{statusCode, error: "Too Many Requests", message}`) like every other 429 of the gateway.
  */
-export function refusalResponse(decision: Exclude<GateDecision, { ok: true }>): { status: number; headers: Record<string, string>; body: Record<string, unknown> } {
+export function refusalResponse(decision: Exclude<GateDecision, { ok: true }>): {
+  status: number;
+  headers: Record<string, string>;
+  body: Record<string, unknown>;
+} {
   if (decision.status === 429) {
-    return { status: 429, headers: { 'retry-after': String(decision.retryAfterSeconds) }, body: { statusCode: 429, error: 'Too Many Requests', message: decision.message } };
+    return {
+      status: 429,
+      headers: { 'retry-after': String(decision.retryAfterSeconds) },
+      body: { statusCode: 429, error: 'Too Many Requests', message: decision.message },
+    };
   }
   return { status: decision.status, headers: {}, body: { error: decision.error, message: decision.message } };
 }

@@ -12,7 +12,12 @@ import { TicketStore } from './ticket-store.js';
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
-  constructor(@Inject(CONFIG) private readonly config: ForgeConfig, private readonly gate: AuthGate, private readonly login: LoginService, private readonly tickets: TicketStore) {}
+  constructor(
+    @Inject(CONFIG) private readonly config: ForgeConfig,
+    private readonly gate: AuthGate,
+    private readonly login: LoginService,
+    private readonly tickets: TicketStore,
+  ) {}
 
   /** Whether the browser must log in. */
   @Public()

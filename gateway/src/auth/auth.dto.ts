@@ -3,7 +3,11 @@ import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { TICKET_SCOPES, type TicketScope } from './ticket-store.js';
 
 export class LoginDto {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 256, description: 'With LDAP on, a directory user; absent or the local admin name (FORGE_LOCAL_ADMIN_USERNAME) selects the local password.' })
+  @ApiPropertyOptional({
+    minLength: 1,
+    maxLength: 256,
+    description: 'With LDAP on, a directory user; absent or the local admin name (FORGE_LOCAL_ADMIN_USERNAME) selects the local password.',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 256)
@@ -47,12 +51,21 @@ export class AuthStatusDto {
 }
 
 export class TicketRequestDto {
-  @ApiPropertyOptional({ enum: TICKET_SCOPES, default: 'terminal', description: 'The kind of route the ticket is for: the terminal WebSocket or the SSE streams. It works on no other.' })
-  @IsOptional() @IsIn(TICKET_SCOPES) for?: TicketScope;
+  @ApiPropertyOptional({
+    enum: TICKET_SCOPES,
+    default: 'terminal',
+    description: 'The kind of route the ticket is for: the terminal WebSocket or the SSE streams. It works on no other.',
+  })
+  @IsOptional()
+  @IsIn(TICKET_SCOPES)
+  for?: TicketScope;
 }
 
 export class TicketDto {
-  @ApiProperty({ description: 'One-time credential for `?ticket=` on the kind of route it was requested for (the terminal WebSocket or the SSE streams).' })
+  @ApiProperty({
+    description:
+      'One-time credential for `?ticket=` on the kind of route it was requested for (the terminal WebSocket or the SSE streams).',
+  })
   ticket: string;
 
   @ApiProperty({ format: 'date-time' })

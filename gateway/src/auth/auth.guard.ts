@@ -62,7 +62,10 @@ async function sendRefusal(req: FastifyRequest, reply: FastifyReply, decision: E
 
 @Injectable()
 export class AuthGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector, private readonly gate: AuthGate) {}
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly gate: AuthGate,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     // WebSocket message handlers are covered by the upgrade check (UpgradeAuthenticator).
@@ -74,7 +77,8 @@ export class AuthGuard implements CanActivate {
     const decision = await this.gate.check(sourcesOf(req));
     if (!decision.ok) {
       const err = reject(decision);
-      if (decision.status === 429) context.switchToHttp().getResponse<FastifyReply>().header('retry-after', String(decision.retryAfterSeconds));
+      if (decision.status === 429)
+        context.switchToHttp().getResponse<FastifyReply>().header('retry-after', String(decision.retryAfterSeconds));
       throw err;
     }
     req.forgeAuth = decision.via;

@@ -29,7 +29,17 @@ const MIN_API_KEY_LENGTH = 24;
 @Module({
   controllers: [AuthController],
   providers: [
-    PasswordStore, SessionActivity, TokenService, TicketStore, LoginLockout, LoginService, AuthGate, OriginPolicy, AuthFailureThrottle, HostPolicy, LdapLogin,
+    PasswordStore,
+    SessionActivity,
+    TokenService,
+    TicketStore,
+    LoginLockout,
+    LoginService,
+    AuthGate,
+    OriginPolicy,
+    AuthFailureThrottle,
+    HostPolicy,
+    LdapLogin,
     { provide: LdapConnector, useClass: LdaptsConnector },
     { provide: UpgradeAuthenticator, useClass: GateUpgradeAuthenticator },
     { provide: APP_GUARD, useClass: AuthGuard },
@@ -37,21 +47,42 @@ const MIN_API_KEY_LENGTH = 24;
   exports: [UpgradeAuthenticator, AuthGate, OriginPolicy, HostPolicy],
 })
 export class AuthModule implements OnModuleInit {
-  constructor(@Inject(CONFIG) private readonly config: ForgeConfig, @Inject(LOGGER) private readonly logger: Logger, private readonly gate: AuthGate) {}
+  constructor(
+    @Inject(CONFIG) private readonly config: ForgeConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly gate: AuthGate,
+  ) {}
 
   onModuleInit(): void {
     const c = this.config;
     if (c.LDAP_ENABLED) {
       // Never the bind password; enough for an operator to see which directory is used and how.
-      this.logger.info({ url: c.LDAP_URL, baseDn: c.LDAP_BASE_DN, bindDn: c.LDAP_BIND_DN, tls: c.LDAP_URL?.startsWith('ldaps:') ? 'ldaps' : 'plain', requiredGroup: c.LDAP_REQUIRED_GROUP_DN ?? null, localAdmin: c.FORGE_LOCAL_ADMIN_USERNAME }, '[ldap] LDAP login enabled');
+      this.logger.info(
+        {
+          url: c.LDAP_URL,
+          baseDn: c.LDAP_BASE_DN,
+          bindDn: c.LDAP_BIND_DN,
+          tls: c.LDAP_URL?.startsWith('ldaps:') ? 'ldaps' : 'plain',
+          requiredGroup: c.LDAP_REQUIRED_GROUP_DN ?? null,
+          localAdmin: c.FORGE_LOCAL_ADMIN_USERNAME,
+        },
+        '[ldap] LDAP login enabled',
+      );
       const missing = (['LDAP_URL', 'LDAP_BIND_DN', 'LDAP_BIND_PASSWORD', 'LDAP_BASE_DN'] as const).filter((k) => !c[k]);
-      if (missing.length) this.logger.warn({ missing }, '[ldap] LDAP_ENABLED is set but incomplete: LDAP logins answer 503 ldap_not_configured');
+      if (missing.length)
+        this.logger.warn({ missing }, '[ldap] LDAP_ENABLED is set but incomplete: LDAP logins answer 503 ldap_not_configured');
     }
     if (c.API_KEY && c.API_KEY.length < MIN_API_KEY_LENGTH) {
-      this.logger.warn({ length: c.API_KEY.length, minimum: MIN_API_KEY_LENGTH }, 'API_KEY is short enough to guess; use at least 24 random characters (e.g. openssl rand -base64 32)');
+      this.logger.warn(
+        { length: c.API_KEY.length, minimum: MIN_API_KEY_LENGTH },
+        'API_KEY is short enough to guess; use at least 24 random characters (e.g. openssl rand -base64 32)',
+      );
     }
     if (!this.gate.enabled && !LOOPBACK.test(this.config.HOST)) {
-      this.logger.warn({ host: this.config.HOST }, 'auth is off and the gateway listens beyond loopback: anyone who can reach it controls this machine; set UI_PASSWORD or API_KEY');
+      this.logger.warn(
+        { host: this.config.HOST },
+        'auth is off and the gateway listens beyond loopback: anyone who can reach it controls this machine; set UI_PASSWORD or API_KEY',
+      );
     }
   }
 }

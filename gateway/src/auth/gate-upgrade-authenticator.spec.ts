@@ -63,12 +63,13 @@ describe('GateUpgradeAuthenticator', () => {
   it('checks Origin against the pinned CORS origins before anything else', async () => {
     const { auth, cleanup } = await build({ API_KEY, CORS_ORIGIN: 'https://good.test,https://other.test' });
     try {
-      const withKey = (origin?: string) => upgrade('/api/v1/terminal', { authorization: `Bearer ${API_KEY}`, ...(origin ? { origin } : {}) });
+      const withKey = (origin?: string) =>
+        upgrade('/api/v1/terminal', { authorization: `Bearer ${API_KEY}`, ...(origin ? { origin } : {}) });
       assert.deepEqual(await auth.authorize(withKey('https://evil.test')), ORIGIN);
       assert.deepEqual(await auth.authorize(withKey('null')), ORIGIN);
       assert.deepEqual(await auth.authorize(withKey('https://good.test')), OK);
       assert.deepEqual(await auth.authorize(withKey('https://other.test')), OK);
-      assert.deepEqual(await auth.authorize(withKey('http://127.0.0.1:3000')), OK, 'the gateway\'s own web app is same-origin');
+      assert.deepEqual(await auth.authorize(withKey('http://127.0.0.1:3000')), OK, "the gateway's own web app is same-origin");
       assert.deepEqual(await auth.authorize(withKey()), OK, 'no Origin: not a browser');
     } finally {
       cleanup();
@@ -93,7 +94,11 @@ describe('GateUpgradeAuthenticator', () => {
         assert.deepEqual(await auth.authorize(upgrade('/api/v1/terminal', headers('https://anywhere.test'))), ORIGIN);
         assert.deepEqual(await auth.authorize(upgrade('/api/v1/terminal', headers('null'))), ORIGIN);
         assert.deepEqual(await auth.authorize(upgrade('/api/v1/terminal', headers('http://127.0.0.1:3000'))), OK);
-        assert.deepEqual(await auth.authorize(upgrade('/api/v1/terminal', headers('http://localhost:5173'))), OK, 'a dev server on loopback');
+        assert.deepEqual(
+          await auth.authorize(upgrade('/api/v1/terminal', headers('http://localhost:5173'))),
+          OK,
+          'a dev server on loopback',
+        );
         assert.deepEqual(await auth.authorize(upgrade('/api/v1/terminal', headers('https://forge.lan'))), OK);
       } finally {
         cleanup();

@@ -13,7 +13,11 @@ import { UpgradeAuthenticator, type UpgradeAdmission, type UpgradeDecision } fro
 
 @Injectable()
 export class GateUpgradeAuthenticator extends UpgradeAuthenticator {
-  constructor(private readonly gate: AuthGate, private readonly origins: OriginPolicy, private readonly hosts: HostPolicy) {
+  constructor(
+    private readonly gate: AuthGate,
+    private readonly origins: OriginPolicy,
+    private readonly hosts: HostPolicy,
+  ) {
     super();
   }
 

@@ -10,7 +10,9 @@ const SERVICE_PASSWORD = 'service-secret-Pw1';
 
 class FakeDirectory extends LdapConnector {
   calls: string[] = [];
-  constructor(private readonly users: Record<string, { password: string; memberOf?: string[] }>) { super(); }
+  constructor(private readonly users: Record<string, { password: string; memberOf?: string[] }>) {
+    super();
+  }
   connect(): LdapConnection {
     return {
       bind: async (dn, password) => {
@@ -23,22 +25,42 @@ class FakeDirectory extends LdapConnector {
       search: async (base, o) => {
         this.calls.push(`search ${base} ${o.filter} ${o.sizeLimit} ${o.attributes.join(',')}`);
         const uid = /\(uid=([^)]*)\)/.exec(o.filter)?.[1];
-        const hits: LdapEntry[] = Object.entries(this.users).filter(([name]) => name === uid).map(([name, u]) => ({ dn: `uid=${name},dc=t`, memberOf: u.memberOf ?? [] }));
+        const hits: LdapEntry[] = Object.entries(this.users)
+          .filter(([name]) => name === uid)
+          .map(([name, u]) => ({ dn: `uid=${name},dc=t`, memberOf: u.memberOf ?? [] }));
         return hits;
       },
-      unbind: async () => { this.calls.push('unbind'); },
+      unbind: async () => {
+        this.calls.push('unbind');
+      },
     };
   }
 }
 
 function setup(env: Record<string, string> = {}) {
   const lines: unknown[][] = [];
-  const logger = { info: (...a: unknown[]) => lines.push(a), warn: (...a: unknown[]) => lines.push(a), error: (...a: unknown[]) => lines.push(a) } as unknown as Logger;
-  const config = loadConfig({ env: {
-    HOME: '/nonexistent', LDAP_ENABLED: 'true', LDAP_URL: 'ldap://127.0.0.1:1', LDAP_BIND_DN: 'cn=svc,dc=t', LDAP_BIND_PASSWORD: SERVICE_PASSWORD,
-    LDAP_BASE_DN: 'dc=t', LDAP_USER_FILTER: '(uid={{username}})', LDAP_REQUIRED_GROUP_DN: 'cn=Forge, ou=Groups,dc=t', ...env,
-  } });
-  const directory = new FakeDirectory({ alice: { password: 'alice-pw', memberOf: ['CN=forge,ou=groups,DC=t'] }, bob: { password: 'bob-pw', memberOf: ['cn=other,dc=t'] } });
+  const logger = {
+    info: (...a: unknown[]) => lines.push(a),
+    warn: (...a: unknown[]) => lines.push(a),
+    error: (...a: unknown[]) => lines.push(a),
+  } as unknown as Logger;
+  const config = loadConfig({
+    env: {
+      HOME: '/nonexistent',
+      LDAP_ENABLED: 'true',
+      LDAP_URL: 'ldap://127.0.0.1:1',
+      LDAP_BIND_DN: 'cn=svc,dc=t',
+      LDAP_BIND_PASSWORD: SERVICE_PASSWORD,
+      LDAP_BASE_DN: 'dc=t',
+      LDAP_USER_FILTER: '(uid={{username}})',
+      LDAP_REQUIRED_GROUP_DN: 'cn=Forge, ou=Groups,dc=t',
+      ...env,
+    },
+  });
+  const directory = new FakeDirectory({
+    alice: { password: 'alice-pw', memberOf: ['CN=forge,ou=groups,DC=t'] },
+    bob: { password: 'bob-pw', memberOf: ['cn=other,dc=t'] },
+  });
   return { login: new LdapLogin(config, logger, directory), directory, lines };
 }
 
@@ -90,6 +112,7 @@ describe('LdapLogin', () => {
 
   it('is configured only with URL, bind DN, bind password and base DN', () => {
     assert.equal(setup().login.configured, true);
-    for (const missing of ['LDAP_URL', 'LDAP_BIND_DN', 'LDAP_BIND_PASSWORD', 'LDAP_BASE_DN']) assert.equal(setup({ [missing]: '' }).login.configured, false, missing);
+    for (const missing of ['LDAP_URL', 'LDAP_BIND_DN', 'LDAP_BIND_PASSWORD', 'LDAP_BASE_DN'])
+      assert.equal(setup({ [missing]: '' }).login.configured, false, missing);
   });
 });

@@ -6,7 +6,10 @@ import type { Logger } from 'pino';
 import { Client } from 'ldapts';
 import { CONFIG, LOGGER, type ForgeConfig } from '@pi-forge/runtime';
 
-export interface LdapEntry { dn: string; [attribute: string]: unknown }
+export interface LdapEntry {
+  dn: string;
+  [attribute: string]: unknown;
+}
 
 /** One connection to the directory; closed with unbind() whatever happened. */
 export interface LdapConnection {
@@ -15,7 +18,11 @@ export interface LdapConnection {
   unbind(): Promise<void>;
 }
 
-export interface LdapConnectOptions { url: string; timeoutMs: number; rejectUnauthorized: boolean }
+export interface LdapConnectOptions {
+  url: string;
+  timeoutMs: number;
+  rejectUnauthorized: boolean;
+}
 
 /** Opens a connection (lazily: errors surface on the first operation). */
 export abstract class LdapConnector {
@@ -34,7 +41,8 @@ export class LdaptsConnector extends LdapConnector {
     });
     return {
       bind: (dn, password) => client.bind(dn, password),
-      search: async (baseDn, o) => (await client.search(baseDn, { scope: 'sub', filter: o.filter, sizeLimit: o.sizeLimit, attributes: o.attributes })).searchEntries,
+      search: async (baseDn, o) =>
+        (await client.search(baseDn, { scope: 'sub', filter: o.filter, sizeLimit: o.sizeLimit, attributes: o.attributes })).searchEntries,
       unbind: () => client.unbind(),
     };
   }
@@ -47,7 +55,10 @@ export function escapeFilterValue(value: string): string {
 
 /** DNs compared the way people write them: case and the spaces after commas do not matter. */
 function normalizeDn(dn: string): string {
-  return dn.trim().toLowerCase().replace(/\s*([,=+])\s*/g, '$1');
+  return dn
+    .trim()
+    .toLowerCase()
+    .replace(/\s*([,=+])\s*/g, '$1');
 }
 
 function attributeValues(value: unknown): string[] {
@@ -55,7 +66,8 @@ function attributeValues(value: unknown): string[] {
   return list.map((v) => (Buffer.isBuffer(v) ? v.toString('utf8') : String(v)));
 }
 
-export type LdapFailure = 'user_not_found' | 'ambiguous_user' | 'not_in_group' | 'bad_credentials' | 'service_bind_failed' | 'directory_error';
+export type LdapFailure =
+  'user_not_found' | 'ambiguous_user' | 'not_in_group' | 'bad_credentials' | 'service_bind_failed' | 'directory_error';
 export type LdapOutcome = { ok: true } | { ok: false; reason: LdapFailure };
 
 @Injectable()
@@ -91,7 +103,11 @@ export class LdapLogin {
     const c = this.config;
     // A zero-length password is an unauthenticated bind, which many directories accept.
     if (!password) return { ok: false, reason: 'bad_credentials' };
-    const connection = this.connector.connect({ url: c.LDAP_URL!, timeoutMs: c.LDAP_TIMEOUT_MS, rejectUnauthorized: c.LDAP_TLS_REJECT_UNAUTHORIZED });
+    const connection = this.connector.connect({
+      url: c.LDAP_URL!,
+      timeoutMs: c.LDAP_TIMEOUT_MS,
+      rejectUnauthorized: c.LDAP_TLS_REJECT_UNAUTHORIZED,
+    });
     try {
       try {
         await connection.bind(c.LDAP_BIND_DN!, c.LDAP_BIND_PASSWORD!);

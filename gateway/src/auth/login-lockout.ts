@@ -7,7 +7,10 @@ import { CONFIG, type ForgeConfig } from '@pi-forge/runtime';
 /** Usernames are caller-chosen, so the table is bounded; the oldest entries go first. */
 const MAX_TRACKED_NAMES = 10_000;
 
-interface Entry { failures: number; lockedUntil: number }
+interface Entry {
+  failures: number;
+  lockedUntil: number;
+}
 
 @Injectable()
 export class LoginLockout {

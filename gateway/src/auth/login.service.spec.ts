@@ -16,12 +16,25 @@ const LOCAL = 'local-password';
 function setup(env: Record<string, string> = {}) {
   const config = loadConfig({ env: { HOME: '/nonexistent', LOGIN_ATTEMPT_LIMIT_MAX: '2', FORGE_LOCAL_ADMIN_USERNAME: 'Boss', ...env } });
   const ldapCalls: string[] = [];
-  const passwords = { configured: true, verify: async (p: string) => (p === LOCAL ? { ok: true, source: 'env' } : { ok: false, reason: 'mismatch' }) } as unknown as PasswordStore;
+  const passwords = {
+    configured: true,
+    verify: async (p: string) => (p === LOCAL ? { ok: true, source: 'env' } : { ok: false, reason: 'mismatch' }),
+  } as unknown as PasswordStore;
   const tokens = { enabled: true, issue: () => ({ token: 't', expiresAt: new Date(0).toISOString() }) } as unknown as TokenService;
-  const ldap = { configured: true, verify: async (name: string, p: string) => { ldapCalls.push(name); return p === 'dir-pw' ? { ok: true } : { ok: false, reason: 'bad_credentials' }; } } as unknown as LdapLogin;
+  const ldap = {
+    configured: true,
+    verify: async (name: string, p: string) => {
+      ldapCalls.push(name);
+      return p === 'dir-pw' ? { ok: true } : { ok: false, reason: 'bad_credentials' };
+    },
+  } as unknown as LdapLogin;
   const logger = { warn: () => undefined, info: () => undefined } as unknown as Logger;
   const service = new LoginService(config, logger, passwords, tokens, new LoginLockout(config), ldap);
-  const status = (username: string | undefined, password: string) => service.login({ username, password }, '127.0.0.1').then(() => 200, (e: HttpException) => e.getStatus());
+  const status = (username: string | undefined, password: string) =>
+    service.login({ username, password }, '127.0.0.1').then(
+      () => 200,
+      (e: HttpException) => e.getStatus(),
+    );
   return { status, ldapCalls };
 }
 

@@ -42,7 +42,9 @@ export class LoginService {
     const lockedUntil = this.lockout.lockedUntil(key);
     if (lockedUntil) {
       const seconds = Math.max(1, Math.ceil((lockedUntil.getTime() - this.lockout.now()) / 1000));
-      throw fail(423, 'login_locked', `too many failed login attempts; try again in ${seconds} seconds`, { lockedUntil: lockedUntil.toISOString() });
+      throw fail(423, 'login_locked', `too many failed login attempts; try again in ${seconds} seconds`, {
+        lockedUntil: lockedUntil.toISOString(),
+      });
     }
     if (path === 'ldap') return this.ldapLogin(name, key, body.password, clientIp);
     if (!this.passwords.configured || !this.tokens.enabled) throw fail(503, 'ui_password_not_configured', 'no UI password is configured');

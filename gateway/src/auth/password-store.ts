@@ -49,7 +49,10 @@ export class PasswordStore {
   private hashPresent: boolean;
   private version: string;
 
-  constructor(@Inject(CONFIG) private readonly config: ForgeConfig, @Inject(LOGGER) private readonly logger: Logger) {
+  constructor(
+    @Inject(CONFIG) private readonly config: ForgeConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
     this.hashPath = join(config.FORGE_DATA_DIR, 'password-hash');
     const stored = this.readHash();
     this.hashPresent = stored !== undefined;

@@ -9,7 +9,10 @@ import { CONFIG, type ForgeConfig } from '@pi-forge/runtime';
 export const TICKET_SCOPES = ['terminal', 'stream'] as const;
 export type TicketScope = (typeof TICKET_SCOPES)[number];
 
-interface OpenTicket { expires: number; scope: TicketScope }
+interface OpenTicket {
+  expires: number;
+  scope: TicketScope;
+}
 
 /** Enough for any burst of tabs; past it the oldest unspent tickets go first. */
 const MAX_OPEN_TICKETS = 10_000;

@@ -17,9 +17,16 @@ import { SessionActivity } from './session-activity.js';
 const SUBJECT = 'ui-user';
 const MIN_SECRET_LENGTH = 32;
 
-export interface SessionClaims { mustChangePassword: boolean; iat: number; exp: number; pwv?: string }
+export interface SessionClaims {
+  mustChangePassword: boolean;
+  iat: number;
+  exp: number;
+  pwv?: string;
+}
 
-interface StrategyOutcome { claims?: SessionClaims }
+interface StrategyOutcome {
+  claims?: SessionClaims;
+}
 
 @Injectable()
 export class TokenService implements OnModuleInit {
@@ -35,7 +42,8 @@ export class TokenService implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     // LDAP logins need a signing key too, even with no local password (docs/compatibility.md#auth-and-security).
-    this.secret = this.config.JWT_SECRET ?? (this.passwords.configured || this.config.LDAP_ENABLED ? await this.loadOrCreateSecret() : undefined);
+    this.secret =
+      this.config.JWT_SECRET ?? (this.passwords.configured || this.config.LDAP_ENABLED ? await this.loadOrCreateSecret() : undefined);
     if (!this.secret) return;
     this.strategy = new JwtStrategy(
       {
@@ -45,7 +53,10 @@ export class TokenService implements OnModuleInit {
         algorithms: ['HS256'],
         jsonWebTokenOptions: { subject: SUBJECT },
       },
-      (payload: { mustChangePassword?: unknown; iat: number; exp: number; pwv?: unknown }, done: (err: null, user: SessionClaims) => void) => {
+      (
+        payload: { mustChangePassword?: unknown; iat: number; exp: number; pwv?: unknown },
+        done: (err: null, user: SessionClaims) => void,
+      ) => {
         const pwv = typeof payload.pwv === 'string' ? payload.pwv : undefined;
         done(null, { mustChangePassword: payload.mustChangePassword === true, iat: payload.iat, exp: payload.exp, pwv });
       },
@@ -59,7 +70,11 @@ export class TokenService implements OnModuleInit {
   issue(mustChangePassword: boolean): { token: string; expiresAt: string } {
     if (!this.secret) throw new Error('no JWT signing key (password auth is not configured)');
     const lifetime = this.config.JWT_EXPIRES_IN_SECONDS;
-    const token = jwt.sign({ mustChangePassword, pwv: this.tokenVersion() }, this.secret, { algorithm: 'HS256', subject: SUBJECT, expiresIn: lifetime });
+    const token = jwt.sign({ mustChangePassword, pwv: this.tokenVersion() }, this.secret, {
+      algorithm: 'HS256',
+      subject: SUBJECT,
+      expiresIn: lifetime,
+    });
     const { exp } = jwt.decode(token) as { exp: number };
     this.activity.started(token);
     return { token, expiresAt: new Date(exp * 1000).toISOString() };
@@ -75,7 +90,9 @@ export class TokenService implements OnModuleInit {
     // passport's own calling convention: a per-request copy of the strategy with success/fail bound.
     const { claims } = await new Promise<StrategyOutcome>((resolve) => {
       const run = Object.create(strategy) as JwtStrategy & {
-        success(user: SessionClaims): void; fail(info?: unknown): void; error(err: unknown): void;
+        success(user: SessionClaims): void;
+        fail(info?: unknown): void;
+        error(err: unknown): void;
       };
       run.success = (claims) => resolve({ claims });
       run.fail = () => resolve({});
@@ -98,7 +115,10 @@ export class TokenService implements OnModuleInit {
    * would let anyone holding a token guess the password offline.
    */
   private tokenVersion(): string {
-    return createHmac('sha256', this.secret ?? '').update(this.passwords.versionSource).digest('base64url').slice(0, 22);
+    return createHmac('sha256', this.secret ?? '')
+      .update(this.passwords.versionSource)
+      .digest('base64url')
+      .slice(0, 22);
   }
 
   private async loadOrCreateSecret(): Promise<string> {

@@ -14,7 +14,10 @@ export type AgentEventStream = ClientReadableStream<agent.StreamEventsResponse>;
 
 /** Every AgentService RPC as a promise, except the event stream (a raw stream). */
 @Injectable()
-export class AgentClient extends ServiceClient<agent.AgentServiceClient> implements PromiseClient<agent.AgentServiceClient, 'streamEvents'> {
+export class AgentClient
+  extends ServiceClient<agent.AgentServiceClient>
+  implements PromiseClient<agent.AgentServiceClient, 'streamEvents'>
+{
   constructor(@Inject(CONFIG) config: ForgeConfig) {
     super(AGENT_CONTRACT, config.AGENT_GRPC_URL, config);
   }

@@ -40,7 +40,11 @@ export class ServiceChannel<C> {
   /** Told about every finished unary call (gRPC status code, milliseconds); the metrics module sets it. */
   onCall: ((method: string, code: number, ms: number) => void) | undefined;
 
-  constructor(readonly contract: ServiceContract, readonly url: string, secret: string) {
+  constructor(
+    readonly contract: ServiceContract,
+    readonly url: string,
+    secret: string,
+  ) {
     this.channel = new grpc.Channel(url, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
     const Ctor = loadStubConstructor(contract.protoPath, `${contract.package}.${contract.service}`);
     const interceptors = [serviceSecretClientInterceptor(secret)];
@@ -49,7 +53,12 @@ export class ServiceChannel<C> {
   }
 
   /** A unary call with a deadline; rejects with the grpc ServiceError. */
-  unary<M extends RpcName<C>>(rpc: M, request: RequestOf<C[M]>, timeoutMs = 30_000, metadata = new grpc.Metadata()): Promise<ResponseOf<C[M]>> {
+  unary<M extends RpcName<C>>(
+    rpc: M,
+    request: RequestOf<C[M]>,
+    timeoutMs = 30_000,
+    metadata = new grpc.Metadata(),
+  ): Promise<ResponseOf<C[M]>> {
     const method = wireName(rpc);
     let fn: (...args: unknown[]) => unknown;
     try {
@@ -59,11 +68,17 @@ export class ServiceChannel<C> {
     }
     const started = performance.now();
     return new Promise((resolve, reject) => {
-      fn.call(this.stub, request, metadata, { deadline: Date.now() + timeoutMs }, (err: grpc.ServiceError | null, res: ResponseOf<C[M]>) => {
-        this.onCall?.(method, err?.code ?? grpc.status.OK, performance.now() - started);
-        if (err) reject(err);
-        else resolve(res);
-      });
+      fn.call(
+        this.stub,
+        request,
+        metadata,
+        { deadline: Date.now() + timeoutMs },
+        (err: grpc.ServiceError | null, res: ResponseOf<C[M]>) => {
+          this.onCall?.(method, err?.code ?? grpc.status.OK, performance.now() - started);
+          if (err) reject(err);
+          else resolve(res);
+        },
+      );
     });
   }
 
@@ -74,11 +89,18 @@ export class ServiceChannel<C> {
   }
 
   /** A client-streaming call: write requests (honouring write()'s false), end(), await the result. */
-  clientStream<M extends RpcName<C>>(rpc: M, timeoutMs: number): { stream: grpc.ClientWritableStream<StreamItem<RequestOf<C[M]>>>; result: Promise<ResponseOf<C[M]>> } {
+  clientStream<M extends RpcName<C>>(
+    rpc: M,
+    timeoutMs: number,
+  ): { stream: grpc.ClientWritableStream<StreamItem<RequestOf<C[M]>>>; result: Promise<ResponseOf<C[M]>> } {
     let stream!: grpc.ClientWritableStream<StreamItem<RequestOf<C[M]>>>;
     const result = new Promise<ResponseOf<C[M]>>((resolve, reject) => {
-      stream = this.method(wireName(rpc)).call(this.stub, new grpc.Metadata(), { deadline: Date.now() + timeoutMs },
-        (err: grpc.ServiceError | null, res: ResponseOf<C[M]>) => (err ? reject(err) : resolve(res))) as grpc.ClientWritableStream<StreamItem<RequestOf<C[M]>>>;
+      stream = this.method(wireName(rpc)).call(
+        this.stub,
+        new grpc.Metadata(),
+        { deadline: Date.now() + timeoutMs },
+        (err: grpc.ServiceError | null, res: ResponseOf<C[M]>) => (err ? reject(err) : resolve(res)),
+      ) as grpc.ClientWritableStream<StreamItem<RequestOf<C[M]>>>;
     });
     return { stream, result };
   }
@@ -99,8 +121,13 @@ export class ServiceChannel<C> {
   async check(timeoutMs: number): Promise<ServiceState> {
     try {
       const res = await new Promise<{ status: string }>((resolve, reject) => {
-        (this.health.Check as (...a: unknown[]) => void).call(this.health, { service: '' }, new grpc.Metadata(), { deadline: Date.now() + timeoutMs },
-          (err: grpc.ServiceError | null, r: { status: string }) => (err ? reject(err) : resolve(r)));
+        (this.health.Check as (...a: unknown[]) => void).call(
+          this.health,
+          { service: '' },
+          new grpc.Metadata(),
+          { deadline: Date.now() + timeoutMs },
+          (err: grpc.ServiceError | null, r: { status: string }) => (err ? reject(err) : resolve(r)),
+        );
       });
       return res.status === 'SERVING' ? 'serving' : 'not_serving';
     } catch {

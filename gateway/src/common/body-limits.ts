@@ -51,12 +51,20 @@ export function registerBodyLimits(fastify: FastifyInstance): void {
     route.bodyLimit = routeFlag<number>(route.config, ROUTE_BODY_LIMIT) ?? route.bodyLimit ?? DEFAULT_BODY_LIMIT;
   });
   // Fastify's default JSON parser is callback-style (its type also admits a promise-returning parser).
-  const parse = fastify.getDefaultJsonParser('error', 'ignore') as (req: FastifyRequest, body: string, done: (err: Error | null, body?: unknown) => void) => void;
+  const parse = fastify.getDefaultJsonParser('error', 'ignore') as (
+    req: FastifyRequest,
+    body: string,
+    done: (err: Error | null, body?: unknown) => void,
+  ) => void;
   fastify.removeContentTypeParser('application/json');
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (req: FastifyRequest, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
-    const problem = jsonShapeProblem(text);
-    if (problem) return done(new PayloadTooLarge(problem));
-    parse(req, text, done);
-  });
+  fastify.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string' },
+    (req: FastifyRequest, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
+      const text = typeof body === 'string' ? body : body.toString('utf8');
+      const problem = jsonShapeProblem(text);
+      if (problem) return done(new PayloadTooLarge(problem));
+      parse(req, text, done);
+    },
+  );
 }

@@ -17,10 +17,17 @@ test('with TRUST_PROXY the entry TRUST_PROXY_HOPS from the right end counts, nev
 test('Fastify derives req.ip by the same rule', async () => {
   const { default: Fastify } = await import('fastify');
   const { fastifyTrustProxy } = await import('./client-ip.js');
-  for (const [hops, expected] of [[1, '203.0.113.5'], [2, '10.1.1.1']] as const) {
+  for (const [hops, expected] of [
+    [1, '203.0.113.5'],
+    [2, '10.1.1.1'],
+  ] as const) {
     const app = Fastify({ trustProxy: fastifyTrustProxy({ TRUST_PROXY: true, TRUST_PROXY_HOPS: hops }) as never });
     app.get('/', (req) => ({ ip: req.ip }));
-    const res = await app.inject({ url: '/', headers: { 'x-forwarded-for': '9.9.9.9, 10.1.1.1, 203.0.113.5' }, remoteAddress: '127.0.0.1' });
+    const res = await app.inject({
+      url: '/',
+      headers: { 'x-forwarded-for': '9.9.9.9, 10.1.1.1, 203.0.113.5' },
+      remoteAddress: '127.0.0.1',
+    });
     assert.equal(res.json().ip, expected, `${hops} hops`);
     await app.close();
   }

@@ -5,10 +5,20 @@
 import type { IncomingMessage } from 'node:http';
 import type { ForgeConfig } from '@pi-forge/runtime';
 
-export function clientIpFrom(socketAddress: string | undefined, forwardedFor: string | string[] | undefined, trustProxy: boolean, hops: number): string {
+export function clientIpFrom(
+  socketAddress: string | undefined,
+  forwardedFor: string | string[] | undefined,
+  trustProxy: boolean,
+  hops: number,
+): string {
   const socket = socketAddress ?? 'unknown';
   if (!trustProxy || forwardedFor === undefined) return socket;
-  const listed = [forwardedFor].flat().join(',').split(',').map((s) => s.trim()).filter(Boolean);
+  const listed = [forwardedFor]
+    .flat()
+    .join(',')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   // The chain from client to us: every listed address, then the peer we see (the nearest proxy).
   const chain = [...listed, socket];
   return chain[Math.max(0, chain.length - 1 - hops)];
@@ -23,7 +33,9 @@ export function clientIpOf(req: IncomingMessage, config: Pick<ForgeConfig, 'TRUS
  * Fastify's `trustProxy` option for the same rule: trust the socket peer and the hops after it, never
  * `true` (which takes the leftmost). A function, because Fastify 5.12 ignores a bare hop count.
  */
-export function fastifyTrustProxy(config: Pick<ForgeConfig, 'TRUST_PROXY' | 'TRUST_PROXY_HOPS'>): ((address: string, hop: number) => boolean) | false {
+export function fastifyTrustProxy(
+  config: Pick<ForgeConfig, 'TRUST_PROXY' | 'TRUST_PROXY_HOPS'>,
+): ((address: string, hop: number) => boolean) | false {
   const hops = config.TRUST_PROXY_HOPS;
   return config.TRUST_PROXY ? (_address: string, hop: number) => hop < hops : false;
 }

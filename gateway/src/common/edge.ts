@@ -31,9 +31,15 @@ export async function installEdge(app: NestFastifyApplication, config: ForgeConf
     if ((req.method === 'GET' || req.method === 'HEAD') && req.url.split('?')[0] === '/api/v1/health') return;
     const decision = hosts.check(req.headers);
     if (decision.ok) return;
-    logger.warn({ host: req.headers.host, origin: req.headers.origin, ip: req.ip, status: decision.status }, 'request refused: auth is off and the Host or Origin is foreign');
+    logger.warn(
+      { host: req.headers.host, origin: req.headers.origin, ip: req.ip, status: decision.status },
+      'request refused: auth is off and the Host or Origin is foreign',
+    );
     closeIfBodyPending(req, reply);
-    await reply.status(decision.status).header('content-type', 'application/json; charset=utf-8').send({ error: decision.error, message: decision.message });
+    await reply
+      .status(decision.status)
+      .header('content-type', 'application/json; charset=utf-8')
+      .send({ error: decision.error, message: decision.message });
     return reply;
   });
   await app.get(OriginPolicy).register(fastify);

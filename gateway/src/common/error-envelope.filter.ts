@@ -11,12 +11,27 @@ import { httpStatusOf } from './error-status.js';
 import { RateLimitExceeded } from './rate-limit.js';
 
 const STATUS_CODES: Record<number, string> = {
-  400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed',
-  409: 'conflict', 413: 'payload_too_large', 415: 'unsupported_media_type', 422: 'unprocessable_entity',
-  429: 'too_many_requests', 500: 'internal_error', 502: 'bad_gateway', 503: 'service_unavailable', 504: 'gateway_timeout',
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  422: 'unprocessable_entity',
+  429: 'too_many_requests',
+  500: 'internal_error',
+  502: 'bad_gateway',
+  503: 'service_unavailable',
+  504: 'gateway_timeout',
 };
 
-interface GrpcLikeError { code: number; details?: string; message?: string }
+interface GrpcLikeError {
+  code: number;
+  details?: string;
+  message?: string;
+}
 
 function isGrpcError(e: unknown): e is GrpcLikeError {
   return typeof e === 'object' && e !== null && typeof (e as GrpcLikeError).code === 'number' && 'details' in e && 'metadata' in e;
@@ -24,7 +39,10 @@ function isGrpcError(e: unknown): e is GrpcLikeError {
 
 @Catch()
 export class ErrorEnvelopeFilter implements ExceptionFilter {
-  constructor(@Inject(LOGGER) private readonly logger: Logger, private readonly webApp: WebAppFiles) {}
+  constructor(
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly webApp: WebAppFiles,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') return;
@@ -45,15 +63,24 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const res = exception.getResponse();
-      if (typeof res === 'object' && res !== null && typeof (res as { error?: unknown }).error === 'string' && /^[a-z0-9_]+$/.test((res as { error: string }).error)) {
+      if (
+        typeof res === 'object' &&
+        res !== null &&
+        typeof (res as { error?: unknown }).error === 'string' &&
+        /^[a-z0-9_]+$/.test((res as { error: string }).error)
+      ) {
         const { statusCode: _drop, ...rest } = res as Record<string, unknown>;
         return { status, body: rest };
       }
       if (status === 404 && /^Cannot /.test(exception.message)) {
         return { status, body: { error: 'not_found', message: `Route ${req.method}:${redactUrl(req.url)} not found` } };
       }
-      const message = typeof res === 'object' && res !== null && 'message' in res ? (res as { message: unknown }).message : exception.message;
-      return { status, body: { error: STATUS_CODES[status] ?? 'error', message: Array.isArray(message) ? message.join('; ') : String(message) } };
+      const message =
+        typeof res === 'object' && res !== null && 'message' in res ? (res as { message: unknown }).message : exception.message;
+      return {
+        status,
+        body: { error: STATUS_CODES[status] ?? 'error', message: Array.isArray(message) ? message.join('; ') : String(message) },
+      };
     }
     if (isGrpcError(exception)) {
       const forge = parseForgeError(exception.details);
@@ -72,7 +99,10 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
     }
     const fastifyStatus = (exception as { statusCode?: number })?.statusCode;
     if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
-      return { status: fastifyStatus, body: { error: STATUS_CODES[fastifyStatus] ?? 'bad_request', message: String((exception as Error).message) } };
+      return {
+        status: fastifyStatus,
+        body: { error: STATUS_CODES[fastifyStatus] ?? 'bad_request', message: String((exception as Error).message) },
+      };
     }
     this.logger.error({ err: exception, url: redactUrl(req.url) }, 'unhandled error');
     return { status: 500, body: { error: 'internal_error', message: 'the request failed' } };

@@ -11,7 +11,8 @@ import { CONFIG, type ForgeConfig } from '@pi-forge/runtime';
 import { AuthGate } from '../auth/auth-gate.js';
 import { OriginPolicy } from './cors.js';
 
-export type HostDecision = { ok: true } | { ok: false; status: 421 | 403; error: 'host_not_allowed' | 'origin_not_allowed'; message: string };
+export type HostDecision =
+  { ok: true } | { ok: false; status: 421 | 403; error: 'host_not_allowed' | 'origin_not_allowed'; message: string };
 
 const LOOPBACK_V4 = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 const WILDCARD = new Set(['0.0.0.0', '::', '[::]', '']);
@@ -31,7 +32,11 @@ export function isLoopbackName(name: string): boolean {
 export class HostPolicy {
   private readonly names: ReadonlySet<string>;
 
-  constructor(@Inject(CONFIG) config: ForgeConfig, private readonly gate: AuthGate, private readonly origins: OriginPolicy) {
+  constructor(
+    @Inject(CONFIG) config: ForgeConfig,
+    private readonly gate: AuthGate,
+    private readonly origins: OriginPolicy,
+  ) {
     const bound = hostnameOf(config.HOST.includes(':') && !config.HOST.startsWith('[') ? `[${config.HOST}]` : config.HOST);
     this.names = new Set([...config.ALLOWED_HOSTS.map(hostnameOf), ...(WILDCARD.has(bound) ? [] : [bound])]);
   }
@@ -46,11 +51,22 @@ export class HostPolicy {
     const host = headers.host;
     // No Host at all is not a browser (every browser sends one), so it is no rebinding either.
     if (host !== undefined && !this.knownHostname(hostnameOf(host))) {
-      return { ok: false, status: 421, error: 'host_not_allowed', message: 'auth is off, so this gateway only answers loopback, HOST and ALLOWED_HOSTS names; add the name to ALLOWED_HOSTS or turn auth on' };
+      return {
+        ok: false,
+        status: 421,
+        error: 'host_not_allowed',
+        message:
+          'auth is off, so this gateway only answers loopback, HOST and ALLOWED_HOSTS names; add the name to ALLOWED_HOSTS or turn auth on',
+      };
     }
     const origin = headers.origin;
     if (origin !== undefined && !this.originAllowed(origin, host)) {
-      return { ok: false, status: 403, error: 'origin_not_allowed', message: 'auth is off, so only same-origin pages (or CORS_ORIGIN entries) may call this gateway' };
+      return {
+        ok: false,
+        status: 403,
+        error: 'origin_not_allowed',
+        message: 'auth is off, so only same-origin pages (or CORS_ORIGIN entries) may call this gateway',
+      };
     }
     return { ok: true };
   }

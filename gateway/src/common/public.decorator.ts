@@ -6,4 +6,5 @@ import { ApiExtension } from '@nestjs/swagger';
 import { MergeRouteConfig, ROUTE_PUBLIC } from './route-options.js';
 
 export const IS_PUBLIC = 'forge:isPublic';
-export const Public = () => applyDecorators(SetMetadata(IS_PUBLIC, true), MergeRouteConfig({ [ROUTE_PUBLIC]: true }), ApiExtension('x-forge-public', true));
+export const Public = () =>
+  applyDecorators(SetMetadata(IS_PUBLIC, true), MergeRouteConfig({ [ROUTE_PUBLIC]: true }), ApiExtension('x-forge-public', true));

@@ -17,11 +17,16 @@ export const RateLimit = (kind: RateLimitClass) => MergeRouteConfig({ [ROUTE_CON
 
 export function rateLimitSettings(config: ForgeConfig, kind: RateLimitClass): { max: number; timeWindow: number } {
   switch (kind) {
-    case 'login': return { max: config.RATE_LIMIT_LOGIN_MAX, timeWindow: config.RATE_LIMIT_LOGIN_WINDOW_MS };
-    case 'prompt': return { max: config.RATE_LIMIT_PROMPT_MAX, timeWindow: config.RATE_LIMIT_PROMPT_WINDOW_MS };
-    case 'upload': return { max: config.RATE_LIMIT_UPLOAD_MAX, timeWindow: config.RATE_LIMIT_UPLOAD_WINDOW_MS };
-    case 'search': return { max: config.RATE_LIMIT_SEARCH_MAX, timeWindow: config.RATE_LIMIT_SEARCH_WINDOW_MS };
-    case 'push': return { max: config.RATE_LIMIT_PUSH_MAX, timeWindow: config.RATE_LIMIT_PUSH_WINDOW_MS };
+    case 'login':
+      return { max: config.RATE_LIMIT_LOGIN_MAX, timeWindow: config.RATE_LIMIT_LOGIN_WINDOW_MS };
+    case 'prompt':
+      return { max: config.RATE_LIMIT_PROMPT_MAX, timeWindow: config.RATE_LIMIT_PROMPT_WINDOW_MS };
+    case 'upload':
+      return { max: config.RATE_LIMIT_UPLOAD_MAX, timeWindow: config.RATE_LIMIT_UPLOAD_WINDOW_MS };
+    case 'search':
+      return { max: config.RATE_LIMIT_SEARCH_MAX, timeWindow: config.RATE_LIMIT_SEARCH_WINDOW_MS };
+    case 'push':
+      return { max: config.RATE_LIMIT_PUSH_MAX, timeWindow: config.RATE_LIMIT_PUSH_WINDOW_MS };
   }
 }
 

@@ -41,6 +41,7 @@ describe('documentValidatedDtos', () => {
     assert.deepEqual({ ...property(Base, 'id') }, { type: 'string', required: true, format: 'uuid' });
     assert.equal(property(Sample, 'documented').description, 'hand-written');
     const listed = Reflect.getMetadata('swagger/apiModelPropertiesArray', Sample.prototype) as string[];
-    for (const p of ['id', 'name', 'mode', 'count', 'indices', 'inner', 'documented']) assert.ok(listed.includes(`:${p}`), `${p} listed in ${listed}`);
+    for (const p of ['id', 'name', 'mode', 'count', 'indices', 'inner', 'documented'])
+      assert.ok(listed.includes(`:${p}`), `${p} listed in ${listed}`);
   });
 });

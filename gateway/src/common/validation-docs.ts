@@ -11,7 +11,13 @@ const SWAGGER_PROPERTY_LIST = 'swagger/apiModelPropertiesArray';
 type Options = Record<string, unknown>;
 
 /** The fields of class-validator's ValidationMetadata that we read (the class is not exported). */
-interface ValidationMetadata { type: string; name?: string; propertyName: string; constraints?: unknown[]; each: boolean }
+interface ValidationMetadata {
+  type: string;
+  name?: string;
+  propertyName: string;
+  constraints?: unknown[];
+  each: boolean;
+}
 
 /** A DTO class (the key class-validator files its rules under). */
 type DtoClass = abstract new (...args: never[]) => unknown;
@@ -47,28 +53,74 @@ function describe(rules: ValidationMetadata[], target: object, property: string)
     const to = rule.each ? item : out;
     const [a, b] = rule.constraints ?? [];
     switch (rule.name) {
-      case 'isString': to.type = 'string'; break;
-      case 'isInt': to.type = 'integer'; break;
-      case 'isNumber': to.type = 'number'; break;
-      case 'isNumberString': to.type = 'string'; break;
-      case 'isBoolean': to.type = 'boolean'; break;
-      case 'isArray': out.type = 'array'; break;
-      case 'isObject': to.type = 'object'; break;
-      case 'isLength': to.minLength = a; if (b !== undefined) to.maxLength = b; break;
-      case 'minLength': to.minLength = a; break;
-      case 'maxLength': to.maxLength = a; break;
-      case 'isNotEmpty': to.minLength ??= 1; break;
-      case 'min': to.minimum = a; break;
-      case 'max': to.maximum = a; break;
-      case 'arrayMaxSize': out.maxItems = a; break;
-      case 'arrayMinSize': out.minItems = a; break;
-      case 'isIn': to.enum = a; break;
-      case 'isEnum': to.enum = Object.values(a as object); break;
-      case 'matches': to.pattern = a instanceof RegExp ? a.source : String(a); break;
-      case 'isUuid': to.format = 'uuid'; break;
-      case 'isIso8601': case 'isDateString': to.format = 'date-time'; break;
-      case 'isUrl': to.format = 'uri'; break;
-      case 'isEmail': to.format = 'email'; break;
+      case 'isString':
+        to.type = 'string';
+        break;
+      case 'isInt':
+        to.type = 'integer';
+        break;
+      case 'isNumber':
+        to.type = 'number';
+        break;
+      case 'isNumberString':
+        to.type = 'string';
+        break;
+      case 'isBoolean':
+        to.type = 'boolean';
+        break;
+      case 'isArray':
+        out.type = 'array';
+        break;
+      case 'isObject':
+        to.type = 'object';
+        break;
+      case 'isLength':
+        to.minLength = a;
+        if (b !== undefined) to.maxLength = b;
+        break;
+      case 'minLength':
+        to.minLength = a;
+        break;
+      case 'maxLength':
+        to.maxLength = a;
+        break;
+      case 'isNotEmpty':
+        to.minLength ??= 1;
+        break;
+      case 'min':
+        to.minimum = a;
+        break;
+      case 'max':
+        to.maximum = a;
+        break;
+      case 'arrayMaxSize':
+        out.maxItems = a;
+        break;
+      case 'arrayMinSize':
+        out.minItems = a;
+        break;
+      case 'isIn':
+        to.enum = a;
+        break;
+      case 'isEnum':
+        to.enum = Object.values(a as object);
+        break;
+      case 'matches':
+        to.pattern = a instanceof RegExp ? a.source : String(a);
+        break;
+      case 'isUuid':
+        to.format = 'uuid';
+        break;
+      case 'isIso8601':
+      case 'isDateString':
+        to.format = 'date-time';
+        break;
+      case 'isUrl':
+        to.format = 'uri';
+        break;
+      case 'isEmail':
+        to.format = 'email';
+        break;
     }
   }
   const tidy = (o: Options) => {
@@ -79,7 +131,13 @@ function describe(rules: ValidationMetadata[], target: object, property: string)
   // ApiProperty describes an array as `isArray` plus the item's schema.
   const { required, maxItems, minItems, items } = out;
   const itemType = item.type ?? (items as Options | undefined)?.type ?? 'string';
-  return { required, isArray: true, ...(maxItems !== undefined ? { maxItems } : {}), ...(minItems !== undefined ? { minItems } : {}), ...tidy({ ...item, type: itemType }) };
+  return {
+    required,
+    isArray: true,
+    ...(maxItems !== undefined ? { maxItems } : {}),
+    ...(minItems !== undefined ? { minItems } : {}),
+    ...tidy({ ...item, type: itemType }),
+  };
 }
 
 /** Adds @ApiProperty to every validated DTO property that lacks one (parents before children). */

@@ -22,13 +22,16 @@ export async function sendDownload(workspace: WorkspaceClient, req: DownloadPath
     upstream.cancel();
     throw new Error('download stream began without its info message');
   }
-  const body = Readable.from((async function* () {
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) return;
-      if (next.value.chunk) yield next.value.chunk;
-    }
-  })(), { objectMode: false });
+  const body = Readable.from(
+    (async function* () {
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) return;
+        if (next.value.chunk) yield next.value.chunk;
+      }
+    })(),
+    { objectMode: false },
+  );
   reply.header('content-disposition', contentDisposition(info.fileName));
   if (info.directory) reply.type('application/gzip');
   else {

@@ -9,12 +9,28 @@ import { RateLimit } from '../common/rate-limit.js';
 import { BodyLimit } from '../common/route-options.js';
 import { LARGE_BODY_LIMIT } from '../common/body-limits.js';
 import {
-  CompleteQuery, DeleteQuery, DownloadQuery, isTrue, MakeDirectoryDto, MovePathDto, PathQuery, RenamePathDto, SearchQuery, TreeQuery, WriteFileDto,
+  CompleteQuery,
+  DeleteQuery,
+  DownloadQuery,
+  isTrue,
+  MakeDirectoryDto,
+  MovePathDto,
+  PathQuery,
+  RenamePathDto,
+  SearchQuery,
+  TreeQuery,
+  WriteFileDto,
 } from './files.dto.js';
 import { forwardUpload } from './upload-forwarder.js';
 import { sendDownload } from './download-response.js';
 
-interface Tree { name: string; path: string; type: string; children?: Tree[]; truncated?: boolean }
+interface Tree {
+  name: string;
+  path: string;
+  type: string;
+  children?: Tree[];
+  truncated?: boolean;
+}
 
 /** Files carry no children, and truncated only when set (the contract's optional fields). */
 function shapeTree(node: TreeNode): Tree {
@@ -74,8 +90,14 @@ export class FilesController {
   @RateLimit('search')
   async search(@Query() q: SearchQuery) {
     const r = await this.workspace.searchFiles({
-      projectId: q.projectId, query: q.q, regex: isTrue(q.regex), caseSensitive: isTrue(q.caseSensitive), includeGitignored: isTrue(q.includeGitignored),
-      include: q.include ?? '', exclude: q.exclude ?? '', limit: q.limit ? Number(q.limit) : 0,
+      projectId: q.projectId,
+      query: q.q,
+      regex: isTrue(q.regex),
+      caseSensitive: isTrue(q.caseSensitive),
+      includeGitignored: isTrue(q.includeGitignored),
+      include: q.include ?? '',
+      exclude: q.exclude ?? '',
+      limit: q.limit ? Number(q.limit) : 0,
     });
     return { engine: SEARCH_ENGINE.toWord(r.engine) ?? 'node', truncated: r.truncated, matches: r.matches ?? [] };
   }

@@ -30,7 +30,14 @@ const badRequest = (error: string, message: string) => new BadRequestException({
  */
 export const MAX_FIELD_BYTES = 64 * 1024;
 export const MAX_TOTAL_FIELD_BYTES = 4 * 1024 * 1024;
-const fieldsTooLarge = () => new HttpException({ error: 'fields_too_large', message: `form fields may hold at most ${MAX_FIELD_BYTES} bytes each and ${MAX_TOTAL_FIELD_BYTES} bytes together` }, 413);
+const fieldsTooLarge = () =>
+  new HttpException(
+    {
+      error: 'fields_too_large',
+      message: `form fields may hold at most ${MAX_FIELD_BYTES} bytes each and ${MAX_TOTAL_FIELD_BYTES} bytes together`,
+    },
+    413,
+  );
 
 async function send(call: UploadCall, msg: UploadFilesRequest): Promise<void> {
   if (call.stream.write(msg)) return;
@@ -50,7 +57,9 @@ export async function forwardUpload(workspace: WorkspaceClient, request: Fastify
   let fieldBytes = 0;
   try {
     // The service enforces the per-file, aggregate and count limits; these only stop absurd input.
-    for await (const part of req.parts({ limits: { fileSize: Number.MAX_SAFE_INTEGER, files: 100_000, fields: 1032, fieldSize: MAX_FIELD_BYTES } })) {
+    for await (const part of req.parts({
+      limits: { fileSize: Number.MAX_SAFE_INTEGER, files: 100_000, fields: 1032, fieldSize: MAX_FIELD_BYTES },
+    })) {
       if (part.type === 'field') {
         const value = String(part.value ?? '');
         fieldBytes += Buffer.byteLength(part.fieldname) + Buffer.byteLength(value);
@@ -66,7 +75,9 @@ export async function forwardUpload(workspace: WorkspaceClient, request: Fastify
       if (!call) {
         call = workspace.uploadFiles();
         const active = call;
-        active.result.catch((err: unknown) => { failed = err; });
+        active.result.catch((err: unknown) => {
+          failed = err;
+        });
         const overwrite = fields.get('overwrite');
         await send(active, { start: { projectId, parentPath, overwrite: overwrite === '1' || overwrite === 'true' } });
       }

@@ -6,7 +6,21 @@ import { WorkspaceClient } from '../clients/workspace.client.js';
 import { RateLimit } from '../common/rate-limit.js';
 import { isTrue } from '../files/files.dto.js';
 import {
-  GitBody, GitCheckoutDto, GitCommitDto, GitCreateBranchDto, GitDeleteBranchQuery, GitFetchDto, GitFileDiffQuery, GitLogQuery, GitPathsDto, GitPullDto, GitPushDto, GitQuery, GitRemoteAddDto, GitApplyHunksDto, GitRemoteTlsDto,
+  GitBody,
+  GitCheckoutDto,
+  GitCommitDto,
+  GitCreateBranchDto,
+  GitDeleteBranchQuery,
+  GitFetchDto,
+  GitFileDiffQuery,
+  GitLogQuery,
+  GitPathsDto,
+  GitPullDto,
+  GitPushDto,
+  GitQuery,
+  GitRemoteAddDto,
+  GitApplyHunksDto,
+  GitRemoteTlsDto,
 } from './git.dto.js';
 
 const OK = { ok: true } as const;
@@ -34,7 +48,11 @@ export class GitController {
     return {
       isGitRepo: true,
       ...(r.branch ? { branch: r.branch } : {}),
-      files: (r.files ?? []).map(({ originalPath, kind, ...f }) => ({ ...f, kind: GIT_FILE_KIND.toWord(kind) ?? 'unknown', ...(originalPath ? { originalPath } : {}) })),
+      files: (r.files ?? []).map(({ originalPath, kind, ...f }) => ({
+        ...f,
+        kind: GIT_FILE_KIND.toWord(kind) ?? 'unknown',
+        ...(originalPath ? { originalPath } : {}),
+      })),
     };
   }
 
@@ -90,14 +108,26 @@ export class GitController {
     const r = await this.workspace.listGitWorktrees({ projectId: q.projectId });
     return {
       isGitRepo: r.isGitRepo,
-      worktrees: (r.worktrees ?? []).map(({ head, branch, ...w }) => ({ path: w.path, ...(head ? { head } : {}), ...(branch ? { branch } : {}), bare: w.bare, detached: w.detached, current: w.current })),
+      worktrees: (r.worktrees ?? []).map(({ head, branch, ...w }) => ({
+        path: w.path,
+        ...(head ? { head } : {}),
+        ...(branch ? { branch } : {}),
+        bare: w.bare,
+        detached: w.detached,
+        current: w.current,
+      })),
     };
   }
 
   @Post('apply-hunks')
   @HttpCode(200)
   async applyHunks(@Body() b: GitApplyHunksDto) {
-    const r = await this.workspace.applyGitHunks({ ...this.target(b), path: b.path, mode: GIT_HUNK_MODE.toProto(b.mode), hunkIndices: b.hunkIndices });
+    const r = await this.workspace.applyGitHunks({
+      ...this.target(b),
+      path: b.path,
+      mode: GIT_HUNK_MODE.toProto(b.mode),
+      hunkIndices: b.hunkIndices,
+    });
     return r.ok ? { ok: true, totalHunks: r.totalHunks } : { ok: false, error: r.error, totalHunks: r.totalHunks };
   }
 
@@ -117,7 +147,12 @@ export class GitController {
   @Post('branch/create')
   @HttpCode(200)
   async createBranch(@Body() b: GitCreateBranchDto) {
-    await this.workspace.createGitBranch({ ...this.target(b), name: b.name, startPoint: b.startPoint ?? '', checkout: b.checkout ?? false });
+    await this.workspace.createGitBranch({
+      ...this.target(b),
+      name: b.name,
+      startPoint: b.startPoint ?? '',
+      checkout: b.checkout ?? false,
+    });
     return OK;
   }
 
@@ -170,6 +205,11 @@ export class GitController {
   @HttpCode(200)
   @RateLimit('push')
   async push(@Body() b: GitPushDto) {
-    return this.workspace.gitPush({ ...this.target(b), remote: b.remote ?? '', branch: b.branch ?? '', setUpstream: b.setUpstream ?? false });
+    return this.workspace.gitPush({
+      ...this.target(b),
+      remote: b.remote ?? '',
+      branch: b.branch ?? '',
+      setUpstream: b.setUpstream ?? false,
+    });
   }
 }

@@ -1,4 +1,19 @@
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { GIT_HUNK_MODE } from '@pi-forge/proto';
 import { BOOL_STRINGS } from '../files/files.dto.js';
 
@@ -70,7 +85,13 @@ export class GitRemoteAddDto extends GitBody {
 export class GitApplyHunksDto extends GitBody {
   @IsString() @MaxLength(4096) path: string;
   @IsIn(GIT_HUNK_MODE.words) mode: string;
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(1000) @IsInt({ each: true }) @Min(0, { each: true }) @Max(10_000, { each: true }) hunkIndices: number[];
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(1000)
+  @IsInt({ each: true })
+  @Min(0, { each: true })
+  @Max(10_000, { each: true })
+  hunkIndices: number[];
 }
 
 export class GitRemoteTlsDto extends GitBody {

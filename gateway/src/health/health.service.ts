@@ -32,7 +32,11 @@ export class HealthService {
     const t0 = Date.now();
     for (;;) {
       const t = Math.max(1, Math.min(HEALTH_CHECK_TIMEOUT_MS, timeoutMs - (Date.now() - t0)));
-      const [agent, pty, workspace] = await Promise.all([this.agent.channel.check(t), this.pty.channel.check(t), this.workspace.channel.check(t)]);
+      const [agent, pty, workspace] = await Promise.all([
+        this.agent.channel.check(t),
+        this.pty.channel.check(t),
+        this.workspace.channel.check(t),
+      ]);
       const services = { agent, pty, workspace };
       const ready = Object.values(services).every((s) => s === 'serving');
       const waitedMs = Date.now() - t0;

@@ -12,17 +12,39 @@ const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0
 export class ForgeMetrics {
   readonly registry = new Registry();
 
-  readonly activeSessions = new Gauge({ name: 'forge_active_sessions', help: 'Live agent sessions (agent service registry size).', registers: [this.registry] });
-  readonly activePtys = new Gauge({ name: 'forge_active_ptys', help: 'Live terminals, attached or detached (pty service).', registers: [this.registry] });
-  readonly sseClients = new Gauge({ name: 'forge_sse_clients', help: 'Open SSE streams served by this gateway.', registers: [this.registry] });
-  readonly serviceUp = new Gauge({ name: 'forge_service_up', help: '1 when the service answers grpc.health.v1 SERVING at scrape time, else 0.', labelNames: ['service'], registers: [this.registry] });
+  readonly activeSessions = new Gauge({
+    name: 'forge_active_sessions',
+    help: 'Live agent sessions (agent service registry size).',
+    registers: [this.registry],
+  });
+  readonly activePtys = new Gauge({
+    name: 'forge_active_ptys',
+    help: 'Live terminals, attached or detached (pty service).',
+    registers: [this.registry],
+  });
+  readonly sseClients = new Gauge({
+    name: 'forge_sse_clients',
+    help: 'Open SSE streams served by this gateway.',
+    registers: [this.registry],
+  });
+  readonly serviceUp = new Gauge({
+    name: 'forge_service_up',
+    help: '1 when the service answers grpc.health.v1 SERVING at scrape time, else 0.',
+    labelNames: ['service'],
+    registers: [this.registry],
+  });
   readonly serviceRestarts = new Counter({
     name: 'forge_service_restarts_total',
     help: 'Times the gateway lost its connection to the service and got it back (a crash or restart, seen from the gateway).',
     labelNames: ['service'],
     registers: [this.registry],
   });
-  readonly httpRequests = new Counter({ name: 'forge_http_requests_total', help: 'HTTP requests answered, by route pattern and status (SSE streams and WebSocket upgrades take over the socket and are not counted here).', labelNames: ['method', 'route', 'status'], registers: [this.registry] });
+  readonly httpRequests = new Counter({
+    name: 'forge_http_requests_total',
+    help: 'HTTP requests answered, by route pattern and status (SSE streams and WebSocket upgrades take over the socket and are not counted here).',
+    labelNames: ['method', 'route', 'status'],
+    registers: [this.registry],
+  });
   readonly httpDuration = new Histogram({
     name: 'forge_http_request_duration_seconds',
     help: 'Time to answer an HTTP request, by route pattern.',

@@ -9,7 +9,10 @@ import { ForgeMetrics } from './forge-metrics.js';
 
 @Injectable()
 export class HttpMetricsRecorder implements OnModuleInit {
-  constructor(private readonly adapterHost: HttpAdapterHost, private readonly metrics: ForgeMetrics) {}
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly metrics: ForgeMetrics,
+  ) {}
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();

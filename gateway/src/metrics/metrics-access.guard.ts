@@ -15,7 +15,10 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
 export class MetricsAccessGuard implements CanActivate {
   private readonly token: Buffer | undefined;
 
-  constructor(@Inject(CONFIG) config: ForgeConfig, private readonly gate: AuthGate) {
+  constructor(
+    @Inject(CONFIG) config: ForgeConfig,
+    private readonly gate: AuthGate,
+  ) {
     this.token = config.METRICS_TOKEN ? digest(config.METRICS_TOKEN) : undefined;
   }
 

@@ -8,7 +8,10 @@ import { ServiceWatch } from './service-watch.js';
 /** `GET /metrics` (outside /api/v1): Prometheus text. Public to the global guard; MetricsAccessGuard decides. */
 @Controller('metrics')
 export class MetricsController {
-  constructor(private readonly metrics: ForgeMetrics, private readonly services: ServiceWatch) {}
+  constructor(
+    private readonly metrics: ForgeMetrics,
+    private readonly services: ServiceWatch,
+  ) {}
 
   @Public()
   @UseGuards(MetricsAccessGuard)

@@ -16,7 +16,12 @@ export function cloneEvent(m: CloneProjectResponse): Record<string, unknown> {
   // proto-loader marks a set proto3 `optional` with `_percent`; an unset one may read as 0 or null.
   if (m.progress) {
     const p = m.progress as typeof m.progress & { _percent?: string };
-    return { type: 'progress', phase: p.phase, percent: p._percent === 'percent' || typeof p.percent === 'number' ? p.percent ?? null : null, raw: p.raw };
+    return {
+      type: 'progress',
+      phase: p.phase,
+      percent: p._percent === 'percent' || typeof p.percent === 'number' ? (p.percent ?? null) : null,
+      raw: p.raw,
+    };
   }
   if (m.stderr) return { type: 'stderr', line: m.stderr.line };
   if (m.done) return { type: 'done', target: m.done.target };
@@ -36,8 +41,13 @@ export class ProjectCloneController {
   @HttpCode(200)
   async clone(@Body() body: CloneProjectDto, @Res() reply: FastifyReply): Promise<void> {
     const upstream = this.workspace.cloneProject({
-      url: body.url, parentPath: body.parentPath, folderName: body.folderName, projectName: body.projectName,
-      branch: body.branch ?? '', token: body.token ?? '', insecureTls: body.insecureTls ?? false,
+      url: body.url,
+      parentPath: body.parentPath,
+      folderName: body.folderName,
+      projectName: body.projectName,
+      branch: body.branch ?? '',
+      token: body.token ?? '',
+      insecureTls: body.insecureTls ?? false,
     });
     const raw = reply.raw;
     let closed = false;

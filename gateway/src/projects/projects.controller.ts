@@ -4,11 +4,22 @@ import { LOGGER } from '@pi-forge/runtime';
 import type { Logger } from 'pino';
 import { AgentClient } from '../clients/agent.client.js';
 import { WorkspaceClient } from '../clients/workspace.client.js';
-import { BrowseFoldersQuery, CreateFolderDto, CreateProjectDto, RenameProjectDto, ReorderProjectsDto, SystemPromptDto } from './projects.dto.js';
+import {
+  BrowseFoldersQuery,
+  CreateFolderDto,
+  CreateProjectDto,
+  RenameProjectDto,
+  ReorderProjectsDto,
+  SystemPromptDto,
+} from './projects.dto.js';
 
 @Controller('projects')
 export class ProjectsController {
-  constructor(private readonly workspace: WorkspaceClient, private readonly agent: AgentClient, @Inject(LOGGER) private readonly logger: Logger) {}
+  constructor(
+    private readonly workspace: WorkspaceClient,
+    private readonly agent: AgentClient,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
 
   @Get()
   list() {
@@ -65,10 +76,13 @@ export class ProjectsController {
   @Delete(':id')
   async delete(@Param('id') id: string) {
     await this.workspace.deleteProject({ id });
-    const cascaded = await this.agent.deleteProjectSessions({ projectId: id }).then((r) => r.removed, (err: unknown) => {
-      this.logger.warn({ err, projectId: id }, 'could not remove the project session folder');
-      return false;
-    });
+    const cascaded = await this.agent.deleteProjectSessions({ projectId: id }).then(
+      (r) => r.removed,
+      (err: unknown) => {
+        this.logger.warn({ err, projectId: id }, 'could not remove the project session folder');
+        return false;
+      },
+    );
     return { cascaded };
   }
 }

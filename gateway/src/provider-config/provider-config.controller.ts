@@ -10,7 +10,8 @@ import { PutAuthKeyDto, PutModelsDto } from './provider-config.dto.js';
 const PROVIDER_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 function checkProvider(provider: string): string {
-  if (!PROVIDER_ID.test(provider)) throw new BadRequestException({ error: 'invalid_provider', message: 'provider ids are letters, digits, ".", "_" and "-"' });
+  if (!PROVIDER_ID.test(provider))
+    throw new BadRequestException({ error: 'invalid_provider', message: 'provider ids are letters, digits, ".", "_" and "-"' });
   return provider;
 }
 
@@ -27,7 +28,14 @@ export class ProviderConfigController {
   @Get('auth')
   async auth(): Promise<{ providers: Record<string, { configured: true; source: 'stored'; label: string }> }> {
     const { providers } = await this.agent.getAuthConfig();
-    return { providers: Object.fromEntries((providers ?? []).map((p) => [p.provider, { configured: true as const, source: 'stored' as const, label: CREDENTIAL_LABEL[p.kind] ?? 'Stored API key' }])) };
+    return {
+      providers: Object.fromEntries(
+        (providers ?? []).map((p) => [
+          p.provider,
+          { configured: true as const, source: 'stored' as const, label: CREDENTIAL_LABEL[p.kind] ?? 'Stored API key' },
+        ]),
+      ),
+    };
   }
 
   @Put('auth/:provider')
@@ -48,7 +56,10 @@ export class ProviderConfigController {
     return {
       providers: (providers ?? []).map((p) => ({
         provider: p.provider,
-        models: (p.models ?? []).map((m) => ({ ...m, supportedThinkingLevels: (m.supportedThinkingLevels ?? []).map((l) => THINKING_LEVEL.toWord(l)).filter((w) => w !== undefined) })),
+        models: (p.models ?? []).map((m) => ({
+          ...m,
+          supportedThinkingLevels: (m.supportedThinkingLevels ?? []).map((l) => THINKING_LEVEL.toWord(l)).filter((w) => w !== undefined),
+        })),
       })),
     };
   }
@@ -60,7 +71,12 @@ export class ProviderConfigController {
 
   @Put('models')
   async putModels(@Body() body: PutModelsDto): Promise<{ providers: Record<string, unknown> }> {
-    return { providers: JSON.parse((await this.agent.putModelsConfig({ providersJson: JSON.stringify(body.providers) })).providersJson) as Record<string, unknown> };
+    return {
+      providers: JSON.parse((await this.agent.putModelsConfig({ providersJson: JSON.stringify(body.providers) })).providersJson) as Record<
+        string,
+        unknown
+      >,
+    };
   }
 
   @Get('settings')
@@ -72,7 +88,8 @@ export class ProviderConfigController {
   @Put('settings')
   async putSettings(@Req() req: FastifyRequest): Promise<Record<string, unknown>> {
     const body = req.body;
-    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new BadRequestException({ error: 'invalid_body', message: 'the body must be a JSON object' });
+    if (!body || typeof body !== 'object' || Array.isArray(body))
+      throw new BadRequestException({ error: 'invalid_body', message: 'the body must be a JSON object' });
     return JSON.parse((await this.agent.putSettings({ patchJson: JSON.stringify(body) })).settingsJson) as Record<string, unknown>;
   }
 }

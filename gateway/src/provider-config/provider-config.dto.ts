@@ -13,4 +13,3 @@ export class PutModelsDto {
   @IsObject()
   providers: Record<string, unknown>;
 }
-

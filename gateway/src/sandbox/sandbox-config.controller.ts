@@ -7,11 +7,20 @@ import { AgentClient } from '../clients/agent.client.js';
 import { BodyLimit } from '../common/route-options.js';
 import { PutSandboxDto } from './sandbox-config.dto.js';
 
-interface SandboxView { enabled: boolean; uid?: number; gid?: number; home: string; toolEnv: Record<string, string> }
+interface SandboxView {
+  enabled: boolean;
+  uid?: number;
+  gid?: number;
+  home: string;
+  toolEnv: Record<string, string>;
+}
 
 @Controller('config/sandbox')
 export class SandboxConfigController {
-  constructor(private readonly agent: AgentClient, @Inject(CONFIG) private readonly config: ForgeConfig) {}
+  constructor(
+    private readonly agent: AgentClient,
+    @Inject(CONFIG) private readonly config: ForgeConfig,
+  ) {}
 
   private view(toolEnv: Record<string, string> | undefined): SandboxView {
     const c = this.config;

@@ -16,7 +16,8 @@ function inflatedLength(data: Buffer, budget: number): { length: number; out: Bu
     const out = inflateSync(data, { maxOutputLength: budget + 1, finishFlush: constants.Z_SYNC_FLUSH });
     return { length: out.length, out };
   } catch (err) {
-    if (err instanceof RangeError || (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return { length: budget + 1, out: Buffer.alloc(0) };
+    if (err instanceof RangeError || (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+      return { length: budget + 1, out: Buffer.alloc(0) };
     return { length: 0, out: Buffer.alloc(0) }; // a damaged stream: pdf.js will not get far with it either
   }
 }

@@ -24,7 +24,14 @@ test('documentKind: by extension (any case) or by MIME; everything else is null'
 });
 
 test('xlsx: every sheet under a heading, rows as tab-separated lines, tabs and newlines in cells flattened', async () => {
-  const data = await xlsx({ Budget: [['item', 'cost'], ['rent', 1200], ['a\tb\nc', 3.5]], Notes: [['only', 'row']] });
+  const data = await xlsx({
+    Budget: [
+      ['item', 'cost'],
+      ['rent', 1200],
+      ['a\tb\nc', 3.5],
+    ],
+    Notes: [['only', 'row']],
+  });
   assert.equal(await convertDocument('xlsx', data), '## Sheet: Budget\nitem\tcost\nrent\t1200\na b c\t3.5\n\n## Sheet: Notes\nonly\trow');
 });
 
@@ -43,7 +50,10 @@ test('corrupt documents and timeouts reject with DocumentConversionError', async
     await assert.rejects(convertDocument(kind, Buffer.from('definitely not a document')), DocumentConversionError, kind);
   }
   const data = await xlsx({ S: [['a']] });
-  await assert.rejects(convertDocument('xlsx', data, { timeoutMs: 1 }), (err: Error) => err instanceof DocumentConversionError && /longer than 1 ms/.test(err.message));
+  await assert.rejects(
+    convertDocument('xlsx', data, { timeoutMs: 1 }),
+    (err: Error) => err instanceof DocumentConversionError && /longer than 1 ms/.test(err.message),
+  );
 });
 
 test('many conversions at once all finish (they queue for a worker slot)', async () => {
@@ -63,7 +73,11 @@ test('docx still converts through the bounded unzip (paragraphs as blank-line se
 
 test('decompression bombs are refused before inflating: declared sizes, lying sizes, PDF streams', async () => {
   const refused = async (kind: 'docx' | 'xlsx' | 'pdf', data: Buffer, message: RegExp) =>
-    assert.rejects(convertDocument(kind, data), (err: Error) => err instanceof DocumentConversionError && message.test(err.message), `${kind}`);
+    assert.rejects(
+      convertDocument(kind, data),
+      (err: Error) => err instanceof DocumentConversionError && message.test(err.message),
+      `${kind}`,
+    );
   await refused('docx', makeBomb('docx', 80), /would decompress to 81 MiB, more than the 64 MiB allowed/);
   await refused('xlsx', makeBomb('xlsx', 80), /would decompress to 81 MiB, more than the 64 MiB allowed/);
   await refused('docx', makeBomb('docx-lying', 80), /word\/document\.xml inflates beyond its declared size/);

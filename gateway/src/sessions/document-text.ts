@@ -70,12 +70,19 @@ export async function convertDocument(kind: DocumentKind, data: Buffer, options:
         if (err) reject(err);
         else resolve(text!);
       };
-      const timer = setTimeout(() => finish(new DocumentConversionError(`conversion took longer than ${timeoutMs >= 1000 ? `${timeoutMs / 1000} s` : `${timeoutMs} ms`}`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          finish(
+            new DocumentConversionError(`conversion took longer than ${timeoutMs >= 1000 ? `${timeoutMs / 1000} s` : `${timeoutMs} ms`}`),
+          ),
+        timeoutMs,
+      );
       // Library chatter on the worker's console must not reach the gateway's JSON log lines.
       worker.stdout.resume();
       worker.stderr.resume();
       worker.on('message', (m: { ok: boolean; text?: string; error?: string }) =>
-        m.ok ? finish(null, m.text ?? '') : finish(new DocumentConversionError(m.error || 'the document could not be read')));
+        m.ok ? finish(null, m.text ?? '') : finish(new DocumentConversionError(m.error || 'the document could not be read')),
+      );
       worker.on('error', (err) => finish(new DocumentConversionError(err.message)));
       worker.on('exit', (code) => finish(new DocumentConversionError(`the converter stopped (exit code ${code})`)));
     });

@@ -44,7 +44,12 @@ function capText(text: string, maxBytes: number): string {
 }
 
 async function run(job: Job): Promise<string> {
-  const text = job.kind === 'pdf' ? await pdfText(job.data) : job.kind === 'docx' ? await docxText(job.data) : xlsxToText(Buffer.from(job.data.buffer, job.data.byteOffset, job.data.byteLength));
+  const text =
+    job.kind === 'pdf'
+      ? await pdfText(job.data)
+      : job.kind === 'docx'
+        ? await docxText(job.data)
+        : xlsxToText(Buffer.from(job.data.buffer, job.data.byteOffset, job.data.byteLength));
   return capText(text.trimEnd(), job.maxBytes);
 }
 
@@ -52,6 +57,7 @@ if (parentPort) {
   const port = parentPort;
   run(workerData as Job).then(
     (text) => port.postMessage({ ok: true, text }),
-    (err: unknown) => port.postMessage({ ok: false, error: (err instanceof Error ? err.message : String(err)).split(/(?<=[.?!])\s/)[0]!.slice(0, 200) }),
+    (err: unknown) =>
+      port.postMessage({ ok: false, error: (err instanceof Error ? err.message : String(err)).split(/(?<=[.?!])\s/)[0]!.slice(0, 200) }),
   );
 }

@@ -31,7 +31,8 @@ function parseXml(data: Buffer | undefined, part: string): Node {
   return parser.parse(text) as Node;
 }
 
-const textOf = (n: unknown): string => (n == null ? '' : typeof n === 'string' ? n : typeof n === 'object' ? String((n as Node)['#text'] ?? '') : String(n));
+const textOf = (n: unknown): string =>
+  n == null ? '' : typeof n === 'string' ? n : typeof n === 'object' ? String((n as Node)['#text'] ?? '') : String(n);
 
 /** Text of a shared-string item or an inline string: plain <t>, or rich-text runs <r><t>. */
 function richText(item: Node | undefined): string {
@@ -71,7 +72,8 @@ export function xlsxToText(data: Buffer): string {
   const workbook = parseXml(parts.get('xl/workbook.xml'), 'workbook').workbook;
   if (!workbook) throw new Error('not a readable document: no xl/workbook.xml');
   const rels = new Map<string, string>();
-  for (const r of parseXml(parts.get('xl/_rels/workbook.xml.rels'), 'workbook rels').Relationships?.Relationship ?? []) rels.set(r['@_Id'], resolveTarget(r['@_Target']));
+  for (const r of parseXml(parts.get('xl/_rels/workbook.xml.rels'), 'workbook rels').Relationships?.Relationship ?? [])
+    rels.set(r['@_Id'], resolveTarget(r['@_Target']));
   const shared = (parseXml(parts.get('xl/sharedStrings.xml'), 'shared strings').sst?.si ?? []).map(richText);
   const styles = parseXml(parts.get('xl/styles.xml'), 'styles').styleSheet ?? {};
   const customFormats = new Map<number, string>();
@@ -86,9 +88,12 @@ export function xlsxToText(data: Buffer): string {
     const type = c['@_t'] ?? 'n';
     const v = textOf(c.v);
     switch (type) {
-      case 's': return shared[Number(v)] ?? '';
-      case 'inlineStr': return richText(c.is);
-      case 'b': return v === '1' ? 'true' : v === '0' ? 'false' : v;
+      case 's':
+        return shared[Number(v)] ?? '';
+      case 'inlineStr':
+        return richText(c.is);
+      case 'b':
+        return v === '1' ? 'true' : v === '0' ? 'false' : v;
       case 'n': {
         if (v !== '' && dateStyle[Number(c['@_s'] ?? 0)]) {
           const ms = Math.round((Number(v) - epochDays) * 86_400_000);
@@ -96,7 +101,8 @@ export function xlsxToText(data: Buffer): string {
         }
         return v;
       }
-      default: return v; // str (formula text), e (error like #DIV/0!), d (ISO date)
+      default:
+        return v; // str (formula text), e (error like #DIV/0!), d (ISO date)
     }
   };
 

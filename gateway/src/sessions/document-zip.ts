@@ -12,7 +12,14 @@ const MAX_ENTRIES = 20_000;
 
 export class DocumentLimitError extends Error {}
 
-interface Entry { name: string; method: number; flags: number; compressedSize: number; size: number; localOffset: number }
+interface Entry {
+  name: string;
+  method: number;
+  flags: number;
+  compressedSize: number;
+  size: number;
+  localOffset: number;
+}
 
 function fail(message: string): never {
   throw new Error(`not a readable document: ${message}`);
@@ -22,7 +29,10 @@ function centralDirectory(zip: Buffer): Entry[] {
   // End of central directory: 22 bytes plus a comment of at most 65535.
   let eocd = -1;
   for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 0xffff); i--) {
-    if (zip.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
+    if (zip.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
   }
   if (eocd < 0) fail('no zip directory');
   const count = zip.readUInt16LE(eocd + 10);
@@ -69,7 +79,8 @@ function inflateEntry(zip: Buffer, e: Entry): Buffer {
   try {
     out = inflateRawSync(raw, { maxOutputLength: e.size });
   } catch (err) {
-    if (err instanceof RangeError || (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new DocumentLimitError(`${e.name} inflates beyond its declared size`);
+    if (err instanceof RangeError || (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+      throw new DocumentLimitError(`${e.name} inflates beyond its declared size`);
     fail(`${e.name} does not inflate`);
   }
   if (out.length !== e.size) fail(`${e.name} inflates to another size than declared`);

@@ -15,7 +15,18 @@ export const MAX_FILE_BYTES = 20 * 1024 * 1024;
 const MAX_IMAGES = 4;
 const MAX_TEXT_FILES = 4;
 const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
-const TEXT_APP_TYPES = new Set(['application/json', 'application/xml', 'application/yaml', 'application/x-yaml', 'application/javascript', 'application/typescript', 'application/sql', 'application/x-sh', 'application/toml', 'application/x-httpd-php']);
+const TEXT_APP_TYPES = new Set([
+  'application/json',
+  'application/xml',
+  'application/yaml',
+  'application/x-yaml',
+  'application/javascript',
+  'application/typescript',
+  'application/sql',
+  'application/x-sh',
+  'application/toml',
+  'application/x-httpd-php',
+]);
 
 export interface PromptInput {
   /** What the user typed (the agent service expands its @path references and titles from it). */
@@ -29,7 +40,8 @@ export interface PromptInput {
 const bad = (error: string, message: string) => new BadRequestException({ error, message });
 
 async function checkBody(body: unknown): Promise<PromptDto> {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw bad('invalid_body', 'the body must be a JSON object with a text field');
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw bad('invalid_body', 'the body must be a JSON object with a text field');
   const dto = plainToInstance(PromptDto, body ?? {});
   const errors = await validate(dto, { whitelist: true });
   if (errors.length) {
@@ -103,7 +115,8 @@ export async function readPromptInput(req: FastifyRequest): Promise<PromptInput>
     const code = (err as { code?: string }).code;
     if (code === 'FST_REQ_FILE_TOO_LARGE') throw bad('attachment_too_large', 'an attachment is larger than 20 MB');
     if (code === 'FST_FILES_LIMIT_REACHED') throw bad('too_many_files', 'too many files in one prompt');
-    if (code === 'FST_PARTS_LIMIT_REACHED' || code === 'FST_FIELDS_LIMIT_REACHED') throw bad('too_many_parts', 'too many parts in one prompt');
+    if (code === 'FST_PARTS_LIMIT_REACHED' || code === 'FST_FIELDS_LIMIT_REACHED')
+      throw bad('too_many_parts', 'too many parts in one prompt');
     throw bad('invalid_body', 'the multipart body could not be read');
   }
   if (!fields.text) throw bad('missing_text', 'the text field is required');

@@ -14,9 +14,16 @@ import { SseWriter, sseCommentFrame, sseEventFrame } from '../sse/sse-writer.js'
 
 const READY_TIMEOUT_MS = 60_000;
 /** Events after which proxies must flush at once (docs/compatibility.md#sse-streams). */
-const PADDED: Record<string, string> = { compaction_start: 'pad-flush', session_list_changed: 'session-list-changed', session_renamed: 'session-renamed' };
+const PADDED: Record<string, string> = {
+  compaction_start: 'pad-flush',
+  session_list_changed: 'session-list-changed',
+  session_renamed: 'session-renamed',
+};
 
-interface EventId { epoch: string; seq: number }
+interface EventId {
+  epoch: string;
+  seq: number;
+}
 
 function parseId(id: string): EventId | undefined {
   const m = /^([0-9a-f]+)-(\d+)$/.exec(id);
@@ -127,7 +134,11 @@ class SessionHub {
   private first = true;
   closed = false;
 
-  constructor(agent: AgentClient, readonly sessionId: string, private readonly onEmpty: (hub: SessionHub) => void) {
+  constructor(
+    agent: AgentClient,
+    readonly sessionId: string,
+    private readonly onEmpty: (hub: SessionHub) => void,
+  ) {
     this.call = agent.streamEvents({ sessionId, lastEventId: '', catchUpOnly: false });
     this.ready = firstMessage(this.call, READY_TIMEOUT_MS);
     this.ready.catch(() => this.close());

@@ -31,16 +31,23 @@ const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v
 
 @Controller('search')
 export class SessionSearchController {
-  constructor(private readonly agent: AgentClient, private readonly workspace: WorkspaceClient) {}
+  constructor(
+    private readonly agent: AgentClient,
+    private readonly workspace: WorkspaceClient,
+  ) {}
 
   @Get('sessions')
   @RateLimit('search')
-  async search(@Query() query: SearchSessionsQueryDto): Promise<{ engine: 'node'; truncated: boolean; results: Record<string, unknown>[] }> {
+  async search(
+    @Query() query: SearchSessionsQueryDto,
+  ): Promise<{ engine: 'node'; truncated: boolean; results: Record<string, unknown>[] }> {
     const { projects } = await this.workspace.listProjects();
     const names = new Map(projects.map((p) => [p.id, p.name]));
     const res = await this.agent.searchSessions({
-      query: query.q, projects: projects.map((p) => ({ id: p.id, path: p.path })),
-      sessionLimit: clamp(query.sessionLimit ?? 50, 1, 200), matchesPerSession: clamp(query.matchesPerSession ?? 5, 1, 50),
+      query: query.q,
+      projects: projects.map((p) => ({ id: p.id, path: p.path })),
+      sessionLimit: clamp(query.sessionLimit ?? 50, 1, 200),
+      matchesPerSession: clamp(query.matchesPerSession ?? 5, 1, 50),
     });
     // Optional fields are left out when unset, as the public shape has them (contract S19).
     const results = (res.results ?? []).map((r) => ({

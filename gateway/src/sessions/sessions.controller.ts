@@ -10,14 +10,32 @@ import { RateLimit } from '../common/rate-limit.js';
 import { BodyLimit } from '../common/route-options.js';
 import { LARGE_BODY_LIMIT } from '../common/body-limits.js';
 import { readPromptInput } from './prompt-input.js';
-import { CompactDto, CreateSessionDto, ExecDto, ExportQueryDto, ForkDto, ListSessionsQueryDto, NavigateDto, RenameSessionDto, SetModelDto, SetThinkingLevelDto, SteerDto } from './sessions.dto.js';
+import {
+  CompactDto,
+  CreateSessionDto,
+  ExecDto,
+  ExportQueryDto,
+  ForkDto,
+  ListSessionsQueryDto,
+  NavigateDto,
+  RenameSessionDto,
+  SetModelDto,
+  SetThinkingLevelDto,
+  SteerDto,
+} from './sessions.dto.js';
 
 /** Optional fields are left out rather than sent as null (docs/compatibility.md#http-conventions). */
 function liveSummary(s: SessionSummary | undefined): Record<string, unknown> {
   if (!s) return {};
   const out: Record<string, unknown> = {
-    sessionId: s.sessionId, projectId: s.projectId, workspacePath: s.workspacePath, createdAt: s.createdAt,
-    lastActivityAt: s.lastActivityAt, isLive: s.isLive, messageCount: s.messageCount, isStreaming: s.isStreaming,
+    sessionId: s.sessionId,
+    projectId: s.projectId,
+    workspacePath: s.workspacePath,
+    createdAt: s.createdAt,
+    lastActivityAt: s.lastActivityAt,
+    isLive: s.isLive,
+    messageCount: s.messageCount,
+    isStreaming: s.isStreaming,
   };
   if (s.name) out.name = s.name;
   if (s.isLive) {
@@ -32,8 +50,14 @@ function liveSummary(s: SessionSummary | undefined): Record<string, unknown> {
 
 function unifiedSummary(s: SessionSummary): Record<string, unknown> {
   const out: Record<string, unknown> = {
-    sessionId: s.sessionId, projectId: s.projectId, isLive: s.isLive, workspacePath: s.workspacePath,
-    lastActivityAt: s.lastActivityAt, createdAt: s.createdAt, messageCount: s.messageCount, firstMessage: s.firstMessage,
+    sessionId: s.sessionId,
+    projectId: s.projectId,
+    isLive: s.isLive,
+    workspacePath: s.workspacePath,
+    lastActivityAt: s.lastActivityAt,
+    createdAt: s.createdAt,
+    messageCount: s.messageCount,
+    firstMessage: s.firstMessage,
   };
   if (s.name) out.name = s.name;
   if (s.path) out.path = s.path;
@@ -43,7 +67,10 @@ function unifiedSummary(s: SessionSummary): Record<string, unknown> {
 
 @Controller('sessions')
 export class SessionsController {
-  constructor(private readonly agent: AgentClient, private readonly workspace: WorkspaceClient) {}
+  constructor(
+    private readonly agent: AgentClient,
+    private readonly workspace: WorkspaceClient,
+  ) {}
 
   @Get()
   async list(@Query() query: ListSessionsQueryDto): Promise<{ sessions: Record<string, unknown>[] }> {
@@ -89,7 +116,13 @@ export class SessionsController {
   @RateLimit('prompt')
   async prompt(@Param('id') id: string, @Req() req: FastifyRequest): Promise<{ accepted: true; sessionName?: string }> {
     const input = await readPromptInput(req);
-    const res = await this.agent.prompt({ sessionId: id, text: input.text, textAttachments: input.textAttachments, streamingBehavior: STREAMING_BEHAVIOR.toProto(input.streamingBehavior), images: input.images });
+    const res = await this.agent.prompt({
+      sessionId: id,
+      text: input.text,
+      textAttachments: input.textAttachments,
+      streamingBehavior: STREAMING_BEHAVIOR.toProto(input.streamingBehavior),
+      images: input.images,
+    });
     return res.sessionName ? { accepted: true, sessionName: res.sessionName } : { accepted: true };
   }
 
@@ -142,7 +175,10 @@ export class SessionsController {
 
   @Post(':id/exec')
   @HttpCode(200)
-  async exec(@Param('id') id: string, @Body() body: ExecDto): Promise<{ exitCode: number | null; output: string; durationMs: number; truncated: boolean; cancelled: boolean }> {
+  async exec(
+    @Param('id') id: string,
+    @Body() body: ExecDto,
+  ): Promise<{ exitCode: number | null; output: string; durationMs: number; truncated: boolean; cancelled: boolean }> {
     const r = await this.agent.exec({ sessionId: id, command: body.command, excludeFromContext: body.excludeFromContext ?? false });
     return { exitCode: r.exitCode ?? null, output: r.output, durationMs: r.durationMs, truncated: r.truncated, cancelled: r.cancelled };
   }
@@ -159,21 +195,42 @@ export class SessionsController {
 
   @Get(':id/turn-diff')
   async turnDiff(@Param('id') id: string): Promise<{ entries: unknown[] }> {
-    return { entries: ((await this.agent.getTurnDiff({ sessionId: id })).entries ?? []).map((e) => ({ ...e, tool: TURN_DIFF_TOOL.toWord(e.tool) ?? 'edit' })) };
+    return {
+      entries: ((await this.agent.getTurnDiff({ sessionId: id })).entries ?? []).map((e) => ({
+        ...e,
+        tool: TURN_DIFF_TOOL.toWord(e.tool) ?? 'edit',
+      })),
+    };
   }
 
   @Post(':id/navigate')
   @HttpCode(200)
   @RateLimit('prompt')
-  async navigate(@Param('id') id: string, @Body() body: NavigateDto): Promise<{ cancelled: boolean; aborted?: boolean; editorText?: string }> {
-    const r = await this.agent.navigate({ sessionId: id, entryId: body.entryId, summarize: body.summarize ?? false, customInstructions: body.customInstructions ?? '', label: body.label ?? '' });
-    return { cancelled: r.cancelled, ...(r.aborted !== undefined ? { aborted: r.aborted } : {}), ...(r.editorText !== undefined ? { editorText: r.editorText } : {}) };
+  async navigate(
+    @Param('id') id: string,
+    @Body() body: NavigateDto,
+  ): Promise<{ cancelled: boolean; aborted?: boolean; editorText?: string }> {
+    const r = await this.agent.navigate({
+      sessionId: id,
+      entryId: body.entryId,
+      summarize: body.summarize ?? false,
+      customInstructions: body.customInstructions ?? '',
+      label: body.label ?? '',
+    });
+    return {
+      cancelled: r.cancelled,
+      ...(r.aborted !== undefined ? { aborted: r.aborted } : {}),
+      ...(r.editorText !== undefined ? { editorText: r.editorText } : {}),
+    };
   }
 
   @Post(':id/compact')
   @HttpCode(200)
   @RateLimit('prompt')
-  async compact(@Param('id') id: string, @Body() body: CompactDto): Promise<{ summary: string; tokensBefore: number; tokensAfter: number }> {
+  async compact(
+    @Param('id') id: string,
+    @Body() body: CompactDto,
+  ): Promise<{ summary: string; tokensBefore: number; tokensAfter: number }> {
     return this.agent.compact({ sessionId: id, customInstructions: body.customInstructions ?? '' });
   }
 }

@@ -15,7 +15,9 @@ afterEach(() => {
 });
 
 /** A server whose one request gets an SseWriter; the raw socket of the client, to read (or not). */
-async function open(options: Partial<SseWriterOptions> = {}): Promise<{ writer: SseWriter; res: ServerResponse; received: () => string; closes: boolean[] }> {
+async function open(
+  options: Partial<SseWriterOptions> = {},
+): Promise<{ writer: SseWriter; res: ServerResponse; received: () => string; closes: boolean[] }> {
   const closes: boolean[] = [];
   let resolveWriter: (v: { writer: SseWriter; res: ServerResponse }) => void;
   const ready = new Promise<{ writer: SseWriter; res: ServerResponse }>((r) => (resolveWriter = r));

@@ -41,7 +41,10 @@ export class SseWriter {
   private _closed = false;
   private readonly bufferLimit: number;
 
-  constructor(private readonly raw: ServerResponse, private readonly options: SseWriterOptions) {
+  constructor(
+    private readonly raw: ServerResponse,
+    private readonly options: SseWriterOptions,
+  ) {
     this.bufferLimit = options.bufferLimit ?? SSE_CLIENT_BUFFER_LIMIT;
     // A client that goes away stops the heartbeat and tells the owner.
     raw.on('close', () => this.close(false));

@@ -13,11 +13,22 @@ describe('parseClientMessage', () => {
 
   it('ignores everything else', () => {
     for (const bad of [
-      'not json', '', 'null', '42', '"input"', '[]',
-      { type: 'input' }, { type: 'input', data: 5 }, { type: 'shout', data: 'x' },
-      { type: 'resize', cols: 0, rows: 10 }, { type: 'resize', cols: 1001, rows: 10 }, { type: 'resize', cols: 10.5, rows: 10 },
-      { type: 'resize', cols: '80', rows: 24 }, { type: 'resize', cols: 80 },
-    ]) assert.equal(parseClientMessage(frame(bad)), undefined, JSON.stringify(bad));
+      'not json',
+      '',
+      'null',
+      '42',
+      '"input"',
+      '[]',
+      { type: 'input' },
+      { type: 'input', data: 5 },
+      { type: 'shout', data: 'x' },
+      { type: 'resize', cols: 0, rows: 10 },
+      { type: 'resize', cols: 1001, rows: 10 },
+      { type: 'resize', cols: 10.5, rows: 10 },
+      { type: 'resize', cols: '80', rows: 24 },
+      { type: 'resize', cols: 80 },
+    ])
+      assert.equal(parseClientMessage(frame(bad)), undefined, JSON.stringify(bad));
   });
 
   it('ignores frames over 1 MiB', () => {

@@ -18,15 +18,38 @@ class FakeSocket extends EventEmitter {
   sent: Array<{ data: Buffer; cb: () => void }> = [];
   closedWith: [number, string] | undefined;
   terminated = false;
-  send(data: Buffer, _opts: unknown, cb: () => void) { this.sent.push({ data, cb }); this.bufferedAmount += data.length; }
+  send(data: Buffer, _opts: unknown, cb: () => void) {
+    this.sent.push({ data, cb });
+    this.bufferedAmount += data.length;
+  }
   /** The kernel took everything: buffer empty, callbacks fire. */
-  flush() { const s = this.sent; this.sent = []; this.bufferedAmount = 0; for (const x of s) x.cb(); }
-  close(code: number, reason: string) { this.closedWith = [code, reason]; this.readyState = 3; }
-  ping() { this.pings++; }
-  pause() { this.isPaused = true; }
-  resume() { this.isPaused = false; }
-  terminate() { this.terminated = true; this.readyState = 3; this.emit('close', 1006, Buffer.alloc(0)); }
-  browser(msg: unknown) { this.emit('message', Buffer.from(JSON.stringify(msg))); }
+  flush() {
+    const s = this.sent;
+    this.sent = [];
+    this.bufferedAmount = 0;
+    for (const x of s) x.cb();
+  }
+  close(code: number, reason: string) {
+    this.closedWith = [code, reason];
+    this.readyState = 3;
+  }
+  ping() {
+    this.pings++;
+  }
+  pause() {
+    this.isPaused = true;
+  }
+  resume() {
+    this.isPaused = false;
+  }
+  terminate() {
+    this.terminated = true;
+    this.readyState = 3;
+    this.emit('close', 1006, Buffer.alloc(0));
+  }
+  browser(msg: unknown) {
+    this.emit('message', Buffer.from(JSON.stringify(msg)));
+  }
 }
 
 class FakeStream extends EventEmitter {
@@ -34,12 +57,25 @@ class FakeStream extends EventEmitter {
   writeOk = true;
   paused = false;
   cancelled = false;
-  write(m: unknown) { this.written.push(m); return this.writeOk; }
-  pause() { this.paused = true; return this; }
-  resume() { this.paused = false; return this; }
-  cancel() { this.cancelled = true; }
+  write(m: unknown) {
+    this.written.push(m);
+    return this.writeOk;
+  }
+  pause() {
+    this.paused = true;
+    return this;
+  }
+  resume() {
+    this.paused = false;
+    return this;
+  }
+  cancel() {
+    this.cancelled = true;
+  }
   end() {}
-  output(n: number) { this.emit('data', { event: 'output', output: Buffer.alloc(n, 'y') }); }
+  output(n: number) {
+    this.emit('data', { event: 'output', output: Buffer.alloc(n, 'y') });
+  }
 }
 
 function setup(keepaliveMs = 0) {
@@ -48,7 +84,9 @@ function setup(keepaliveMs = 0) {
   const closedTabs: string[] = [];
   const session = new TerminalSession(ws as unknown as WebSocket, {
     openStream: () => stream as unknown as AttachStream,
-    closeTerminal: async (_p, tab) => { closedTabs.push(tab); },
+    closeTerminal: async (_p, tab) => {
+      closedTabs.push(tab);
+    },
     keepaliveMs,
     logger: createLogger('test', 'silent'),
   });
@@ -101,9 +139,21 @@ describe('TerminalSession', () => {
       [(s) => s.emit('data', { event: 'displaced', displaced: {} }), true, [4409, 'replaced_by_new_attach']],
       [(s) => s.emit('error', { code: status.UNAVAILABLE, details: 'gone' }), true, [4503, 'pty_service_lost']],
       [(s) => s.emit('error', { code: status.UNAVAILABLE, details: 'no connection' }), false, [4503, 'pty_unavailable']],
-      [(s) => s.emit('error', { code: status.INTERNAL, details: JSON.stringify({ error: 'spawn_failed' }) }), false, [4500, 'spawn_failed']],
-      [(s) => s.emit('error', { code: status.FAILED_PRECONDITION, details: JSON.stringify({ error: 'cwd_not_allowed' }) }), false, [4500, 'spawn_failed']],
-      [(s) => s.emit('error', { code: status.INVALID_ARGUMENT, details: JSON.stringify({ error: 'invalid_open' }) }), false, [4500, 'attach_failed']],
+      [
+        (s) => s.emit('error', { code: status.INTERNAL, details: JSON.stringify({ error: 'spawn_failed' }) }),
+        false,
+        [4500, 'spawn_failed'],
+      ],
+      [
+        (s) => s.emit('error', { code: status.FAILED_PRECONDITION, details: JSON.stringify({ error: 'cwd_not_allowed' }) }),
+        false,
+        [4500, 'spawn_failed'],
+      ],
+      [
+        (s) => s.emit('error', { code: status.INVALID_ARGUMENT, details: JSON.stringify({ error: 'invalid_open' }) }),
+        false,
+        [4500, 'attach_failed'],
+      ],
       [(s) => s.emit('end'), true, [4503, 'pty_service_lost']],
     ];
     for (const [act, attached, expected] of cases) {

@@ -42,12 +42,19 @@ export class TerminalSession {
   private awaitingPong = false;
   private target: SessionTarget | undefined;
 
-  constructor(private readonly ws: WebSocket, private readonly deps: SessionDeps) {
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly deps: SessionDeps,
+  ) {
     // Listen at once: the browser may type before the project lookup and attach complete.
     ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => this.onClientFrame(data));
     ws.on('close', (_code: number, reason: Buffer) => this.onSocketClosed(reason.toString()));
-    ws.on('error', () => { /* 'close' follows */ });
-    ws.on('pong', () => { this.awaitingPong = false; });
+    ws.on('error', () => {
+      /* 'close' follows */
+    });
+    ws.on('pong', () => {
+      this.awaitingPong = false;
+    });
     if (deps.keepaliveMs > 0) {
       this.keepalive = setInterval(() => this.ping(), deps.keepaliveMs);
       this.keepalive.unref();
@@ -93,7 +100,16 @@ export class TerminalSession {
       case 'attached':
         clearTimeout(this.attachTimer);
         this.attached = true;
-        this.deps.logger.info({ projectId: this.target?.projectId, tabId: this.target?.tabId, pid: ev.attached.pid, reattached: ev.attached.reattached, replayBytes: ev.attached.replayBytes }, 'terminal attached');
+        this.deps.logger.info(
+          {
+            projectId: this.target?.projectId,
+            tabId: this.target?.tabId,
+            pid: ev.attached.pid,
+            reattached: ev.attached.reattached,
+            replayBytes: ev.attached.replayBytes,
+          },
+          'terminal attached',
+        );
         for (const msg of this.early) this.forward(msg);
         this.early = [];
         this.earlyBytes = 0;
@@ -153,9 +169,10 @@ export class TerminalSession {
   private forward(msg: ClientMessage): void {
     const stream = this.stream;
     if (!stream || this.closed) return;
-    const ok = msg.type === 'input'
-      ? stream.write({ input: Buffer.from(msg.data, 'utf8') })
-      : stream.write({ resize: { cols: msg.cols, rows: msg.rows } });
+    const ok =
+      msg.type === 'input'
+        ? stream.write({ input: Buffer.from(msg.data, 'utf8') })
+        : stream.write({ resize: { cols: msg.cols, rows: msg.rows } });
     if (!ok && !this.ws.isPaused) {
       // The pty service is not taking input as fast as the browser sends it (a huge paste).
       this.ws.pause();
@@ -176,7 +193,12 @@ export class TerminalSession {
         // leaving a shell for the idle reaper. Wait for `attached`, then kill.
         const stream = this.stream;
         stream.removeAllListeners('data');
-        stream.on('data', (ev: AttachEvent) => { if (ev.event === 'attached') { this.killShell(target); this.dropStream(); } });
+        stream.on('data', (ev: AttachEvent) => {
+          if (ev.event === 'attached') {
+            this.killShell(target);
+            this.dropStream();
+          }
+        });
         return;
       }
     }
@@ -185,7 +207,9 @@ export class TerminalSession {
   }
 
   private killShell(target: SessionTarget): void {
-    this.deps.closeTerminal(target.projectId, target.tabId).catch((err: unknown) => this.deps.logger.warn({ err }, 'closing the terminal failed'));
+    this.deps
+      .closeTerminal(target.projectId, target.tabId)
+      .catch((err: unknown) => this.deps.logger.warn({ err }, 'closing the terminal failed'));
   }
 
   /** Cancels the Attach stream (even a paused one with unread output); the service detaches. */
@@ -205,7 +229,11 @@ export class TerminalSession {
       return;
     }
     this.awaitingPong = true;
-    try { this.ws.ping(); } catch { /* closing */ }
+    try {
+      this.ws.ping();
+    } catch {
+      /* closing */
+    }
   }
 
   private stopKeepalive(): void {

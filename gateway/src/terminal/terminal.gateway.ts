@@ -54,7 +54,12 @@ export class TerminalGateway implements OnGatewayInit, OnGatewayConnection {
     if (retryMs > 0) {
       this.logger.warn({ ip, url: redactUrl(req.url ?? '') }, 'terminal upgrade rate-limited');
       const seconds = Math.ceil(retryMs / 1000);
-      return reject(cb, 429, { statusCode: 429, error: 'Too Many Requests', message: `Rate limit exceeded, retry in ${seconds} seconds` }, { 'retry-after': String(seconds) });
+      return reject(
+        cb,
+        429,
+        { statusCode: 429, error: 'Too Many Requests', message: `Rate limit exceeded, retry in ${seconds} seconds` },
+        { 'retry-after': String(seconds) },
+      );
     }
     const params = Object.fromEntries(new URL(req.url ?? '/', 'http://upgrade.invalid').searchParams);
     const query = plainToInstance(TerminalQueryDto, params);
@@ -77,7 +82,9 @@ export class TerminalGateway implements OnGatewayInit, OnGatewayConnection {
       logger: this.logger,
     });
     if (!query) return session.close(CLOSE.attachFailed);
-    const decision = await this.auth.authorize(req, clientIpOf(req, this.config)).catch(() => ({ ok: false as const, reason: 'auth_required' as const }));
+    const decision = await this.auth
+      .authorize(req, clientIpOf(req, this.config))
+      .catch(() => ({ ok: false as const, reason: 'auth_required' as const }));
     if (!decision.ok) return session.close(decision.reason === 'origin_not_allowed' ? CLOSE.originNotAllowed : CLOSE.authRequired);
     let cwd: string;
     try {
@@ -86,7 +93,9 @@ export class TerminalGateway implements OnGatewayInit, OnGatewayConnection {
       cwd = project.path;
     } catch (err) {
       const code = (err as ServiceError).code;
-      return session.close(code === GrpcStatus.NOT_FOUND || code === GrpcStatus.INVALID_ARGUMENT ? CLOSE.projectNotFound : CLOSE.workspaceUnavailable);
+      return session.close(
+        code === GrpcStatus.NOT_FOUND || code === GrpcStatus.INVALID_ARGUMENT ? CLOSE.projectNotFound : CLOSE.workspaceUnavailable,
+      );
     }
     // No tabId: a one-off shell that no later socket can find (docs/compatibility.md#terminal-protocol).
     const tabId = query.tabId ?? `srv-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;

@@ -2,7 +2,16 @@
 // escapes decoded, and AUTH_COLOR_SCHEME as named, normalised colours (validated at start-up).
 import type { ForgeConfig } from '@pi-forge/runtime';
 
-export const COLOR_SCHEME_KEYS = ['pageBackground', 'cardBackground', 'border', 'text', 'mutedText', 'buttonBackground', 'buttonText', 'buttonHoverBackground'] as const;
+export const COLOR_SCHEME_KEYS = [
+  'pageBackground',
+  'cardBackground',
+  'border',
+  'text',
+  'mutedText',
+  'buttonBackground',
+  'buttonText',
+  'buttonHoverBackground',
+] as const;
 export type AuthColorScheme = Record<(typeof COLOR_SCHEME_KEYS)[number], string>;
 
 /** `#abc` → `#aabbcc`, lower-case. */

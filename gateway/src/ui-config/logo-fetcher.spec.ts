@@ -15,7 +15,11 @@ const onlyLocalhost: AddressPolicy = { refuse: (a) => (a === '127.0.0.1' ? undef
 /** A resolver that knows two test names: one good, one with a second, refused address. */
 const fakeLookup = ((host: string, _o: unknown, cb: (e: Error | null, a: { address: string; family: number }[]) => void) => {
   if (host === 'logo.test') return cb(null, [{ address: '127.0.0.1', family: 4 }]);
-  if (host === 'rebind.test') return cb(null, [{ address: '127.0.0.1', family: 4 }, { address: '10.0.0.7', family: 4 }]);
+  if (host === 'rebind.test')
+    return cb(null, [
+      { address: '127.0.0.1', family: 4 },
+      { address: '10.0.0.7', family: 4 },
+    ]);
   cb(Object.assign(new Error(`ENOTFOUND ${host}`), { code: 'ENOTFOUND' }), []);
 }) as unknown as typeof dnsLookup;
 
@@ -31,13 +35,20 @@ describe('fetchLogo', () => {
       if (path === '/octet.png') return res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(PNG);
       if (path === '/page.png') return res.writeHead(200, { 'content-type': 'image/png' }).end('<html>not a png</html>');
       if (path === '/page.html') return res.writeHead(200, { 'content-type': 'text/html' }).end('<html></html>');
-      if (path === '/big.png') return res.writeHead(200, { 'content-type': 'image/png', 'content-length': String(3 * 1024 * 1024) }).end(Buffer.alloc(3 * 1024 * 1024));
+      if (path === '/big.png')
+        return res
+          .writeHead(200, { 'content-type': 'image/png', 'content-length': String(3 * 1024 * 1024) })
+          .end(Buffer.alloc(3 * 1024 * 1024));
       if (path === '/big-chunked.png') {
         res.writeHead(200, { 'content-type': 'image/png' });
         res.write(PNG);
         return res.end(Buffer.alloc(3 * 1024 * 1024));
       }
-      if (path === '/slow.png') { res.writeHead(200, { 'content-type': 'image/png' }); res.write(PNG.subarray(0, 4)); return; }
+      if (path === '/slow.png') {
+        res.writeHead(200, { 'content-type': 'image/png' });
+        res.write(PNG.subarray(0, 4));
+        return;
+      }
       if (path.startsWith('/hop/')) {
         const n = Number(path.slice(5));
         return res.writeHead(302, { location: n > 0 ? `/hop/${n - 1}` : '/logo.png' }).end();
@@ -100,12 +111,36 @@ describe('fetchLogo', () => {
 
 describe('publicAddressesOnly', () => {
   it('refuses loopback, private, link-local, CGNAT, reserved and mapped addresses', () => {
-    for (const a of ['127.0.0.1', '127.9.9.9', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '192.0.2.1', '224.0.0.1', '255.255.255.255',
-      '::1', '::', 'fe80::1', 'fc00::1', 'fd12::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1', '64:ff9b::7f00:1', '2002:7f00:1::1', '2001:db8::1', 'ff02::1', 'not-an-ip']) {
+    for (const a of [
+      '127.0.0.1',
+      '127.9.9.9',
+      '10.1.2.3',
+      '172.16.0.1',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '192.0.2.1',
+      '224.0.0.1',
+      '255.255.255.255',
+      '::1',
+      '::',
+      'fe80::1',
+      'fc00::1',
+      'fd12::1',
+      '::ffff:127.0.0.1',
+      '::ffff:10.0.0.1',
+      '64:ff9b::7f00:1',
+      '2002:7f00:1::1',
+      '2001:db8::1',
+      'ff02::1',
+      'not-an-ip',
+    ]) {
       assert.ok(publicAddressesOnly.refuse(a), a);
     }
   });
   it('allows public unicast addresses', () => {
-    for (const a of ['93.184.216.34', '8.8.8.8', '2606:4700:4700::1111', '::ffff:93.184.216.34']) assert.equal(publicAddressesOnly.refuse(a), undefined, a);
+    for (const a of ['93.184.216.34', '8.8.8.8', '2606:4700:4700::1111', '::ffff:93.184.216.34'])
+      assert.equal(publicAddressesOnly.refuse(a), undefined, a);
   });
 });

@@ -11,11 +11,30 @@ export const LOGO_TIMEOUT_MS = 5_000;
 const MAX_REDIRECTS = 3;
 
 const TYPES: Record<string, string> = {
-  'image/svg+xml': '.svg', 'image/png': '.png', 'image/jpeg': '.jpg', 'image/jpg': '.jpg', 'image/gif': '.gif', 'image/webp': '.webp', 'image/avif': '.avif',
+  'image/svg+xml': '.svg',
+  'image/png': '.png',
+  'image/jpeg': '.jpg',
+  'image/jpg': '.jpg',
+  'image/gif': '.gif',
+  'image/webp': '.webp',
+  'image/avif': '.avif',
 };
-const EXTENSIONS: Record<string, string> = { '.svg': '.svg', '.png': '.png', '.jpg': '.jpg', '.jpeg': '.jpg', '.gif': '.gif', '.webp': '.webp', '.avif': '.avif' };
+const EXTENSIONS: Record<string, string> = {
+  '.svg': '.svg',
+  '.png': '.png',
+  '.jpg': '.jpg',
+  '.jpeg': '.jpg',
+  '.gif': '.gif',
+  '.webp': '.webp',
+  '.avif': '.avif',
+};
 export const CONTENT_TYPE_OF: Record<string, string> = {
-  '.svg': 'image/svg+xml', '.png': 'image/png', '.jpg': 'image/jpeg', '.gif': 'image/gif', '.webp': 'image/webp', '.avif': 'image/avif',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.avif': 'image/avif',
 };
 
 export class LogoFetchError extends Error {
@@ -25,7 +44,10 @@ export class LogoFetchError extends Error {
   }
 }
 
-export interface FetchedLogo { bytes: Buffer; ext: string }
+export interface FetchedLogo {
+  bytes: Buffer;
+  ext: string;
+}
 
 export interface LogoFetchOptions {
   policy: AddressPolicy;
@@ -69,14 +91,22 @@ function get(url: URL, options: LogoFetchOptions, signal: AbortSignal): Promise<
   }
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = request(url, {
-      method: 'GET',
-      signal,
-      lookup: checkedLookup(options.policy, options.lookup ?? dnsLookup),
-      // No cookies or auth headers, ever; identify ourselves and ask for images.
-      headers: { accept: 'image/avif,image/webp,image/png,image/svg+xml,image/*;q=0.8', 'user-agent': 'pi-forge-logo-cache' },
-    }, resolve);
-    req.once('error', (err) => reject(err instanceof LogoFetchError ? err : signal.aborted ? new LogoFetchError('timed out') : new LogoFetchError((err as Error).message)));
+    const req = request(
+      url,
+      {
+        method: 'GET',
+        signal,
+        lookup: checkedLookup(options.policy, options.lookup ?? dnsLookup),
+        // No cookies or auth headers, ever; identify ourselves and ask for images.
+        headers: { accept: 'image/avif,image/webp,image/png,image/svg+xml,image/*;q=0.8', 'user-agent': 'pi-forge-logo-cache' },
+      },
+      resolve,
+    );
+    req.once('error', (err) =>
+      reject(
+        err instanceof LogoFetchError ? err : signal.aborted ? new LogoFetchError('timed out') : new LogoFetchError((err as Error).message),
+      ),
+    );
     req.end();
   });
 }
@@ -87,7 +117,8 @@ function checkedLookup(policy: AddressPolicy, resolve: typeof dnsLookup): Lookup
     resolve(hostname, { all: true }, (err, addresses: LookupAddress[]) => {
       if (err) return callback(err, '', 0);
       const refused = addresses.map((a) => policy.refuse(a.address)).find(Boolean);
-      if (refused || addresses.length === 0) return callback(new LogoFetchError(`refused ${refused ?? 'no address'} for ${hostname}`), '', 0);
+      if (refused || addresses.length === 0)
+        return callback(new LogoFetchError(`refused ${refused ?? 'no address'} for ${hostname}`), '', 0);
       // net.connect may ask for all addresses (autoSelectFamily); give it only the checked ones.
       if ((_options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
       callback(null, addresses[0].address, addresses[0].family);
@@ -134,12 +165,21 @@ function readCapped(res: IncomingMessage, max: number, signal: AbortSignal): Pro
 /** The first bytes match the format the type promised (so an HTML page served as image/png is refused). */
 function looksLike(ext: string, b: Buffer): boolean {
   switch (ext) {
-    case '.png': return b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-    case '.jpg': return b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
-    case '.gif': return /^GIF8[79]a/.test(b.subarray(0, 6).toString('latin1'));
-    case '.webp': return b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP';
-    case '.avif': return b.subarray(4, 8).toString('latin1') === 'ftyp' && /avi[fs]/.test(b.subarray(8, 32).toString('latin1'));
-    case '.svg': return /^(\uFEFF)?\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE[^>]*>\s*)?<svg[\s>]/i.test(b.subarray(0, 4096).toString('utf8'));
-    default: return false;
+    case '.png':
+      return b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    case '.jpg':
+      return b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
+    case '.gif':
+      return /^GIF8[79]a/.test(b.subarray(0, 6).toString('latin1'));
+    case '.webp':
+      return b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP';
+    case '.avif':
+      return b.subarray(4, 8).toString('latin1') === 'ftyp' && /avi[fs]/.test(b.subarray(8, 32).toString('latin1'));
+    case '.svg':
+      return /^(\uFEFF)?\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE[^>]*>\s*)?<svg[\s>]/i.test(
+        b.subarray(0, 4096).toString('utf8'),
+      );
+    default:
+      return false;
   }
 }

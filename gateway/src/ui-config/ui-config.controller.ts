@@ -6,16 +6,37 @@ import { Public } from '../common/public.decorator.js';
 import { bannerText, colorScheme } from './branding.js';
 import { LogoCache } from './logo-cache.js';
 
-type ThemeKey = 'appBackground' | 'panelBackground' | 'userBubbleBackground' | 'assistantBubbleBackground' | 'primaryText' | 'secondaryText' | 'mutedText' | 'highlightBackground' | 'highlightText' | 'selectionBackground';
+type ThemeKey =
+  | 'appBackground'
+  | 'panelBackground'
+  | 'userBubbleBackground'
+  | 'assistantBubbleBackground'
+  | 'primaryText'
+  | 'secondaryText'
+  | 'mutedText'
+  | 'highlightBackground'
+  | 'highlightText'
+  | 'selectionBackground';
 const THEME_DEFAULTS: Record<ThemeKey, string> = {
-  appBackground: '#0a0a0a', panelBackground: '#141414', userBubbleBackground: '#1f2937', assistantBubbleBackground: '#111827',
-  primaryText: '#e5e7eb', secondaryText: '#d1d5db', mutedText: '#9ca3af', highlightBackground: '#2563eb', highlightText: '#ffffff', selectionBackground: '#1e3a8a',
+  appBackground: '#0a0a0a',
+  panelBackground: '#141414',
+  userBubbleBackground: '#1f2937',
+  assistantBubbleBackground: '#111827',
+  primaryText: '#e5e7eb',
+  secondaryText: '#d1d5db',
+  mutedText: '#9ca3af',
+  highlightBackground: '#2563eb',
+  highlightText: '#ffffff',
+  selectionBackground: '#1e3a8a',
 };
 
 @Controller('ui-config')
 export class UiConfigController {
   private readonly version = productVersion();
-  constructor(@Inject(CONFIG) private readonly config: ForgeConfig, private readonly logos: LogoCache) {}
+  constructor(
+    @Inject(CONFIG) private readonly config: ForgeConfig,
+    private readonly logos: LogoCache,
+  ) {}
 
   /** What the browser needs before login: feature flags, version, branding (docs/compatibility.md#health-and-ui-config). */
   @Public()

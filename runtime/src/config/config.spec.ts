@@ -69,29 +69,53 @@ describe('config', () => {
   it('with the sandbox on, needs numeric ids and refuses secrets from files (@file flags and *_FILE vars)', () => {
     const on = { ...base, AGENT_TOOL_SANDBOX_ENABLED: 'true', AGENT_TOOL_UID: '1001', AGENT_TOOL_GID: '1001' };
     const c = loadConfig({ env: on });
-    assert.deepEqual([c.AGENT_TOOL_SANDBOX_ENABLED, c.AGENT_TOOL_UID, c.AGENT_TOOL_GID, c.AGENT_TOOL_HOME], [true, 1001, 1001, '/home/pi-tools']);
+    assert.deepEqual(
+      [c.AGENT_TOOL_SANDBOX_ENABLED, c.AGENT_TOOL_UID, c.AGENT_TOOL_GID, c.AGENT_TOOL_HOME],
+      [true, 1001, 1001, '/home/pi-tools'],
+    );
     assert.throws(() => loadConfig({ env: { ...on, AGENT_TOOL_UID: undefined } }), /needs a numeric AGENT_TOOL_UID/);
     assert.throws(() => loadConfig({ env: { ...on, AGENT_TOOL_GID: '-1' } }), /needs a numeric AGENT_TOOL_GID/);
     const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
     writeFileSync(join(dir, 'pw'), 'from-file\n');
-    assert.throws(() => loadConfig({ env: { ...on, UI_PASSWORD_FILE: join(dir, 'pw') } }), (e: unknown) => e instanceof ConfigError && /UI_PASSWORD_FILE/.test(e.message) && !e.message.includes('from-file'));
+    assert.throws(
+      () => loadConfig({ env: { ...on, UI_PASSWORD_FILE: join(dir, 'pw') } }),
+      (e: unknown) => e instanceof ConfigError && /UI_PASSWORD_FILE/.test(e.message) && !e.message.includes('from-file'),
+    );
     assert.throws(() => loadConfig({ env: { ...on, LDAP_BIND_PASSWORD_FILE: join(dir, 'pw') } }), /LDAP_BIND_PASSWORD_FILE/);
-    assert.throws(() => loadConfig({ env: on, argv: ['--api-key', `@${join(dir, 'pw')}`] }), /refuses secrets read from files \(--api-key\)/);
+    assert.throws(
+      () => loadConfig({ env: on, argv: ['--api-key', `@${join(dir, 'pw')}`] }),
+      /refuses secrets read from files \(--api-key\)/,
+    );
     // Off: the same forms work.
     assert.equal(loadConfig({ env: base, argv: ['--api-key', `@${join(dir, 'pw')}`] }).API_KEY, 'from-file');
   });
 
   it('names the variable when a value is bad', () => {
-    assert.throws(() => loadConfig({ env: { ...base, PORT: 'eighty' } }), (e: unknown) => e instanceof ConfigError && /PORT must be a non-negative integer/.test(e.message));
+    assert.throws(
+      () => loadConfig({ env: { ...base, PORT: 'eighty' } }),
+      (e: unknown) => e instanceof ConfigError && /PORT must be a non-negative integer/.test(e.message),
+    );
     assert.throws(() => loadConfig({ env: { ...base, PORT: '70000' } }), /PORT must be between 0 and 65535/);
     assert.throws(() => loadConfig({ env: { ...base, TRUST_PROXY: 'maybe' } }), /TRUST_PROXY must be a boolean/);
     assert.throws(() => loadConfig({ env: { ...base, LOG_LEVEL: 'loud' } }), /LOG_LEVEL must be one of/);
     assert.throws(() => loadConfig({ env: { ...base, AUTH_URL_LOGO: 'ftp://x' } }), /AUTH_URL_LOGO must be an http/);
-    assert.throws(() => loadConfig({ env: { ...base, FORGE_LOCAL_ADMIN_USERNAME: 'ad min' } }), /FORGE_LOCAL_ADMIN_USERNAME must be 1\.\.256 characters/);
+    assert.throws(
+      () => loadConfig({ env: { ...base, FORGE_LOCAL_ADMIN_USERNAME: 'ad min' } }),
+      /FORGE_LOCAL_ADMIN_USERNAME must be 1\.\.256 characters/,
+    );
     assert.throws(() => loadConfig({ env: { ...base, AUTH_COLOR_SCHEME: '#000,#111' } }), /AUTH_COLOR_SCHEME must be exactly 8/);
-    assert.throws(() => loadConfig({ env: { ...base, AUTH_COLOR_SCHEME: '#000,#111,#222,#333,#444,#555,#666,red' } }), /AUTH_COLOR_SCHEME must be exactly 8/);
-    assert.deepEqual(loadConfig({ env: { ...base, AUTH_COLOR_SCHEME: '#000, #111,#222,#333,#444,#555,#666,#ABCDEF' } }).AUTH_COLOR_SCHEME.length, 8);
-    assert.equal(loadConfig({ env: { ...base, FORGE_LOCAL_ADMIN_USERNAME: 'root.admin@site' } }).FORGE_LOCAL_ADMIN_USERNAME, 'root.admin@site');
+    assert.throws(
+      () => loadConfig({ env: { ...base, AUTH_COLOR_SCHEME: '#000,#111,#222,#333,#444,#555,#666,red' } }),
+      /AUTH_COLOR_SCHEME must be exactly 8/,
+    );
+    assert.deepEqual(
+      loadConfig({ env: { ...base, AUTH_COLOR_SCHEME: '#000, #111,#222,#333,#444,#555,#666,#ABCDEF' } }).AUTH_COLOR_SCHEME.length,
+      8,
+    );
+    assert.equal(
+      loadConfig({ env: { ...base, FORGE_LOCAL_ADMIN_USERNAME: 'root.admin@site' } }).FORGE_LOCAL_ADMIN_USERNAME,
+      'root.admin@site',
+    );
   });
 
   it('falls back to the default for bounded values out of range (docs/compatibility.md#configuration)', () => {
@@ -106,16 +130,23 @@ describe('config', () => {
   });
 
   it('refuses a JWT_SECRET shorter than 32 characters without echoing it', () => {
-    assert.throws(() => loadConfig({ env: { ...base, JWT_SECRET: 'short-secret-value' } }), (err: Error) => {
-      assert.ok(err instanceof ConfigError);
-      assert.match(err.message, /JWT_SECRET must be at least 32 characters, got 18/);
-      assert.ok(!err.message.includes('short-secret-value'));
-      return true;
-    });
+    assert.throws(
+      () => loadConfig({ env: { ...base, JWT_SECRET: 'short-secret-value' } }),
+      (err: Error) => {
+        assert.ok(err instanceof ConfigError);
+        assert.match(err.message, /JWT_SECRET must be at least 32 characters, got 18/);
+        assert.ok(!err.message.includes('short-secret-value'));
+        return true;
+      },
+    );
   });
 
   it('splits lists on commas and whitespace', () => {
-    assert.deepEqual(loadConfig({ env: { ...base, CORS_ORIGIN: 'https://a.example, https://b.example  https://c.example' } }).CORS_ORIGIN, ['https://a.example', 'https://b.example', 'https://c.example']);
+    assert.deepEqual(loadConfig({ env: { ...base, CORS_ORIGIN: 'https://a.example, https://b.example  https://c.example' } }).CORS_ORIGIN, [
+      'https://a.example',
+      'https://b.example',
+      'https://c.example',
+    ]);
   });
 
   it('gives each child process only the settings it needs', () => {
@@ -126,7 +157,8 @@ describe('config', () => {
     assert.equal(gw.JWT_SECRET, jwtSecret);
     for (const proc of ['agent', 'pty', 'workspace'] as const) {
       const env = childEnvironment(c, proc);
-      for (const secret of ['API_KEY', 'JWT_SECRET', 'UI_PASSWORD', 'UI_PASSWORD_FILE']) assert.equal(env[secret], undefined, `${proc} got ${secret}`);
+      for (const secret of ['API_KEY', 'JWT_SECRET', 'UI_PASSWORD', 'UI_PASSWORD_FILE'])
+        assert.equal(env[secret], undefined, `${proc} got ${secret}`);
       assert.equal(env.PATH, '/usr/bin');
       assert.equal(env.WORKSPACE_PATH, c.WORKSPACE_PATH);
     }
@@ -137,8 +169,15 @@ describe('config', () => {
   it('groups --help by category', () => {
     const text = helpText('pi-forge');
     const order = ['Network:', 'Paths:', 'Auth:', 'Features:', 'Rate limits:', 'Terminal:', 'Services:'].map((h) => text.indexOf(h));
-    assert.ok(order.every((i) => i >= 0), 'every category present');
-    assert.deepEqual([...order].sort((a, b) => a - b), order, 'categories in order');
+    assert.ok(
+      order.every((i) => i >= 0),
+      'every category present',
+    );
+    assert.deepEqual(
+      [...order].sort((a, b) => a - b),
+      order,
+      'categories in order',
+    );
     assert.match(text, /--api-key <value\|@file>/);
   });
 });

@@ -11,7 +11,11 @@ type ValueOf<T extends OptionType> = T extends 'int' ? number : T extends 'bool'
 
 /** Every setting, keyed by its env var name; options without a default may be undefined (lists are empty). */
 export type ForgeConfig = {
-  readonly [S in Spec as S['env']]: S extends { default: unknown } ? ValueOf<S['type']> : S['type'] extends 'list' ? string[] : ValueOf<S['type']> | undefined;
+  readonly [S in Spec as S['env']]: S extends { default: unknown }
+    ? ValueOf<S['type']>
+    : S['type'] extends 'list'
+      ? string[]
+      : ValueOf<S['type']> | undefined;
 } & {
   /** The raw string of every set option (flags merged over env), for handing to child processes. */
   readonly raw: Readonly<Record<string, string>>;
@@ -39,7 +43,11 @@ const BY_FLAG = new Map<string, OptionSpec>(CONFIG_OPTIONS.map((o) => [o.flag, o
 const TRUE = new Set(['1', 'true', 'yes', 'on']);
 const FALSE = new Set(['0', 'false', 'no', 'off']);
 /** `*_FILE` variables whose file contents replace the plain variable. */
-const FILE_TWINS: Record<string, string> = { UI_PASSWORD_FILE: 'UI_PASSWORD', LDAP_BIND_PASSWORD_FILE: 'LDAP_BIND_PASSWORD', GRPC_SECRET_FILE: 'GRPC_SECRET' };
+const FILE_TWINS: Record<string, string> = {
+  UI_PASSWORD_FILE: 'UI_PASSWORD',
+  LDAP_BIND_PASSWORD_FILE: 'LDAP_BIND_PASSWORD',
+  GRPC_SECRET_FILE: 'GRPC_SECRET',
+};
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const values: Record<string, string> = {};
@@ -48,8 +56,14 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   let version = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === '--help' || arg === '-h') { help = true; continue; }
-    if (arg === '--version' || arg === '-v') { version = true; continue; }
+    if (arg === '--help' || arg === '-h') {
+      help = true;
+      continue;
+    }
+    if (arg === '--version' || arg === '-v') {
+      version = true;
+      continue;
+    }
     if (!arg.startsWith('--')) throw new ConfigError(`unexpected argument "${arg}" (flags start with --; see --help)`);
     const eq = arg.indexOf('=');
     let name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
@@ -64,7 +78,10 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     let value = inline;
     if (value === undefined) {
       const next = argv[i + 1];
-      if (spec.type === 'bool' && (next === undefined || next.startsWith('--') || !(TRUE.has(next.toLowerCase()) || FALSE.has(next.toLowerCase())))) {
+      if (
+        spec.type === 'bool' &&
+        (next === undefined || next.startsWith('--') || !(TRUE.has(next.toLowerCase()) || FALSE.has(next.toLowerCase())))
+      ) {
         value = 'true';
       } else if (next === undefined) {
         throw new ConfigError(`--${name} needs a value`);
@@ -92,7 +109,10 @@ function assertSandboxSettings(merged: Record<string, string>, fromFiles: readon
     if (!/^\d+$/.test((merged[name] ?? '').trim())) throw new ConfigError(`config: AGENT_TOOL_SANDBOX_ENABLED needs a numeric ${name}`);
   }
   const files = [...fromFiles, ...Object.keys(FILE_TWINS).filter((v) => merged[v])];
-  if (files.length) throw new ConfigError(`config: AGENT_TOOL_SANDBOX_ENABLED refuses secrets read from files (${files.join(', ')}); pass the value itself`);
+  if (files.length)
+    throw new ConfigError(
+      `config: AGENT_TOOL_SANDBOX_ENABLED refuses secrets read from files (${files.join(', ')}); pass the value itself`,
+    );
 }
 
 function readSecretFile(path: string, what: string): string {
@@ -131,7 +151,10 @@ export function loadConfig(options: LoadConfigOptions = {}): ForgeConfig {
     if (fromDefault && spec.default !== undefined) {
       text = typeof spec.default === 'function' ? spec.default(lookup) : spec.default;
     }
-    if (text === undefined) { out[spec.env] = spec.type === 'list' ? [] : undefined; continue; }
+    if (text === undefined) {
+      out[spec.env] = spec.type === 'list' ? [] : undefined;
+      continue;
+    }
     if (!fromDefault) raw[spec.env] = text;
     // Later derived defaults (SESSION_DIR from WORKSPACE_PATH) see the resolved value.
     merged[spec.env] = text;
@@ -173,8 +196,13 @@ function convert(spec: OptionSpec, text: string): unknown {
       return resolve(text);
     case 'url': {
       let url: URL;
-      try { url = new URL(text); } catch { throw new ConfigError(`config: ${name} must be an absolute http(s) URL, got "${text}"`); }
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`config: ${name} must be an http(s) URL, got "${text}"`);
+      try {
+        url = new URL(text);
+      } catch {
+        throw new ConfigError(`config: ${name} must be an absolute http(s) URL, got "${text}"`);
+      }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        throw new ConfigError(`config: ${name} must be an http(s) URL, got "${text}"`);
       return text;
     }
     default:
@@ -209,7 +237,12 @@ export function childEnvironment(config: ForgeConfig, proc: ProcessName): Record
 
 /** `--help` text, grouped by category. */
 export function helpText(command: string): string {
-  const lines = [`Usage: ${command} [--flag value]…`, '', 'Every flag also reads from its env var; flags win. Sensitive flags accept @/path/to/file.', ''];
+  const lines = [
+    `Usage: ${command} [--flag value]…`,
+    '',
+    'Every flag also reads from its env var; flags win. Sensitive flags accept @/path/to/file.',
+    '',
+  ];
   const categories = [...new Set(CONFIG_OPTIONS.map((o) => o.category))];
   for (const category of categories) {
     lines.push(`${category}:`);

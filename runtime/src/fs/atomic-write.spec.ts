@@ -17,7 +17,7 @@ describe('writeFileAtomic modes', () => {
     assert.equal(mode(join(dir, 'plain')), 0o644 & ~mask);
   });
 
-  it('keeps an existing file\'s mode (a user chmod survives), narrowed to the requested one', async () => {
+  it("keeps an existing file's mode (a user chmod survives), narrowed to the requested one", async () => {
     const f = join(dir, 'kept');
     writeFileSync(f, 'a');
     chmodSync(f, 0o755);
@@ -30,7 +30,11 @@ describe('writeFileAtomic modes', () => {
     await writeFileAtomic(f, 'd', { mode: 0o600 });
     assert.equal(mode(f), 0o600, 'a wider old file is narrowed to the secret mode');
     assert.equal(readFileSync(f, 'utf8'), 'd');
-    assert.deepEqual(readdirSync(dir).filter((n) => n.endsWith('.tmp')), [], 'no temp file left');
+    assert.deepEqual(
+      readdirSync(dir).filter((n) => n.endsWith('.tmp')),
+      [],
+      'no temp file left',
+    );
   });
 });
 
@@ -39,7 +43,11 @@ describe('writeFileAtomic temp names', () => {
     const f = join(dir, 'n'.repeat(250));
     await writeFileAtomic(f, 'long');
     assert.equal(readFileSync(f, 'utf8'), 'long');
-    assert.deepEqual(readdirSync(dir).filter((n) => n.endsWith('.tmp')), [], 'no temp file left');
+    assert.deepEqual(
+      readdirSync(dir).filter((n) => n.endsWith('.tmp')),
+      [],
+      'no temp file left',
+    );
   });
 
   it('keeps `<name>.<uuid>.<tag>` for short names and cuts long ones at a character boundary', () => {

@@ -10,7 +10,10 @@ export class ForgeCoreModule {
   static forRoot(config: ForgeConfig, logger: Logger): DynamicModule {
     return {
       module: ForgeCoreModule,
-      providers: [{ provide: CONFIG, useValue: config }, { provide: LOGGER, useValue: logger }],
+      providers: [
+        { provide: CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+      ],
       exports: [CONFIG, LOGGER],
     };
   }

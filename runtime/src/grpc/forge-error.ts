@@ -14,7 +14,12 @@ export interface ForgeErrorBody {
   details?: Record<string, unknown>;
 }
 
-export function forgeError(code: GrpcStatus, error: ServiceErrorCode, message?: string, extra: Pick<ForgeErrorBody, 'details'> = {}): RpcException {
+export function forgeError(
+  code: GrpcStatus,
+  error: ServiceErrorCode,
+  message?: string,
+  extra: Pick<ForgeErrorBody, 'details'> = {},
+): RpcException {
   const body: ForgeErrorBody = { error, ...(message ? { message } : {}), ...extra };
   return new RpcException({ code, message: JSON.stringify(body) });
 }

@@ -33,7 +33,6 @@ export interface GrpcServiceSpec {
   config?: ForgeConfig;
 }
 
-
 /** Channel options shared by servers and clients: large messages for file transfer, keepalive. */
 export const GRPC_CHANNEL_OPTIONS = {
   'grpc.max_receive_message_length': 64 * 1024 * 1024,
@@ -69,7 +68,10 @@ export async function runGrpcService(spec: GrpcServiceSpec): Promise<INestMicros
     protoPath: spec.contract.protoPath,
     url,
     // grpc-js server options: every call but grpc.health.v1 must carry the per-install secret.
-    channelOptions: { ...GRPC_CHANNEL_OPTIONS, interceptors: [serviceSecretServerInterceptor(secret)] } as GrpcOptions['options']['channelOptions'],
+    channelOptions: {
+      ...GRPC_CHANNEL_OPTIONS,
+      interceptors: [serviceSecretServerInterceptor(secret)],
+    } as GrpcOptions['options']['channelOptions'],
     loader: { longs: Number, enums: String, defaults: true, oneofs: true },
     onLoadPackageDefinition: (_def, server) => {
       grpcServer = server as Server;
@@ -91,8 +93,14 @@ export async function runGrpcService(spec: GrpcServiceSpec): Promise<INestMicros
     const server = grpcServer;
     if (server) {
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => { server.forceShutdown(); resolve(); }, drainMs);
-        server.tryShutdown(() => { clearTimeout(timer); resolve(); });
+        const timer = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, drainMs);
+        server.tryShutdown(() => {
+          clearTimeout(timer);
+          resolve();
+        });
       });
     }
     await app.close().catch((err: unknown) => logger.warn({ err }, 'close failed'));

@@ -15,7 +15,10 @@ export function unixSocketPath(url: string): string | undefined {
 function socketAnswers(path: string, timeoutMs = 300): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(path);
-    const done = (alive: boolean) => { socket.destroy(); resolve(alive); };
+    const done = (alive: boolean) => {
+      socket.destroy();
+      resolve(alive);
+    };
     socket.once('connect', () => done(true));
     socket.once('error', () => done(false));
     socket.setTimeout(timeoutMs, () => done(false));
@@ -37,8 +40,10 @@ const HINT = 'remove it, or set FORGE_RUNTIME_DIR to a folder only this user can
 export function assertPrivateFolder(dir: string, uid = process.getuid?.()): void {
   const st = lstatSync(dir);
   if (!st.isDirectory()) throw new Error(`refusing socket folder ${dir}: it is not a folder (a symlink?); ${HINT}`);
-  if (uid !== undefined && st.uid !== uid) throw new Error(`refusing socket folder ${dir}: it belongs to uid ${st.uid}, not to us (uid ${uid}); ${HINT}`);
-  if ((st.mode & 0o077) !== 0) throw new Error(`refusing socket folder ${dir}: its mode is 0${(st.mode & 0o777).toString(8)}, it must be 0700; ${HINT}`);
+  if (uid !== undefined && st.uid !== uid)
+    throw new Error(`refusing socket folder ${dir}: it belongs to uid ${st.uid}, not to us (uid ${uid}); ${HINT}`);
+  if ((st.mode & 0o077) !== 0)
+    throw new Error(`refusing socket folder ${dir}: its mode is 0${(st.mode & 0o777).toString(8)}, it must be 0700; ${HINT}`);
 }
 
 /**
@@ -54,7 +59,8 @@ export async function prepareServiceAddress(url: string): Promise<void> {
   if (!st) return;
   const uid = process.getuid?.();
   if (!st.isSocket()) throw new Error(`refusing to replace ${path}: it is not a socket; ${HINT}`);
-  if (uid !== undefined && st.uid !== uid) throw new Error(`refusing stale socket ${path}: it belongs to uid ${st.uid}, not to us (uid ${uid}); ${HINT}`);
+  if (uid !== undefined && st.uid !== uid)
+    throw new Error(`refusing stale socket ${path}: it belongs to uid ${st.uid}, not to us (uid ${uid}); ${HINT}`);
   if (await socketAnswers(path)) throw new Error(`another process is already serving on ${path}`);
   rmSync(path, { force: true });
 }

@@ -65,22 +65,29 @@ export function serviceSecretServerInterceptor(secret: string): grpc.ServerInter
   return (method, call) => {
     if (method.path.startsWith(EXEMPT_PREFIX)) return new grpc.ServerInterceptingCall(call);
     return new grpc.ServerInterceptingCall(call, {
-      start: (next) => next({
-        onReceiveMetadata: (metadata, mdNext) => {
-          if (hasServiceSecret(metadata, secret)) mdNext(metadata);
-          else call.sendStatus({ code: grpc.status.UNAUTHENTICATED, details: 'missing or wrong service secret', metadata: new grpc.Metadata() });
-        },
-      }),
+      start: (next) =>
+        next({
+          onReceiveMetadata: (metadata, mdNext) => {
+            if (hasServiceSecret(metadata, secret)) mdNext(metadata);
+            else
+              call.sendStatus({
+                code: grpc.status.UNAUTHENTICATED,
+                details: 'missing or wrong service secret',
+                metadata: new grpc.Metadata(),
+              });
+          },
+        }),
     });
   };
 }
 
 /** Client side: adds the secret to every call of a client (set once per channel, not per method). */
 export function serviceSecretClientInterceptor(secret: string): grpc.Interceptor {
-  return (options, nextCall) => new grpc.InterceptingCall(nextCall(options), {
-    start: (metadata, listener, next) => {
-      metadata.set(SERVICE_SECRET_METADATA, secret);
-      next(metadata, listener);
-    },
-  });
+  return (options, nextCall) =>
+    new grpc.InterceptingCall(nextCall(options), {
+      start: (metadata, listener, next) => {
+        metadata.set(SERVICE_SECRET_METADATA, secret);
+        next(metadata, listener);
+      },
+    });
 }

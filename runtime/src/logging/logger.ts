@@ -26,13 +26,16 @@ export function createLogger(proc: string, level = 'info'): Logger {
   // Synchronous writes to fd 1: pino's default asynchronous destination hangs process.exit()
   // in its exit-time flush once the reader of our stdout (the launcher) has died, which would
   // leave orphans. A line per syscall is cheap at our log volume.
-  return pino({
-    level,
-    base: { proc, pid: process.pid },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
-    formatters: { level: (label) => ({ level: label }) },
-  }, pino.destination({ dest: 1, sync: true }));
+  return pino(
+    {
+      level,
+      base: { proc, pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    pino.destination({ dest: 1, sync: true }),
+  );
 }
 
 /** Query parameters whose values are credentials, compared after percent-decoding and lower-casing. */

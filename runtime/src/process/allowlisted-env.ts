@@ -3,7 +3,21 @@
 // TERMINAL_PASSTHROUGH_ENV. Provider keys, cloud credentials and pi-forge's own settings stay out.
 
 export const SHELL_ENV_ALLOWLIST: ReadonlySet<string> = new Set([
-  'PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'PWD', 'TERM', 'COLORTERM', 'TERMINFO', 'LANG', 'TZ', 'HOSTNAME', 'EDITOR', 'PAGER', 'VISUAL',
+  'PATH',
+  'HOME',
+  'USER',
+  'LOGNAME',
+  'SHELL',
+  'PWD',
+  'TERM',
+  'COLORTERM',
+  'TERMINFO',
+  'LANG',
+  'TZ',
+  'HOSTNAME',
+  'EDITOR',
+  'PAGER',
+  'VISUAL',
 ]);
 
 /** The allowlisted part of `env`; `alsoAllow` admits a caller's few extra names. */

@@ -34,7 +34,11 @@ export function installShutdownHandlers(logger: Logger, timeoutMs: number): void
     void (async () => {
       // Reverse order: the last thing started stops first.
       for (const step of [...steps].reverse()) {
-        try { await step(); } catch (err) { logger.error({ err }, 'shutdown step failed'); }
+        try {
+          await step();
+        } catch (err) {
+          logger.error({ err }, 'shutdown step failed');
+        }
       }
       logger.info({ ms: Date.now() - t0 }, 'stopped');
       process.exit(0);

@@ -4,8 +4,14 @@ import { loadConfig } from '../config/config.js';
 import { chownPathsProblem } from './chown-paths.js';
 
 const base = {
-  HOME: '/home/srv', WORKSPACE_PATH: '/srv/ws', PI_CONFIG_DIR: '/srv/pi', FORGE_DATA_DIR: '/srv/data', AGENT_TOOL_HOME: '/home/tools',
-  AGENT_TOOL_SANDBOX_ENABLED: 'true', AGENT_TOOL_UID: '1001', AGENT_TOOL_GID: '1001',
+  HOME: '/home/srv',
+  WORKSPACE_PATH: '/srv/ws',
+  PI_CONFIG_DIR: '/srv/pi',
+  FORGE_DATA_DIR: '/srv/data',
+  AGENT_TOOL_HOME: '/home/tools',
+  AGENT_TOOL_SANDBOX_ENABLED: 'true',
+  AGENT_TOOL_UID: '1001',
+  AGENT_TOOL_GID: '1001',
 };
 const problem = (paths: string, extra: Record<string, string> = {}) => {
   try {
@@ -16,7 +22,12 @@ const problem = (paths: string, extra: Record<string, string> = {}) => {
 };
 
 test('AGENT_TOOL_SANDBOX_CHOWN_PATHS accepts the workspace, the tool home and the pi config resource folders', () => {
-  assert.equal(problem('/srv/ws,/srv/ws/p/node_modules,/home/tools,/srv/pi/skills,/srv/pi/npm/x,/srv/pi/git,/srv/pi/extensions,/srv/pi/prompts,/srv/pi/themes'), undefined);
+  assert.equal(
+    problem(
+      '/srv/ws,/srv/ws/p/node_modules,/home/tools,/srv/pi/skills,/srv/pi/npm/x,/srv/pi/git,/srv/pi/extensions,/srv/pi/prompts,/srv/pi/themes',
+    ),
+    undefined,
+  );
 });
 
 test('AGENT_TOOL_SANDBOX_CHOWN_PATHS refuses the data dir, the config dir, secret files and anything else, at config load', () => {

@@ -32,12 +32,17 @@ export function chownPathsProblem(config: ForgeConfig): string | undefined {
   if (!config.AGENT_TOOL_SANDBOX_ENABLED) return undefined; // only read in sandbox mode
   const data = real(config.FORGE_DATA_DIR);
   const cfg = real(config.PI_CONFIG_DIR);
-  const allowed = [real(config.WORKSPACE_PATH), real(config.AGENT_TOOL_HOME ?? '/home/pi-tools'), ...CHOWNABLE_CONFIG_DIRS.map((d) => join(cfg, d))];
+  const allowed = [
+    real(config.WORKSPACE_PATH),
+    real(config.AGENT_TOOL_HOME ?? '/home/pi-tools'),
+    ...CHOWNABLE_CONFIG_DIRS.map((d) => join(cfg, d)),
+  ];
   for (const given of paths) {
     const p = real(given);
     if (within(data, p) || within(p, data)) return `AGENT_TOOL_SANDBOX_CHOWN_PATHS may not include ${given}: it is or holds FORGE_DATA_DIR`;
     if (within(p, cfg)) return `AGENT_TOOL_SANDBOX_CHOWN_PATHS may not include ${given}: it is or holds PI_CONFIG_DIR`;
-    if (CONFIG_SECRETS.some((f) => within(join(cfg, f), p))) return `AGENT_TOOL_SANDBOX_CHOWN_PATHS may not include ${given}: a secret file`;
+    if (CONFIG_SECRETS.some((f) => within(join(cfg, f), p)))
+      return `AGENT_TOOL_SANDBOX_CHOWN_PATHS may not include ${given}: a secret file`;
     if (!allowed.some((a) => within(a, p))) {
       return `AGENT_TOOL_SANDBOX_CHOWN_PATHS may not include ${given}: only the workspace, AGENT_TOOL_HOME and PI_CONFIG_DIR/{${CHOWNABLE_CONFIG_DIRS.join(',')}}`;
     }
@@ -68,8 +73,14 @@ export async function prepareSandboxOwnership(config: ForgeConfig): Promise<{ pr
   const prepared = [config.WORKSPACE_PATH];
   const missing: string[] = [];
   for (const p of config.AGENT_TOOL_SANDBOX_CHOWN_PATHS ?? []) {
-    const exists = await lstat(p).then(() => true, () => false);
-    if (!exists) { missing.push(p); continue; }
+    const exists = await lstat(p).then(
+      () => true,
+      () => false,
+    );
+    if (!exists) {
+      missing.push(p);
+      continue;
+    }
     await adoptForTool(real(p), identity.uid, true);
     prepared.push(p);
   }

@@ -8,18 +8,35 @@ import { readToolEnv, sandboxIdentity, SANDBOX_SETTINGS_FILE, toolEnvProblem, wr
 
 describe('sandbox settings', () => {
   let dir: string;
-  before(() => { dir = mkdtempSync(join(tmpdir(), 'sandbox-')); });
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'sandbox-'));
+  });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('gives an identity only when enabled with both ids', () => {
     assert.equal(sandboxIdentity({ AGENT_TOOL_SANDBOX_ENABLED: false, AGENT_TOOL_UID: 1, AGENT_TOOL_GID: 1 } as ForgeConfig), undefined);
-    assert.deepEqual(sandboxIdentity({ AGENT_TOOL_SANDBOX_ENABLED: true, AGENT_TOOL_UID: 7, AGENT_TOOL_GID: 8, AGENT_TOOL_HOME: '/h' } as ForgeConfig), { uid: 7, gid: 8, home: '/h', user: 'pi-tools' });
+    assert.deepEqual(
+      sandboxIdentity({ AGENT_TOOL_SANDBOX_ENABLED: true, AGENT_TOOL_UID: 7, AGENT_TOOL_GID: 8, AGENT_TOOL_HOME: '/h' } as ForgeConfig),
+      { uid: 7, gid: 8, home: '/h', user: 'pi-tools' },
+    );
   });
 
   it('accepts plain names and refuses secrets, bad names, non-strings, too many and too long', () => {
     assert.equal(toolEnvProblem({ A: '1', _b2: '' }), undefined);
-    for (const bad of [null, [], 'x', { API_KEY: 'x' }, { JWT_SECRET: 'x' }, { UI_PASSWORD: 'x' }, { NODE_OPTIONS: 'x' }, { '9A': 'x' }, { 'A B': 'x' }, { A: 1 }, { A: 'é'.repeat(8193) },
-      Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`V${i}`, '']))]) {
+    for (const bad of [
+      null,
+      [],
+      'x',
+      { API_KEY: 'x' },
+      { JWT_SECRET: 'x' },
+      { UI_PASSWORD: 'x' },
+      { NODE_OPTIONS: 'x' },
+      { '9A': 'x' },
+      { 'A B': 'x' },
+      { A: 1 },
+      { A: 'é'.repeat(8193) },
+      Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`V${i}`, ''])),
+    ]) {
       assert.ok(toolEnvProblem(bad), JSON.stringify(bad).slice(0, 40));
     }
   });

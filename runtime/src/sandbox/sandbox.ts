@@ -18,8 +18,19 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * dynamic loader runs.
  */
 export const FORBIDDEN_TOOL_ENV = new Set([
-  'API_KEY', 'JWT_SECRET', 'UI_PASSWORD', 'UI_PASSWORD_FILE', 'LDAP_BIND_PASSWORD', 'LDAP_BIND_PASSWORD_FILE',
-  'LD_PRELOAD', 'LD_LIBRARY_PATH', 'LD_AUDIT', 'NODE_OPTIONS', 'BASH_ENV', 'ENV', 'PROMPT_COMMAND',
+  'API_KEY',
+  'JWT_SECRET',
+  'UI_PASSWORD',
+  'UI_PASSWORD_FILE',
+  'LDAP_BIND_PASSWORD',
+  'LDAP_BIND_PASSWORD_FILE',
+  'LD_PRELOAD',
+  'LD_LIBRARY_PATH',
+  'LD_AUDIT',
+  'NODE_OPTIONS',
+  'BASH_ENV',
+  'ENV',
+  'PROMPT_COMMAND',
 ]);
 
 export interface SandboxIdentity {

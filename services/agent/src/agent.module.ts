@@ -32,12 +32,29 @@ export class AgentModule {
       module: AgentModule,
       imports: [ForgeCoreModule.forRoot(config, logger)],
       // Together they must handle every RPC of the service (a compile-time check).
-      controllers: rpcHandlers<AgentServiceController>()(StatsGrpcHandler, SessionsGrpcHandler, StreamGrpcHandler, ProviderConfigGrpcHandler, ProjectSessionsGrpcHandler, SandboxSettingsGrpcHandler),
+      controllers: rpcHandlers<AgentServiceController>()(
+        StatsGrpcHandler,
+        SessionsGrpcHandler,
+        StreamGrpcHandler,
+        ProviderConfigGrpcHandler,
+        ProjectSessionsGrpcHandler,
+        SandboxSettingsGrpcHandler,
+      ),
       providers: [
-        { provide: AGENT_SDK, useClass: PiSdkAdapter }, { provide: PI_SDK_LOADER, useValue: loadPiSdk },
+        { provide: AGENT_SDK, useClass: PiSdkAdapter },
+        { provide: PI_SDK_LOADER, useValue: loadPiSdk },
         { provide: PROJECT_PROMPTS, useClass: WorkspaceProjectPrompts },
-        LiveSessions, SessionFiles, SessionRegistry, SessionsService, SessionExporter, SystemPromptAddenda, PendingState, ConfigFiles, ModelCatalog,
-        ProjectSessionFolders, { provide: REMOVE_TREE, useValue: removeTree },
+        LiveSessions,
+        SessionFiles,
+        SessionRegistry,
+        SessionsService,
+        SessionExporter,
+        SystemPromptAddenda,
+        PendingState,
+        ConfigFiles,
+        ModelCatalog,
+        ProjectSessionFolders,
+        { provide: REMOVE_TREE, useValue: removeTree },
       ],
     };
   }

@@ -17,7 +17,12 @@ process.env.PI_TELEMETRY = '0';
 
 const { AgentModule } = await import('./agent.module.js');
 const { loadPiSdk } = await import('./sdk/pi-sdk.js');
-const app = await runGrpcService({ contract: AGENT_CONTRACT, config, url: (c) => c.AGENT_GRPC_URL, module: (c, logger) => AgentModule.forRoot(c, logger) });
+const app = await runGrpcService({
+  contract: AGENT_CONTRACT,
+  config,
+  url: (c) => c.AGENT_GRPC_URL,
+  module: (c, logger) => AgentModule.forRoot(c, logger),
+});
 const logger = app.get<Logger>(LOGGER);
 const t0 = performance.now();
 loadPiSdk().then(

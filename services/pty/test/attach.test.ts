@@ -18,18 +18,26 @@ describe('pty service Attach / CloseTerminal over gRPC', () => {
   let stub: Stub;
   let projectDir: string;
 
-  const stats = () => new Promise<{ activePtys: number; attachedPtys: number; pausedPtys: number }>((resolve, reject) =>
-    (stub.GetStats as (...a: unknown[]) => void)({}, (e: Error | null, r: { activePtys: number; attachedPtys: number; pausedPtys: number }) => (e ? reject(e) : resolve(r))));
+  const stats = () =>
+    new Promise<{ activePtys: number; attachedPtys: number; pausedPtys: number }>((resolve, reject) =>
+      (stub.GetStats as (...a: unknown[]) => void)(
+        {},
+        (e: Error | null, r: { activePtys: number; attachedPtys: number; pausedPtys: number }) => (e ? reject(e) : resolve(r)),
+      ),
+    );
   const attach = () => (stub.Attach as () => Call).call(stub);
 
   /** Sends one first message and returns the call's status (the stream must end with an error). */
-  const refusedWith = (first: Record<string, unknown>) => new Promise<{ code: number; error?: string }>((resolve) => {
-    const call = attach();
-    call.on('data', () => {});
-    call.on('error', (e: grpc.ServiceError) => resolve({ code: e.code, error: (JSON.parse(e.details || '{}') as { error?: string }).error }));
-    call.on('end', () => resolve({ code: -1 }));
-    call.write(first);
-  });
+  const refusedWith = (first: Record<string, unknown>) =>
+    new Promise<{ code: number; error?: string }>((resolve) => {
+      const call = attach();
+      call.on('data', () => {});
+      call.on('error', (e: grpc.ServiceError) =>
+        resolve({ code: e.code, error: (JSON.parse(e.details || '{}') as { error?: string }).error }),
+      );
+      call.on('end', () => resolve({ code: -1 }));
+      call.write(first);
+    });
 
   before(async () => {
     stack = await startStack({ name: 'pty-attach' });
@@ -38,8 +46,11 @@ describe('pty service Attach / CloseTerminal over gRPC', () => {
     symlinkSync(stack.dirs.data, join(stack.dirs.workspace, 'escape'));
     const url = stack.logs.find((l) => l.proc === 'pty' && typeof l.url === 'string')!.url as string;
     const def = protoLoader.loadSync(PTY_CONTRACT.protoPath, { longs: Number, enums: String, defaults: true, oneofs: true });
-    const Ctor = (grpc.loadPackageDefinition(def) as never as { forge: { pty: { v1: { PtyService: grpc.ServiceClientConstructor } } } }).forge.pty.v1.PtyService;
-    stub = new Ctor(url, grpc.credentials.createInsecure(), { interceptors: [serviceSecretClientInterceptor(stack.serviceSecret())] }) as Stub;
+    const Ctor = (grpc.loadPackageDefinition(def) as never as { forge: { pty: { v1: { PtyService: grpc.ServiceClientConstructor } } } })
+      .forge.pty.v1.PtyService;
+    stub = new Ctor(url, grpc.credentials.createInsecure(), {
+      interceptors: [serviceSecretClientInterceptor(stack.serviceSecret())],
+    }) as Stub;
   });
   after(async () => {
     stub?.close();
@@ -56,13 +67,23 @@ describe('pty service Attach / CloseTerminal over gRPC', () => {
       open({ tabId: 'x'.repeat(129) }),
       open({ cwd: 'relative/path' }),
     ]) {
-      assert.deepEqual(await refusedWith(bad), { code: grpc.status.INVALID_ARGUMENT, error: 'invalid_open' }, JSON.stringify(bad).slice(0, 80));
+      assert.deepEqual(
+        await refusedWith(bad),
+        { code: grpc.status.INVALID_ARGUMENT, error: 'invalid_open' },
+        JSON.stringify(bad).slice(0, 80),
+      );
     }
     assert.equal((await stats()).activePtys, 0);
   });
 
   it('refuses a cwd outside WORKSPACE_PATH, through a symlink, or missing (cwd_not_allowed)', async () => {
-    for (const cwd of [stack.dirs.data, '/', join(stack.dirs.workspace, 'escape'), join(stack.dirs.workspace, 'missing'), join(projectDir, '..', '..')]) {
+    for (const cwd of [
+      stack.dirs.data,
+      '/',
+      join(stack.dirs.workspace, 'escape'),
+      join(stack.dirs.workspace, 'missing'),
+      join(projectDir, '..', '..'),
+    ]) {
       const res = await refusedWith({ open: { projectId: 'p', tabId: 't', cwd, cols: 80, rows: 24 } });
       assert.deepEqual(res, { code: grpc.status.FAILED_PRECONDITION, error: 'cwd_not_allowed' }, cwd);
     }
@@ -73,8 +94,14 @@ describe('pty service Attach / CloseTerminal over gRPC', () => {
     const call = attach();
     const events: Array<{ event: string; [k: string]: unknown }> = [];
     let out = '';
-    call.on('data', (ev: { event: string; output?: Buffer }) => { events.push(ev); if (ev.event === 'output') out += ev.output!.toString(); });
-    const ended = new Promise<void>((resolve) => { call.on('end', resolve); call.on('error', () => resolve()); });
+    call.on('data', (ev: { event: string; output?: Buffer }) => {
+      events.push(ev);
+      if (ev.event === 'output') out += ev.output!.toString();
+    });
+    const ended = new Promise<void>((resolve) => {
+      call.on('end', resolve);
+      call.on('error', () => resolve());
+    });
     call.write({ open: { projectId: 'p', tabId: 'good', cwd: projectDir, cols: 80, rows: 24 } });
     await waitFor('attached', () => events.find((e) => e.event === 'attached'));
     const attached = events[0].attached as { pid: number; reattached: boolean };
@@ -85,7 +112,10 @@ describe('pty service Attach / CloseTerminal over gRPC', () => {
     assert.deepEqual(await stats(), { activePtys: 1, attachedPtys: 1, pausedPtys: 0 });
 
     const closed = await new Promise<{ closed: boolean }>((resolve, reject) =>
-      (stub.CloseTerminal as (...a: unknown[]) => void)({ projectId: 'p', tabId: 'good' }, (e: Error | null, r: { closed: boolean }) => (e ? reject(e) : resolve(r))));
+      (stub.CloseTerminal as (...a: unknown[]) => void)({ projectId: 'p', tabId: 'good' }, (e: Error | null, r: { closed: boolean }) =>
+        e ? reject(e) : resolve(r),
+      ),
+    );
     assert.equal(closed.closed, true);
     await ended;
     assert.equal(events.at(-1)?.event, 'exited');
@@ -95,7 +125,10 @@ describe('pty service Attach / CloseTerminal over gRPC', () => {
 
   it('CloseTerminal of an unknown terminal is not an error', async () => {
     const res = await new Promise<{ closed: boolean }>((resolve, reject) =>
-      (stub.CloseTerminal as (...a: unknown[]) => void)({ projectId: 'p', tabId: 'nope' }, (e: Error | null, r: { closed: boolean }) => (e ? reject(e) : resolve(r))));
+      (stub.CloseTerminal as (...a: unknown[]) => void)({ projectId: 'p', tabId: 'nope' }, (e: Error | null, r: { closed: boolean }) =>
+        e ? reject(e) : resolve(r),
+      ),
+    );
     assert.equal(res.closed, false);
   });
 });

@@ -16,10 +16,15 @@ try {
   process.exit(1);
 }
 
-await runGrpcService({ contract: WORKSPACE_CONTRACT, config, url: (c) => c.WORKSPACE_GRPC_URL, module: (cfg, logger) => {
-  reportUnmappedFsErrors((err) => {
-    const e = err as NodeJS.ErrnoException;
-    logger.warn({ code: e?.code, syscall: e?.syscall, errorMessage: e?.message }, 'unmapped file-manager error');
-  });
-  return WorkspaceModule.forRoot(cfg, logger);
-} });
+await runGrpcService({
+  contract: WORKSPACE_CONTRACT,
+  config,
+  url: (c) => c.WORKSPACE_GRPC_URL,
+  module: (cfg, logger) => {
+    reportUnmappedFsErrors((err) => {
+      const e = err as NodeJS.ErrnoException;
+      logger.warn({ code: e?.code, syscall: e?.syscall, errorMessage: e?.message }, 'unmapped file-manager error');
+    });
+    return WorkspaceModule.forRoot(cfg, logger);
+  },
+});

@@ -28,7 +28,20 @@ export class WorkspaceModule {
       imports: [ForgeCoreModule.forRoot(config, logger)],
       // Together they must handle every RPC of the service (a compile-time check).
       controllers: rpcHandlers<WorkspaceServiceController>()(ProjectsGrpcHandler, FilesGrpcHandler, SearchGrpcHandler, GitGrpcHandler),
-      providers: [FsDoor, ProjectRegistry, SystemPromptStore, FolderBrowser, ProjectClone, ProjectFiles, UploadReceiver, DownloadStreamer, ContentSearch, PathCompletion, GitRunner, ProjectGit],
+      providers: [
+        FsDoor,
+        ProjectRegistry,
+        SystemPromptStore,
+        FolderBrowser,
+        ProjectClone,
+        ProjectFiles,
+        UploadReceiver,
+        DownloadStreamer,
+        ContentSearch,
+        PathCompletion,
+        GitRunner,
+        ProjectGit,
+      ],
     };
   }
 }

@@ -17,7 +17,8 @@ import yaml from 'highlight.js/lib/languages/yaml';
 import go from 'highlight.js/lib/languages/go';
 import rust from 'highlight.js/lib/languages/rust';
 
-for (const [name, lang] of Object.entries({ bash, css, diff, javascript, json, markdown, python, typescript, xml, yaml, go, rust })) hljs.registerLanguage(name, lang);
+for (const [name, lang] of Object.entries({ bash, css, diff, javascript, json, markdown, python, typescript, xml, yaml, go, rust }))
+  hljs.registerLanguage(name, lang);
 hljs.registerAliases(['sh', 'shell', 'zsh'], { languageName: 'bash' });
 hljs.registerAliases(['js', 'mjs', 'cjs', 'jsx'], { languageName: 'javascript' });
 hljs.registerAliases(['ts', 'tsx'], { languageName: 'typescript' });
@@ -52,9 +53,46 @@ const marked = new Marked({
  * to type a password into, no <style> or style= to restyle the page, no <base>, frames or links.
  * GFM task-list checkboxes are inputs too; they go with the rest.
  */
-const FORBID_TAGS = ['form', 'input', 'button', 'select', 'option', 'optgroup', 'textarea', 'label', 'fieldset', 'output', 'datalist',
-  'style', 'link', 'meta', 'base', 'iframe', 'frame', 'frameset', 'object', 'embed', 'dialog', 'template', 'slot'];
-const FORBID_ATTR = ['style', 'action', 'formaction', 'form', 'method', 'enctype', 'target', 'srcset', 'ping', 'autofocus', 'tabindex', 'contenteditable', 'popover'];
+const FORBID_TAGS = [
+  'form',
+  'input',
+  'button',
+  'select',
+  'option',
+  'optgroup',
+  'textarea',
+  'label',
+  'fieldset',
+  'output',
+  'datalist',
+  'style',
+  'link',
+  'meta',
+  'base',
+  'iframe',
+  'frame',
+  'frameset',
+  'object',
+  'embed',
+  'dialog',
+  'template',
+  'slot',
+];
+const FORBID_ATTR = [
+  'style',
+  'action',
+  'formaction',
+  'form',
+  'method',
+  'enctype',
+  'target',
+  'srcset',
+  'ping',
+  'autofocus',
+  'tabindex',
+  'contenteditable',
+  'popover',
+];
 /** Only the classes our own renderer emits (highlight.js and code blocks), so output cannot borrow the app's styles. */
 const ALLOWED_CLASS = /^(hljs(-[\w-]+)?|[a-z]+_+|language-[\w+#.-]+|code)$/;
 

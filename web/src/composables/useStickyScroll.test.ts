@@ -14,7 +14,16 @@ describe('useStickyScroll', () => {
   it('follows new content while at the bottom and lets go when the user scrolls up', async () => {
     const items = ref(['a']);
     let api!: ReturnType<typeof useStickyScroll>;
-    const el = { scrollTop: 0, scrollHeight: 1000, clientHeight: 400, listeners: {} as Record<string, () => void>, addEventListener(n: string, f: () => void) { this.listeners[n] = f; }, removeEventListener() {} };
+    const el = {
+      scrollTop: 0,
+      scrollHeight: 1000,
+      clientHeight: 400,
+      listeners: {} as Record<string, () => void>,
+      addEventListener(n: string, f: () => void) {
+        this.listeners[n] = f;
+      },
+      removeEventListener() {},
+    };
     const C = defineComponent({
       setup() {
         const box = ref(el as unknown as HTMLElement);

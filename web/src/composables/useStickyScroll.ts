@@ -4,7 +4,10 @@ import { nextTick, onBeforeUnmount, ref, watch, type Ref, type WatchSource } fro
 
 export const STICK_THRESHOLD_PX = 48;
 
-export function isNearBottom(el: { scrollTop: number; scrollHeight: number; clientHeight: number }, threshold = STICK_THRESHOLD_PX): boolean {
+export function isNearBottom(
+  el: { scrollTop: number; scrollHeight: number; clientHeight: number },
+  threshold = STICK_THRESHOLD_PX,
+): boolean {
   return el.scrollHeight - el.scrollTop - el.clientHeight <= threshold;
 }
 
@@ -15,10 +18,14 @@ export function useStickyScroll(container: Ref<HTMLElement | null | undefined>, 
     if (container.value) stuck.value = isNearBottom(container.value);
   };
 
-  watch(container, (el, old) => {
-    old?.removeEventListener('scroll', onScroll);
-    el?.addEventListener('scroll', onScroll, { passive: true });
-  }, { immediate: true });
+  watch(
+    container,
+    (el, old) => {
+      old?.removeEventListener('scroll', onScroll);
+      el?.addEventListener('scroll', onScroll, { passive: true });
+    },
+    { immediate: true },
+  );
   onBeforeUnmount(() => container.value?.removeEventListener('scroll', onScroll));
 
   function scrollToBottom(): void {
@@ -27,12 +34,16 @@ export function useStickyScroll(container: Ref<HTMLElement | null | undefined>, 
     stuck.value = true;
   }
 
-  watch(content, async () => {
-    if (!stuck.value) return;
-    await nextTick();
-    const el = container.value;
-    if (el) el.scrollTop = el.scrollHeight;
-  }, { deep: true, flush: 'post' });
+  watch(
+    content,
+    async () => {
+      if (!stuck.value) return;
+      await nextTick();
+      const el = container.value;
+      if (el) el.scrollTop = el.scrollHeight;
+    },
+    { deep: true, flush: 'post' },
+  );
 
   return { stuck, scrollToBottom };
 }

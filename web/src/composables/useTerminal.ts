@@ -5,7 +5,10 @@ import { FitAddon } from '@xterm/addon-fit';
 import { onBeforeUnmount, ref, watch, type Ref } from 'vue';
 import { TerminalSocket, type TerminalStatus } from '../services/terminal-socket';
 
-export interface TerminalHandle { term: Terminal; socket: TerminalSocket }
+export interface TerminalHandle {
+  term: Terminal;
+  socket: TerminalSocket;
+}
 
 const THEMES = {
   dark: { background: '#0a0a0a', foreground: '#e5e7eb', cursor: '#e5e7eb', selectionBackground: '#1e3a8a' },

@@ -17,15 +17,37 @@ export interface UiConfig {
 }
 
 export interface AuthColorScheme {
-  pageBackground: string; cardBackground: string; border: string; text: string; mutedText: string;
-  buttonBackground: string; buttonText: string; buttonHoverBackground: string;
+  pageBackground: string;
+  cardBackground: string;
+  border: string;
+  text: string;
+  mutedText: string;
+  buttonBackground: string;
+  buttonText: string;
+  buttonHoverBackground: string;
 }
 
-export interface AuthStatus { authEnabled: boolean; ldapEnabled: boolean }
-export interface LoginResult { token: string; expiresAt: string; mustChangePassword: boolean }
+export interface AuthStatus {
+  authEnabled: boolean;
+  ldapEnabled: boolean;
+}
+export interface LoginResult {
+  token: string;
+  expiresAt: string;
+  mustChangePassword: boolean;
+}
 
-export interface Project { id: string; name: string; path: string; createdAt: string }
-export interface BrowseResult { path: string; parentPath: string | null; entries: { name: string; path: string; isGitRepo: boolean }[] }
+export interface Project {
+  id: string;
+  name: string;
+  path: string;
+  createdAt: string;
+}
+export interface BrowseResult {
+  path: string;
+  parentPath: string | null;
+  entries: { name: string; path: string; isGitRepo: boolean }[];
+}
 
 export interface SessionSummary {
   sessionId: string;
@@ -66,20 +88,86 @@ export interface AgentMessage {
   [k: string]: unknown;
 }
 
-export interface TreeNode { name: string; path: string; type: 'file' | 'directory'; children?: TreeNode[]; truncated?: boolean }
-export interface FileContent { path: string; content: string; size: number; language: string; binary: boolean }
-export interface SearchMatch { path: string; line: number; column: number; length: number; lineSnippet: string }
-export interface SearchResult { engine: string; truncated: boolean; matches: SearchMatch[] }
+export interface TreeNode {
+  name: string;
+  path: string;
+  type: 'file' | 'directory';
+  children?: TreeNode[];
+  truncated?: boolean;
+}
+export interface FileContent {
+  path: string;
+  content: string;
+  size: number;
+  language: string;
+  binary: boolean;
+}
+export interface SearchMatch {
+  path: string;
+  line: number;
+  column: number;
+  length: number;
+  lineSnippet: string;
+}
+export interface SearchResult {
+  engine: string;
+  truncated: boolean;
+  matches: SearchMatch[];
+}
 
-export interface GitFile { path: string; staged: boolean; unstaged: boolean; kind: string; code: string; originalPath?: string }
-export interface GitStatus { isGitRepo: boolean; branch?: string; files: GitFile[] }
-export interface GitCommit { hash: string; message: string; author: string; date: string; parents: string[]; refs: string[] }
-export interface GitBranch { name: string; current: boolean; remote: boolean }
+export interface GitFile {
+  path: string;
+  staged: boolean;
+  unstaged: boolean;
+  kind: string;
+  code: string;
+  originalPath?: string;
+}
+export interface GitStatus {
+  isGitRepo: boolean;
+  branch?: string;
+  files: GitFile[];
+}
+export interface GitCommit {
+  hash: string;
+  message: string;
+  author: string;
+  date: string;
+  parents: string[];
+  refs: string[];
+}
+export interface GitBranch {
+  name: string;
+  current: boolean;
+  remote: boolean;
+}
 
-export interface TurnDiffEntry { file: string; tool: 'write' | 'edit'; diff: string; additions: number; deletions: number; isPureAddition: boolean }
+export interface TurnDiffEntry {
+  file: string;
+  tool: 'write' | 'edit';
+  diff: string;
+  additions: number;
+  deletions: number;
+  isPureAddition: boolean;
+}
 
-export interface ProviderModel { id: string; name: string; contextWindow?: number; reasoning?: boolean; hasAuth: boolean; supportedThinkingLevels?: string[] }
-export interface ProviderInfo { provider: string; models: ProviderModel[] }
-export interface AgentSettings { defaultProvider?: string; defaultModel?: string; defaultThinkingLevel?: string; [k: string]: unknown }
+export interface ProviderModel {
+  id: string;
+  name: string;
+  contextWindow?: number;
+  reasoning?: boolean;
+  hasAuth: boolean;
+  supportedThinkingLevels?: string[];
+}
+export interface ProviderInfo {
+  provider: string;
+  models: ProviderModel[];
+}
+export interface AgentSettings {
+  defaultProvider?: string;
+  defaultModel?: string;
+  defaultThinkingLevel?: string;
+  [k: string]: unknown;
+}
 
 export const THINKING_LEVELS = ['off', 'minimal', 'low', 'medium', 'high', 'xhigh'] as const;

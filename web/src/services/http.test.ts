@@ -2,7 +2,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, apiUrl, configureHttp, http } from './http';
 
 function respond(status: number, body?: unknown) {
-  return vi.fn(async () => new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } }));
+  return vi.fn(
+    async () => new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } }),
+  );
 }
 
 afterEach(() => {
@@ -12,7 +14,9 @@ afterEach(() => {
 
 describe('http', () => {
   it('builds /api/v1 URLs and drops empty query values', () => {
-    expect(apiUrl('/files/read', { projectId: 'p 1', path: '/a&b', limit: 5, skip: undefined, none: null })).toBe('/api/v1/files/read?projectId=p+1&path=%2Fa%26b&limit=5');
+    expect(apiUrl('/files/read', { projectId: 'p 1', path: '/a&b', limit: 5, skip: undefined, none: null })).toBe(
+      '/api/v1/files/read?projectId=p+1&path=%2Fa%26b&limit=5',
+    );
   });
 
   it('sends the bearer token and JSON body', async () => {
@@ -35,8 +39,14 @@ describe('http', () => {
 
   it('joins validation messages and falls back to the status when there is no body', async () => {
     vi.stubGlobal('fetch', respond(400, { error: 'validation_failed', message: ['name must be a string', 'path should not be empty'] }));
-    await expect(http.post('/projects', {})).rejects.toMatchObject({ code: 'validation_failed', message: 'name must be a string; path should not be empty' });
-    vi.stubGlobal('fetch', vi.fn(async () => new Response('oops', { status: 502 })));
+    await expect(http.post('/projects', {})).rejects.toMatchObject({
+      code: 'validation_failed',
+      message: 'name must be a string; path should not be empty',
+    });
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response('oops', { status: 502 })),
+    );
     await expect(http.get('/x')).rejects.toMatchObject({ status: 502, code: 'http_502' });
   });
 
@@ -53,7 +63,10 @@ describe('http', () => {
   });
 
   it('returns undefined for 204', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => new Response(null, { status: 204 })));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response(null, { status: 204 })),
+    );
     await expect(http.del('/sessions/a')).resolves.toBeUndefined();
   });
 });

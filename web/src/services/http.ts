@@ -1,7 +1,12 @@
 // One door to the REST API: `/api/v1` prefix, bearer token, JSON bodies, and the error envelope
 // `{error, message}` turned into an ApiError. A 401 tells the auth store (once) that the token is gone.
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly body?: unknown) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly body?: unknown,
+  ) {
     super(message);
     this.name = 'ApiError';
   }

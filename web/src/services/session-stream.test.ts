@@ -32,17 +32,28 @@ describe('openSessionStream', () => {
     let call = 0;
     const fetchMock = vi.fn(async () => {
       call += 1;
-      if (call === 1) return sseResponse(['id: e-1\ndata: {"type":"snapshot","messages":[]}\n\n', 'id: e-2\ndata: {"type":"agent_start"}\n\n']);
+      if (call === 1)
+        return sseResponse(['id: e-1\ndata: {"type":"snapshot","messages":[]}\n\n', 'id: e-2\ndata: {"type":"agent_start"}\n\n']);
       if (call <= 3) throw new TypeError('network down');
       if (call === 4) return sseResponse(['data: {"type":"snapshot","messages":[]}\n\n']);
       return sseResponse([], true);
     });
-    const s = openSessionStream('s1', { onEvent: (e) => events.push(e), onStatus: (st) => statuses.push(st) }, {
-      fetch: fetchMock as unknown as typeof fetch,
-      // header timeouts (20 s) are not reconnect delays
-      setTimeout: (fn, ms) => { if (ms !== CONNECT_TIMEOUT_MS) { delays.push(ms); timers.push(fn); } return 0; },
-      clearTimeout: () => {},
-    });
+    const s = openSessionStream(
+      's1',
+      { onEvent: (e) => events.push(e), onStatus: (st) => statuses.push(st) },
+      {
+        fetch: fetchMock as unknown as typeof fetch,
+        // header timeouts (20 s) are not reconnect delays
+        setTimeout: (fn, ms) => {
+          if (ms !== CONNECT_TIMEOUT_MS) {
+            delays.push(ms);
+            timers.push(fn);
+          }
+          return 0;
+        },
+        clearTimeout: () => {},
+      },
+    );
     await vi.waitFor(() => expect(delays).toEqual([1000]));
     expect(events.map((e) => e.type)).toEqual(['snapshot', 'agent_start']);
     timers.shift()!();
@@ -56,7 +67,9 @@ describe('openSessionStream', () => {
     timers.shift()!();
     await vi.waitFor(() => expect(fetchMock).toHaveBeenCalledTimes(5));
     // Every reconnect asked for the events after the last one seen.
-    const sent = (fetchMock.mock.calls as unknown as [string, RequestInit][]).map(([, init]) => (init.headers as Record<string, string>)['last-event-id']);
+    const sent = (fetchMock.mock.calls as unknown as [string, RequestInit][]).map(
+      ([, init]) => (init.headers as Record<string, string>)['last-event-id'],
+    );
     expect(sent).toEqual([undefined, 'e-2', 'e-2', 'e-2', 'e-2']);
     expect(statuses).toContain('reconnecting');
     expect(statuses.at(-1)).toBe('open');
@@ -69,14 +82,23 @@ describe('openSessionStream', () => {
     let calls = 0;
     const fetchMock = vi.fn((_url: string, init: RequestInit) => {
       calls += 1;
-      return new Promise<Response>((_resolve, reject) => init.signal!.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
+      return new Promise<Response>((_resolve, reject) =>
+        init.signal!.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))),
+      );
     });
     const statuses: string[] = [];
-    openSessionStream('s1', { onEvent: () => {}, onStatus: (st) => statuses.push(st) }, {
-      fetch: fetchMock as unknown as typeof fetch,
-      setTimeout: (fn, ms) => { timers.push({ fn, ms }); return timers.length; },
-      clearTimeout: () => {},
-    });
+    openSessionStream(
+      's1',
+      { onEvent: () => {}, onStatus: (st) => statuses.push(st) },
+      {
+        fetch: fetchMock as unknown as typeof fetch,
+        setTimeout: (fn, ms) => {
+          timers.push({ fn, ms });
+          return timers.length;
+        },
+        clearTimeout: () => {},
+      },
+    );
     await vi.waitFor(() => expect(timers.map((t) => t.ms)).toEqual([20_000]));
     timers[0]!.fn(); // no headers within 20 s
     await vi.waitFor(() => expect(statuses).toContain('reconnecting'));
@@ -88,13 +110,21 @@ describe('openSessionStream', () => {
   it('treats 401 as final and reports it; 404 as final without a retry', async () => {
     const onUnauthorized = vi.fn();
     configureHttp({ onUnauthorized });
-    for (const [status, code] of [[401, 'unauthorized'], [404, 'session_not_found'], [410, 'session_tombstoned']] as const) {
+    for (const [status, code] of [
+      [401, 'unauthorized'],
+      [404, 'session_not_found'],
+      [410, 'session_tombstoned'],
+    ] as const) {
       const later = vi.fn();
       const details: unknown[] = [];
-      openSessionStream('s1', { onEvent: () => {}, onStatus: (st, d) => st === 'closed' && details.push(d) }, {
-        fetch: (async () => new Response('{}', { status })) as unknown as typeof fetch,
-        setTimeout: later,
-      });
+      openSessionStream(
+        's1',
+        { onEvent: () => {}, onStatus: (st, d) => st === 'closed' && details.push(d) },
+        {
+          fetch: (async () => new Response('{}', { status })) as unknown as typeof fetch,
+          setTimeout: later,
+        },
+      );
       await vi.waitFor(() => expect(details).toEqual([{ code }]));
       await tick();
       expect(later.mock.calls.filter((c) => c[1] !== CONNECT_TIMEOUT_MS)).toEqual([]);

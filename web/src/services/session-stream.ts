@@ -5,7 +5,10 @@
 import { apiUrl, authHeaders, reportUnauthorized } from './http';
 import { backoffDelay } from './backoff';
 
-export interface StreamEvent { type: string; [k: string]: unknown }
+export interface StreamEvent {
+  type: string;
+  [k: string]: unknown;
+}
 export type StreamStatus = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
 export interface StreamHandlers {
@@ -21,9 +24,17 @@ export interface StreamDeps {
 
 export const CONNECT_TIMEOUT_MS = 20_000;
 
-const FINAL_STATUS: Record<number, string> = { 401: 'unauthorized', 404: 'session_not_found', 409: 'external_subagent_active', 410: 'session_tombstoned' };
+const FINAL_STATUS: Record<number, string> = {
+  401: 'unauthorized',
+  404: 'session_not_found',
+  409: 'external_subagent_active',
+  410: 'session_tombstoned',
+};
 
-export interface SseFrame { data: string; id?: string }
+export interface SseFrame {
+  data: string;
+  id?: string;
+}
 
 /** Splits an SSE byte stream into frames (`data:` payload and `id:`); comments (heartbeats, padding) are dropped. */
 export class SseParser {

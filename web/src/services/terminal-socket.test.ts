@@ -10,11 +10,24 @@ class FakeSocket {
   onopen: (() => void) | null = null;
   onmessage: ((e: { data: unknown }) => void) | null = null;
   onclose: ((e: { code: number; reason: string }) => void) | null = null;
-  constructor(readonly url: string) { FakeSocket.all.push(this); }
-  send(d: string) { this.sent.push(d); }
-  close(code: number, reason: string) { this.closedWith = [code, reason]; this.readyState = 3; }
-  open() { this.readyState = 1; this.onopen?.(); }
-  drop(code: number) { this.readyState = 3; this.onclose?.({ code, reason: '' }); }
+  constructor(readonly url: string) {
+    FakeSocket.all.push(this);
+  }
+  send(d: string) {
+    this.sent.push(d);
+  }
+  close(code: number, reason: string) {
+    this.closedWith = [code, reason];
+    this.readyState = 3;
+  }
+  open() {
+    this.readyState = 1;
+    this.onopen?.();
+  }
+  drop(code: number) {
+    this.readyState = 3;
+    this.onclose?.({ code, reason: '' });
+  }
 }
 
 function make(extra: Partial<ConstructorParameters<typeof TerminalSocket>[0]> = {}) {
@@ -24,12 +37,17 @@ function make(extra: Partial<ConstructorParameters<typeof TerminalSocket>[0]> = 
   const delays: number[] = [];
   const timers: (() => void)[] = [];
   const sock = new TerminalSocket({
-    projectId: 'p1', tabId: 'tab-1',
+    projectId: 'p1',
+    tabId: 'tab-1',
     onData: (d) => data.push(d),
     onStatus: (s, d) => statuses.push({ s, d }),
     credentials: async () => ({ ticket: 't-1' }),
     createSocket: (u) => new FakeSocket(u) as unknown as WebSocket,
-    setTimeout: (fn, ms) => { delays.push(ms); timers.push(fn); return 0; },
+    setTimeout: (fn, ms) => {
+      delays.push(ms);
+      timers.push(fn);
+      return 0;
+    },
     clearTimeout: () => {},
     location: { protocol: 'http:', host: 'h:1' },
     ...extra,
@@ -47,7 +65,10 @@ describe('TerminalSocket', () => {
     sock.resize(100, 30);
     ws.open();
     sock.input('ls\r');
-    expect(ws.sent.map((s) => JSON.parse(s))).toEqual([{ type: 'resize', cols: 100, rows: 30 }, { type: 'input', data: 'ls\r' }]);
+    expect(ws.sent.map((s) => JSON.parse(s))).toEqual([
+      { type: 'resize', cols: 100, rows: 30 },
+      { type: 'input', data: 'ls\r' },
+    ]);
     ws.onmessage?.({ data: new TextEncoder().encode('hi').buffer });
     expect(new TextDecoder().decode(data[0] as Uint8Array)).toBe('hi');
   });
@@ -96,7 +117,12 @@ describe('TerminalSocket', () => {
 
   it('retries (never falls back to the token) when the ticket cannot be fetched', async () => {
     let fail = true;
-    const { sock, delays, timers } = make({ credentials: async () => { if (fail) throw new TypeError('connection refused'); return { ticket: 't-2' }; } });
+    const { sock, delays, timers } = make({
+      credentials: async () => {
+        if (fail) throw new TypeError('connection refused');
+        return { ticket: 't-2' };
+      },
+    });
     await sock.connect();
     expect(FakeSocket.all).toHaveLength(0);
     expect(delays).toEqual([1000]);
@@ -126,11 +152,22 @@ describe('defaultCredentials', () => {
     const { defaultCredentials } = await import('./terminal-socket');
     configureHttp({ getToken: () => 'jwt-x' });
     try {
-      vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify({ ticket: 'tk' }), { status: 200 })));
+      vi.stubGlobal(
+        'fetch',
+        vi.fn(async () => new Response(JSON.stringify({ ticket: 'tk' }), { status: 200 })),
+      );
       await expect(defaultCredentials()).resolves.toEqual({ ticket: 'tk' });
-      vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify({ error: 'not_found' }), { status: 404 })));
+      vi.stubGlobal(
+        'fetch',
+        vi.fn(async () => new Response(JSON.stringify({ error: 'not_found' }), { status: 404 })),
+      );
       await expect(defaultCredentials()).resolves.toEqual({ token: 'jwt-x' });
-      vi.stubGlobal('fetch', vi.fn(async () => { throw new TypeError('connection refused'); }));
+      vi.stubGlobal(
+        'fetch',
+        vi.fn(async () => {
+          throw new TypeError('connection refused');
+        }),
+      );
       await expect(defaultCredentials()).rejects.toThrow('connection refused');
     } finally {
       vi.unstubAllGlobals();

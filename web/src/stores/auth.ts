@@ -88,5 +88,19 @@ export const useAuthStore = defineStore('auth', () => {
     if (token.value) signOut('Your session ended. Sign in again.');
   }
 
-  return { token, expiresAt, mustChangePassword, authEnabled, notice, lockout, phase, init, login, lockedSecondsFor, changePassword, signOut, onUnauthorized };
+  return {
+    token,
+    expiresAt,
+    mustChangePassword,
+    authEnabled,
+    notice,
+    lockout,
+    phase,
+    init,
+    login,
+    lockedSecondsFor,
+    changePassword,
+    signOut,
+    onUnauthorized,
+  };
 });

@@ -28,7 +28,15 @@ export interface ChatState {
 }
 
 export function emptyChat(): ChatState {
-  return { messages: [], isStreaming: false, streamingIndex: null, toolRuns: {}, queue: { steering: [], followUp: [] }, banner: null, runsFinished: 0 };
+  return {
+    messages: [],
+    isStreaming: false,
+    streamingIndex: null,
+    toolRuns: {},
+    queue: { steering: [], followUp: [] },
+    banner: null,
+    runsFinished: 0,
+  };
 }
 
 export function applyStreamEvent(state: ChatState, e: StreamEvent): ChatState {
@@ -55,7 +63,10 @@ export function applyStreamEvent(state: ChatState, e: StreamEvent): ChatState {
       const i = state.streamingIndex;
       if (i !== null && messages[i] && messages[i].role === message.role) messages[i] = message;
       else messages.push(message);
-      const banner = e.type === 'message_end' && message.stopReason === 'error' && message.errorMessage ? { kind: 'error' as const, text: message.errorMessage } : state.banner;
+      const banner =
+        e.type === 'message_end' && message.stopReason === 'error' && message.errorMessage
+          ? { kind: 'error' as const, text: message.errorMessage }
+          : state.banner;
       return { ...state, messages, streamingIndex: e.type === 'message_end' ? null : state.streamingIndex, banner };
     }
     case 'turn_end': {
@@ -68,16 +79,37 @@ export function applyStreamEvent(state: ChatState, e: StreamEvent): ChatState {
     case 'tool_execution_start':
       return {
         ...state,
-        toolRuns: { ...state.toolRuns, [e.toolCallId as string]: { toolCallId: e.toolCallId as string, toolName: e.toolName as string, args: (e.args as Record<string, unknown>) ?? {}, running: true } },
+        toolRuns: {
+          ...state.toolRuns,
+          [e.toolCallId as string]: {
+            toolCallId: e.toolCallId as string,
+            toolName: e.toolName as string,
+            args: (e.args as Record<string, unknown>) ?? {},
+            running: true,
+          },
+        },
       };
     case 'tool_execution_update': {
       const prev = state.toolRuns[e.toolCallId as string];
-      const run: ToolRun = { ...(prev ?? { toolCallId: e.toolCallId as string, toolName: e.toolName as string, args: (e.args as Record<string, unknown>) ?? {} }), running: true, partialResult: e.partialResult };
+      const run: ToolRun = {
+        ...(prev ?? {
+          toolCallId: e.toolCallId as string,
+          toolName: e.toolName as string,
+          args: (e.args as Record<string, unknown>) ?? {},
+        }),
+        running: true,
+        partialResult: e.partialResult,
+      };
       return { ...state, toolRuns: { ...state.toolRuns, [run.toolCallId]: run } };
     }
     case 'tool_execution_end': {
       const prev = state.toolRuns[e.toolCallId as string];
-      const run: ToolRun = { ...(prev ?? { toolCallId: e.toolCallId as string, toolName: e.toolName as string, args: {} }), running: false, result: e.result, isError: !!e.isError };
+      const run: ToolRun = {
+        ...(prev ?? { toolCallId: e.toolCallId as string, toolName: e.toolName as string, args: {} }),
+        running: false,
+        result: e.result,
+        isError: !!e.isError,
+      };
       return { ...state, toolRuns: { ...state.toolRuns, [run.toolCallId]: run } };
     }
     case 'agent_end': {
@@ -93,9 +125,18 @@ export function applyStreamEvent(state: ChatState, e: StreamEvent): ChatState {
     case 'queue_update':
       return { ...state, queue: { steering: (e.steering as string[]) ?? [], followUp: (e.followUp as string[]) ?? [] } };
     case 'auto_retry_start':
-      return { ...state, banner: { kind: 'info', text: `Retrying (attempt ${e.attempt}/${e.maxAttempts}) in ${Math.round(Number(e.delayMs) / 1000)} s: ${e.errorMessage}` } };
+      return {
+        ...state,
+        banner: {
+          kind: 'info',
+          text: `Retrying (attempt ${e.attempt}/${e.maxAttempts}) in ${Math.round(Number(e.delayMs) / 1000)} s: ${e.errorMessage}`,
+        },
+      };
     case 'auto_retry_end':
-      return { ...state, banner: e.success ? null : { kind: 'error', text: `Gave up after ${e.attempt} attempts: ${e.finalError ?? 'unknown error'}` } };
+      return {
+        ...state,
+        banner: e.success ? null : { kind: 'error', text: `Gave up after ${e.attempt} attempts: ${e.finalError ?? 'unknown error'}` },
+      };
     case 'compaction_start':
       return { ...state, banner: { kind: 'info', text: 'Compacting the conversation…' } };
     case 'compaction_end':
@@ -110,7 +151,8 @@ export function applyStreamEvent(state: ChatState, e: StreamEvent): ChatState {
 /** Plain text of a message or tool result (`content` is a string or text blocks). */
 export function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
-  if (Array.isArray(content)) return content.map((b) => (b && typeof b === 'object' && 'text' in b ? String((b as { text: unknown }).text) : '')).join('');
+  if (Array.isArray(content))
+    return content.map((b) => (b && typeof b === 'object' && 'text' in b ? String((b as { text: unknown }).text) : '')).join('');
   if (content && typeof content === 'object' && 'content' in content) return textOf((content as { content: unknown }).content);
   return '';
 }

@@ -21,7 +21,13 @@ export const useChatStore = defineStore('chat', () => {
 
   const messages = computed(() => state.value.messages);
   const summary = computed(() => useSessionsStore().all.find((s) => s.sessionId === sessionId.value));
-  const model = computed(() => chosenModel.value ?? (summary.value?.modelProvider && summary.value.modelId ? { provider: summary.value.modelProvider, modelId: summary.value.modelId } : null));
+  const model = computed(
+    () =>
+      chosenModel.value ??
+      (summary.value?.modelProvider && summary.value.modelId
+        ? { provider: summary.value.modelProvider, modelId: summary.value.modelId }
+        : null),
+  );
   const thinkingLevel = computed(() => chosenThinking.value || summary.value?.thinkingLevel || '');
   const isStreaming = computed(() => state.value.isStreaming);
 
@@ -49,10 +55,13 @@ export const useChatStore = defineStore('chat', () => {
         if (sessionId.value !== id) return;
         connection.value = s;
         connectionNote.value =
-          s === 'reconnecting' ? `Connection lost; retrying in ${Math.round((d?.retryInMs ?? 0) / 1000)} s.`
-          : s === 'closed' && d?.code === 'session_not_found' ? 'This session no longer exists.'
-          : s === 'closed' && d?.code ? `Stream closed (${d.code}).`
-          : '';
+          s === 'reconnecting'
+            ? `Connection lost; retrying in ${Math.round((d?.retryInMs ?? 0) / 1000)} s.`
+            : s === 'closed' && d?.code === 'session_not_found'
+              ? 'This session no longer exists.'
+              : s === 'closed' && d?.code
+                ? `Stream closed (${d.code}).`
+                : '';
       },
     });
   }
@@ -119,5 +128,25 @@ export const useChatStore = defineStore('chat', () => {
     return err instanceof ApiError ? `${err.message} (${err.code})` : (err as Error).message;
   }
 
-  return { sessionId, state, messages, isStreaming, connection, connectionNote, model, thinkingLevel, open, close, send, abort, setModel, setThinkingLevel, tree, fork, turnDiff, compact, describeError };
+  return {
+    sessionId,
+    state,
+    messages,
+    isStreaming,
+    connection,
+    connectionNote,
+    model,
+    thinkingLevel,
+    open,
+    close,
+    send,
+    abort,
+    setModel,
+    setThinkingLevel,
+    tree,
+    fork,
+    turnDiff,
+    compact,
+    describeError,
+  };
 });

@@ -35,12 +35,15 @@ describe('files store', () => {
 
   it('creates an empty file with an absolute path, reloads the tree and opens it', async () => {
     const calls: [string, RequestInit][] = [];
-    vi.stubGlobal('fetch', vi.fn(async (url: string, init: RequestInit) => {
-      calls.push([url, init]);
-      if (url.startsWith('/api/v1/files/write')) return json({ path: '/w/p/docs/new.md' });
-      if (url.startsWith('/api/v1/files/tree')) return json({ name: 'p', path: '', type: 'directory', children: [] });
-      return json({ path: '/w/p/docs/new.md', content: '', size: 0, language: 'markdown', binary: false });
-    }));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string, init: RequestInit) => {
+        calls.push([url, init]);
+        if (url.startsWith('/api/v1/files/write')) return json({ path: '/w/p/docs/new.md' });
+        if (url.startsWith('/api/v1/files/tree')) return json({ name: 'p', path: '', type: 'directory', children: [] });
+        return json({ path: '/w/p/docs/new.md', content: '', size: 0, language: 'markdown', binary: false });
+      }),
+    );
     const files = useFilesStore();
     await files.create('docs/new.md');
     expect(JSON.parse(calls[0]![1].body as string)).toEqual({ projectId: 'p1', path: '/w/p/docs/new.md', content: '' });
@@ -49,7 +52,14 @@ describe('files store', () => {
   });
 
   it('saves the edited text and marks the tab clean; keeps edits when a reload is asked', async () => {
-    vi.stubGlobal('fetch', vi.fn(async (url: string) => (url.startsWith('/api/v1/files/read') ? json({ path: '/w/p/a.md', content: 'disk', size: 4, language: 'markdown', binary: false }) : json({ path: '/w/p/a.md' }))));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string) =>
+        url.startsWith('/api/v1/files/read')
+          ? json({ path: '/w/p/a.md', content: 'disk', size: 4, language: 'markdown', binary: false })
+          : json({ path: '/w/p/a.md' }),
+      ),
+    );
     const files = useFilesStore();
     await files.open('a.md');
     files.edit('a.md', 'mine');

@@ -6,7 +6,13 @@ import { filesApi } from '../services/files.api';
 import type { SearchResult, TreeNode } from '../services/api-types';
 import { useProjectsStore } from './projects';
 
-export interface EditorTab { path: string; content: string; saved: string; language: string; binary: boolean }
+export interface EditorTab {
+  path: string;
+  content: string;
+  saved: string;
+  language: string;
+  binary: boolean;
+}
 
 export function joinPath(root: string, rel: string): string {
   return rel ? `${root.replace(/\/+$/, '')}/${rel.replace(/^\/+/, '')}` : root;
@@ -76,7 +82,8 @@ export const useFilesStore = defineStore('files', () => {
   /** Creates an empty file (relative path, parent folders included) and opens it. */
   async function create(path: string): Promise<void> {
     const rel = path.trim().replace(/^\/+/, '');
-    if (!rel || rel.split('/').some((part) => part === '..' || part === '.')) throw new Error('Give a path inside the project, like src/notes.md');
+    if (!rel || rel.split('/').some((part) => part === '..' || part === '.'))
+      throw new Error('Give a path inside the project, like src/notes.md');
     const p = project();
     if (tree.value && findNode(tree.value, rel)) throw new Error(`${rel} already exists`);
     await filesApi.write(p.id, joinPath(p.path, rel), '');
@@ -120,5 +127,24 @@ export const useFilesStore = defineStore('files', () => {
     return filesApi.complete(projectId, query);
   }
 
-  return { complete, tree, tabs, activePath, active, dirty, expanded, search, searching, loadTree, reset, open, create, edit, save, close, refreshClean, runSearch };
+  return {
+    complete,
+    tree,
+    tabs,
+    activePath,
+    active,
+    dirty,
+    expanded,
+    search,
+    searching,
+    loadTree,
+    reset,
+    open,
+    create,
+    edit,
+    save,
+    close,
+    refreshClean,
+    runSearch,
+  };
 });

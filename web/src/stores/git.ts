@@ -68,5 +68,25 @@ export const useGitStore = defineStore('git', () => {
     selected.value = null;
   }
 
-  return { status, log, branches, selected, busy, staged, unstaged, refresh, showDiff, stage, unstage, commit, discard, checkout, createBranch, init, pull, push, reset };
+  return {
+    status,
+    log,
+    branches,
+    selected,
+    busy,
+    staged,
+    unstaged,
+    refresh,
+    showDiff,
+    stage,
+    unstage,
+    commit,
+    discard,
+    checkout,
+    createBranch,
+    init,
+    pull,
+    push,
+    reset,
+  };
 });

@@ -18,7 +18,11 @@ describe('terminal store', () => {
     await nextTick();
     const saved = JSON.parse(sessionStorage.getItem('forge.terminal.tabs.v1')!);
     expect(saved.activeId).toBe(a.id);
-    expect(saved.tabs.map((x: { projectId: string; label: string }) => [x.projectId, x.label])).toEqual([['p1', 'Terminal 1'], ['p1', 'Terminal 2'], ['p2', 'Terminal 1']]);
+    expect(saved.tabs.map((x: { projectId: string; label: string }) => [x.projectId, x.label])).toEqual([
+      ['p1', 'Terminal 1'],
+      ['p1', 'Terminal 2'],
+      ['p2', 'Terminal 1'],
+    ]);
     expect(a.id).not.toBe(b.id);
 
     setActivePinia(createPinia()); // a reload: a fresh store reads the same sessionStorage

@@ -4,8 +4,16 @@ import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import { KEYS, readJson } from '../services/storage-keys';
 
-export interface TerminalTab { id: string; projectId: string; label: string; createdAt: string }
-interface Persisted { tabs: TerminalTab[]; activeId: string | null }
+export interface TerminalTab {
+  id: string;
+  projectId: string;
+  label: string;
+  createdAt: string;
+}
+interface Persisted {
+  tabs: TerminalTab[];
+  activeId: string | null;
+}
 
 function newTabId(): string {
   return `tab-${crypto.randomUUID()}`;
@@ -16,7 +24,9 @@ export const useTerminalStore = defineStore('terminal', () => {
   const tabs = ref<TerminalTab[]>(Array.isArray(saved.tabs) ? saved.tabs : []);
   const activeId = ref<string | null>(saved.activeId ?? null);
 
-  watch([tabs, activeId], () => sessionStorage.setItem(KEYS.terminalTabs, JSON.stringify({ tabs: tabs.value, activeId: activeId.value })), { deep: true });
+  watch([tabs, activeId], () => sessionStorage.setItem(KEYS.terminalTabs, JSON.stringify({ tabs: tabs.value, activeId: activeId.value })), {
+    deep: true,
+  });
 
   const forProject = (projectId: string) => computed(() => tabs.value.filter((t) => t.projectId === projectId));
 

@@ -3,7 +3,14 @@ import { createPinia, setActivePinia } from 'pinia';
 import { nextTick } from 'vue';
 import { useUiStore } from './ui';
 
-const config = (minimal: boolean) => ({ minimal, workspaceRoot: '/w', version: '0.1.0', passwordAuthEnabled: false, ldapEnabled: false, orchestrationEnabled: !minimal });
+const config = (minimal: boolean) => ({
+  minimal,
+  workspaceRoot: '/w',
+  version: '0.1.0',
+  passwordAuthEnabled: false,
+  ldapEnabled: false,
+  orchestrationEnabled: !minimal,
+});
 
 beforeEach(() => {
   localStorage.clear();
@@ -14,7 +21,10 @@ afterEach(() => vi.unstubAllGlobals());
 describe('ui store', () => {
   it('MINIMAL_UI hides the git and last-turn panes, and a remembered git tab falls back to files', async () => {
     localStorage.setItem('pi-forge/right-tab', 'git');
-    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify(config(true)), { status: 200 })));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response(JSON.stringify(config(true)), { status: 200 })),
+    );
     const ui = useUiStore();
     await ui.loadConfig();
     expect(ui.minimal).toBe(true);
@@ -24,7 +34,10 @@ describe('ui store', () => {
 
   it('shows every pane without MINIMAL_UI and keeps the remembered tab', async () => {
     localStorage.setItem('pi-forge/right-tab', 'git');
-    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify(config(false)), { status: 200 })));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response(JSON.stringify(config(false)), { status: 200 })),
+    );
     const ui = useUiStore();
     await ui.loadConfig();
     expect(ui.rightTabs).toEqual(['files', 'search', 'changes', 'git']);

@@ -24,12 +24,30 @@ test('stripDangerousKeys removes prototype keys at any depth', () => {
 });
 
 test('redactProviders hides custom header values, provider-level and per model; a PUT of the sentinel keeps them', () => {
-  const stored = { a: { baseUrl: 'u', headers: { 'X-Auth': 'secret-1', 'X-Org': 'org' }, models: [{ id: 'm1', headers: { Authorization: 'Bearer secret-2' } }] } };
+  const stored = {
+    a: {
+      baseUrl: 'u',
+      headers: { 'X-Auth': 'secret-1', 'X-Org': 'org' },
+      models: [{ id: 'm1', headers: { Authorization: 'Bearer secret-2' } }],
+    },
+  };
   const out = redactProviders(stored);
-  assert.deepEqual(out, { a: { baseUrl: 'u', headers: { 'X-Auth': REDACTED, 'X-Org': REDACTED }, models: [{ id: 'm1', headers: { Authorization: REDACTED } }] } });
+  assert.deepEqual(out, {
+    a: { baseUrl: 'u', headers: { 'X-Auth': REDACTED, 'X-Org': REDACTED }, models: [{ id: 'm1', headers: { Authorization: REDACTED } }] },
+  });
   assert.ok(!JSON.stringify(out).includes('secret'));
-  const incoming = { a: { baseUrl: 'u', headers: { 'X-Auth': REDACTED, 'X-Org': 'new-org', 'X-Gone': REDACTED }, models: [{ id: 'm1', headers: { Authorization: REDACTED } }] } };
+  const incoming = {
+    a: {
+      baseUrl: 'u',
+      headers: { 'X-Auth': REDACTED, 'X-Org': 'new-org', 'X-Gone': REDACTED },
+      models: [{ id: 'm1', headers: { Authorization: REDACTED } }],
+    },
+  };
   assert.deepEqual(mergeProviderSecrets(incoming, stored), {
-    a: { baseUrl: 'u', headers: { 'X-Auth': 'secret-1', 'X-Org': 'new-org' }, models: [{ id: 'm1', headers: { Authorization: 'Bearer secret-2' } }] },
+    a: {
+      baseUrl: 'u',
+      headers: { 'X-Auth': 'secret-1', 'X-Org': 'new-org' },
+      models: [{ id: 'm1', headers: { Authorization: 'Bearer secret-2' } }],
+    },
   });
 });

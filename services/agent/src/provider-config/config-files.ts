@@ -12,7 +12,11 @@ const DANGEROUS = new Set(['__proto__', 'prototype', 'constructor']);
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type JsonObject = { [k: string]: Json };
 
-export interface AuthCredential { type?: string; key?: string; [k: string]: unknown }
+export interface AuthCredential {
+  type?: string;
+  key?: string;
+  [k: string]: unknown;
+}
 
 @Injectable()
 export class ConfigFiles {
@@ -80,7 +84,9 @@ export function stripDangerousKeys(value: Json): Json {
 export function migrateProvider(provider: JsonObject): JsonObject {
   const { apiKeyCommand, ...rest } = provider;
   if (apiKeyCommand === undefined || rest.apiKey !== undefined) return apiKeyCommand === undefined ? provider : rest;
-  const command = Array.isArray(apiKeyCommand) ? apiKeyCommand.map((a) => (/^[\w./=-]+$/.test(String(a)) ? String(a) : `'${String(a).replace(/'/g, `'\\''`)}'`)).join(' ') : String(apiKeyCommand);
+  const command = Array.isArray(apiKeyCommand)
+    ? apiKeyCommand.map((a) => (/^[\w./=-]+$/.test(String(a)) ? String(a) : `'${String(a).replace(/'/g, `'\\''`)}'`)).join(' ')
+    : String(apiKeyCommand);
   return { ...rest, apiKey: `!${command}` };
 }
 
@@ -113,7 +119,8 @@ export function redactProviders(providers: JsonObject): JsonObject {
   for (const [name, p] of Object.entries(providers)) {
     if (!p || typeof p !== 'object' || Array.isArray(p)) continue;
     let provider = redactHeaders(migrateProvider(p));
-    if (Array.isArray(provider.models)) provider = { ...provider, models: provider.models.map((m) => (isObject(m) ? redactHeaders(m) : m)) };
+    if (Array.isArray(provider.models))
+      provider = { ...provider, models: provider.models.map((m) => (isObject(m) ? redactHeaders(m) : m)) };
     out[name] = provider.apiKey !== undefined ? { ...provider, apiKey: REDACTED } : provider;
   }
   return out;
@@ -139,7 +146,17 @@ export function mergeProviderSecrets(incoming: JsonObject, stored: JsonObject): 
     let merged = mergeHeaders(provider, prev);
     if (Array.isArray(merged.models)) {
       const storedModels = modelsOf(prev);
-      merged = { ...merged, models: merged.models.map((m) => (isObject(m) ? mergeHeaders(m, storedModels.find((s) => s.id === m.id)) : m)) };
+      merged = {
+        ...merged,
+        models: merged.models.map((m) =>
+          isObject(m)
+            ? mergeHeaders(
+                m,
+                storedModels.find((s) => s.id === m.id),
+              )
+            : m,
+        ),
+      };
     }
     out[name] = merged;
   }

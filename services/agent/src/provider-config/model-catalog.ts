@@ -14,7 +14,11 @@ export class ModelCatalog {
   private current?: Promise<ModelRuntime>;
   private readonly storePath: string;
 
-  constructor(private readonly files: ConfigFiles, @Inject(CONFIG) config: ForgeConfig, @Inject(PI_SDK_LOADER) private readonly loadSdk: PiSdkLoader) {
+  constructor(
+    private readonly files: ConfigFiles,
+    @Inject(CONFIG) config: ForgeConfig,
+    @Inject(PI_SDK_LOADER) private readonly loadSdk: PiSdkLoader,
+  ) {
     this.storePath = join(config.PI_CONFIG_DIR, 'models-store.json');
   }
 
@@ -30,7 +34,12 @@ export class ModelCatalog {
   /** A runtime built from the files as they are now; never touches the network. */
   async fresh(): Promise<ModelRuntime> {
     const { ModelRuntime } = await this.loadSdk();
-    return ModelRuntime.create({ authPath: this.files.authPath, modelsPath: this.files.modelsPath, modelsStorePath: this.storePath, allowModelNetwork: false });
+    return ModelRuntime.create({
+      authPath: this.files.authPath,
+      modelsPath: this.files.modelsPath,
+      modelsStorePath: this.storePath,
+      allowModelNetwork: false,
+    });
   }
 
   invalidate(): void {
@@ -56,6 +65,6 @@ export class ModelCatalog {
 export function supportedThinkingLevels(model: { reasoning?: boolean; thinkingLevelMap?: Record<string, unknown> }): string[] {
   if (!model.reasoning) return ['off'];
   const map = model.thinkingLevelMap;
-  if (map) return ALL_LEVELS.filter((l) => l === 'off' || map[l] !== undefined && map[l] !== null);
+  if (map) return ALL_LEVELS.filter((l) => l === 'off' || (map[l] !== undefined && map[l] !== null));
   return ALL_LEVELS.filter((l) => l !== 'xhigh');
 }

@@ -15,7 +15,8 @@ function parseObject(json: string, field: string): JsonObject {
   } catch {
     throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_body', `${field} must be a JSON object`);
   }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_body', `${field} must be an object`);
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_body', `${field} must be an object`);
   return stripDangerousKeys(value as Json) as JsonObject;
 }
 
@@ -31,7 +32,12 @@ export class ProviderConfigGrpcHandler implements Handles<agent.AgentServiceCont
   @AgentRpc.method
   async getAuthConfig(): Promise<agent.GetAuthConfigResponse> {
     const auth = await this.files.readAuth();
-    return { providers: Object.entries(auth).map(([provider, c]) => ({ provider, kind: c?.type === 'oauth' ? CredentialKind.CREDENTIAL_KIND_OAUTH : CredentialKind.CREDENTIAL_KIND_API_KEY })) };
+    return {
+      providers: Object.entries(auth).map(([provider, c]) => ({
+        provider,
+        kind: c?.type === 'oauth' ? CredentialKind.CREDENTIAL_KIND_OAUTH : CredentialKind.CREDENTIAL_KIND_API_KEY,
+      })),
+    };
   }
 
   @AgentRpc.method
@@ -51,7 +57,8 @@ export class ProviderConfigGrpcHandler implements Handles<agent.AgentServiceCont
   async deleteAuthKey(req: agent.DeleteAuthKeyRequest): Promise<agent.DeleteAuthKeyResponse> {
     await this.files.locked(async () => {
       const auth = await this.files.readAuth();
-      if (!Object.hasOwn(auth, req.provider)) throw forgeError(GrpcStatus.NOT_FOUND, 'auth_provider_not_found', `no stored credential for ${req.provider}`);
+      if (!Object.hasOwn(auth, req.provider))
+        throw forgeError(GrpcStatus.NOT_FOUND, 'auth_provider_not_found', `no stored credential for ${req.provider}`);
       delete auth[req.provider];
       await this.files.writeAuth(auth);
     });
@@ -66,16 +73,25 @@ export class ProviderConfigGrpcHandler implements Handles<agent.AgentServiceCont
   @AgentRpc.method
   async listProviders(): Promise<agent.ListProvidersResponse> {
     const runtime = await this.catalog.fresh();
-    const custom = this.config.HIDE_BUILTIN_PROVIDERS ? new Set(Object.keys(((await this.files.readObject(this.files.modelsPath)).providers ?? {}) as object)) : undefined;
-    const providers = runtime.getProviders()
+    const custom = this.config.HIDE_BUILTIN_PROVIDERS
+      ? new Set(Object.keys(((await this.files.readObject(this.files.modelsPath)).providers ?? {}) as object))
+      : undefined;
+    const providers = runtime
+      .getProviders()
       .filter((p) => !custom || custom.has(p.id))
       .map((p) => {
         const hasAuth = runtime.hasConfiguredAuth(p.id);
         return {
           provider: p.id,
           models: runtime.getModels(p.id).map((m) => ({
-            id: m.id, name: m.name, contextWindow: m.contextWindow, maxTokens: m.maxTokens, reasoning: !!m.reasoning,
-            input: m.input, hasAuth, supportedThinkingLevels: supportedThinkingLevels(m as never).map((l) => THINKING_LEVEL.toProto(l)),
+            id: m.id,
+            name: m.name,
+            contextWindow: m.contextWindow,
+            maxTokens: m.maxTokens,
+            reasoning: !!m.reasoning,
+            input: m.input,
+            hasAuth,
+            supportedThinkingLevels: supportedThinkingLevels(m as never).map((l) => THINKING_LEVEL.toProto(l)),
           })),
         };
       });
@@ -85,7 +101,8 @@ export class ProviderConfigGrpcHandler implements Handles<agent.AgentServiceCont
   @AgentRpc.method
   async getModelsConfig(): Promise<agent.GetModelsConfigResponse> {
     const doc = await this.files.readObject(this.files.modelsPath);
-    const providers = doc.providers && typeof doc.providers === 'object' && !Array.isArray(doc.providers) ? (doc.providers as JsonObject) : {};
+    const providers =
+      doc.providers && typeof doc.providers === 'object' && !Array.isArray(doc.providers) ? (doc.providers as JsonObject) : {};
     return { providersJson: JSON.stringify(redactProviders(providers)) };
   }
 
@@ -93,11 +110,13 @@ export class ProviderConfigGrpcHandler implements Handles<agent.AgentServiceCont
   async putModelsConfig(req: agent.PutModelsConfigRequest): Promise<agent.PutModelsConfigResponse> {
     const incoming = parseObject(req.providersJson, 'providers');
     for (const [name, p] of Object.entries(incoming)) {
-      if (!p || typeof p !== 'object' || Array.isArray(p)) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_body', `providers.${name} must be an object`);
+      if (!p || typeof p !== 'object' || Array.isArray(p))
+        throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_body', `providers.${name} must be an object`);
     }
     const stored = await this.files.locked(async () => {
       const doc = await this.files.readObject(this.files.modelsPath);
-      const previous = doc.providers && typeof doc.providers === 'object' && !Array.isArray(doc.providers) ? (doc.providers as JsonObject) : {};
+      const previous =
+        doc.providers && typeof doc.providers === 'object' && !Array.isArray(doc.providers) ? (doc.providers as JsonObject) : {};
       const providers = mergeProviderSecrets(incoming, previous);
       await this.files.writeObject(this.files.modelsPath, { ...doc, providers });
       return providers;

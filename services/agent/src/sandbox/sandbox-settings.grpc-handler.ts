@@ -3,7 +3,12 @@
 import { Controller, Inject } from '@nestjs/common';
 import { AgentRpc, type Handles } from '@pi-forge/proto';
 import { CONFIG, forgeError, GrpcStatus, readToolEnv, toolEnvProblem, writeToolEnv, type ForgeConfig } from '@pi-forge/runtime';
-import type { AgentServiceController, GetSandboxToolEnvResponse, PutSandboxToolEnvRequest, PutSandboxToolEnvResponse } from '@pi-forge/proto/agent';
+import type {
+  AgentServiceController,
+  GetSandboxToolEnvResponse,
+  PutSandboxToolEnvRequest,
+  PutSandboxToolEnvResponse,
+} from '@pi-forge/proto/agent';
 
 @Controller()
 export class SandboxSettingsGrpcHandler implements Handles<AgentServiceController, SandboxSettingsGrpcHandler> {

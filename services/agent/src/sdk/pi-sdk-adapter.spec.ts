@@ -51,7 +51,14 @@ describe('PiSdkAdapter while the SDK is still loading', () => {
     root = mkdtempSync(join(tmpdir(), 'agent-sdk-loading-'));
     mkdirSync(join(root, 'project'));
     mkdirSync(join(root, 'sessions', 'p1'), { recursive: true });
-    const config = { SESSION_DIR: join(root, 'sessions'), FORGE_DATA_DIR: join(root, 'data'), PI_CONFIG_DIR: join(root, 'pi'), AGENT_SECRET_HYGIENE_RULE: false, AGENT_TOOL_SANDBOX_ENABLED: false, inheritedEnv: {} } as unknown as ForgeConfig;
+    const config = {
+      SESSION_DIR: join(root, 'sessions'),
+      FORGE_DATA_DIR: join(root, 'data'),
+      PI_CONFIG_DIR: join(root, 'pi'),
+      AGENT_SECRET_HYGIENE_RULE: false,
+      AGENT_TOOL_SANDBOX_ENABLED: false,
+      inheritedEnv: {},
+    } as unknown as ForgeConfig;
     // One pending import, as the real loader has while `import()` runs; every caller gets it.
     loads = 0;
     const pending = new Promise<PiSdk>((resolve) => (release = resolve));
@@ -59,7 +66,11 @@ describe('PiSdkAdapter while the SDK is still loading', () => {
       loads++;
       return pending;
     };
-    const catalog = new ModelCatalog({ authPath: join(root, 'auth.json'), modelsPath: join(root, 'models.json') } as ConfigFiles, config, loader);
+    const catalog = new ModelCatalog(
+      { authPath: join(root, 'auth.json'), modelsPath: join(root, 'models.json') } as ConfigFiles,
+      config,
+      loader,
+    );
     adapter = new PiSdkAdapter(config, logger, catalog, loader);
     files = new SessionFiles(config, logger, adapter);
     const addenda = new SystemPromptAddenda(config, logger, { addendum: async () => '' });
@@ -70,7 +81,10 @@ describe('PiSdkAdapter while the SDK is still loading', () => {
   /** Whether `p` has settled after the event loop has had a few turns. */
   async function settled(p: Promise<unknown>): Promise<boolean> {
     let done = false;
-    p.then(() => (done = true), () => (done = true));
+    p.then(
+      () => (done = true),
+      () => (done = true),
+    );
     for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
     return done;
   }

@@ -4,7 +4,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { CONFIG, LOGGER, readToolEnv, sandboxEnv, sandboxIdentity, type ForgeConfig } from '@pi-forge/runtime';
-import { PI_SDK_LOADER, type AgentSession, type BashOperations, type ModelRuntime, type PiSdkLoader, type SessionInfo, type SessionManager, type ToolDefinition } from './pi-sdk.js';
+import {
+  PI_SDK_LOADER,
+  type AgentSession,
+  type BashOperations,
+  type ModelRuntime,
+  type PiSdkLoader,
+  type SessionInfo,
+  type SessionManager,
+  type ToolDefinition,
+} from './pi-sdk.js';
 import type { AgentSdk, BuildSessionOptions } from './agent-sdk.port.js';
 import { ModelCatalog } from '../provider-config/model-catalog.js';
 import { scrubToolEnv } from '../tools/tool-env.js';
@@ -50,21 +59,43 @@ export class PiSdkAdapter implements AgentSdk {
     // ones from <project>/.pi): they run in this process with its rights, see docs/agent-service.md.
     // In sandbox mode pi-subagents is left out: its children would run unsandboxed tools.
     if (identity) withoutPiSubagents(settingsManager);
-    const resourceLoader = new DefaultResourceLoader({ cwd, agentDir, settingsManager, noThemes: true, appendSystemPrompt, ...(identity ? { extensionsOverride: dropPiSubagentsExtensions } : {}) });
+    const resourceLoader = new DefaultResourceLoader({
+      cwd,
+      agentDir,
+      settingsManager,
+      noThemes: true,
+      appendSystemPrompt,
+      ...(identity ? { extensionsOverride: dropPiSubagentsExtensions } : {}),
+    });
     await resourceLoader.reload();
     const loaded = resourceLoader.getExtensions();
     for (const e of loaded.errors) this.logger.warn({ path: e.path, error: e.error }, 'extension failed to load');
     // The allowlist also filters extension tools, so their names join the built-ins.
     const extensionTools = loaded.extensions.flatMap((e) => [...e.tools.keys()]);
     const passthrough = this.config.TERMINAL_PASSTHROUGH_ENV ?? [];
-    const bash = createBashToolDefinition(cwd, identity
-      ? { operations: sandboxedShellOperations(identity), spawnHook: (c) => ({ ...c, env: { ...scrubToolEnv(c.env, passthrough), ...readToolEnv(this.config.FORGE_DATA_DIR), ...sandboxEnv(identity) } }) }
-      : { spawnHook: (c) => ({ ...c, env: scrubToolEnv(c.env, passthrough) }) });
+    const bash = createBashToolDefinition(
+      cwd,
+      identity
+        ? {
+            operations: sandboxedShellOperations(identity),
+            spawnHook: (c) => ({
+              ...c,
+              env: { ...scrubToolEnv(c.env, passthrough), ...readToolEnv(this.config.FORGE_DATA_DIR), ...sandboxEnv(identity) },
+            }),
+          }
+        : { spawnHook: (c) => ({ ...c, env: scrubToolEnv(c.env, passthrough) }) },
+    );
     // ...and the file tools are the SDK's own behind the sandbox's path policy.
     const fileTools = identity ? scopedFileTools(sdk, cwd, await sandboxPathPolicy(this.config)!, identity) : [];
     const { session } = await createAgentSession({
-      cwd, agentDir, modelRuntime: await this.catalog.runtime(), settingsManager, resourceLoader, sessionManager,
-      customTools: [bash as unknown as ToolDefinition, ...fileTools], tools: [...new Set([...BUILTIN_TOOLS, ...extensionTools])],
+      cwd,
+      agentDir,
+      modelRuntime: await this.catalog.runtime(),
+      settingsManager,
+      resourceLoader,
+      sessionManager,
+      customTools: [bash as unknown as ToolDefinition, ...fileTools],
+      tools: [...new Set([...BUILTIN_TOOLS, ...extensionTools])],
     });
     return session;
   }
@@ -75,6 +106,12 @@ export class PiSdkAdapter implements AgentSdk {
 
   async userBashOperations(): Promise<BashOperations> {
     const { createLocalBashOperations } = await this.loadSdk();
-    return userExecOperations(createLocalBashOperations, this.config.inheritedEnv, this.config.TERMINAL_PASSTHROUGH_ENV ?? [], undefined, sandboxIdentity(this.config));
+    return userExecOperations(
+      createLocalBashOperations,
+      this.config.inheritedEnv,
+      this.config.TERMINAL_PASSTHROUGH_ENV ?? [],
+      undefined,
+      sandboxIdentity(this.config),
+    );
   }
 }

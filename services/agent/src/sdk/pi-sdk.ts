@@ -2,8 +2,19 @@
 // it is loaded only through `loadPiSdk()` (main.ts sets the variable first and starts the load right
 // after the gRPC server listens); everything else imports types only from here.
 export type {
-  AgentSession, AgentSessionEvent, BashOperations, LoadExtensionsResult, ModelRuntime, SessionEntry, SessionInfo, SessionManager, SettingsManager, ToolDefinition,
-  EditOperations, ReadOperations, WriteOperations,
+  AgentSession,
+  AgentSessionEvent,
+  BashOperations,
+  LoadExtensionsResult,
+  ModelRuntime,
+  SessionEntry,
+  SessionInfo,
+  SessionManager,
+  SettingsManager,
+  ToolDefinition,
+  EditOperations,
+  ReadOperations,
+  WriteOperations,
 } from '@earendil-works/pi-coding-agent';
 
 export type PiSdk = typeof import('@earendil-works/pi-coding-agent');
@@ -19,7 +30,16 @@ export const PI_SDK_LOADER = Symbol('PI_SDK_LOADER');
 // Warm-up only: these are the modules the SDK itself loads (it has no own copies of the packages), and
 // a part a later SDK version moved fails to import and is skipped; the final import loads the rest.
 const WARM_UP_PACKAGES = ['@earendil-works/pi-ai', 'typebox', 'undici', 'highlight.js', '@earendil-works/pi-tui'];
-const WARM_UP_SDK_FILES = ['config.js', 'core/tools/index.js', 'core/model-runtime.js', 'core/extensions/index.js', 'core/resource-loader.js', 'core/sdk.js', 'modes/index.js', 'main.js'];
+const WARM_UP_SDK_FILES = [
+  'config.js',
+  'core/tools/index.js',
+  'core/model-runtime.js',
+  'core/extensions/index.js',
+  'core/resource-loader.js',
+  'core/sdk.js',
+  'modes/index.js',
+  'main.js',
+];
 
 async function importInSteps(): Promise<PiSdk> {
   const entry = import.meta.resolve('@earendil-works/pi-coding-agent');

@@ -27,11 +27,17 @@ test('quoted paths, fence-safe blocks', async () => {
 
 test('outside the project (also through a symlink) and binary files are marked, never read', async () => {
   const out = await expandAtPaths('see @../secret.txt @link.txt @bin.dat', project);
-  assert.equal(out, 'see [@../secret.txt not included: outside the project] [@link.txt not included: outside the project] [@bin.dat not included: binary file]');
+  assert.equal(
+    out,
+    'see [@../secret.txt not included: outside the project] [@link.txt not included: outside the project] [@bin.dat not included: binary file]',
+  );
 });
 
 test('unknown names and big files stay as typed', async () => {
-  assert.equal(await expandAtPaths('mail me@example.com or @nobody, and @big.txt', project), 'mail me@example.com or @nobody, and @big.txt');
+  assert.equal(
+    await expandAtPaths('mail me@example.com or @nobody, and @big.txt', project),
+    'mail me@example.com or @nobody, and @big.txt',
+  );
 });
 
 test('with the sandbox path policy, a reference it refuses is marked and not read', async () => {

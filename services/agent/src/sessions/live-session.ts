@@ -16,7 +16,11 @@ export class LiveSession {
   parentSessionId?: string;
   runId?: string;
 
-  constructor(readonly projectId: string, readonly session: AgentSession, readonly createdAt: string) {}
+  constructor(
+    readonly projectId: string,
+    readonly session: AgentSession,
+    readonly createdAt: string,
+  ) {}
 
   get id(): string {
     return this.session.sessionId;

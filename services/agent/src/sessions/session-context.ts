@@ -1,9 +1,26 @@
 // GET /sessions/:id/context (docs/compatibility.md#sessions): per-turn token and cost usage of the assistant
 // messages, totals, and how full the context window is.
-interface Usage { input?: number; output?: number; cacheRead?: number; cacheWrite?: number; totalTokens?: number; cost?: { total?: number } }
-interface AssistantLike { role: string; usage?: Usage; model?: string; provider?: string; timestamp?: number; stopReason?: string }
+interface Usage {
+  input?: number;
+  output?: number;
+  cacheRead?: number;
+  cacheWrite?: number;
+  totalTokens?: number;
+  cost?: { total?: number };
+}
+interface AssistantLike {
+  role: string;
+  usage?: Usage;
+  model?: string;
+  provider?: string;
+  timestamp?: number;
+  stopReason?: string;
+}
 
-export function sessionContext(messages: readonly unknown[], contextUsage: { tokens: number | null; contextWindow: number; percent: number | null } | undefined) {
+export function sessionContext(
+  messages: readonly unknown[],
+  contextUsage: { tokens: number | null; contextWindow: number; percent: number | null } | undefined,
+) {
   const turns = (messages as AssistantLike[])
     .filter((m) => m.role === 'assistant' && m.usage)
     .map((m, index) => {
@@ -13,7 +30,11 @@ export function sessionContext(messages: readonly unknown[], contextUsage: { tok
       const cacheReadTokens = u.cacheRead ?? 0;
       const cacheWriteTokens = u.cacheWrite ?? 0;
       return {
-        index, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens,
+        index,
+        inputTokens,
+        outputTokens,
+        cacheReadTokens,
+        cacheWriteTokens,
         totalTokens: u.totalTokens ?? inputTokens + outputTokens + cacheReadTokens + cacheWriteTokens,
         cost: u.cost?.total ?? 0,
         model: m.model ?? 'unknown',
@@ -22,7 +43,8 @@ export function sessionContext(messages: readonly unknown[], contextUsage: { tok
         ...(m.stopReason ? { stopReason: m.stopReason } : {}),
       };
     });
-  const sum = (k: 'inputTokens' | 'outputTokens' | 'cacheReadTokens' | 'cacheWriteTokens' | 'totalTokens' | 'cost') => turns.reduce((a, t) => a + t[k], 0);
+  const sum = (k: 'inputTokens' | 'outputTokens' | 'cacheReadTokens' | 'cacheWriteTokens' | 'totalTokens' | 'cost') =>
+    turns.reduce((a, t) => a + t[k], 0);
   return {
     messages,
     totalInputTokens: sum('inputTokens'),

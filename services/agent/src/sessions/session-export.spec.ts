@@ -6,13 +6,47 @@ const line = (o: object) => `${JSON.stringify(o)}\n`;
 const parent = [
   line({ type: 'session', id: 'parent-1', cwd: '/w/demo' }),
   line({ type: 'message', id: 'u1', parentId: null, message: { role: 'user', content: [{ type: 'text', text: 'Delegate it' }] } }),
-  line({ type: 'message', id: 'a1', parentId: 'u1', message: { role: 'assistant', provider: 'fake', model: 'm1', content: [{ type: 'text', text: 'Calling.' }, { type: 'toolCall', id: 'call-7', name: 'subagent', arguments: { task: 'x' } }] } }),
-  line({ type: 'message', id: 'r1', parentId: 'a1', message: { role: 'toolResult', toolCallId: 'call-7', toolName: 'subagent', content: [{ type: 'text', text: 'y'.repeat(MARKDOWN_RESULT_LIMIT + 10) }], details: { sessionFile: '/s/p/x/2026_child-aaaa.jsonl' } } }),
+  line({
+    type: 'message',
+    id: 'a1',
+    parentId: 'u1',
+    message: {
+      role: 'assistant',
+      provider: 'fake',
+      model: 'm1',
+      content: [
+        { type: 'text', text: 'Calling.' },
+        { type: 'toolCall', id: 'call-7', name: 'subagent', arguments: { task: 'x' } },
+      ],
+    },
+  }),
+  line({
+    type: 'message',
+    id: 'r1',
+    parentId: 'a1',
+    message: {
+      role: 'toolResult',
+      toolCallId: 'call-7',
+      toolName: 'subagent',
+      content: [{ type: 'text', text: 'y'.repeat(MARKDOWN_RESULT_LIMIT + 10) }],
+      details: { sessionFile: '/s/p/x/2026_child-aaaa.jsonl' },
+    },
+  }),
   line({ type: 'message', id: 'u2', parentId: 'r1', message: { role: 'user', content: 'Thanks' } }),
 ].join('');
-const child = line({ type: 'session', id: 'child-aaaa' }) + line({ type: 'message', id: 'c1', parentId: null, message: { role: 'user', content: 'child task' } });
+const child =
+  line({ type: 'session', id: 'child-aaaa' }) +
+  line({ type: 'message', id: 'c1', parentId: null, message: { role: 'user', content: 'child task' } });
 const orphan = line({ type: 'session', id: 'orphan-bbbb' });
-const source = (children: ExportSource['children']): ExportSource => ({ sessionId: 'parent-1', title: 'Demo', projectId: 'p1', projectName: 'demo', model: 'fake/m1', jsonl: parent, children });
+const source = (children: ExportSource['children']): ExportSource => ({
+  sessionId: 'parent-1',
+  title: 'Demo',
+  projectId: 'p1',
+  projectName: 'demo',
+  model: 'fake/m1',
+  jsonl: parent,
+  children,
+});
 
 describe('session export', () => {
   it('jsonl without children is the file unchanged (spacing, key order, trailing newline)', () => {
@@ -21,12 +55,28 @@ describe('session export', () => {
   });
 
   it('jsonl inlines a child right after the tool result that names it, between markers; an unlinked child goes last', () => {
-    const out = exportJsonl(source([{ sessionId: 'child-aaaa', name: 'Worker', jsonl: child }, { sessionId: 'orphan-bbbb', jsonl: orphan }]));
+    const out = exportJsonl(
+      source([
+        { sessionId: 'child-aaaa', name: 'Worker', jsonl: child },
+        { sessionId: 'orphan-bbbb', jsonl: orphan },
+      ]),
+    );
     const lines = out.trimEnd().split('\n');
     assert.ok(out.startsWith(parent.split('\n').slice(0, 4).join('\n') + '\n'), 'parent lines before the result are verbatim');
-    assert.deepEqual(JSON.parse(lines[4]!), { type: 'subagent_inline_start', sessionId: 'child-aaaa', parentSessionId: 'parent-1', parentToolCallId: 'call-7', name: 'Worker' });
+    assert.deepEqual(JSON.parse(lines[4]!), {
+      type: 'subagent_inline_start',
+      sessionId: 'child-aaaa',
+      parentSessionId: 'parent-1',
+      parentToolCallId: 'call-7',
+      name: 'Worker',
+    });
     assert.equal(`${lines[5]}\n${lines[6]}\n`, child);
-    assert.deepEqual(JSON.parse(lines[7]!), { type: 'subagent_inline_end', sessionId: 'child-aaaa', parentSessionId: 'parent-1', parentToolCallId: 'call-7' });
+    assert.deepEqual(JSON.parse(lines[7]!), {
+      type: 'subagent_inline_end',
+      sessionId: 'child-aaaa',
+      parentSessionId: 'parent-1',
+      parentToolCallId: 'call-7',
+    });
     assert.equal(JSON.parse(lines[8]!).id, 'u2');
     assert.equal(JSON.parse(lines[9]!).type, 'subagent_inline_start');
     assert.equal(JSON.parse(lines[9]!).parentToolCallId, null);
@@ -42,7 +92,11 @@ describe('session export', () => {
     assert.ok(md.includes('### Tool call: `subagent`'), md);
     assert.ok(md.includes(`${'y'.repeat(MARKDOWN_RESULT_LIMIT)}\n\`\`\``));
     assert.ok(!md.includes('y'.repeat(MARKDOWN_RESULT_LIMIT + 1)));
-    assert.ok(md.includes(`*Output truncated: showing the first ${MARKDOWN_RESULT_LIMIT} of ${MARKDOWN_RESULT_LIMIT + 10} characters; the JSONL export has it all.*`));
+    assert.ok(
+      md.includes(
+        `*Output truncated: showing the first ${MARKDOWN_RESULT_LIMIT} of ${MARKDOWN_RESULT_LIMIT + 10} characters; the JSONL export has it all.*`,
+      ),
+    );
     const start = md.indexOf('<!-- subagent_inline_start sessionId=child-aaaa parentToolCallId=call-7 -->');
     const end = md.indexOf('<!-- subagent_inline_end sessionId=child-aaaa parentToolCallId=call-7 -->');
     assert.ok(start > md.indexOf('Output truncated') && end > start && md.indexOf('Thanks') > end, md);
@@ -60,7 +114,17 @@ describe('session export', () => {
   });
 
   it('links a pi-subagents child by the run id in the tool result details (its file is <runId>/run-N/session.jsonl)', () => {
-    const jsonl = line({ type: 'message', id: 'r9', message: { role: 'toolResult', toolCallId: 'call-9', toolName: 'subagent', content: [{ type: 'text', text: 'done' }], details: { mode: 'single', runId: 'run-abc' } } });
+    const jsonl = line({
+      type: 'message',
+      id: 'r9',
+      message: {
+        role: 'toolResult',
+        toolCallId: 'call-9',
+        toolName: 'subagent',
+        content: [{ type: 'text', text: 'done' }],
+        details: { mode: 'single', runId: 'run-abc' },
+      },
+    });
     const links = linkChildren(jsonl, [
       { sessionId: 'child-1', jsonl: child, runId: 'run-abc/run-0', path: '/s/p/x/run-abc/run-0/session.jsonl' },
       { sessionId: 'child-2', jsonl: child, runId: 'run-abcd/run-0' },

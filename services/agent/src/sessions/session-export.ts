@@ -32,8 +32,23 @@ export interface ExportSource {
   children: ExportChild[];
 }
 
-interface Entry { type?: string; id?: string; parentId?: string | null; message?: Message }
-interface Message { role?: string; content?: unknown; toolName?: string; toolCallId?: string; details?: unknown; command?: string; output?: string; provider?: string; model?: string }
+interface Entry {
+  type?: string;
+  id?: string;
+  parentId?: string | null;
+  message?: Message;
+}
+interface Message {
+  role?: string;
+  content?: unknown;
+  toolName?: string;
+  toolCallId?: string;
+  details?: unknown;
+  command?: string;
+  output?: string;
+  provider?: string;
+  model?: string;
+}
 
 /** Lines of a JSONL text, each with its own line ending, so joining them gives the text back. */
 function rawLines(text: string): string[] {
@@ -79,7 +94,12 @@ function placement(source: ExportSource): { lines: string[]; after: Map<number, 
   const put = (i: number, c: ExportChild) => after.set(i, [...(after.get(i) ?? []), c]);
   for (const child of source.children) {
     const toolCallId = links.get(child.sessionId);
-    const at = toolCallId ? lines.findIndex((l) => { const m = parse(l)?.message; return m?.role === 'toolResult' && m.toolCallId === toolCallId; }) : -1;
+    const at = toolCallId
+      ? lines.findIndex((l) => {
+          const m = parse(l)?.message;
+          return m?.role === 'toolResult' && m.toolCallId === toolCallId;
+        })
+      : -1;
     put(at >= 0 ? at : lines.length - 1, child);
   }
   return { lines, after, links };
@@ -93,7 +113,11 @@ export function exportJsonl(source: ExportSource): string {
     out.push(line.endsWith('\n') ? line : `${line}\n`);
     for (const child of after.get(i) ?? []) {
       const body = child.jsonl.endsWith('\n') || !child.jsonl ? child.jsonl : `${child.jsonl}\n`;
-      out.push(marker('start', child, links.get(child.sessionId), source.sessionId), body, marker('end', child, links.get(child.sessionId), source.sessionId));
+      out.push(
+        marker('start', child, links.get(child.sessionId), source.sessionId),
+        body,
+        marker('end', child, links.get(child.sessionId), source.sessionId),
+      );
     }
   });
   return out.join('');
@@ -112,12 +136,18 @@ function block(text: string, lang = ''): string {
 
 function truncated(text: string): string[] {
   if (text.length <= MARKDOWN_RESULT_LIMIT) return [block(text)];
-  return [block(text.slice(0, MARKDOWN_RESULT_LIMIT)), '', `*Output truncated: showing the first ${MARKDOWN_RESULT_LIMIT} of ${text.length} characters; the JSONL export has it all.*`];
+  return [
+    block(text.slice(0, MARKDOWN_RESULT_LIMIT)),
+    '',
+    `*Output truncated: showing the first ${MARKDOWN_RESULT_LIMIT} of ${text.length} characters; the JSONL export has it all.*`,
+  ];
 }
 
 /** The entries of the session's current branch (leaf = the last entry), in order. */
 export function activeBranch(jsonl: string): Entry[] {
-  const entries = rawLines(jsonl).map(parse).filter((e): e is Entry => !!e && e.type !== 'session' && typeof e.id === 'string');
+  const entries = rawLines(jsonl)
+    .map(parse)
+    .filter((e): e is Entry => !!e && e.type !== 'session' && typeof e.id === 'string');
   const byId = new Map(entries.map((e) => [e.id!, e]));
   const branch: Entry[] = [];
   for (let e = entries.at(-1); e; e = e.parentId ? byId.get(e.parentId) : undefined) branch.unshift(e);
@@ -136,7 +166,8 @@ function transcript(entries: readonly Entry[], level: number, childrenAfter: (to
       for (const c of Array.isArray(m.content) ? m.content : []) {
         const part = c as { type: string; text?: string; name?: string; arguments?: unknown };
         if (part.type === 'text' && part.text) parts.push(part.text, '');
-        if (part.type === 'toolCall') parts.push(`${h(1)} Tool call: \`${part.name}\``, '', block(JSON.stringify(part.arguments, null, 2), 'json'), '');
+        if (part.type === 'toolCall')
+          parts.push(`${h(1)} Tool call: \`${part.name}\``, '', block(JSON.stringify(part.arguments, null, 2), 'json'), '');
       }
     } else if (m.role === 'toolResult') {
       parts.push(`${h(1)} Tool result: \`${m.toolName ?? 'tool'}\``, '', ...truncated(textOf(m.content)), '');
@@ -148,7 +179,10 @@ function transcript(entries: readonly Entry[], level: number, childrenAfter: (to
 
 /** `provider/model` of the newest assistant message in a JSONL, if any. */
 export function lastModel(jsonl: string): string | undefined {
-  const m = activeBranch(jsonl).map((e) => e.message).reverse().find((x) => x?.role === 'assistant' && x.provider && x.model);
+  const m = activeBranch(jsonl)
+    .map((e) => e.message)
+    .reverse()
+    .find((x) => x?.role === 'assistant' && x.provider && x.model);
   return m ? `${m.provider}/${m.model}` : undefined;
 }
 
@@ -159,15 +193,26 @@ export function exportMarkdown(source: ExportSource): string {
     rendered.add(child.sessionId);
     const toolCallId = links.get(child.sessionId);
     const attrs = `sessionId=${child.sessionId} parentToolCallId=${toolCallId ?? 'none'}`;
-    return [`<!-- subagent_inline_start ${attrs} -->`, '', `### Sub-agent: ${child.name ?? child.sessionId}`, '',
-      ...transcript(activeBranch(child.jsonl), 4, () => []), `<!-- subagent_inline_end ${attrs} -->`, ''];
+    return [
+      `<!-- subagent_inline_start ${attrs} -->`,
+      '',
+      `### Sub-agent: ${child.name ?? child.sessionId}`,
+      '',
+      ...transcript(activeBranch(child.jsonl), 4, () => []),
+      `<!-- subagent_inline_end ${attrs} -->`,
+      '',
+    ];
   };
   const parts = [
-    `# ${source.title}`, '',
+    `# ${source.title}`,
+    '',
     `- **Project:** ${source.projectName} (\`${source.projectId}\`)`,
     `- **Model:** ${source.model ?? 'unknown'}`,
-    `- **Session:** \`${source.sessionId}\``, '',
-    ...transcript((source.branch as Entry[] | undefined) ?? activeBranch(source.jsonl), 2, (id) => source.children.filter((c) => links.get(c.sessionId) === id).flatMap(childBlock)),
+    `- **Session:** \`${source.sessionId}\``,
+    '',
+    ...transcript((source.branch as Entry[] | undefined) ?? activeBranch(source.jsonl), 2, (id) =>
+      source.children.filter((c) => links.get(c.sessionId) === id).flatMap(childBlock),
+    ),
   ];
   for (const child of source.children) if (!rendered.has(child.sessionId)) parts.push(...childBlock(child));
   return parts.join('\n');
@@ -175,6 +220,12 @@ export function exportMarkdown(source: ExportSource): string {
 
 /** `<slug>-<YYYY-MM-DD>.<ext>` from the session name or id (docs/compatibility.md#sessions). */
 export function exportFileName(name: string | undefined, id: string, ext: string, now = new Date()): string {
-  const slug = (name || id).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64).replace(/-+$/, '') || 'session';
+  const slug =
+    (name || id)
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 64)
+      .replace(/-+$/, '') || 'session';
   return `${slug}-${now.toISOString().slice(0, 10)}.${ext}`;
 }

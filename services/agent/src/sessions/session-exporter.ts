@@ -20,7 +20,8 @@ export class SessionExporter {
   ) {}
 
   async export(id: string, format: string): Promise<{ content: string; fileName: string }> {
-    if (format !== 'jsonl' && format !== 'markdown') throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_format', 'format must be jsonl or markdown');
+    if (format !== 'jsonl' && format !== 'markdown')
+      throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_format', 'format must be jsonl or markdown');
     const live = await this.registry.getOrResume(id);
     const name = live.session.sessionName;
     try {
@@ -48,7 +49,10 @@ export class SessionExporter {
     const file = live.session.sessionFile;
     if (file && existsSync(file)) return readFile(file, 'utf8');
     const sm = live.session.sessionManager;
-    return [sm.getHeader(), ...sm.getEntries()].filter(Boolean).map((e) => `${JSON.stringify(e)}\n`).join('');
+    return [sm.getHeader(), ...sm.getEntries()]
+      .filter(Boolean)
+      .map((e) => `${JSON.stringify(e)}\n`)
+      .join('');
   }
 
   private async children(live: LiveSession): Promise<ExportChild[]> {
@@ -58,9 +62,14 @@ export class SessionExporter {
     for (const f of files) {
       const jsonl = await readFile(f.path, 'utf8');
       const info = summaries.find((s) => s.path === f.path);
-      out.push({ sessionId: info?.sessionId ?? (await sessionIdOfFile(f.path)) ?? basename(f.path), name: info?.name, jsonl, path: f.path, runId: f.runId });
+      out.push({
+        sessionId: info?.sessionId ?? (await sessionIdOfFile(f.path)) ?? basename(f.path),
+        name: info?.name,
+        jsonl,
+        path: f.path,
+        runId: f.runId,
+      });
     }
     return out;
   }
-
 }

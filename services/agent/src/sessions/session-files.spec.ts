@@ -18,7 +18,18 @@ describe('SessionFiles', () => {
   let root: string;
   let sdk: FakeAgentSdk;
   let files: SessionFiles;
-  const info = (path: string, id: string): SessionInfo => ({ path, id, cwd: '/w/demo', name: undefined, created: new Date(0), modified: new Date(1000), messageCount: 2, firstMessage: 'hi', allMessagesText: '' }) as unknown as SessionInfo;
+  const info = (path: string, id: string): SessionInfo =>
+    ({
+      path,
+      id,
+      cwd: '/w/demo',
+      name: undefined,
+      created: new Date(0),
+      modified: new Date(1000),
+      messageCount: 2,
+      firstMessage: 'hi',
+      allMessagesText: '',
+    }) as unknown as SessionInfo;
 
   beforeEach(() => {
     root = mkdtempSync(join(tmpdir(), 'agent-files-'));
@@ -44,10 +55,19 @@ describe('SessionFiles', () => {
     assert.equal(childDirOf('/x/a_b.jsonl'), '/x/a_b');
   });
 
-  it('lists a project\'s sessions with children under their parent, at most 4 folders deep, artifacts skipped', async () => {
+  it("lists a project's sessions with children under their parent, at most 4 folders deep, artifacts skipped", async () => {
     const listed = await files.list('p1');
-    assert.deepEqual(listed.map((s) => [s.sessionId, s.parentSessionId, s.runId]), [[PARENT, undefined, undefined], [CHILD, PARENT, 'run-1']]);
-    assert.equal((await files.projectFiles('p1')).some((f) => f.path.includes(DEEP)), false);
+    assert.deepEqual(
+      listed.map((s) => [s.sessionId, s.parentSessionId, s.runId]),
+      [
+        [PARENT, undefined, undefined],
+        [CHILD, PARENT, 'run-1'],
+      ],
+    );
+    assert.equal(
+      (await files.projectFiles('p1')).some((f) => f.path.includes(DEEP)),
+      false,
+    );
     assert.deepEqual(await files.list('nope'), []);
   });
 
@@ -70,7 +90,7 @@ describe('LiveSessions', () => {
 });
 
 describe('sessionIdOfFile', () => {
-  it('takes the id from the file name, else from the session header (pi-subagents\' run-N/session.jsonl)', async () => {
+  it("takes the id from the file name, else from the session header (pi-subagents' run-N/session.jsonl)", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'agent-header-'));
     try {
       const named = join(dir, `2026-01-01_${PARENT}.jsonl`);

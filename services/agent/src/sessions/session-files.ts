@@ -79,7 +79,8 @@ export class SessionFiles implements OnModuleInit {
     for (const name of names) {
       const path = join(dir, name);
       const info = await stat(path).catch(() => undefined);
-      if (info && info.mtimeMs < cutoff) await rm(path, { recursive: true, force: true }).catch((err: unknown) => this.logger.warn({ err, path }, 'archive purge failed'));
+      if (info && info.mtimeMs < cutoff)
+        await rm(path, { recursive: true, force: true }).catch((err: unknown) => this.logger.warn({ err, path }, 'archive purge failed'));
     }
   }
 
@@ -116,13 +117,21 @@ export class SessionFiles implements OnModuleInit {
     return out;
   }
 
-  private async collectChildren(projectId: string, parentSessionId: string, root: string, dir: string, depth: number, out: SessionFile[]): Promise<void> {
+  private async collectChildren(
+    projectId: string,
+    parentSessionId: string,
+    root: string,
+    dir: string,
+    depth: number,
+    out: SessionFile[],
+  ): Promise<void> {
     if (depth > CHILD_DEPTH) return;
     const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
     for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const path = join(dir, e.name);
       if (e.isFile() && e.name.endsWith('.jsonl')) out.push({ projectId, path, parentSessionId, runId: relative(root, dir) || '.' });
-      else if (e.isDirectory() && !SKIPPED_DIRS.has(e.name)) await this.collectChildren(projectId, parentSessionId, root, path, depth + 1, out);
+      else if (e.isDirectory() && !SKIPPED_DIRS.has(e.name))
+        await this.collectChildren(projectId, parentSessionId, root, path, depth + 1, out);
     }
   }
 

@@ -24,7 +24,11 @@ describe('SessionRegistry', () => {
   beforeEach(() => {
     root = mkdtempSync(join(tmpdir(), 'agent-registry-'));
     mkdirSync(join(root, 'project'));
-    config = { SESSION_DIR: join(root, 'sessions'), FORGE_DATA_DIR: join(root, 'data'), AGENT_SECRET_HYGIENE_RULE: false } as unknown as ForgeConfig;
+    config = {
+      SESSION_DIR: join(root, 'sessions'),
+      FORGE_DATA_DIR: join(root, 'data'),
+      AGENT_SECRET_HYGIENE_RULE: false,
+    } as unknown as ForgeConfig;
     sdk = new FakeAgentSdk();
     const addenda = new SystemPromptAddenda(config, logger, { addendum: async (id) => (id === 'p1' ? 'Project rule.' : '') });
     registry = new SessionRegistry(logger, sdk, new LiveSessions(), new SessionFiles(config, logger, sdk), addenda);
@@ -32,12 +36,19 @@ describe('SessionRegistry', () => {
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
   const session = (i = 0) => sdk.built[i]!.session;
-  const logged = (s: FakeSession) => registry.live(s.sessionId).log.since(`${registry.live(s.sessionId).log.epoch}-0`)!.map((e) => JSON.parse(e.json) as { type: string; [k: string]: unknown });
+  const logged = (s: FakeSession) =>
+    registry
+      .live(s.sessionId)
+      .log.since(`${registry.live(s.sessionId).log.epoch}-0`)!
+      .map((e) => JSON.parse(e.json) as { type: string; [k: string]: unknown });
 
   it('names new sessions "New session", "New session (2)" and appends the project addendum to the system prompt', async () => {
     await registry.create({ id: 'p1', path: join(root, 'project') });
     await registry.create({ id: 'p1', path: join(root, 'project') });
-    assert.deepEqual(sdk.built.map((b) => b.session.sessionName), ['New session', 'New session (2)']);
+    assert.deepEqual(
+      sdk.built.map((b) => b.session.sessionName),
+      ['New session', 'New session (2)'],
+    );
     assert.deepEqual(sdk.built[0]!.options.appendSystemPrompt, ['Project rule.']);
     assert.equal(registry.size, 2);
   });
@@ -71,7 +82,12 @@ describe('SessionRegistry', () => {
     mkdirSync(file.replace(/\.jsonl$/, ''));
     session().sessionFile = file;
     await registry.delete(live.id);
-    assert.deepEqual(session().calls.filter((c) => c.method !== 'setSessionName').map((c) => c.method), ['abort', 'dispose']);
+    assert.deepEqual(
+      session()
+        .calls.filter((c) => c.method !== 'setSessionName')
+        .map((c) => c.method),
+      ['abort', 'dispose'],
+    );
     await rejectsWith(registry.getOrResume(live.id), 'session_tombstoned');
     assert.ok(!existsSync(file));
     assert.ok(existsSync(join(config.FORGE_DATA_DIR, 'archived-sessions', `2026-01-01_${live.id}.jsonl`)));
@@ -83,11 +99,18 @@ describe('SessionRegistry', () => {
     const live = await registry.create({ id: 'p1', path: join(root, 'project') });
     const s = session();
     const partial = { role: 'assistant', content: [{ type: 'text', text: 'Hi' }] };
-    s.emit({ type: 'message_update', message: partial, assistantMessageEvent: { type: 'text_delta', contentIndex: 0, delta: 'Hi', partial } });
+    s.emit({
+      type: 'message_update',
+      message: partial,
+      assistantMessageEvent: { type: 'text_delta', contentIndex: 0, delta: 'Hi', partial },
+    });
     s.emit({ type: 'agent_settled' });
     s.emit({ type: 'tool_execution_start', toolCallId: 't1', toolName: 'subagent', args: {} });
     const events = logged(s);
-    assert.deepEqual(events.map((e) => e.type), ['message_update', 'tool_execution_start', 'session_list_changed']);
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['message_update', 'tool_execution_start', 'session_list_changed'],
+    );
     assert.deepEqual((events[0]!.assistantMessageEvent as { partial: unknown }).partial, partial);
     assert.deepEqual(events[2], { type: 'session_list_changed', reason: 'subagent_start', projectId: 'p1', sessionId: live.id });
   });

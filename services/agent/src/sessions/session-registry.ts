@@ -24,7 +24,10 @@ const REPLAY_IDLE_MS = 10 * 60_000;
 /** The tool pi-subagents registers. */
 const SUBAGENT_TOOL = 'subagent';
 
-export interface ProjectRef { id: string; path: string }
+export interface ProjectRef {
+  id: string;
+  path: string;
+}
 
 @Injectable()
 export class SessionRegistry implements OnApplicationShutdown {
@@ -150,7 +153,10 @@ export class SessionRegistry implements OnApplicationShutdown {
     await Promise.all(this.sessions.all().map((l) => l.session.abort().catch(() => undefined)));
   }
 
-  private async build(file: Pick<SessionFile, 'projectId' | 'parentSessionId' | 'runId'>, sessionManager: SessionManager): Promise<LiveSession> {
+  private async build(
+    file: Pick<SessionFile, 'projectId' | 'parentSessionId' | 'runId'>,
+    sessionManager: SessionManager,
+  ): Promise<LiveSession> {
     const session = await this.sdk.buildSession({ sessionManager, appendSystemPrompt: await this.addenda.forProject(file.projectId) });
     const header = sessionManager.getHeader();
     const live = new LiveSession(file.projectId, session, header?.timestamp ?? new Date().toISOString());

@@ -6,8 +6,21 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-export interface SearchMatch { messageIndex: number; messageEnvelopeId?: string; kind: 'user' | 'assistant' | 'tool_call'; snippet: string; matchOffset: number; matchLength: number }
-export interface SearchResult { sessionId: string; projectId: string; sessionName?: string; modifiedAt: string; matches: SearchMatch[] }
+export interface SearchMatch {
+  messageIndex: number;
+  messageEnvelopeId?: string;
+  kind: 'user' | 'assistant' | 'tool_call';
+  snippet: string;
+  matchOffset: number;
+  matchLength: number;
+}
+export interface SearchResult {
+  sessionId: string;
+  projectId: string;
+  sessionName?: string;
+  modifiedAt: string;
+  matches: SearchMatch[];
+}
 
 const CONTEXT = 60;
 
@@ -17,12 +30,25 @@ function snippetOf(text: string, at: number, length: number): { snippet: string;
   return { snippet: text.slice(start, end), matchOffset: at - start };
 }
 
-interface Entry { type: string; id?: string; name?: string; message?: { role: string; content?: unknown } }
+interface Entry {
+  type: string;
+  id?: string;
+  name?: string;
+  message?: { role: string; content?: unknown };
+}
 
 function searchable(message: NonNullable<Entry['message']>): { kind: SearchMatch['kind']; text: string }[] {
   const content = message.content;
   if (message.role === 'user') {
-    const text = typeof content === 'string' ? content : Array.isArray(content) ? content.filter((c) => c?.type === 'text').map((c) => c.text as string).join('') : '';
+    const text =
+      typeof content === 'string'
+        ? content
+        : Array.isArray(content)
+          ? content
+              .filter((c) => c?.type === 'text')
+              .map((c) => c.text as string)
+              .join('')
+          : '';
     return [{ kind: 'user', text }];
   }
   if (message.role !== 'assistant' || !Array.isArray(content)) return [];
@@ -55,14 +81,27 @@ async function searchFile(path: string, needle: string, max: number): Promise<{ 
     for (const { kind, text } of searchable(entry.message)) {
       const at = text.toLowerCase().indexOf(needle);
       if (at < 0) continue;
-      matches.push({ messageIndex, ...(entry.id ? { messageEnvelopeId: entry.id } : {}), kind, ...snippetOf(text, at, needle.length), matchLength: needle.length });
+      matches.push({
+        messageIndex,
+        ...(entry.id ? { messageEnvelopeId: entry.id } : {}),
+        kind,
+        ...snippetOf(text, at, needle.length),
+        matchLength: needle.length,
+      });
       if (matches.length >= max) break;
     }
   }
   return { matches, id, name };
 }
 
-export async function searchSessions(sessionDir: string, projectIds: string[], query: string, sessionLimit: number, matchesPerSession: number, budgetMs = 2_000): Promise<{ results: SearchResult[]; truncated: boolean }> {
+export async function searchSessions(
+  sessionDir: string,
+  projectIds: string[],
+  query: string,
+  sessionLimit: number,
+  matchesPerSession: number,
+  budgetMs = 2_000,
+): Promise<{ results: SearchResult[]; truncated: boolean }> {
   const deadline = Date.now() + budgetMs;
   const needle = query.toLowerCase();
   const files: { path: string; projectId: string; mtime: Date }[] = [];
@@ -88,7 +127,13 @@ export async function searchSessions(sessionDir: string, projectIds: string[], q
       truncated = true;
       break;
     }
-    results.push({ sessionId: found.id, projectId: file.projectId, ...(found.name ? { sessionName: found.name } : {}), modifiedAt: file.mtime.toISOString(), matches: found.matches });
+    results.push({
+      sessionId: found.id,
+      projectId: file.projectId,
+      ...(found.name ? { sessionName: found.name } : {}),
+      modifiedAt: file.mtime.toISOString(),
+      matches: found.matches,
+    });
   }
   return { results, truncated };
 }

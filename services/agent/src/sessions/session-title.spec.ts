@@ -8,7 +8,9 @@ test('titleFromPrompt follows the contract example', () => {
 
 test('titleFromPrompt ignores code fences, shortens @paths and caps the length', () => {
   assert.equal(titleFromPrompt('fix ```\nconst x = 1\n``` the bug in @src/app/main.ts now'), 'Fix Bug Main.ts Now');
-  const long = titleFromPrompt('refactor extraordinarily-complicated-component-names everywhere across repositories immediately thoroughly carefully');
+  const long = titleFromPrompt(
+    'refactor extraordinarily-complicated-component-names everywhere across repositories immediately thoroughly carefully',
+  );
   assert.ok(long && long.length <= 60 && long.split(' ').length <= 8, long);
   assert.equal(titleFromPrompt('```\nonly code\n```'), undefined);
 });

@@ -3,8 +3,59 @@
 // dropped, words kept until a stop-word once there is enough to name the topic, title-cased,
 // at most 8 words and 60 characters.
 const GENERIC = /^New session( \(\d+\))?$/;
-const FILLER = new Set(['please', 'pls', 'can', 'could', 'would', 'will', 'you', 'hey', 'hi', 'hello', 'i', 'want', 'wanna', 'need', 'to', 'help', 'me', 'lets', "let's", 'us', 'we', 'kindly', 'ok', 'okay', 'so']);
-const STOP = new Set(['a', 'an', 'the', 'for', 'of', 'in', 'on', 'at', 'to', 'with', 'and', 'or', 'but', 'from', 'by', 'into', 'that', 'this', 'is', 'are', 'be', 'it', 'as', 'so']);
+const FILLER = new Set([
+  'please',
+  'pls',
+  'can',
+  'could',
+  'would',
+  'will',
+  'you',
+  'hey',
+  'hi',
+  'hello',
+  'i',
+  'want',
+  'wanna',
+  'need',
+  'to',
+  'help',
+  'me',
+  'lets',
+  "let's",
+  'us',
+  'we',
+  'kindly',
+  'ok',
+  'okay',
+  'so',
+]);
+const STOP = new Set([
+  'a',
+  'an',
+  'the',
+  'for',
+  'of',
+  'in',
+  'on',
+  'at',
+  'to',
+  'with',
+  'and',
+  'or',
+  'but',
+  'from',
+  'by',
+  'into',
+  'that',
+  'this',
+  'is',
+  'are',
+  'be',
+  'it',
+  'as',
+  'so',
+]);
 
 export function isGenericName(name: string | undefined): boolean {
   return !name || GENERIC.test(name);
@@ -19,8 +70,14 @@ export function nextNewSessionName(taken: Iterable<string | undefined>): string 
 export function titleFromPrompt(text: string): string | undefined {
   const plain = text
     .replace(/```[\s\S]*?(```|$)/g, ' ')
-    .replace(/@"([^"]+)"|@(\S+)/g, (_m, quoted: string | undefined, bare: string | undefined) => (quoted ?? bare ?? '').split('/').filter(Boolean).pop() ?? '');
-  const words = plain.split(/\s+/).map((w) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}._-]+$/gu, '')).filter(Boolean);
+    .replace(
+      /@"([^"]+)"|@(\S+)/g,
+      (_m, quoted: string | undefined, bare: string | undefined) => (quoted ?? bare ?? '').split('/').filter(Boolean).pop() ?? '',
+    );
+  const words = plain
+    .split(/\s+/)
+    .map((w) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}._-]+$/gu, ''))
+    .filter(Boolean);
   let i = 0;
   while (i < words.length && FILLER.has(words[i]!.toLowerCase())) i++;
   const picked: string[] = [];

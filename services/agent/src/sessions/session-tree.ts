@@ -2,7 +2,15 @@
 import type { SessionEntry, SessionManager } from '../sdk/pi-sdk.js';
 import { textOf } from './session-events.js';
 
-export interface TreeEntry { id: string; parentId: string | null; type: string; timestamp: string; role?: string; preview?: string; label?: string }
+export interface TreeEntry {
+  id: string;
+  parentId: string | null;
+  type: string;
+  timestamp: string;
+  role?: string;
+  preview?: string;
+  label?: string;
+}
 
 export function sessionTree(sm: SessionManager): { leafId: string | null; branchIds: string[]; entries: TreeEntry[] } {
   const entries = sm.getEntries().map((e: SessionEntry) => {
@@ -28,15 +36,32 @@ export function sessionTree(sm: SessionManager): { leafId: string | null; branch
 export function compactionHistory(sm: SessionManager, messages: readonly unknown[]) {
   const branch = sm.getBranch();
   const summaryIndex = messages.findIndex((m) => (m as { role: string }).role === 'compactionSummary');
-  const out: { id: string; timestamp: string; summary: string; tokensBefore: number; insertBeforeIndex: number; archivedMessages: unknown[] }[] = [];
+  const out: {
+    id: string;
+    timestamp: string;
+    summary: string;
+    tokensBefore: number;
+    insertBeforeIndex: number;
+    archivedMessages: unknown[];
+  }[] = [];
   let from = 0;
   for (const entry of branch) {
     if (entry.type !== 'compaction') continue;
     const c = entry as unknown as { id: string; timestamp: string; summary: string; tokensBefore: number; firstKeptEntryId: string };
     const cut = branch.findIndex((e) => e.id === c.firstKeptEntryId);
     const end = cut >= 0 ? cut : branch.indexOf(entry);
-    const archivedMessages = branch.slice(from, end).filter((e) => e.type === 'message').map((e) => (e as unknown as { message: unknown }).message);
-    out.push({ id: c.id, timestamp: c.timestamp, summary: c.summary, tokensBefore: c.tokensBefore ?? 0, insertBeforeIndex: Math.max(0, summaryIndex), archivedMessages });
+    const archivedMessages = branch
+      .slice(from, end)
+      .filter((e) => e.type === 'message')
+      .map((e) => (e as unknown as { message: unknown }).message);
+    out.push({
+      id: c.id,
+      timestamp: c.timestamp,
+      summary: c.summary,
+      tokensBefore: c.tokensBefore ?? 0,
+      insertBeforeIndex: Math.max(0, summaryIndex),
+      archivedMessages,
+    });
     from = Math.max(from, end);
   }
   return out;

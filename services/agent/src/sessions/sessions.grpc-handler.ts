@@ -8,7 +8,10 @@ import { SessionExporter } from './session-exporter.js';
 
 @Controller()
 export class SessionsGrpcHandler implements Handles<agent.AgentServiceController, SessionsGrpcHandler> {
-  constructor(private readonly sessions: SessionsService, private readonly exporter: SessionExporter) {}
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly exporter: SessionExporter,
+  ) {}
 
   @AgentRpc.method
   async createSession(req: agent.CreateSessionRequest): Promise<agent.CreateSessionResponse> {

@@ -27,11 +27,21 @@ describe('SessionsService', () => {
   beforeEach(async () => {
     root = mkdtempSync(join(tmpdir(), 'agent-service-'));
     mkdirSync(join(root, 'project'));
-    const config = { SESSION_DIR: join(root, 'sessions'), FORGE_DATA_DIR: join(root, 'data'), AGENT_SECRET_HYGIENE_RULE: false } as unknown as ForgeConfig;
+    const config = {
+      SESSION_DIR: join(root, 'sessions'),
+      FORGE_DATA_DIR: join(root, 'data'),
+      AGENT_SECRET_HYGIENE_RULE: false,
+    } as unknown as ForgeConfig;
     sdk = new FakeAgentSdk();
     logger = recordingLogger();
     const files = new SessionFiles(config, logger, sdk);
-    registry = new SessionRegistry(logger, sdk, new LiveSessions(), files, new SystemPromptAddenda(config, logger, { addendum: async () => '' }));
+    registry = new SessionRegistry(
+      logger,
+      sdk,
+      new LiveSessions(),
+      files,
+      new SystemPromptAddenda(config, logger, { addendum: async () => '' }),
+    );
     service = new SessionsService(registry, files, sdk, logger, config);
     exporter = new SessionExporter(registry, files, logger);
     id = (await service.create({ id: 'p1', path: join(root, 'project') })).sessionId;
@@ -39,7 +49,10 @@ describe('SessionsService', () => {
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-  const events = () => { const log = registry.live(id).log; return log.since(`${log.epoch}-0`)!.map((e) => JSON.parse(e.json) as Record<string, unknown>); };
+  const events = () => {
+    const log = registry.live(id).log;
+    return log.since(`${log.epoch}-0`)!.map((e) => JSON.parse(e.json) as Record<string, unknown>);
+  };
 
   it('create needs a project id and path', async () => {
     await rejectsWith(service.create({ id: '', path: '' }), 'invalid_body');
@@ -47,27 +60,72 @@ describe('SessionsService', () => {
 
   it('prompt preflight: no model, no key, busy without a streaming behaviour', async () => {
     s.model = undefined;
-    await rejectsWith(service.prompt({ sessionId: id, text: 'hi', images: [], textAttachments: [], streamingBehavior: StreamingBehavior.STREAMING_BEHAVIOR_UNSPECIFIED }), 'no_model_configured');
+    await rejectsWith(
+      service.prompt({
+        sessionId: id,
+        text: 'hi',
+        images: [],
+        textAttachments: [],
+        streamingBehavior: StreamingBehavior.STREAMING_BEHAVIOR_UNSPECIFIED,
+      }),
+      'no_model_configured',
+    );
     s.model = { provider: 'fake', id: 'fake-model' };
     sdk.authorized = false;
-    await rejectsWith(service.prompt({ sessionId: id, text: 'hi', images: [], textAttachments: [], streamingBehavior: StreamingBehavior.STREAMING_BEHAVIOR_UNSPECIFIED }), 'no_api_key');
+    await rejectsWith(
+      service.prompt({
+        sessionId: id,
+        text: 'hi',
+        images: [],
+        textAttachments: [],
+        streamingBehavior: StreamingBehavior.STREAMING_BEHAVIOR_UNSPECIFIED,
+      }),
+      'no_api_key',
+    );
     sdk.authorized = true;
     s.isStreaming = true;
-    await rejectsWith(service.prompt({ sessionId: id, text: 'hi', images: [], textAttachments: [], streamingBehavior: StreamingBehavior.STREAMING_BEHAVIOR_UNSPECIFIED }), 'session_busy');
-    await rejectsWith(service.prompt({ sessionId: 'nope-0000', text: 'hi', images: [], textAttachments: [], streamingBehavior: StreamingBehavior.STREAMING_BEHAVIOR_UNSPECIFIED }), 'session_not_found');
+    await rejectsWith(
+      service.prompt({
+        sessionId: id,
+        text: 'hi',
+        images: [],
+        textAttachments: [],
+        streamingBehavior: StreamingBehavior.STREAMING_BEHAVIOR_UNSPECIFIED,
+      }),
+      'session_busy',
+    );
+    await rejectsWith(
+      service.prompt({
+        sessionId: 'nope-0000',
+        text: 'hi',
+        images: [],
+        textAttachments: [],
+        streamingBehavior: StreamingBehavior.STREAMING_BEHAVIOR_UNSPECIFIED,
+      }),
+      'session_not_found',
+    );
     assert.equal(s.calls.filter((c) => c.method === 'prompt').length, 0);
   });
 
   it('the first prompt names the session, attachments go first, and a failed run ends with a synthetic agent_end', async () => {
     let fail!: (e: Error) => void;
     s.promptResult = new Promise((_, reject) => (fail = reject));
-    const res = await service.prompt({ sessionId: id, text: 'Please fix the login page', images: [], textAttachments: ['```txt file: a.txt\nA\n```'], streamingBehavior: StreamingBehavior.STREAMING_BEHAVIOR_UNSPECIFIED });
+    const res = await service.prompt({
+      sessionId: id,
+      text: 'Please fix the login page',
+      images: [],
+      textAttachments: ['```txt file: a.txt\nA\n```'],
+      streamingBehavior: StreamingBehavior.STREAMING_BEHAVIOR_UNSPECIFIED,
+    });
     assert.ok(res.sessionName && !/^New session/.test(res.sessionName));
     assert.equal(s.sessionName, res.sessionName);
     assert.equal(s.calls.find((c) => c.method === 'prompt')!.args[0], '```txt file: a.txt\nA\n```\n\nPlease fix the login page');
     fail(new Error('boom'));
     await new Promise((r) => setImmediate(r));
-    assert.deepEqual(events().map((e) => e.type), ['session_renamed', 'agent_end']);
+    assert.deepEqual(
+      events().map((e) => e.type),
+      ['session_renamed', 'agent_end'],
+    );
     assert.equal(events()[1]!.errorMessage, 'boom');
   });
 
@@ -82,7 +140,10 @@ describe('SessionsService', () => {
   });
 
   it('thinking level must be one of the contract levels', () => {
-    assert.throws(() => service.setThinkingLevel(id, 'THINKING_LEVEL_MAX' as unknown as ThinkingLevel), (e) => forgeCode(e) === 'set_thinking_level_failed');
+    assert.throws(
+      () => service.setThinkingLevel(id, 'THINKING_LEVEL_MAX' as unknown as ThinkingLevel),
+      (e) => forgeCode(e) === 'set_thinking_level_failed',
+    );
   });
 
   it('export jsonl is the session file byte for byte; markdown has title, project, model; a bad format is refused', async () => {

@@ -33,7 +33,8 @@ export function sdkError(err: unknown): Error {
   if (m.includes('already compacted')) return forgeError(GrpcStatus.INVALID_ARGUMENT, 'already_compacted', message);
   if (m.includes('nothing to compact')) return forgeError(GrpcStatus.INVALID_ARGUMENT, 'nothing_to_compact', message);
   if (m.includes('no model')) return forgeError(GrpcStatus.INVALID_ARGUMENT, 'no_model_configured', message);
-  if (m.includes('no api key') || m.includes('no api provider registered')) return forgeError(GrpcStatus.INVALID_ARGUMENT, 'no_api_key', message);
+  if (m.includes('no api key') || m.includes('no api provider registered'))
+    return forgeError(GrpcStatus.INVALID_ARGUMENT, 'no_api_key', message);
   if (m.includes('compaction cancelled')) return forgeError(GrpcStatus.ABORTED, 'compaction_cancelled', message);
   return forgeError(GrpcStatus.INTERNAL, 'internal_error', message);
 }
@@ -98,13 +99,22 @@ export class SessionsService {
     const live = this.registry.live(req.sessionId);
     const { session } = live;
     const model = session.model;
-    if (!model) throw forgeError(GrpcStatus.FAILED_PRECONDITION, 'no_model_configured', 'no model is configured; add a provider and pick a model');
+    if (!model)
+      throw forgeError(GrpcStatus.FAILED_PRECONDITION, 'no_model_configured', 'no model is configured; add a provider and pick a model');
     if (!(await this.sdk.ensureAuth(session.modelRuntime, model.provider))) {
-      throw forgeError(GrpcStatus.FAILED_PRECONDITION, 'no_api_key', `no API key for provider ${model.provider}; set one with PUT /api/v1/config/auth/${model.provider}`);
+      throw forgeError(
+        GrpcStatus.FAILED_PRECONDITION,
+        'no_api_key',
+        `no API key for provider ${model.provider}; set one with PUT /api/v1/config/auth/${model.provider}`,
+      );
     }
     const behavior = STREAMING_BEHAVIOR.toWord(req.streamingBehavior) as 'steer' | 'followUp' | undefined;
     if (session.isStreaming && !behavior) {
-      throw forgeError(GrpcStatus.FAILED_PRECONDITION, 'session_busy', 'a run is in progress; send streamingBehavior "steer" or "followUp" to queue this prompt');
+      throw forgeError(
+        GrpcStatus.FAILED_PRECONDITION,
+        'session_busy',
+        'a run is in progress; send streamingBehavior "steer" or "followUp" to queue this prompt',
+      );
     }
     let sessionName: string | undefined;
     const hasUserMessage = session.messages.some((m) => (m as { role: string }).role === 'user');
@@ -115,7 +125,11 @@ export class SessionsService {
         live.log.append({ type: 'session_renamed', sessionId: live.id, projectId: live.projectId, name: sessionName });
       }
     }
-    const images = (req.images ?? []).map((i) => ({ type: 'image' as const, mimeType: i.mimeType, data: Buffer.from(i.data).toString('base64') }));
+    const images = (req.images ?? []).map((i) => ({
+      type: 'image' as const,
+      mimeType: i.mimeType,
+      data: Buffer.from(i.data).toString('base64'),
+    }));
     const expanded = await expandAtPaths(req.text, live.cwd, await this.atPathScope());
     const text = [...(req.textAttachments ?? []), expanded].join('\n\n');
     live.touch();
@@ -148,11 +162,16 @@ export class SessionsService {
   async setModel(id: string, provider: string, modelId: string): Promise<{ provider: string; modelId: string }> {
     const { session } = this.registry.live(id);
     const runtime = session.modelRuntime;
-    if (runtime.getModels(provider).length === 0) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'unknown_provider', `no provider ${provider}`);
+    if (runtime.getModels(provider).length === 0)
+      throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'unknown_provider', `no provider ${provider}`);
     const model = runtime.getModel(provider, modelId);
     if (!model) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'unknown_model', `provider ${provider} has no model ${modelId}`);
     if (!(await this.sdk.ensureAuth(runtime, provider))) {
-      throw forgeError(GrpcStatus.FAILED_PRECONDITION, 'no_api_key', `no API key for provider ${provider}; set one with PUT /api/v1/config/auth/${provider}`);
+      throw forgeError(
+        GrpcStatus.FAILED_PRECONDITION,
+        'no_api_key',
+        `no API key for provider ${provider}; set one with PUT /api/v1/config/auth/${provider}`,
+      );
     }
     try {
       // Session-only by default in SDK 1.x: settings.json keeps the global default.
@@ -182,15 +201,22 @@ export class SessionsService {
   async fork(id: string, entryId: string): Promise<agent.SessionSummary> {
     const source = this.registry.live(id);
     const file = source.session.sessionFile;
-    if (!file || !existsSync(file)) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'fork_failed', 'the session has nothing saved to fork yet');
-    if (!source.session.sessionManager.getEntry(entryId)) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'entry_not_found', `no entry ${entryId}`);
+    if (!file || !existsSync(file))
+      throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'fork_failed', 'the session has nothing saved to fork yet');
+    if (!source.session.sessionManager.getEntry(entryId))
+      throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'entry_not_found', `no entry ${entryId}`);
     // A second manager on the same file does the extraction, so the live source is left untouched.
     const scratch = await this.sdk.openSessionManager(file, this.files.projectDir(source.projectId));
     const forkedPath = scratch.createBranchedSession(entryId);
     if (!forkedPath) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'fork_failed', 'the branch could not be written');
     const forked = await this.registry.open({ projectId: source.projectId, path: forkedPath });
     const base = source.session.sessionName;
-    const taken = new Set(this.registry.all().filter((l) => l.projectId === source.projectId).map((l) => l.session.sessionName));
+    const taken = new Set(
+      this.registry
+        .all()
+        .filter((l) => l.projectId === source.projectId)
+        .map((l) => l.session.sessionName),
+    );
     let name = base ? `${base} (clone)` : '(clone)';
     for (let n = 2; taken.has(name); n++) name = `${base ? `${base} ` : ''}(clone) ${n}`;
     forked.session.setSessionName(name);
@@ -201,7 +227,10 @@ export class SessionsService {
     const live = this.registry.live(id);
     const started = performance.now();
     try {
-      const result = await live.session.executeBash(command, undefined, { excludeFromContext, operations: await this.sdk.userBashOperations() });
+      const result = await live.session.executeBash(command, undefined, {
+        excludeFromContext,
+        operations: await this.sdk.userBashOperations(),
+      });
       return {
         ...(result.exitCode !== undefined && !result.cancelled ? { exitCode: result.exitCode } : {}),
         output: result.output,
@@ -231,14 +260,23 @@ export class SessionsService {
 
   async navigate(req: agent.NavigateRequest): Promise<agent.NavigateResponse> {
     const { session } = this.registry.live(req.sessionId);
-    if (!session.sessionManager.getEntry(req.entryId)) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'entry_not_found', `no entry ${req.entryId}`);
+    if (!session.sessionManager.getEntry(req.entryId))
+      throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'entry_not_found', `no entry ${req.entryId}`);
     try {
-      const result = await withTimeout(session.navigateTree(req.entryId, {
-        summarize: req.summarize,
-        ...(req.customInstructions ? { customInstructions: req.customInstructions } : {}),
-        ...(req.label ? { label: req.label } : {}),
-      }), NAVIGATE_TIMEOUT_MS, 'navigate_timeout');
-      return { cancelled: result.cancelled, ...(result.aborted !== undefined ? { aborted: result.aborted } : {}), ...(result.editorText !== undefined ? { editorText: result.editorText } : {}) };
+      const result = await withTimeout(
+        session.navigateTree(req.entryId, {
+          summarize: req.summarize,
+          ...(req.customInstructions ? { customInstructions: req.customInstructions } : {}),
+          ...(req.label ? { label: req.label } : {}),
+        }),
+        NAVIGATE_TIMEOUT_MS,
+        'navigate_timeout',
+      );
+      return {
+        cancelled: result.cancelled,
+        ...(result.aborted !== undefined ? { aborted: result.aborted } : {}),
+        ...(result.editorText !== undefined ? { editorText: result.editorText } : {}),
+      };
     } catch (err) {
       throw sdkError(err);
     }
@@ -260,11 +298,17 @@ export class SessionsService {
   }
 
   async search(req: agent.SearchSessionsRequest): Promise<Awaited<ReturnType<typeof searchSessions>>> {
-    if (!req.query || req.query.length > 256) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_query', 'q must be 1 to 256 characters');
+    if (!req.query || req.query.length > 256)
+      throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_query', 'q must be 1 to 256 characters');
     const clamp = (v: number, lo: number, hi: number, d: number) => (v ? Math.min(hi, Math.max(lo, v)) : d);
     try {
-      return await searchSessions(this.config.SESSION_DIR, (req.projects ?? []).map((p) => p.id), req.query,
-        clamp(req.sessionLimit, 1, 200, 50), clamp(req.matchesPerSession, 1, 50, 5));
+      return await searchSessions(
+        this.config.SESSION_DIR,
+        (req.projects ?? []).map((p) => p.id),
+        req.query,
+        clamp(req.sessionLimit, 1, 200, 50),
+        clamp(req.matchesPerSession, 1, 50, 5),
+      );
     } catch (err) {
       this.logger.error({ err }, 'session search failed');
       throw forgeError(GrpcStatus.INTERNAL, 'search_failed', 'the search could not be completed');

@@ -1,10 +1,29 @@
 // GET /sessions/:id/turn-diff (docs/compatibility.md#sessions): the files the latest run wrote or edited, as
 // unified diffs. Edits carry the SDK's own patch; a write is shown as a pure addition of the
 // content it wrote (the previous content is not known here).
-export interface TurnDiffEntry { file: string; tool: 'write' | 'edit'; diff: string; additions: number; deletions: number; isPureAddition: boolean }
+export interface TurnDiffEntry {
+  file: string;
+  tool: 'write' | 'edit';
+  diff: string;
+  additions: number;
+  deletions: number;
+  isPureAddition: boolean;
+}
 
-interface ToolCall { type: string; id: string; name: string; arguments: Record<string, unknown> }
-interface Message { role: string; content?: unknown; toolCallId?: string; toolName?: string; isError?: boolean; details?: { patch?: string; diff?: string } }
+interface ToolCall {
+  type: string;
+  id: string;
+  name: string;
+  arguments: Record<string, unknown>;
+}
+interface Message {
+  role: string;
+  content?: unknown;
+  toolCallId?: string;
+  toolName?: string;
+  isError?: boolean;
+  details?: { patch?: string; diff?: string };
+}
 
 function count(diff: string): { additions: number; deletions: number } {
   let additions = 0;
@@ -35,13 +54,26 @@ export function turnDiff(messages: readonly unknown[]): TurnDiffEntry[] {
       if (!result || result.isError) continue;
       const file = String(call.arguments.path ?? call.arguments.file_path ?? '');
       if (!file) continue;
-      const diff = call.name === 'edit' ? result.details?.patch ?? result.details?.diff ?? '' : additionDiff(file, String(call.arguments.content ?? ''));
+      const diff =
+        call.name === 'edit'
+          ? (result.details?.patch ?? result.details?.diff ?? '')
+          : additionDiff(file, String(call.arguments.content ?? ''));
       if (!diff) continue;
       const { additions, deletions } = count(diff);
       const previous = byFile.get(file);
-      byFile.set(file, previous
-        ? { ...previous, tool: call.name, diff: `${previous.diff}${diff}`, additions: previous.additions + additions, deletions: previous.deletions + deletions, isPureAddition: previous.isPureAddition && deletions === 0 }
-        : { file, tool: call.name, diff, additions, deletions, isPureAddition: deletions === 0 });
+      byFile.set(
+        file,
+        previous
+          ? {
+              ...previous,
+              tool: call.name,
+              diff: `${previous.diff}${diff}`,
+              additions: previous.additions + additions,
+              deletions: previous.deletions + deletions,
+              isPureAddition: previous.isPureAddition && deletions === 0,
+            }
+          : { file, tool: call.name, diff, additions, deletions, isPureAddition: deletions === 0 },
+      );
     }
   }
   return [...byFile.values()];

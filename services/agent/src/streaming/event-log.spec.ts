@@ -8,7 +8,10 @@ test('ids are <epoch>-<seq> and since() returns exactly the missed events', () =
   log.append({ type: 'b' });
   log.append({ type: 'c' });
   assert.match(a.id, /^[0-9a-f]{8}-1$/);
-  assert.deepEqual(log.since(a.id)?.map((e) => JSON.parse(e.json).type), ['b', 'c']);
+  assert.deepEqual(
+    log.since(a.id)?.map((e) => JSON.parse(e.json).type),
+    ['b', 'c'],
+  );
   assert.deepEqual(log.since(log.lastId), []);
   assert.deepEqual(log.since(`${log.epoch}-0`)?.length, 3);
 });
@@ -20,7 +23,10 @@ test('since() refuses other epochs, future ids, garbage and evicted ranges', () 
   assert.equal(log.since(`${log.epoch}-11`), undefined);
   assert.equal(log.since('nonsense'), undefined);
   assert.equal(log.since(`${log.epoch}-2`), undefined, 'events 3..7 were evicted');
-  assert.deepEqual(log.since(`${log.epoch}-7`)?.map((e) => e.seq), [8, 9, 10]);
+  assert.deepEqual(
+    log.since(`${log.epoch}-7`)?.map((e) => e.seq),
+    [8, 9, 10],
+  );
 });
 
 test('the byte bound evicts old events too', () => {
@@ -34,11 +40,17 @@ test('subscribers get appended events until they unsubscribe; close() runs their
   const log = new EventLog();
   const seen: number[] = [];
   let closed = 0;
-  const off = log.subscribe((e) => seen.push(e.seq), () => closed++);
+  const off = log.subscribe(
+    (e) => seen.push(e.seq),
+    () => closed++,
+  );
   log.append({ type: 'a' });
   off();
   log.append({ type: 'b' });
-  log.subscribe(() => {}, () => closed++);
+  log.subscribe(
+    () => {},
+    () => closed++,
+  );
   log.close();
   assert.deepEqual(seen, [1]);
   assert.equal(closed, 1);
@@ -53,5 +65,8 @@ test('clearReplay keeps ids going: an up-to-date client misses nothing, a late o
   assert.deepEqual(log.since(`${log.epoch}-2`), []);
   assert.equal(log.since(`${log.epoch}-1`), undefined);
   assert.equal(log.append({ type: 'c' }).seq, 3);
-  assert.deepEqual(log.since(`${log.epoch}-2`)?.map((e) => e.seq), [3]);
+  assert.deepEqual(
+    log.since(`${log.epoch}-2`)?.map((e) => e.seq),
+    [3],
+  );
 });

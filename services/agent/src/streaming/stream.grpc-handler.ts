@@ -21,10 +21,18 @@ export const SUBSCRIBER_BUFFER_LIMIT = 64 * 1024 * 1024;
 
 @Controller()
 export class StreamGrpcHandler implements Handles<agent.AgentServiceController, StreamGrpcHandler, 'streamEvents'> {
-  constructor(private readonly registry: SessionRegistry, private readonly pending: PendingState, @Inject(LOGGER) private readonly logger: Logger) {}
+  constructor(
+    private readonly registry: SessionRegistry,
+    private readonly pending: PendingState,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
 
   @AgentRpc.method
-  async streamEvents(req: agent.StreamEventsRequest, _meta: unknown, call: ServerWritableStream<agent.StreamEventsRequest, agent.StreamEventsResponse>): Promise<Observable<never>> {
+  async streamEvents(
+    req: agent.StreamEventsRequest,
+    _meta: unknown,
+    call: ServerWritableStream<agent.StreamEventsRequest, agent.StreamEventsResponse>,
+  ): Promise<Observable<never>> {
     const live = await this.registry.getOrResume(req.sessionId);
     return new Observable<never>((subscriber) => {
       let pending = 0;
@@ -38,24 +46,38 @@ export class StreamGrpcHandler implements Handles<agent.AgentServiceController, 
       if (missed) for (const e of missed) write(e);
       else {
         const s = live.session;
-        write({ id: live.log.lastId, json: JSON.stringify({ type: 'snapshot', sessionId: live.id, projectId: live.projectId, messages: s.messages, isStreaming: s.isStreaming, ...(s.sessionName ? { name: s.sessionName } : {}) }) });
+        write({
+          id: live.log.lastId,
+          json: JSON.stringify({
+            type: 'snapshot',
+            sessionId: live.id,
+            projectId: live.projectId,
+            messages: s.messages,
+            isStreaming: s.isStreaming,
+            ...(s.sessionName ? { name: s.sessionName } : {}),
+          }),
+        });
         // Pending forge state follows the snapshot under the snapshot's id: it is state, not history.
-        const onError = (source: string, err: unknown) => this.logger.warn({ err, sessionId: live.id, source }, 'pending state not re-delivered');
+        const onError = (source: string, err: unknown) =>
+          this.logger.warn({ err, sessionId: live.id, source }, 'pending state not re-delivered');
         for (const e of this.pending.eventsFor(live, onError)) write({ id: live.log.lastId, json: JSON.stringify(e) });
       }
       if (req.catchUpOnly) {
         subscriber.complete();
         return () => {};
       }
-      const unsubscribe = live.log.subscribe((e: LoggedEvent) => {
-        if (pending > SUBSCRIBER_BUFFER_LIMIT) {
-          this.logger.warn({ sessionId: live.id }, 'stream subscriber dropped: not reading');
-          unsubscribe();
-          subscriber.error({ code: GrpcStatus.RESOURCE_EXHAUSTED, details: 'subscriber too slow', message: 'subscriber too slow' });
-          return;
-        }
-        write(e);
-      }, () => subscriber.complete());
+      const unsubscribe = live.log.subscribe(
+        (e: LoggedEvent) => {
+          if (pending > SUBSCRIBER_BUFFER_LIMIT) {
+            this.logger.warn({ sessionId: live.id }, 'stream subscriber dropped: not reading');
+            unsubscribe();
+            subscriber.error({ code: GrpcStatus.RESOURCE_EXHAUSTED, details: 'subscriber too slow', message: 'subscriber too slow' });
+            return;
+          }
+          write(e);
+        },
+        () => subscriber.complete(),
+      );
       const onCancel = () => {
         unsubscribe();
         subscriber.complete();

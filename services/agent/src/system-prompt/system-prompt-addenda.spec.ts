@@ -11,7 +11,9 @@ const config = (hygiene: boolean) => ({ AGENT_SECRET_HYGIENE_RULE: hygiene }) as
 describe('SystemPromptAddenda', () => {
   it('appends the hygiene rule (when on) before the project addendum, trimmed', async () => {
     const asked: string[] = [];
-    const addenda = new SystemPromptAddenda(config(true), silent, { addendum: async (id) => (asked.push(id), '  Always answer in French.\n') });
+    const addenda = new SystemPromptAddenda(config(true), silent, {
+      addendum: async (id) => (asked.push(id), '  Always answer in French.\n'),
+    });
     assert.deepEqual(await addenda.forProject('p1'), [SECRET_HYGIENE_RULE, 'Always answer in French.']);
     assert.deepEqual(asked, ['p1']);
   });

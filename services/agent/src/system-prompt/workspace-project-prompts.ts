@@ -11,7 +11,12 @@ import type { ProjectPrompts } from './project-prompts.port.js';
 
 const CALL_MS = 5_000;
 
-type AddendumCall = (req: { projectId: string }, meta: grpc.Metadata, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res: GetSystemPromptAddendumResponse) => void) => void;
+type AddendumCall = (
+  req: { projectId: string },
+  meta: grpc.Metadata,
+  opts: grpc.CallOptions,
+  cb: (err: grpc.ServiceError | null, res: GetSystemPromptAddendumResponse) => void,
+) => void;
 
 @Injectable()
 export class WorkspaceProjectPrompts implements ProjectPrompts, OnApplicationShutdown {
@@ -23,16 +28,22 @@ export class WorkspaceProjectPrompts implements ProjectPrompts, OnApplicationShu
     if (this.client) return this.client;
     const def = protoLoader.loadSync(WORKSPACE_CONTRACT.protoPath, { longs: Number, enums: String, defaults: true, oneofs: true });
     let node: unknown = grpc.loadPackageDefinition(def);
-    for (const part of `${WORKSPACE_CONTRACT.package}.${WORKSPACE_CONTRACT.service}`.split('.')) node = (node as Record<string, unknown>)[part];
+    for (const part of `${WORKSPACE_CONTRACT.package}.${WORKSPACE_CONTRACT.service}`.split('.'))
+      node = (node as Record<string, unknown>)[part];
     const Ctor = node as grpc.ServiceClientConstructor;
-    this.client = new Ctor(this.config.WORKSPACE_GRPC_URL, grpc.credentials.createInsecure(), { ...GRPC_CHANNEL_OPTIONS, interceptors: [serviceSecretClientInterceptor(loadServiceSecret(this.config))] }) as unknown as grpc.Client & { GetSystemPromptAddendum: AddendumCall };
+    this.client = new Ctor(this.config.WORKSPACE_GRPC_URL, grpc.credentials.createInsecure(), {
+      ...GRPC_CHANNEL_OPTIONS,
+      interceptors: [serviceSecretClientInterceptor(loadServiceSecret(this.config))],
+    }) as unknown as grpc.Client & { GetSystemPromptAddendum: AddendumCall };
     return this.client;
   }
 
   addendum(projectId: string): Promise<string> {
     const stub = this.stub();
     return new Promise((resolve, reject) => {
-      stub.GetSystemPromptAddendum({ projectId }, new grpc.Metadata(), { deadline: Date.now() + CALL_MS }, (err, res) => (err ? reject(err) : resolve(res.addendum ?? '')));
+      stub.GetSystemPromptAddendum({ projectId }, new grpc.Metadata(), { deadline: Date.now() + CALL_MS }, (err, res) =>
+        err ? reject(err) : resolve(res.addendum ?? ''),
+      );
     });
   }
 

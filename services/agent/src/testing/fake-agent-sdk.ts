@@ -56,7 +56,10 @@ export class FakeSession {
 }
 
 export class FakeSessionManager {
-  constructor(readonly cwd: string, readonly file?: string) {}
+  constructor(
+    readonly cwd: string,
+    readonly file?: string,
+  ) {}
   getCwd(): string {
     return this.cwd;
   }
@@ -107,5 +110,7 @@ export class FakeAgentSdk implements AgentSdk {
 export function recordingLogger(): Logger & { lines: { level: string; obj: unknown; msg: string }[] } {
   const lines: { level: string; obj: unknown; msg: string }[] = [];
   const at = (level: string) => (obj: unknown, msg?: string) => void lines.push({ level, obj, msg: msg ?? String(obj) });
-  return { lines, info: at('info'), warn: at('warn'), error: at('error'), debug: at('debug') } as unknown as Logger & { lines: typeof lines };
+  return { lines, info: at('info'), warn: at('warn'), error: at('error'), debug: at('debug') } as unknown as Logger & {
+    lines: typeof lines;
+  };
 }

@@ -47,7 +47,14 @@ export async function writeOwned(real: string, content: string, uid: number): Pr
 /** A folder and its missing parents, each new one owned by the tool uid with the group-writable mode. */
 export async function mkdirOwned(real: string, uid: number): Promise<void> {
   const missing: string[] = [];
-  for (let cur = real; !(await lstat(cur).then(() => true, () => false)); cur = dirname(cur)) {
+  for (
+    let cur = real;
+    !(await lstat(cur).then(
+      () => true,
+      () => false,
+    ));
+    cur = dirname(cur)
+  ) {
     missing.unshift(cur);
     if (dirname(cur) === cur) break;
   }
@@ -74,8 +81,13 @@ function guarded<T extends AnyTool>(tool: T, cwd: string, policy: ToolPathPolicy
 /** `sdk` is the loaded SDK module (it is imported lazily, see sdk/pi-sdk.ts). */
 export function scopedFileTools(sdk: PiSdk, cwd: string, policy: ToolPathPolicy, identity: SandboxIdentity): AnyTool[] {
   const {
-    createEditToolDefinition, createFindToolDefinition, createGrepToolDefinition, createLsToolDefinition,
-    createReadToolDefinition, createWriteToolDefinition, detectSupportedImageMimeTypeFromFile,
+    createEditToolDefinition,
+    createFindToolDefinition,
+    createGrepToolDefinition,
+    createLsToolDefinition,
+    createReadToolDefinition,
+    createWriteToolDefinition,
+    detectSupportedImageMimeTypeFromFile,
   } = sdk;
   const read: ReadOperations = {
     readFile: async (p) => readFile(await policy.check(p)),

@@ -16,7 +16,8 @@ describe('ToolPathPolicy', () => {
   before(async () => {
     root = mkdtempSync(join(tmpdir(), 'tool-path-policy-'));
     [ws, cfg, data, home] = ['workspace', 'pi-config', 'data', 'home'].map((d) => join(root, d));
-    for (const d of [join(ws, 'p', 'src'), join(cfg, 'skills'), data, join(home, '.ssh'), join(root, 'outside')]) mkdirSync(d, { recursive: true });
+    for (const d of [join(ws, 'p', 'src'), join(cfg, 'skills'), data, join(home, '.ssh'), join(root, 'outside')])
+      mkdirSync(d, { recursive: true });
     writeFileSync(join(ws, 'p', 'src', 'a.ts'), 'x');
     writeFileSync(join(data, 'jwt-secret'), 's');
     writeFileSync(join(cfg, 'auth.json'), '{}');
@@ -49,7 +50,8 @@ describe('ToolPathPolicy', () => {
     await denied(join(data, 'jwt-secret'), /protected location/);
     await denied(join(data, 'not-yet'), /protected location/);
     for (const f of ['auth.json', 'models.json', 'settings.json']) await denied(join(cfg, f), /protected location/);
-    for (const p of ['/etc/passwd', '/proc/self/environ', '/run/secrets/x', '/var/run/secrets/kubernetes.io/token']) await denied(p, /protected location/);
+    for (const p of ['/etc/passwd', '/proc/self/environ', '/run/secrets/x', '/var/run/secrets/kubernetes.io/token'])
+      await denied(p, /protected location/);
     await denied(join(home, '.ssh', 'id_ed25519'), /protected location/);
     await denied(join(home, '.aws', 'credentials'), /protected location/);
   });

@@ -63,7 +63,9 @@ export class ToolPathPolicy {
     // Each place is refused both as configured and as it really is (a configured path may be a link).
     const both = async (p: string) => [...new Set([resolve(p), await resolveReal(p).catch(() => resolve(p))])];
     const allowed = (await Promise.all([o.workspace, o.piConfigDir].map(both))).flat();
-    const trees = (await Promise.all([o.forgeDataDir, ...SYSTEM_DENIED, ...o.homes.flatMap((h) => HOME_SECRETS.map((s) => join(h, s)))].map(both))).flat();
+    const trees = (
+      await Promise.all([o.forgeDataDir, ...SYSTEM_DENIED, ...o.homes.flatMap((h) => HOME_SECRETS.map((s) => join(h, s)))].map(both))
+    ).flat();
     const files = (await Promise.all(CONFIG_SECRETS.map((f) => both(join(o.piConfigDir, f))))).flat();
     return new ToolPathPolicy(allowed, trees, files);
   }
@@ -84,16 +86,20 @@ export class ToolPathPolicy {
       }
     }
     if (!this.allowed.some((a) => within(a, real))) {
-      throw new ToolPathDeniedError(lexical, real === lexical
-        ? 'is outside the workspace and the pi config folder'
-        : 'leads outside the workspace and the pi config folder');
+      throw new ToolPathDeniedError(
+        lexical,
+        real === lexical ? 'is outside the workspace and the pi config folder' : 'leads outside the workspace and the pi config folder',
+      );
     }
     return real;
   }
 
   /** Whether a path is allowed, without the reason (for @path expansion). */
   async allows(path: string): Promise<boolean> {
-    return this.check(path).then(() => true, () => false);
+    return this.check(path).then(
+      () => true,
+      () => false,
+    );
   }
 }
 
@@ -106,7 +112,9 @@ export function sandboxPathPolicy(config: ForgeConfig): Promise<ToolPathPolicy> 
   let policy = policies.get(config);
   if (!policy) {
     policy = ToolPathPolicy.create({
-      workspace: config.WORKSPACE_PATH, piConfigDir: config.PI_CONFIG_DIR, forgeDataDir: config.FORGE_DATA_DIR,
+      workspace: config.WORKSPACE_PATH,
+      piConfigDir: config.PI_CONFIG_DIR,
+      forgeDataDir: config.FORGE_DATA_DIR,
       homes: [...new Set([identity.home, homedir()])],
     });
     policies.set(config, policy);

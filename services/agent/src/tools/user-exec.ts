@@ -12,13 +12,23 @@ export const USER_EXEC_TIMEOUT_MS = 30_000;
  * `inherited` is the service's environment as the config module read it (config.inheritedEnv). With a
  * sandbox identity, commands run as it (HOME and USER too); `!` exec never gets the tool env (docs/compatibility.md#config).
  */
-export function userExecOperations(createLocal: () => BashOperations, inherited: Readonly<Record<string, string>>, passthrough: readonly string[], timeoutMs = USER_EXEC_TIMEOUT_MS, identity?: SandboxIdentity): BashOperations {
+export function userExecOperations(
+  createLocal: () => BashOperations,
+  inherited: Readonly<Record<string, string>>,
+  passthrough: readonly string[],
+  timeoutMs = USER_EXEC_TIMEOUT_MS,
+  identity?: SandboxIdentity,
+): BashOperations {
   const local = identity ? sandboxedShellOperations(identity) : createLocal();
   return {
     exec: (command, cwd, options) => {
       const cap = AbortSignal.timeout(timeoutMs);
       const signal = options.signal ? AbortSignal.any([options.signal, cap]) : cap;
-      return local.exec(command, cwd, { ...options, signal, env: { ...scrubToolEnv(options.env ?? inherited, passthrough), ...(identity ? sandboxEnv(identity) : {}) } });
+      return local.exec(command, cwd, {
+        ...options,
+        signal,
+        env: { ...scrubToolEnv(options.env ?? inherited, passthrough), ...(identity ? sandboxEnv(identity) : {}) },
+      });
     },
   };
 }

@@ -7,7 +7,14 @@ import type { ServerDuplexStream } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { CONFIG, GrpcStatus, LOGGER, type ForgeConfig, type ForgeErrorBody, type ServiceErrorCode } from '@pi-forge/runtime';
 import { PtyRpc, type Handles } from '@pi-forge/proto';
-import type { AttachRequest, AttachResponse, CloseTerminalRequest, CloseTerminalResponse, TerminalOpen, PtyServiceController } from '@pi-forge/proto/pty';
+import type {
+  AttachRequest,
+  AttachResponse,
+  CloseTerminalRequest,
+  CloseTerminalResponse,
+  TerminalOpen,
+  PtyServiceController,
+} from '@pi-forge/proto/pty';
 import { TerminalRegistry } from './terminal-registry.js';
 import type { Attachment, Terminal } from './terminal.js';
 
@@ -56,9 +63,13 @@ export class AttachGrpcHandler implements Handles<PtyServiceController, AttachGr
           return;
         }
         if (req.event === 'input' && req.input) terminal.write(Buffer.from(req.input));
-        else if (req.event === 'resize' && req.resize && validDim(req.resize.cols) && validDim(req.resize.rows)) terminal.resize(req.resize.cols, req.resize.rows);
+        else if (req.event === 'resize' && req.resize && validDim(req.resize.cols) && validDim(req.resize.rows))
+          terminal.resize(req.resize.cols, req.resize.rows);
       });
-      call.on('end', () => { finish(); call.end(); });
+      call.on('end', () => {
+        finish();
+        call.end();
+      });
       call.on('cancelled', finish);
       call.on('error', finish);
       call.on('close', finish);
@@ -117,5 +128,8 @@ function statusOf(err: unknown): { code: number; details: string } {
     const e = err.getError() as { code?: number; message?: string };
     return { code: e.code ?? GrpcStatus.INTERNAL, details: e.message ?? '' };
   }
-  return { code: GrpcStatus.INTERNAL, details: JSON.stringify({ error: 'internal_error', message: 'attach failed' } satisfies ForgeErrorBody) };
+  return {
+    code: GrpcStatus.INTERNAL,
+    details: JSON.stringify({ error: 'internal_error', message: 'attach failed' } satisfies ForgeErrorBody),
+  };
 }

@@ -4,8 +4,21 @@ import { shellEnvironment, venvActivation } from './shell-env.js';
 
 describe('shellEnvironment', () => {
   const inherited = {
-    PATH: '/usr/bin', HOME: '/home/u', USER: 'u', LANG: 'C.UTF-8', LC_ALL: 'C', LC_TIME: 'C', SHELL: '/bin/bash', TERM: 'dumb',
-    OPENAI_API_KEY: 'sk-secret', AWS_SECRET_ACCESS_KEY: 'aws', API_KEY: 'k', JWT_SECRET: 'j', PTY_IDLE_REAP_MS: '5', MY_TOOL: 'yes', EMPTY: '',
+    PATH: '/usr/bin',
+    HOME: '/home/u',
+    USER: 'u',
+    LANG: 'C.UTF-8',
+    LC_ALL: 'C',
+    LC_TIME: 'C',
+    SHELL: '/bin/bash',
+    TERM: 'dumb',
+    OPENAI_API_KEY: 'sk-secret',
+    AWS_SECRET_ACCESS_KEY: 'aws',
+    API_KEY: 'k',
+    JWT_SECRET: 'j',
+    PTY_IDLE_REAP_MS: '5',
+    MY_TOOL: 'yes',
+    EMPTY: '',
   };
 
   it('keeps the allowlist and LC_*, drops secrets and settings', () => {

@@ -9,7 +9,12 @@ export interface ShellSpec {
   env: Record<string, string>;
 }
 
-export function shellEnvironment(inherited: Readonly<Record<string, string>>, passthrough: readonly string[], cwd: string, fallbackHome: string): ShellSpec {
+export function shellEnvironment(
+  inherited: Readonly<Record<string, string>>,
+  passthrough: readonly string[],
+  cwd: string,
+  fallbackHome: string,
+): ShellSpec {
   const nonEmpty = Object.fromEntries(Object.entries(inherited).filter(([, value]) => value !== ''));
   const env = allowlistedEnv(nonEmpty, passthrough);
   const file = inherited.SHELL || '/bin/sh';

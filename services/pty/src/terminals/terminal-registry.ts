@@ -7,7 +7,17 @@ import { join, sep } from 'node:path';
 import { homedir } from 'node:os';
 import * as nodePty from 'node-pty';
 import type { Logger } from 'pino';
-import { CONFIG, forgeError, GrpcStatus, LOGGER, onShutdown, readToolEnv, sandboxEnv, sandboxIdentity, type ForgeConfig } from '@pi-forge/runtime';
+import {
+  CONFIG,
+  forgeError,
+  GrpcStatus,
+  LOGGER,
+  onShutdown,
+  readToolEnv,
+  sandboxEnv,
+  sandboxIdentity,
+  type ForgeConfig,
+} from '@pi-forge/runtime';
 import { Terminal, type PtyProcess } from './terminal.js';
 import { shellEnvironment, venvActivation, VENV_SCRIPTS } from './shell-env.js';
 
@@ -24,10 +34,15 @@ export const TERM_NAME = 'xterm-color';
 @Injectable()
 export class TerminalRegistry implements OnApplicationShutdown {
   private readonly terminals = new Map<string, Terminal>();
-  private readonly onProcessExit = () => { for (const t of this.terminals.values()) t.forceKill(); };
+  private readonly onProcessExit = () => {
+    for (const t of this.terminals.values()) t.forceKill();
+  };
   private shutdownHooked = false;
 
-  constructor(@Inject(CONFIG) private readonly config: ForgeConfig, @Inject(LOGGER) private readonly logger: Logger) {
+  constructor(
+    @Inject(CONFIG) private readonly config: ForgeConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
     // Last resort if the process exits without running shutdown (uncaught exception): no orphans.
     process.on('exit', this.onProcessExit);
   }
@@ -64,7 +79,15 @@ export class TerminalRegistry implements OnApplicationShutdown {
     try {
       // node-pty "spawns" a missing shell and reports exit 1; say what is wrong instead.
       accessSync(file, constants.X_OK);
-      pty = nodePty.spawn(file, [], { name: TERM_NAME, cols: spec.cols, rows: spec.rows, cwd, env, encoding: null, ...(identity ? { uid: identity.uid, gid: identity.gid } : {}) }) as unknown as PtyProcess;
+      pty = nodePty.spawn(file, [], {
+        name: TERM_NAME,
+        cols: spec.cols,
+        rows: spec.rows,
+        cwd,
+        env,
+        encoding: null,
+        ...(identity ? { uid: identity.uid, gid: identity.gid } : {}),
+      }) as unknown as PtyProcess;
     } catch (err) {
       // Operators alert on this line (docs/deployment.md): the shell or the native binding is broken.
       this.logger.error({ err, file, projectId: spec.projectId }, 'pty spawn failed');
@@ -76,7 +99,10 @@ export class TerminalRegistry implements OnApplicationShutdown {
       if (this.terminals.get(key) === terminal) this.terminals.delete(key);
       const status = terminal.exitStatus;
       // Operators alert on repeated non-zero exits (docs/deployment.md).
-      this.logger.info({ projectId: spec.projectId, tabId: spec.tabId, pid: terminal.pid, exitCode: status?.exitCode, signal: status?.signal }, 'terminal exited');
+      this.logger.info(
+        { projectId: spec.projectId, tabId: spec.tabId, pid: terminal.pid, exitCode: status?.exitCode, signal: status?.signal },
+        'terminal exited',
+      );
     });
     const venv = VENV_SCRIPTS.find((rel) => existsSync(join(cwd, rel)));
     if (venv) terminal.write(venvActivation(file, venv));
@@ -100,7 +126,12 @@ export class TerminalRegistry implements OnApplicationShutdown {
     const gone = Promise.all(all.map((t) => new Promise<void>((resolve) => (t.alive ? t.onExited(resolve) : resolve()))));
     for (const t of all) t.kill(graceMs);
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([gone, new Promise((r) => { timer = setTimeout(r, graceMs + 100); })]);
+    await Promise.race([
+      gone,
+      new Promise((r) => {
+        timer = setTimeout(r, graceMs + 100);
+      }),
+    ]);
     clearTimeout(timer);
     for (const t of all) t.forceKill();
     this.logger.info({ terminals: all.length }, 'killed every terminal');
@@ -127,7 +158,11 @@ export class TerminalRegistry implements OnApplicationShutdown {
       throw forgeError(GrpcStatus.FAILED_PRECONDITION, 'cwd_not_allowed', 'the project folder does not exist');
     }
     let root: string;
-    try { root = realpathSync(this.config.WORKSPACE_PATH); } catch { root = this.config.WORKSPACE_PATH; }
+    try {
+      root = realpathSync(this.config.WORKSPACE_PATH);
+    } catch {
+      root = this.config.WORKSPACE_PATH;
+    }
     if (real !== root && !real.startsWith(root.endsWith(sep) ? root : root + sep)) {
       throw forgeError(GrpcStatus.FAILED_PRECONDITION, 'cwd_not_allowed', 'the project folder is outside the workspace');
     }
@@ -140,5 +175,9 @@ export function terminalKey(projectId: string, tabId: string): string {
 }
 
 function safeHome(): string {
-  try { return homedir(); } catch { return '/tmp'; }
+  try {
+    return homedir();
+  } catch {
+    return '/tmp';
+  }
 }

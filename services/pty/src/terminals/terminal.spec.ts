@@ -13,15 +13,31 @@ class FakePty implements PtyProcess {
   signals: string[] = [];
   private data?: (d: Buffer) => void;
   private exit?: (e: { exitCode: number; signal?: number }) => void;
-  onData(l: (d: Buffer) => void) { this.data = l; }
-  onExit(l: (e: { exitCode: number; signal?: number }) => void) { this.exit = l; }
-  write(d: Buffer | string) { this.written.push(d.toString()); }
+  onData(l: (d: Buffer) => void) {
+    this.data = l;
+  }
+  onExit(l: (e: { exitCode: number; signal?: number }) => void) {
+    this.exit = l;
+  }
+  write(d: Buffer | string) {
+    this.written.push(d.toString());
+  }
   resize() {}
-  pause() { this.paused = true; }
-  resume() { this.paused = false; }
-  kill(signal = 'SIGHUP') { this.signals.push(signal); }
-  emit(text: string | Buffer) { this.data!(Buffer.isBuffer(text) ? text : Buffer.from(text)); }
-  die(code = 0) { this.exit!({ exitCode: code }); }
+  pause() {
+    this.paused = true;
+  }
+  resume() {
+    this.paused = false;
+  }
+  kill(signal = 'SIGHUP') {
+    this.signals.push(signal);
+  }
+  emit(text: string | Buffer) {
+    this.data!(Buffer.isBuffer(text) ? text : Buffer.from(text));
+  }
+  die(code = 0) {
+    this.exit!({ exitCode: code });
+  }
 }
 
 class FakeAttachment implements Attachment {
@@ -29,12 +45,28 @@ class FakeAttachment implements Attachment {
   full = false;
   ended: string | undefined;
   private drain: (() => void) | undefined;
-  sendOutput(data: Buffer) { this.out.push(Buffer.from(data)); return !this.full; }
-  onDrain(l: () => void) { this.drain = l; }
-  exited(code: number) { this.ended = `exited ${code}`; }
-  displaced() { this.ended = 'displaced'; }
-  release() { this.full = false; const d = this.drain; this.drain = undefined; d?.(); }
-  get text() { return Buffer.concat(this.out).toString(); }
+  sendOutput(data: Buffer) {
+    this.out.push(Buffer.from(data));
+    return !this.full;
+  }
+  onDrain(l: () => void) {
+    this.drain = l;
+  }
+  exited(code: number) {
+    this.ended = `exited ${code}`;
+  }
+  displaced() {
+    this.ended = 'displaced';
+  }
+  release() {
+    this.full = false;
+    const d = this.drain;
+    this.drain = undefined;
+    d?.();
+  }
+  get text() {
+    return Buffer.concat(this.out).toString();
+  }
 }
 
 describe('Terminal', () => {
@@ -144,7 +176,9 @@ describe('Terminal', () => {
     const a = new FakeAttachment();
     t.attach(a);
     let exited = false;
-    t.onExited(() => { exited = true; });
+    t.onExited(() => {
+      exited = true;
+    });
     pty.emit('exit\r\n');
     pty.die(3);
     assert.equal(a.text, 'exit\r\n');

@@ -52,7 +52,10 @@ export class Terminal {
   private exitedWith: { exitCode: number; signal: number } | undefined;
   private readonly exitListeners: Array<() => void> = [];
 
-  constructor(readonly key: string, private readonly pty: PtyProcess) {
+  constructor(
+    readonly key: string,
+    private readonly pty: PtyProcess,
+  ) {
     pty.onData((data) => this.onOutput(data));
     pty.onExit(({ exitCode, signal }) => this.onExit(exitCode, signal ?? 0));
   }
@@ -130,12 +133,20 @@ export class Terminal {
   /** SIGKILL the shell and its process group now (shutdown, exit hooks). */
   forceKill(): void {
     if (!this.alive) return;
-    try { process.kill(-this.pty.pid, 'SIGKILL'); } catch { /* group already gone */ }
+    try {
+      process.kill(-this.pty.pid, 'SIGKILL');
+    } catch {
+      /* group already gone */
+    }
     this.signal('SIGKILL');
   }
 
   private signal(signal: NodeJS.Signals): void {
-    try { this.pty.kill(signal); } catch { /* already gone */ }
+    try {
+      this.pty.kill(signal);
+    } catch {
+      /* already gone */
+    }
   }
 
   private onOutput(data: Buffer): void {

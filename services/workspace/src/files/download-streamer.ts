@@ -27,10 +27,16 @@ export class DownloadStreamer {
   constructor(private readonly files: ProjectFiles) {}
 
   /** Resolves and checks the target first, so a bad request fails before any byte is sent. */
-  async open(projectId: string, path: string, call: ServerWritableStream<unknown, DownloadPathResponse>): Promise<Observable<DownloadPathResponse>> {
+  async open(
+    projectId: string,
+    path: string,
+    call: ServerWritableStream<unknown, DownloadPathResponse>,
+  ): Promise<Observable<DownloadPathResponse>> {
     const fs = await this.files.fs(projectId);
     const target = path ? await fs.resolve(path) : await fs.root();
-    const info = await fs.stat(target).catch((err) => { throw fsError(err); });
+    const info = await fs.stat(target).catch((err) => {
+      throw fsError(err);
+    });
     if (info.isFile()) {
       const source = fs.readStream(target, CHUNK_BYTES);
       return paced(call, { fileName: basename(target.real), directory: false, size: info.size }, source, () => source.destroy());
@@ -39,18 +45,28 @@ export class DownloadStreamer {
     // tar reads the folder itself (a library, not our code): from the checked folder's parent,
     // never following a link, so it cannot leave the folder.
     const name = target.real === target.root ? basename(target.root) || 'project' : basename(target.real);
-    const tar = createTar({
-      gzip: true,
-      cwd: dirname(target.real),
-      portable: true,
-      follow: false,
-      filter: (p: string) => !p.split('/').some((segment) => SKIP_DIRS.has(segment)),
-    }, [basename(target.real)]);
-    return paced(call, { fileName: `${name}.tar.gz`, directory: true, size: 0 }, tar as unknown as Source, () => (tar as unknown as { destroy?: () => void }).destroy?.());
+    const tar = createTar(
+      {
+        gzip: true,
+        cwd: dirname(target.real),
+        portable: true,
+        follow: false,
+        filter: (p: string) => !p.split('/').some((segment) => SKIP_DIRS.has(segment)),
+      },
+      [basename(target.real)],
+    );
+    return paced(call, { fileName: `${name}.tar.gz`, directory: true, size: 0 }, tar as unknown as Source, () =>
+      (tar as unknown as { destroy?: () => void }).destroy?.(),
+    );
   }
 }
 
-function paced(call: ServerWritableStream<unknown, DownloadPathResponse>, info: { fileName: string; directory: boolean; size: number }, source: Source, stop: () => void): Observable<DownloadPathResponse> {
+function paced(
+  call: ServerWritableStream<unknown, DownloadPathResponse>,
+  info: { fileName: string; directory: boolean; size: number },
+  source: Source,
+  stop: () => void,
+): Observable<DownloadPathResponse> {
   return new Observable<DownloadPathResponse>((sub) => {
     sub.next({ info });
     source.on('data', (chunk: Buffer) => {
@@ -61,7 +77,12 @@ function paced(call: ServerWritableStream<unknown, DownloadPathResponse>, info: 
       }
     });
     source.on('end', () => sub.complete());
-    source.on('error', () => sub.error({ code: GrpcStatus.INTERNAL, details: JSON.stringify({ error: 'internal_error', message: 'reading the download failed' } satisfies ForgeErrorBody) }));
+    source.on('error', () =>
+      sub.error({
+        code: GrpcStatus.INTERNAL,
+        details: JSON.stringify({ error: 'internal_error', message: 'reading the download failed' } satisfies ForgeErrorBody),
+      }),
+    );
     return () => stop();
   });
 }

@@ -9,7 +9,11 @@ import { DownloadStreamer } from './download-streamer.js';
 
 @Controller()
 export class FilesGrpcHandler implements Handles<ws.WorkspaceServiceController, FilesGrpcHandler, 'uploadFiles' | 'downloadPath'> {
-  constructor(private readonly files: ProjectFiles, private readonly uploads: UploadReceiver, private readonly downloads: DownloadStreamer) {}
+  constructor(
+    private readonly files: ProjectFiles,
+    private readonly uploads: UploadReceiver,
+    private readonly downloads: DownloadStreamer,
+  ) {}
 
   @WorkspaceRpc.method
   async getFileTree(req: ws.GetFileTreeRequest): Promise<ws.GetFileTreeResponse> {
@@ -49,17 +53,28 @@ export class FilesGrpcHandler implements Handles<ws.WorkspaceServiceController, 
 
   /** Client stream: the raw call is read with for-await, so disk speed paces the sender. */
   @WorkspaceRpc.streamCall
-  async uploadFiles(call: ServerReadableStream<ws.UploadFilesRequest, ws.UploadFilesResponse>, callback: sendUnaryData<ws.UploadFilesResponse>): Promise<void> {
+  async uploadFiles(
+    call: ServerReadableStream<ws.UploadFilesRequest, ws.UploadFilesResponse>,
+    callback: sendUnaryData<ws.UploadFilesResponse>,
+  ): Promise<void> {
     try {
       callback(null, await this.uploads.receive(call));
     } catch (err) {
       const error = (err as { getError?: () => { code: number; message: string } }).getError?.();
-      callback(error ? { code: error.code, details: error.message, name: 'ForgeError', message: error.message } : { code: 13, details: 'upload failed', name: 'Error', message: 'upload failed' });
+      callback(
+        error
+          ? { code: error.code, details: error.message, name: 'ForgeError', message: error.message }
+          : { code: 13, details: 'upload failed', name: 'Error', message: 'upload failed' },
+      );
     }
   }
 
   @WorkspaceRpc.method
-  downloadPath(req: ws.DownloadPathRequest, _meta: Metadata, call: ServerWritableStream<ws.DownloadPathRequest, ws.DownloadPathResponse>): Promise<Observable<ws.DownloadPathResponse>> {
+  downloadPath(
+    req: ws.DownloadPathRequest,
+    _meta: Metadata,
+    call: ServerWritableStream<ws.DownloadPathRequest, ws.DownloadPathResponse>,
+  ): Promise<Observable<ws.DownloadPathResponse>> {
     return this.downloads.open(req.projectId, req.path, call);
   }
 }

@@ -1,7 +1,18 @@
 // File operations with a fake project registry in front of a real door on a temp workspace.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+  chmodSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ForgeConfig } from '@pi-forge/runtime';
@@ -27,7 +38,12 @@ describe('ProjectFiles', () => {
     symlinkSync(join(base, 'outside'), join(root, 'out-link'));
     symlinkSync(join(root, 'dir'), join(root, 'dir-link'));
     const project: Project = { id: 'p1', name: 'p', path: root, createdAt: '' };
-    const registry = { require: async (id: string) => { if (id !== 'p1') throw projectNotFound(); return project; } } as unknown as ProjectRegistry;
+    const registry = {
+      require: async (id: string) => {
+        if (id !== 'p1') throw projectNotFound();
+        return project;
+      },
+    } as unknown as ProjectRegistry;
     files = new ProjectFiles(registry, new FsDoor({ WORKSPACE_PATH: join(base, 'ws') } as ForgeConfig));
   });
   after(() => rmSync(base, { recursive: true, force: true }));
@@ -36,7 +52,10 @@ describe('ProjectFiles', () => {
     const tree = await files.tree('p1', 0);
     const names = tree.children.map((c) => c.name);
     assert.deepEqual(names, ['dir', 'dir-link', 'bin']);
-    assert.deepEqual(tree.children[1].children.map((c) => c.name), ['sub', 'a.ts']);
+    assert.deepEqual(
+      tree.children[1].children.map((c) => c.name),
+      ['sub', 'a.ts'],
+    );
     await assert.rejects(files.tree('nope', 0), (e) => code(e) === 'project_not_found');
   });
 

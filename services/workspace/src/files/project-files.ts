@@ -18,7 +18,10 @@ const MAX_TREE_NODES = 200_000;
 
 @Injectable()
 export class ProjectFiles {
-  constructor(private readonly projects: ProjectRegistry, private readonly door: FsDoor) {}
+  constructor(
+    private readonly projects: ProjectRegistry,
+    private readonly door: FsDoor,
+  ) {}
 
   /** The filesystem door of a project; project_not_found when the id is unknown. */
   async fs(projectId: string): Promise<ProjectFs> {
@@ -34,7 +37,13 @@ export class ProjectFiles {
     // ancestors would loop, so it is listed but not entered. The node budget bounds link fan-out.
     let budget = MAX_TREE_NODES;
     const walk = async (dir: GuardedPath, rel: string, level: number, ancestors: ReadonlySet<string>): Promise<TreeNode> => {
-      const node: TreeNode = { name: rel ? basename(rel) : basename(rootDir.root), path: rel, type: TreeNodeType.TREE_NODE_TYPE_DIRECTORY, children: [], truncated: false };
+      const node: TreeNode = {
+        name: rel ? basename(rel) : basename(rootDir.root),
+        path: rel,
+        type: TreeNodeType.TREE_NODE_TYPE_DIRECTORY,
+        children: [],
+        truncated: false,
+      };
       if (level >= depth || budget <= 0) return { ...node, truncated: true };
       let entries;
       try {
@@ -55,10 +64,16 @@ export class ProjectFiles {
           child = await fs.child(dir, entry.name, entry);
           const info = entry.isSymbolicLink() ? await fs.stat(child) : entry;
           kind = info.isDirectory() ? 'directory' : info.isFile() ? 'file' : undefined;
-        } catch { kind = undefined; }
-        if (kind === 'file') files.push({ name: entry.name, path: childRel, type: TreeNodeType.TREE_NODE_TYPE_FILE, children: [], truncated: false });
+        } catch {
+          kind = undefined;
+        }
+        if (kind === 'file')
+          files.push({ name: entry.name, path: childRel, type: TreeNodeType.TREE_NODE_TYPE_FILE, children: [], truncated: false });
         else if (kind === 'directory' && child) {
-          if (ancestors.has(child.real)) { dirs.push({ name: entry.name, path: childRel, type: TreeNodeType.TREE_NODE_TYPE_DIRECTORY, children: [], truncated: true }); continue; }
+          if (ancestors.has(child.real)) {
+            dirs.push({ name: entry.name, path: childRel, type: TreeNodeType.TREE_NODE_TYPE_DIRECTORY, children: [], truncated: true });
+            continue;
+          }
           dirs.push(await walk(child, childRel, level + 1, new Set([...ancestors, child.real])));
         }
       }
@@ -76,13 +91,21 @@ export class ProjectFiles {
       const info = await fs.stat(target);
       if (info.isDirectory()) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'not_a_file', 'path is a directory');
       if (!info.isFile()) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'not_a_file', 'path is not a regular file');
-      if (info.size > READ_LIMIT_BYTES) throw forgeError(GrpcStatus.RESOURCE_EXHAUSTED, 'file_too_large', `${info.size} > ${READ_LIMIT_BYTES}`);
+      if (info.size > READ_LIMIT_BYTES)
+        throw forgeError(GrpcStatus.RESOURCE_EXHAUSTED, 'file_too_large', `${info.size} > ${READ_LIMIT_BYTES}`);
       const handle = await fs.openRead(target);
       try {
         const data = await handle.readFile();
-        if (data.length > READ_LIMIT_BYTES) throw forgeError(GrpcStatus.RESOURCE_EXHAUSTED, 'file_too_large', `${data.length} > ${READ_LIMIT_BYTES}`);
+        if (data.length > READ_LIMIT_BYTES)
+          throw forgeError(GrpcStatus.RESOURCE_EXHAUSTED, 'file_too_large', `${data.length} > ${READ_LIMIT_BYTES}`);
         const binary = data.subarray(0, BINARY_SNIFF_BYTES).includes(0);
-        return { path: target.real, content: binary ? '' : data.toString('utf8'), size: data.length, language: detectLanguage(target.real), binary };
+        return {
+          path: target.real,
+          content: binary ? '' : data.toString('utf8'),
+          size: data.length,
+          language: detectLanguage(target.real),
+          binary,
+        };
       } finally {
         await handle.close();
       }
@@ -106,7 +129,8 @@ export class ProjectFiles {
     const parent = await fs.resolve(parentPath);
     const target = await fs.resolve(join(parent.real, name));
     await mapFsErrors(async () => {
-      if (!(await fs.stat(parent)).isDirectory()) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'not_a_directory', 'parentPath is not a directory');
+      if (!(await fs.stat(parent)).isDirectory())
+        throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'not_a_directory', 'parentPath is not a directory');
       await fs.mkdir(target);
     });
     return { path: target.real };
@@ -122,7 +146,8 @@ export class ProjectFiles {
       const existing = await fs.lstatIfAny(dest);
       if (existing && src.entry !== dest.entry) {
         // Same inode under another spelling = a case-only rename on a case-insensitive disk.
-        if (existing.ino !== from.ino || existing.dev !== from.dev) throw forgeError(GrpcStatus.ALREADY_EXISTS, 'target_exists', 'a file or folder with that name already exists');
+        if (existing.ino !== from.ino || existing.dev !== from.dev)
+          throw forgeError(GrpcStatus.ALREADY_EXISTS, 'target_exists', 'a file or folder with that name already exists');
         const temp = fs.sibling(src, tempSiblingName(basename(src.entry), 'rename', '.'));
         await fs.rename(src, temp);
         await fs.rename(temp, dest);
@@ -141,7 +166,8 @@ export class ProjectFiles {
     await mapFsErrors(async () => {
       await fs.lstat(src);
       if (await fs.lstatIfAny(dest)) throw forgeError(GrpcStatus.ALREADY_EXISTS, 'target_exists', 'the destination already exists');
-      if (!(await fs.stat(fs.parent(dest))).isDirectory()) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'not_a_directory', 'the destination folder does not exist');
+      if (!(await fs.stat(fs.parent(dest))).isDirectory())
+        throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'not_a_directory', 'the destination folder does not exist');
       await fs.rename(src, dest);
     });
     return { path: dest.entry };
@@ -158,7 +184,8 @@ export class ProjectFiles {
         await fs.rmdir(target);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'ENOTEMPTY' || code === 'EEXIST') throw forgeError(GrpcStatus.ALREADY_EXISTS, 'directory_not_empty', 'the directory is not empty; pass recursive=true');
+        if (code === 'ENOTEMPTY' || code === 'EEXIST')
+          throw forgeError(GrpcStatus.ALREADY_EXISTS, 'directory_not_empty', 'the directory is not empty; pass recursive=true');
         throw err;
       }
     });

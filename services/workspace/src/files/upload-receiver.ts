@@ -29,7 +29,10 @@ const tooLarge = (code: ServiceErrorCode, message: string) => forgeError(GrpcSta
 
 @Injectable()
 export class UploadReceiver {
-  constructor(private readonly files: ProjectFiles, @Inject(CONFIG) private readonly config: ForgeConfig) {}
+  constructor(
+    private readonly files: ProjectFiles,
+    @Inject(CONFIG) private readonly config: ForgeConfig,
+  ) {}
 
   async receive(call: ServerReadableStream<UploadFilesRequest, UploadFilesResponse>): Promise<UploadFilesResponse> {
     const staged: StagedFile[] = [];
@@ -47,20 +50,26 @@ export class UploadReceiver {
           if (fs) throw badStream('start sent twice');
           fs = await this.files.fs(msg.start.projectId);
           parent = await fs.resolve(msg.start.parentPath);
-          const info = await fs.stat(parent).catch((err) => { throw fsError(err); });
+          const info = await fs.stat(parent).catch((err) => {
+            throw fsError(err);
+          });
           if (!info.isDirectory()) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'not_a_directory', 'parentPath is not a directory');
           overwrite = msg.start.overwrite;
         } else if (msg.file) {
           if (!fs || !parent) throw badStream('file before start');
           if (current) throw badStream('file before the previous one ended');
-          if (staged.length >= this.config.UPLOAD_MAX_FILES) throw tooLarge('too_many_files', `more than ${this.config.UPLOAD_MAX_FILES} files`);
+          if (staged.length >= this.config.UPLOAD_MAX_FILES)
+            throw tooLarge('too_many_files', `more than ${this.config.UPLOAD_MAX_FILES} files`);
           const target = await this.targetOf(fs, parent, msg.file.relativePath);
           const name = basename(target.entry);
           const existing = await fs.lstatIfAny(target);
-          if (existing && (!overwrite || existing.isDirectory())) throw forgeError(GrpcStatus.ALREADY_EXISTS, 'target_exists', `${name} already exists`);
-          if (staged.some((f) => f.target.entry === target.entry)) throw forgeError(GrpcStatus.ALREADY_EXISTS, 'target_exists', `${name} appears twice in the upload`);
+          if (existing && (!overwrite || existing.isDirectory()))
+            throw forgeError(GrpcStatus.ALREADY_EXISTS, 'target_exists', `${name} already exists`);
+          if (staged.some((f) => f.target.entry === target.entry))
+            throw forgeError(GrpcStatus.ALREADY_EXISTS, 'target_exists', `${name} appears twice in the upload`);
           const expected = (msg.file.sha256 ?? '').toLowerCase();
-          if (expected && !/^[0-9a-f]{64}$/.test(expected)) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_checksum', 'sha256 must be 64 hex characters');
+          if (expected && !/^[0-9a-f]{64}$/.test(expected))
+            throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_checksum', 'sha256 must be 64 hex characters');
           // Nested targets may not have their folder yet: stage those in the upload folder itself.
           const folder = fs.parent(target);
           const tempName = tempSiblingName(name, 'upload.tmp');
@@ -74,8 +83,10 @@ export class UploadReceiver {
           if (!current) throw badStream('chunk outside a file');
           current.size += msg.chunk.length;
           total += msg.chunk.length;
-          if (current.size > this.config.UPLOAD_MAX_FILE_BYTES) throw tooLarge('file_too_large', `${basename(current.target.entry)}: more than ${this.config.UPLOAD_MAX_FILE_BYTES} bytes`);
-          if (total > this.config.UPLOAD_MAX_TOTAL_BYTES) throw tooLarge('aggregate_too_large', `upload exceeds ${this.config.UPLOAD_MAX_TOTAL_BYTES} bytes in total`);
+          if (current.size > this.config.UPLOAD_MAX_FILE_BYTES)
+            throw tooLarge('file_too_large', `${basename(current.target.entry)}: more than ${this.config.UPLOAD_MAX_FILE_BYTES} bytes`);
+          if (total > this.config.UPLOAD_MAX_TOTAL_BYTES)
+            throw tooLarge('aggregate_too_large', `upload exceeds ${this.config.UPLOAD_MAX_TOTAL_BYTES} bytes in total`);
           current.hash.update(msg.chunk);
           // Waiting here stops reading the call, which pushes back on the gateway through HTTP/2.
           if (!current.out.write(msg.chunk)) await once(current.out, 'drain');
@@ -87,7 +98,11 @@ export class UploadReceiver {
           await once(file.out, 'close');
           file.sha256 = file.hash.digest('hex');
           if (file.expectedSha256 && file.expectedSha256 !== file.sha256) {
-            throw forgeError(GrpcStatus.FAILED_PRECONDITION, 'checksum_mismatch', `${basename(file.target.entry)}: sha256 ${file.sha256} does not match the declared ${file.expectedSha256}`);
+            throw forgeError(
+              GrpcStatus.FAILED_PRECONDITION,
+              'checksum_mismatch',
+              `${basename(file.target.entry)}: sha256 ${file.sha256} does not match the declared ${file.expectedSha256}`,
+            );
           }
         }
       }
@@ -97,10 +112,12 @@ export class UploadReceiver {
       return { files: await this.commit(fs, staged, overwrite) };
     } catch (err) {
       const door = fs;
-      await Promise.all(staged.map(async (f) => {
-        f.out.destroy();
-        await door?.rm(f.temp, { force: true });
-      }));
+      await Promise.all(
+        staged.map(async (f) => {
+          f.out.destroy();
+          await door?.rm(f.temp, { force: true });
+        }),
+      );
       throw fsError(err);
     } finally {
       call.off('cancelled', onCancel);
@@ -142,7 +159,8 @@ export class UploadReceiver {
 
   /** A relative upload path below the upload folder: each segment a plain name, no `..`, not absolute. */
   private async targetOf(fs: ProjectFs, parent: GuardedPath, relativePath: string): Promise<GuardedPath> {
-    if (typeof relativePath !== 'string' || !relativePath || relativePath.startsWith('/')) throw pathNotAllowed('upload paths must be relative');
+    if (typeof relativePath !== 'string' || !relativePath || relativePath.startsWith('/'))
+      throw pathNotAllowed('upload paths must be relative');
     const segments = relativePath.split('/').filter((s) => s !== '');
     if (segments.length === 0) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'missing_filename', 'a file part has no name');
     for (const s of segments) {

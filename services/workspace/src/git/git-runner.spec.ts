@@ -22,9 +22,14 @@ describe('GitRunner', () => {
     abort.abort();
     // `git daemon` would run forever if it started; the call must fail at once instead.
     let timer: NodeJS.Timeout | undefined;
-    const stillRunning = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('git started and kept running')), 5_000); });
+    const stillRunning = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('git started and kept running')), 5_000);
+    });
     try {
-      await assert.rejects(Promise.race([runner.run(['daemon', '--port=0'], { cwd: home, signal: abort.signal }), stillRunning]), /was cancelled/);
+      await assert.rejects(
+        Promise.race([runner.run(['daemon', '--port=0'], { cwd: home, signal: abort.signal }), stillRunning]),
+        /was cancelled/,
+      );
     } finally {
       clearTimeout(timer);
     }
@@ -36,14 +41,20 @@ describe('GitRunner', () => {
     const abort = new AbortController();
     let stderr = '';
     const run = runner.run(['daemon', '--verbose', `--base-path=${home}`, '--listen=127.0.0.1', '--port=0'], {
-      cwd: home, signal: abort.signal, allowFailure: true, onStderr: (chunk) => (stderr += chunk),
+      cwd: home,
+      signal: abort.signal,
+      allowFailure: true,
+      onStderr: (chunk) => (stderr += chunk),
     });
     let settled = false;
     void run.finally(() => (settled = true)).catch(() => {}); // observed only to prove git was still running
     await waitFor('git daemon running', () => stderr.includes('Ready to rumble'), 10_000);
     assert.equal(settled, false, 'git exited before the abort');
     abort.abort();
-    const result = await Promise.race([run, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('git kept running after the abort')), 10_000))]);
+    const result = await Promise.race([
+      run,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('git kept running after the abort')), 10_000)),
+    ]);
     assert.equal(result.code, -1, `git was not killed by the abort: ${JSON.stringify(result)}`);
   });
 });

@@ -30,8 +30,28 @@ export function configEnvironment(pairs: readonly (readonly [string, string])[])
 }
 
 /** Host variables git may need; everything else (API keys, tokens) stays out of its environment. */
-const PASS_ENV = ['PATH', 'HOME', 'USER', 'LOGNAME', 'TMPDIR', 'SSH_AUTH_SOCK', 'XDG_CONFIG_HOME', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy',
-  'GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL', 'GIT_SSL_CAINFO', 'SSL_CERT_FILE', 'SSL_CERT_DIR'];
+const PASS_ENV = [
+  'PATH',
+  'HOME',
+  'USER',
+  'LOGNAME',
+  'TMPDIR',
+  'SSH_AUTH_SOCK',
+  'XDG_CONFIG_HOME',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
+  'GIT_AUTHOR_NAME',
+  'GIT_AUTHOR_EMAIL',
+  'GIT_COMMITTER_NAME',
+  'GIT_COMMITTER_EMAIL',
+  'GIT_SSL_CAINFO',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
+];
 
 export interface GitRunOptions {
   cwd: string;
@@ -50,11 +70,16 @@ export interface GitRunOptions {
   input?: string;
 }
 
-export interface GitResult { code: number; stdout: string; stderr: string }
+export interface GitResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 const MAX_OUTPUT = 32 * 1024 * 1024;
 const MAX_STDERR = 256 * 1024;
-const AUTH_FAILURE = /Authentication failed|could not read Username|could not read Password|terminal prompts disabled|Permission denied \(publickey|HTTP Basic: Access denied|invalid credentials|The requested URL returned error: 40[13]/i;
+const AUTH_FAILURE =
+  /Authentication failed|could not read Username|could not read Password|terminal prompts disabled|Permission denied \(publickey|HTTP Basic: Access denied|invalid credentials|The requested URL returned error: 40[13]/i;
 
 /** Removes credentials from URLs in git's messages before they leave the service. */
 export function redactGitText(text: string): string {
@@ -106,7 +131,10 @@ export class GitRunner {
         killTimer ??= setTimeout(() => child.kill('SIGKILL'), 5_000);
       };
       let timedOut = false;
-      const deadline = setTimeout(() => { timedOut = true; stop(); }, timeoutMs);
+      const deadline = setTimeout(() => {
+        timedOut = true;
+        stop();
+      }, timeoutMs);
       const onAbort = () => stop();
       options.signal?.addEventListener('abort', onAbort, { once: true });
       child.stdout!.on('data', (b: Buffer) => {
@@ -121,9 +149,11 @@ export class GitRunner {
       });
       child.once('error', (e: NodeJS.ErrnoException) => {
         clearTimeout(deadline);
-        reject(e.code === 'ENOENT'
-          ? forgeError(GrpcStatus.INTERNAL, 'git_not_installed', 'git is not installed on the server')
-          : forgeError(GrpcStatus.INTERNAL, 'git_failed', redactGitText(e.message)));
+        reject(
+          e.code === 'ENOENT'
+            ? forgeError(GrpcStatus.INTERNAL, 'git_not_installed', 'git is not installed on the server')
+            : forgeError(GrpcStatus.INTERNAL, 'git_failed', redactGitText(e.message)),
+        );
       });
       child.once('close', (code) => {
         clearTimeout(deadline);
@@ -131,7 +161,8 @@ export class GitRunner {
         options.signal?.removeEventListener('abort', onAbort);
         const result = { code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
         if (result.code === 0 || options.allowFailure) return resolve(result);
-        if (timedOut) return reject(forgeError(GrpcStatus.DEADLINE_EXCEEDED, 'git_failed', `git ${args[0]} timed out after ${timeoutMs} ms`));
+        if (timedOut)
+          return reject(forgeError(GrpcStatus.DEADLINE_EXCEEDED, 'git_failed', `git ${args[0]} timed out after ${timeoutMs} ms`));
         reject(gitFailure(result.stderr || result.stdout, args));
       });
     });
@@ -146,11 +177,13 @@ export class GitRunner {
  */
 export function authGuidance(operation: string): string {
   const what = ['clone', 'fetch', 'pull', 'push'].includes(operation) ? `git ${operation}` : 'git';
-  return `${what} failed: the remote asked for credentials that the server does not have (pi-forge never prompts). `
-    + 'For HTTPS remotes, configure a credential helper in the global git config of the user running the workspace service '
-    + '(e.g. `git config --global credential.helper store` with the token in that user\'s ~/.git-credentials), '
-    + 'or pass `token` when cloning; credential helpers set in the repository\'s own .git/config are ignored. '
-    + 'For SSH remotes, add a key without a passphrase (or an ssh-agent via SSH_AUTH_SOCK) for that user: git runs ssh in BatchMode.';
+  return (
+    `${what} failed: the remote asked for credentials that the server does not have (pi-forge never prompts). ` +
+    'For HTTPS remotes, configure a credential helper in the global git config of the user running the workspace service ' +
+    "(e.g. `git config --global credential.helper store` with the token in that user's ~/.git-credentials), " +
+    "or pass `token` when cloning; credential helpers set in the repository's own .git/config are ignored. " +
+    'For SSH remotes, add a key without a passphrase (or an ssh-agent via SSH_AUTH_SOCK) for that user: git runs ssh in BatchMode.'
+  );
 }
 
 /** The git subcommand of an argument list that may start with `-c key=value` overrides. */

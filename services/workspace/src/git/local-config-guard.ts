@@ -13,14 +13,25 @@
 // list against `git help --config`, so a key added by a newer git fails the build until handled.
 
 /** One entry of `git config -z --includes --show-scope --show-origin --list`. */
-export interface ConfigEntry { scope: string; origin: string; key: string; value: string }
+export interface ConfigEntry {
+  scope: string;
+  origin: string;
+  key: string;
+  value: string;
+}
 
 /** Config and environment to add to every git call in one repository. */
-export interface ConfigOverrides { config: [string, string][]; env: Record<string, string> }
+export interface ConfigOverrides {
+  config: [string, string][];
+  env: Record<string, string>;
+}
 
 /** Parses `git config -z --list` output into [key, value] pairs (keys lower-cased by git). */
 export function parseConfigList(output: string): [string, string][] {
-  return output.split('\0').filter(Boolean).map((entry) => splitEntry(entry));
+  return output
+    .split('\0')
+    .filter(Boolean)
+    .map((entry) => splitEntry(entry));
 }
 
 function splitEntry(entry: string): [string, string] {
@@ -48,7 +59,11 @@ const GPG_DEFAULTS: Record<string, string> = { openpgp: 'gpg', x509: 'gpgsm', ss
 interface Rule {
   key: RegExp;
   /** Overrides for one untrusted key; `trusted(k)` lists k's values from trusted scopes, in order. */
-  neutralise: (m: RegExpExecArray, trusted: (key: string) => string[], ctx: { commonDir: string; value: string }) => ConfigOverrides['config'] | { env: Record<string, string> };
+  neutralise: (
+    m: RegExpExecArray,
+    trusted: (key: string) => string[],
+    ctx: { commonDir: string; value: string },
+  ) => ConfigOverrides['config'] | { env: Record<string, string> };
 }
 
 const lastOr = (values: string[], fallback: string) => values.at(-1) ?? fallback;
@@ -68,7 +83,10 @@ const RULES: Rule[] = [
   { key: /^gpg\.([^.]+)\.program$/, neutralise: ([k, f], t) => [[`gpg.${f}.program`, lastOr(t(k), GPG_DEFAULTS[f] ?? 'gpg')]] },
   { key: /^gpg\.ssh\.defaultkeycommand$/, neutralise: ([k], t) => [['gpg.ssh.defaultKeyCommand', lastOr(t(k), '')]] },
   // Turning signing on or verification on is what makes git run the gpg program at all.
-  { key: /^(commit|tag|push)\.gpgsign$|^log\.showsignature$|^(merge|pull)\.verifysignatures$/, neutralise: ([k], t) => [[k, lastOr(t(k), 'false')]] },
+  {
+    key: /^(commit|tag|push)\.gpgsign$|^log\.showsignature$|^(merge|pull)\.verifysignatures$/,
+    neutralise: ([k], t) => [[k, lastOr(t(k), 'false')]],
+  },
   // A list: an empty value resets it, then the trusted helpers go back in their order.
   { key: /^credential\.(?:(.+)\.)?helper$/, neutralise: ([k], t) => [[k, ''], ...t(k).map((v): [string, string] => [k, v])] },
   // The first matching value wins, so config cannot override it; the environment variable can.
@@ -110,16 +128,31 @@ export function repoConfigOverrides(entries: ConfigEntry[], commonDir: string): 
  */
 export const CONFIG_KEY_HANDLING: [RegExp, string][] = [
   [/^core\.hookspath$|^filter\.<driver>\.(clean|smudge|process)$|^diff\.<driver>\.textconv$|^merge\.<driver>\.driver$/, 'override'],
-  [/^gpg\.(<format>\.)?program$|^gpg\.ssh\.defaultkeycommand$|^credential\.helper$|^core\.gitproxy$|^submodule\.<name>\.update$/, 'override'],
+  [
+    /^gpg\.(<format>\.)?program$|^gpg\.ssh\.defaultkeycommand$|^credential\.helper$|^core\.gitproxy$|^submodule\.<name>\.update$/,
+    'override',
+  ],
   [/^core\.(fsmonitor|askpass|editor|pager|sshcommand)$|^sequence\.editor$/, 'always'],
   [/^diff\.external$|^diff\.<driver>\.command$/, 'flag: every diff runs with --no-ext-diff --no-textconv'],
   [/^remote\.<name>\.(uploadpack|receivepack)$/, 'flag: fetch, pull and push pass --upload-pack / --receive-pack'],
   [/^remote\.<name>\.vcs$/, 'unreached: names git-remote-<vcs>, looked up in PATH only'],
-  [/^core\.alternaterefscommand$|^uploadpack\.packobjectshook$/, 'unreached: used when serving this repository (upload-pack), which pi-forge never does; packObjectsHook is read from protected config only'],
-  [/^(browser|difftool|mergetool|man|guitool)\.<(tool|name)>\.(cmd|path)$|^sendemail\.(cccmd|tocmd)$|^gitcvs\.dbdriver$/, 'unreached: commands pi-forge never runs'],
+  [
+    /^core\.alternaterefscommand$|^uploadpack\.packobjectshook$/,
+    'unreached: used when serving this repository (upload-pack), which pi-forge never does; packObjectsHook is read from protected config only',
+  ],
+  [
+    /^(browser|difftool|mergetool|man|guitool)\.<(tool|name)>\.(cmd|path)$|^sendemail\.(cccmd|tocmd)$|^gitcvs\.dbdriver$/,
+    'unreached: commands pi-forge never runs',
+  ],
   [/^pager\.<cmd>$|^color\.pager$/, 'unreached: git runs no pager without a terminal (and GIT_PAGER=cat)'],
-  [/^(diff|merge)\.(tool|guitool)$|^diff\.<driver>\.cachetextconv$|^column\.clean$|^core\.quotepath$|^credential\.usehttppath$/, 'not a program'],
-  [/^advice\.|^fsck\.|^receive\.|^rerere\.|^rebase\.reschedulefailedexec$|^remote\.<name>\.(proxy|skipdefaultupdate)$|^http\.(proxy|sslcapath)$|^sendemail\.smtpsslcertpath$/, 'not a program'],
+  [
+    /^(diff|merge)\.(tool|guitool)$|^diff\.<driver>\.cachetextconv$|^column\.clean$|^core\.quotepath$|^credential\.usehttppath$/,
+    'not a program',
+  ],
+  [
+    /^advice\.|^fsck\.|^receive\.|^rerere\.|^rebase\.reschedulefailedexec$|^remote\.<name>\.(proxy|skipdefaultupdate)$|^http\.(proxy|sslcapath)$|^sendemail\.smtpsslcertpath$/,
+    'not a program',
+  ],
   [/^include\.path$|^includeif\.<condition>\.path$/, 'expanded: the guard reads config with --includes'],
   [/^help\.htmlpath$|^instaweb\.modulepath$/, 'unreached: commands pi-forge never runs'],
 ];

@@ -5,8 +5,17 @@ import { Inject, Injectable } from '@nestjs/common';
 import { dirname, relative, sep } from 'node:path';
 import { CONFIG, forgeError, GrpcStatus, type ForgeConfig } from '@pi-forge/runtime';
 import type {
-  ApplyGitHunksResponse, GitWorktree, ListGitWorktreesResponse,
-  GetGitDiffResponse, GetGitLogResponse, GetGitStatusResponse, GitBranch, GitCommitInfo, ListGitBranchesResponse, ListGitRemotesResponse, GitRemote,
+  ApplyGitHunksResponse,
+  GitWorktree,
+  ListGitWorktreesResponse,
+  GetGitDiffResponse,
+  GetGitLogResponse,
+  GetGitStatusResponse,
+  GitBranch,
+  GitCommitInfo,
+  ListGitBranchesResponse,
+  ListGitRemotesResponse,
+  GitRemote,
 } from '@pi-forge/proto/workspace';
 import { GitHunkMode } from '@pi-forge/proto/workspace';
 import { ProjectFiles } from '../files/project-files.js';
@@ -29,11 +38,18 @@ interface Repo {
 }
 
 /** Which checkout a call works in: the project folder, or one of its registered worktrees. */
-export interface GitTarget { projectId: string; worktreePath?: string }
+export interface GitTarget {
+  projectId: string;
+  worktreePath?: string;
+}
 
 @Injectable()
 export class ProjectGit {
-  constructor(private readonly files: ProjectFiles, private readonly git: GitRunner, @Inject(CONFIG) private readonly config: ForgeConfig) {}
+  constructor(
+    private readonly files: ProjectFiles,
+    private readonly git: GitRunner,
+    @Inject(CONFIG) private readonly config: ForgeConfig,
+  ) {}
 
   /**
    * With the sandbox on, checkouts belong to the tool uid, and git refuses to work in a repository
@@ -52,8 +68,16 @@ export class ProjectGit {
     const cwd = await guard.rootPath();
     const env = { GIT_CEILING_DIRECTORIES: dirname(cwd) };
     const [probe, local] = await Promise.all([
-      this.git.run([...this.trust(cwd), 'rev-parse', '--path-format=absolute', '--show-toplevel', '--git-common-dir'], { cwd, env, allowFailure: true }),
-      this.git.run([...this.trust(cwd), 'config', '-z', '--includes', '--show-scope', '--show-origin', '--list'], { cwd, env, allowFailure: true }),
+      this.git.run([...this.trust(cwd), 'rev-parse', '--path-format=absolute', '--show-toplevel', '--git-common-dir'], {
+        cwd,
+        env,
+        allowFailure: true,
+      }),
+      this.git.run([...this.trust(cwd), 'config', '-z', '--includes', '--show-scope', '--show-origin', '--list'], {
+        cwd,
+        env,
+        allowFailure: true,
+      }),
     ]);
     const isGitRepo = probe.code === 0;
     const commonDir = probe.stdout.split('\n')[1]?.trim() || `${cwd}/.git`;
@@ -63,12 +87,24 @@ export class ProjectGit {
     if (!wanted || wanted === cwd) return main;
     // Any other checkout must be one git itself lists for this repository (docs/compatibility.md#files-and-git).
     const listed = main.isGitRepo ? (await this.worktreeList(main)).filter((w) => !w.bare).map((w) => w.path) : [];
-    if (!listed.includes(wanted)) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_worktree_path', 'worktreePath is not a worktree of this project');
-    return { cwd: wanted, guard: new PathGuard(wanted), env: { GIT_CEILING_DIRECTORIES: dirname(wanted) }, isGitRepo: true, overrides: main.overrides };
+    if (!listed.includes(wanted))
+      throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_worktree_path', 'worktreePath is not a worktree of this project');
+    return {
+      cwd: wanted,
+      guard: new PathGuard(wanted),
+      env: { GIT_CEILING_DIRECTORIES: dirname(wanted) },
+      isGitRepo: true,
+      overrides: main.overrides,
+    };
   }
 
   private run(repo: Repo, args: string[], options: Partial<GitRunOptions> = {}) {
-    return this.git.run([...this.trust(repo.cwd), ...args], { cwd: repo.cwd, ...options, config: repo.overrides.config, env: { ...repo.env, ...repo.overrides.env, ...options.env } });
+    return this.git.run([...this.trust(repo.cwd), ...args], {
+      cwd: repo.cwd,
+      ...options,
+      config: repo.overrides.config,
+      env: { ...repo.env, ...repo.overrides.env, ...options.env },
+    });
   }
 
   private async requireRepo(target: GitTarget): Promise<Repo> {
@@ -79,7 +115,8 @@ export class ProjectGit {
 
   /** Request paths (absolute or relative) as literal pathspecs relative to the repository. */
   private async pathspecs(repo: Repo, paths: string[]): Promise<string[]> {
-    if (!Array.isArray(paths) || paths.length === 0 || paths.length > 1000) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'validation_failed', 'paths must list 1..1000 paths');
+    if (!Array.isArray(paths) || paths.length === 0 || paths.length > 1000)
+      throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'validation_failed', 'paths must list 1..1000 paths');
     const specs: string[] = [];
     for (const p of paths) {
       const g = await repo.guard.resolve(p);
@@ -91,7 +128,9 @@ export class ProjectGit {
 
   /** Commit identity: the user's git config or GIT_* env when present, a neutral fallback otherwise. */
   private async identityEnv(repo: Repo): Promise<Record<string, string>> {
-    const [name, email] = await Promise.all(['user.name', 'user.email'].map((k) => this.run(repo, ['config', '--get', k], { allowFailure: true }).then((r) => r.stdout.trim())));
+    const [name, email] = await Promise.all(
+      ['user.name', 'user.email'].map((k) => this.run(repo, ['config', '--get', k], { allowFailure: true }).then((r) => r.stdout.trim())),
+    );
     const env: Record<string, string> = {};
     if (!name) Object.assign(env, { GIT_AUTHOR_NAME: FALLBACK_IDENTITY.name, GIT_COMMITTER_NAME: FALLBACK_IDENTITY.name });
     if (!email) Object.assign(env, { GIT_AUTHOR_EMAIL: FALLBACK_IDENTITY.email, GIT_COMMITTER_EMAIL: FALLBACK_IDENTITY.email });
@@ -126,15 +165,30 @@ export class ProjectGit {
     const repo = await this.repo(t);
     if (!repo.isGitRepo) return { isGitRepo: false, commits: [] };
     const n = Math.min(1000, Math.max(1, limit || 30));
-    const r = await this.run(repo, ['log', `-n${n}`, '--no-color', '--decorate=short', '--pretty=format:%H%x1f%P%x1f%an%x1f%aI%x1f%D%x1f%s%x1e'], { allowFailure: true });
+    const r = await this.run(
+      repo,
+      ['log', `-n${n}`, '--no-color', '--decorate=short', '--pretty=format:%H%x1f%P%x1f%an%x1f%aI%x1f%D%x1f%s%x1e'],
+      { allowFailure: true },
+    );
     if (r.code !== 0) {
       if (/does not have any commits|bad default revision|unknown revision/i.test(r.stderr)) return { isGitRepo: true, commits: [] };
       throw forgeError(GrpcStatus.FAILED_PRECONDITION, 'git_failed', redactGitText(r.stderr.trim()));
     }
-    const commits: GitCommitInfo[] = r.stdout.split('\x1e').map((rec) => rec.replace(/^\n/, '')).filter(Boolean).map((rec) => {
-      const [hash, parents, author, date, refs, message] = rec.split('\x1f');
-      return { hash, message: message ?? '', author, date, parents: parents ? parents.split(' ') : [], refs: refs ? refs.split(', ').filter(Boolean) : [] };
-    });
+    const commits: GitCommitInfo[] = r.stdout
+      .split('\x1e')
+      .map((rec) => rec.replace(/^\n/, ''))
+      .filter(Boolean)
+      .map((rec) => {
+        const [hash, parents, author, date, refs, message] = rec.split('\x1f');
+        return {
+          hash,
+          message: message ?? '',
+          author,
+          date,
+          parents: parents ? parents.split(' ') : [],
+          refs: refs ? refs.split(', ').filter(Boolean) : [],
+        };
+      });
     return { isGitRepo: true, commits };
   }
 
@@ -148,9 +202,11 @@ export class ProjectGit {
       if (!line) continue;
       const [ref, head] = line.split('\x1f');
       if (ref.startsWith('refs/heads/')) branches.push({ name: ref.slice(11), current: head === '*', remote: false });
-      else if (ref.startsWith('refs/remotes/') && !ref.endsWith('/HEAD')) branches.push({ name: ref.slice(13), current: false, remote: true });
+      else if (ref.startsWith('refs/remotes/') && !ref.endsWith('/HEAD'))
+        branches.push({ name: ref.slice(13), current: false, remote: true });
     }
-    if (current && !branches.some((b) => b.name === current && !b.remote)) branches.unshift({ name: current, current: true, remote: false });
+    if (current && !branches.some((b) => b.name === current && !b.remote))
+      branches.unshift({ name: current, current: true, remote: false });
     return { isGitRepo: true, current, branches };
   }
 
@@ -194,7 +250,8 @@ export class ProjectGit {
   }
 
   async commit(t: GitTarget, message: string): Promise<{ hash: string }> {
-    if (typeof message !== 'string' || !message.trim()) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'empty_message', 'commit message must not be blank');
+    if (typeof message !== 'string' || !message.trim())
+      throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'empty_message', 'commit message must not be blank');
     const repo = await this.requireRepo(t);
     await this.run(repo, ['commit', '-m', message], { env: await this.identityEnv(repo) });
     const hash = (await this.run(repo, ['rev-parse', 'HEAD'])).stdout.trim();
@@ -204,7 +261,9 @@ export class ProjectGit {
   async fetch(t: GitTarget, remote: string, prune: boolean): Promise<{ output: string }> {
     if (remote) assertRemoteName(remote);
     const repo = await this.requireRepo(t);
-    const r = await this.run(repo, ['fetch', ...SAFE_PACK_OPTIONS.fetch, ...(prune ? ['--prune'] : []), ...(remote ? [remote] : [])], { timeoutMs: NETWORK_TIMEOUT_MS });
+    const r = await this.run(repo, ['fetch', ...SAFE_PACK_OPTIONS.fetch, ...(prune ? ['--prune'] : []), ...(remote ? [remote] : [])], {
+      timeoutMs: NETWORK_TIMEOUT_MS,
+    });
     return { output: redactGitText(`${r.stdout}${r.stderr}`) };
   }
 
@@ -213,7 +272,14 @@ export class ProjectGit {
     if (branch) assertBranchName(branch);
     if (branch && !remote) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'validation_failed', 'branch needs a remote');
     const repo = await this.requireRepo(t);
-    const args = ['pull', ...SAFE_PACK_OPTIONS.fetch, rebase ? '--rebase' : '--no-rebase', '--no-edit', ...(remote ? [remote] : []), ...(branch ? [branch] : [])];
+    const args = [
+      'pull',
+      ...SAFE_PACK_OPTIONS.fetch,
+      rebase ? '--rebase' : '--no-rebase',
+      '--no-edit',
+      ...(remote ? [remote] : []),
+      ...(branch ? [branch] : []),
+    ];
     const r = await this.run(repo, args, { timeoutMs: NETWORK_TIMEOUT_MS, env: await this.identityEnv(repo) });
     return { output: redactGitText(`${r.stdout}${r.stderr}`) };
   }
@@ -229,7 +295,14 @@ export class ProjectGit {
       ref ||= (await this.run(repo, ['symbolic-ref', '--short', '-q', 'HEAD'], { allowFailure: true })).stdout.trim();
     }
     if (ref && !target) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'validation_failed', 'branch needs a remote');
-    const args = ['push', ...SAFE_PACK_OPTIONS.push, '--porcelain', ...(setUpstream ? ['-u'] : []), ...(target ? [target] : []), ...(ref ? [ref] : [])];
+    const args = [
+      'push',
+      ...SAFE_PACK_OPTIONS.push,
+      '--porcelain',
+      ...(setUpstream ? ['-u'] : []),
+      ...(target ? [target] : []),
+      ...(ref ? [ref] : []),
+    ];
     const r = await this.run(repo, args, { timeoutMs: NETWORK_TIMEOUT_MS });
     return { output: redactGitText(`${r.stdout}${r.stderr}`) };
   }
@@ -252,13 +325,18 @@ export class ProjectGit {
       const h = /^http\.(.+)\.sslverify$/.exec(key);
       if (h && value === 'false') insecure.add(h[1]);
     }
-    const remotes = [...byName.values()].map((r) => ({ ...r, pushUrl: r.pushUrl || r.fetchUrl, insecureTls: [...insecure].some((u) => r.fetchUrl.startsWith(u.replace(/\/$/, ''))) }));
+    const remotes = [...byName.values()].map((r) => ({
+      ...r,
+      pushUrl: r.pushUrl || r.fetchUrl,
+      insecureTls: [...insecure].some((u) => r.fetchUrl.startsWith(u.replace(/\/$/, ''))),
+    }));
     return { isGitRepo: true, remotes };
   }
 
   async addRemote(t: GitTarget, name: string, url: string, insecureTls: boolean): Promise<void> {
     assertRemoteName(name);
-    if (typeof url !== 'string' || !url || url.startsWith('-') || url.length > 1024 || /^ext::/i.test(url)) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_url', 'not a usable remote URL');
+    if (typeof url !== 'string' || !url || url.startsWith('-') || url.length > 1024 || /^ext::/i.test(url))
+      throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_url', 'not a usable remote URL');
     const repo = await this.requireRepo(t);
     await this.run(repo, ['remote', 'add', name, url]);
     if (insecureTls) await this.run(repo, ['config', '--local', `http.${url}.sslVerify`, 'false']);
@@ -292,10 +370,18 @@ export class ProjectGit {
       const lines = block.split('\n').filter(Boolean);
       const path = lines.find((l) => l.startsWith('worktree '))?.slice(9);
       if (!path) continue;
-      const branch = lines.find((l) => l.startsWith('branch '))?.slice(7).replace(/^refs\/heads\//, '') ?? '';
+      const branch =
+        lines
+          .find((l) => l.startsWith('branch '))
+          ?.slice(7)
+          .replace(/^refs\/heads\//, '') ?? '';
       worktrees.push({
-        path, head: lines.find((l) => l.startsWith('HEAD '))?.slice(5) ?? '', branch,
-        bare: lines.includes('bare'), detached: lines.includes('detached'), current: path === repo.cwd,
+        path,
+        head: lines.find((l) => l.startsWith('HEAD '))?.slice(5) ?? '',
+        branch,
+        bare: lines.includes('bare'),
+        detached: lines.includes('detached'),
+        current: path === repo.cwd,
       });
     }
     return worktrees;
@@ -303,11 +389,14 @@ export class ProjectGit {
 
   /** Stages (from the worktree diff) or unstages (from the staged diff) chosen hunks of one file. */
   async applyHunks(t: GitTarget, path: string, mode: GitHunkMode, indices: number[]): Promise<ApplyGitHunksResponse> {
-    if (mode !== GitHunkMode.GIT_HUNK_MODE_STAGE && mode !== GitHunkMode.GIT_HUNK_MODE_UNSTAGE) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'validation_failed', 'mode must be stage or unstage');
+    if (mode !== GitHunkMode.GIT_HUNK_MODE_STAGE && mode !== GitHunkMode.GIT_HUNK_MODE_UNSTAGE)
+      throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'validation_failed', 'mode must be stage or unstage');
     const repo = await this.requireRepo(t);
     const [spec] = await this.pathspecs(repo, [path]);
     const unstage = mode === GitHunkMode.GIT_HUNK_MODE_UNSTAGE;
-    const diff = (await this.run(repo, ['diff', '--no-ext-diff', '--no-textconv', '--no-color', ...(unstage ? ['--cached'] : []), '--', spec])).stdout;
+    const diff = (
+      await this.run(repo, ['diff', '--no-ext-diff', '--no-textconv', '--no-color', ...(unstage ? ['--cached'] : []), '--', spec])
+    ).stdout;
     if (!diff.trim()) return { ok: false, error: 'no_diff', totalHunks: 0 };
     const lines = diff.split('\n');
     const first = lines.findIndex((l) => l.startsWith('@@'));
@@ -320,9 +409,15 @@ export class ProjectGit {
     }
     if (hunks.length && hunks[hunks.length - 1].at(-1) === '') hunks[hunks.length - 1].pop();
     const chosen = [...new Set(indices)].sort((a, b) => a - b);
-    if (chosen.length === 0 || chosen.some((i) => !Number.isInteger(i) || i < 0 || i >= hunks.length)) return { ok: false, error: 'hunk_index_out_of_range', totalHunks: hunks.length };
+    if (chosen.length === 0 || chosen.some((i) => !Number.isInteger(i) || i < 0 || i >= hunks.length))
+      return { ok: false, error: 'hunk_index_out_of_range', totalHunks: hunks.length };
     const patch = `${[...header, ...chosen.flatMap((i) => hunks[i])].join('\n')}\n`;
-    const r = await this.run(repo, ['apply', '--cached', '--recount', ...(unstage ? ['--reverse'] : []), '-'], { input: patch, allowFailure: true });
-    return r.code === 0 ? { ok: true, error: '', totalHunks: hunks.length } : { ok: false, error: 'git_apply_failed', totalHunks: hunks.length };
+    const r = await this.run(repo, ['apply', '--cached', '--recount', ...(unstage ? ['--reverse'] : []), '-'], {
+      input: patch,
+      allowFailure: true,
+    });
+    return r.code === 0
+      ? { ok: true, error: '', totalHunks: hunks.length }
+      : { ok: false, error: 'git_apply_failed', totalHunks: hunks.length };
   }
 }

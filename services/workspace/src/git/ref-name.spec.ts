@@ -14,7 +14,30 @@ function gitAccepts(name: string): boolean {
 }
 
 describe('branchNameProblem', () => {
-  const invalid = ['.foo', 'bar/.baz', 'a..b', 'x.lock', 'a/b.lock/c', 'ends.', 'ends/', '/starts', 'a//b', 'sp ace', 'tab\there', 'a~1', 'a^', 'a:b', 'q?', 'st*r', 'br[acket', 'back\\slash', 'at@{1}', '-dash', 'del\x7f', 'nul\x00'];
+  const invalid = [
+    '.foo',
+    'bar/.baz',
+    'a..b',
+    'x.lock',
+    'a/b.lock/c',
+    'ends.',
+    'ends/',
+    '/starts',
+    'a//b',
+    'sp ace',
+    'tab\there',
+    'a~1',
+    'a^',
+    'a:b',
+    'q?',
+    'st*r',
+    'br[acket',
+    'back\\slash',
+    'at@{1}',
+    '-dash',
+    'del\x7f',
+    'nul\x00',
+  ];
   const valid = ['main', 'feature/login', 'release-1.2', 'user/name/topic', 'a.b', 'x@y', 'lock.x', 'UPPER_case'];
 
   for (const name of invalid) {

@@ -35,7 +35,13 @@ export function fsImports(js: string): string[] {
   for (const m of js.matchAll(/import\s+([^'";]*?)\s+from\s*['"](?:node:)?fs(?:\/promises)?['"]/g)) {
     const clause = m[1];
     const braces = /\{([^}]*)\}/.exec(clause);
-    if (braces) names.push(...braces[1].split(',').map((n) => n.trim().split(/\s+as\s+/)[0]).filter(Boolean));
+    if (braces)
+      names.push(
+        ...braces[1]
+          .split(',')
+          .map((n) => n.trim().split(/\s+as\s+/)[0])
+          .filter(Boolean),
+      );
     if (!braces || /^[\w$]+\s*,|\*\s+as/.test(clause)) names.push('*');
   }
   if (/require\(\s*['"](?:node:)?fs(?:\/promises)?['"]\s*\)|import\(\s*['"](?:node:)?fs/.test(js)) names.push('*');
@@ -53,7 +59,10 @@ describe('the workspace filesystem door', () => {
 
   it('no module touches the disk except through the door', () => {
     const found = modules(SRC);
-    assert.ok(found.some((f) => f.endsWith('project-fs.js')), `compiled sources not found under ${SRC}`);
+    assert.ok(
+      found.some((f) => f.endsWith('project-fs.js')),
+      `compiled sources not found under ${SRC}`,
+    );
     const offenders: string[] = [];
     for (const file of found) {
       const rel = relative(SRC, file).split('\\').join('/');

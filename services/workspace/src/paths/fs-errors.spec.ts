@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { fsError, reportUnmappedFsErrors } from './fs-errors.js';
 
 const errno = (code: string) => Object.assign(new Error(`${code}: boom`), { code });
-const publicCode = (err: unknown) => (JSON.parse((err as { getError(): { message: string } }).getError().message) as { error: string }).error;
+const publicCode = (err: unknown) =>
+  (JSON.parse((err as { getError(): { message: string } }).getError().message) as { error: string }).error;
 
 describe('fsError', () => {
   it('reports an errno the table does not know (the "unmapped file-manager error" line) and answers internal_error', () => {

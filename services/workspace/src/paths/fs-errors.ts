@@ -13,14 +13,21 @@ export function reportUnmappedFsErrors(report: (err: unknown) => void): void {
 export function fsError(err: unknown): RpcException {
   if (err instanceof RpcException) return err;
   switch ((err as NodeJS.ErrnoException)?.code) {
-    case 'ENOENT': return forgeError(GrpcStatus.NOT_FOUND, 'not_found', 'no such file or directory');
+    case 'ENOENT':
+      return forgeError(GrpcStatus.NOT_FOUND, 'not_found', 'no such file or directory');
     case 'EACCES':
-    case 'EPERM': return forgeError(GrpcStatus.PERMISSION_DENIED, 'permission_denied', 'permission denied');
-    case 'EISDIR': return forgeError(GrpcStatus.INVALID_ARGUMENT, 'not_a_file', 'path is a directory');
-    case 'ENOTDIR': return forgeError(GrpcStatus.INVALID_ARGUMENT, 'not_a_directory', 'a parent of the path is not a directory');
-    case 'EEXIST': return forgeError(GrpcStatus.ALREADY_EXISTS, 'target_exists', 'the target already exists');
-    case 'ENOTEMPTY': return forgeError(GrpcStatus.ALREADY_EXISTS, 'directory_not_empty', 'the directory is not empty');
-    case 'ELOOP': return forgeError(GrpcStatus.PERMISSION_DENIED, 'path_not_allowed', 'path is outside the project root');
+    case 'EPERM':
+      return forgeError(GrpcStatus.PERMISSION_DENIED, 'permission_denied', 'permission denied');
+    case 'EISDIR':
+      return forgeError(GrpcStatus.INVALID_ARGUMENT, 'not_a_file', 'path is a directory');
+    case 'ENOTDIR':
+      return forgeError(GrpcStatus.INVALID_ARGUMENT, 'not_a_directory', 'a parent of the path is not a directory');
+    case 'EEXIST':
+      return forgeError(GrpcStatus.ALREADY_EXISTS, 'target_exists', 'the target already exists');
+    case 'ENOTEMPTY':
+      return forgeError(GrpcStatus.ALREADY_EXISTS, 'directory_not_empty', 'the directory is not empty');
+    case 'ELOOP':
+      return forgeError(GrpcStatus.PERMISSION_DENIED, 'path_not_allowed', 'path is outside the project root');
     default:
       onUnmapped(err);
       return forgeError(GrpcStatus.INTERNAL, 'internal_error', 'the file operation failed');

@@ -24,7 +24,13 @@ function hasEncodedTrick(input: string): boolean {
   } catch {
     return true;
   }
-  return /%(2e|2f|5c|25|00)/i.test(input) || decoded.includes('\\') || decoded.includes('\0') || decoded.split('/').length !== input.split('/').length || decoded.split('/').some((s) => s === '..' || s === '.');
+  return (
+    /%(2e|2f|5c|25|00)/i.test(input) ||
+    decoded.includes('\\') ||
+    decoded.includes('\0') ||
+    decoded.split('/').length !== input.split('/').length ||
+    decoded.split('/').some((s) => s === '..' || s === '.')
+  );
 }
 
 export function pathNotAllowed(message = PATH_NOT_ALLOWED_MESSAGE) {
@@ -67,7 +73,9 @@ async function realpathOfExistingPart(abs: string): Promise<{ real: string; plai
     });
     if (info) {
       // A dangling symlink cannot be proven to stay inside: refuse it rather than guess.
-      const real = await realpath(current).catch(() => { throw pathNotAllowed(); });
+      const real = await realpath(current).catch(() => {
+        throw pathNotAllowed();
+      });
       return rest.length ? { real: resolve(real, ...rest.reverse()), plainLeaf: false } : { real, plainLeaf: !info.isSymbolicLink() };
     }
     const parent = dirname(current);
@@ -103,7 +111,9 @@ export class PathGuard {
   constructor(readonly root: string) {}
 
   private rootReal(): Promise<string> {
-    this.realRoot ??= realpath(this.root).catch(() => { throw forgeError(GrpcStatus.NOT_FOUND, 'not_found', 'the project folder is missing'); });
+    this.realRoot ??= realpath(this.root).catch(() => {
+      throw forgeError(GrpcStatus.NOT_FOUND, 'not_found', 'the project folder is missing');
+    });
     return this.realRoot;
   }
 
@@ -120,7 +130,8 @@ export class PathGuard {
     if (!isInside(this.root, lexical) && !isInside(root, lexical)) throw pathNotAllowed();
     const { real, plainLeaf } = await realpathOfExistingPart(lexical);
     if (!isInside(root, real)) throw pathNotAllowed();
-    if (options.allowRoot === false && (real === root || lexical === this.root || lexical === root)) throw pathNotAllowed('the project root itself cannot be changed this way');
+    if (options.allowRoot === false && (real === root || lexical === this.root || lexical === root))
+      throw pathNotAllowed('the project root itself cannot be changed this way');
     // The entry differs from the real path only when the last segment is a link (or absent).
     const entry = plainLeaf ? real : join((await realpathOfExistingPart(dirname(lexical))).real, basename(lexical));
     if (!isInside(root, entry)) throw pathNotAllowed();

@@ -58,7 +58,10 @@ describe('FsDoor and ProjectFs', () => {
     const root = await fs.root();
     await assert.rejects(fs.rm(root, { recursive: true }), (e) => code(e) === 'path_not_allowed');
     await assert.rejects(fs.rmdir(root), (e) => code(e) === 'path_not_allowed');
-    assert.throws(() => fs.parent(root), (e) => code(e) === 'path_not_allowed');
+    assert.throws(
+      () => fs.parent(root),
+      (e) => code(e) === 'path_not_allowed',
+    );
     const file = await fs.resolve('n/new.txt');
     assert.equal(fs.sibling(file, 'x.tmp').entry, join(ws, 'p', 'n', 'x.tmp'));
     for (const bad of ['../x', 'a/b', '..', '']) assert.throws(() => fs.sibling(file, bad), bad);

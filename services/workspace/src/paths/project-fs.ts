@@ -16,11 +16,18 @@ import { isInside, pathNotAllowed, PathGuard, type GuardedPath } from './path-gu
  * can both work on them (§5.15). With the sandbox on, new entries are also owned by the tool uid
  * (the group stays the server's), as the original's sandbox does.
  */
-export interface CreateModes { file: number; dir: number; ownerUid?: number }
+export interface CreateModes {
+  file: number;
+  dir: number;
+  ownerUid?: number;
+}
 export const GROUP_WRITABLE: CreateModes = { file: 0o664, dir: 0o775 };
 
 export class ProjectFs {
-  constructor(readonly guard: PathGuard, private readonly modes: CreateModes = GROUP_WRITABLE) {}
+  constructor(
+    readonly guard: PathGuard,
+    private readonly modes: CreateModes = GROUP_WRITABLE,
+  ) {}
 
   /** The real root path. */
   rootPath(): Promise<string> {
@@ -172,7 +179,9 @@ export class FsDoor {
   }
 
   private workspaceReal(): Promise<string> {
-    return realpath(this.config.WORKSPACE_PATH).catch(() => { throw forgeError(GrpcStatus.FAILED_PRECONDITION, 'workspace_missing', 'WORKSPACE_PATH does not exist'); });
+    return realpath(this.config.WORKSPACE_PATH).catch(() => {
+      throw forgeError(GrpcStatus.FAILED_PRECONDITION, 'workspace_missing', 'WORKSPACE_PATH does not exist');
+    });
   }
 
   async workspace(): Promise<ProjectFs> {
@@ -186,7 +195,9 @@ export class FsDoor {
   async project(root: string): Promise<ProjectFs> {
     const [workspace, real] = await Promise.all([
       this.workspaceReal(),
-      realpath(root).catch(() => { throw forgeError(GrpcStatus.NOT_FOUND, 'not_found', 'the project folder is missing'); }),
+      realpath(root).catch(() => {
+        throw forgeError(GrpcStatus.NOT_FOUND, 'not_found', 'the project folder is missing');
+      }),
     ]);
     if (!isInside(workspace, real)) throw pathNotAllowed('the project folder is outside WORKSPACE_PATH');
     return new ProjectFs(new PathGuard(real), this.modes);

@@ -16,9 +16,13 @@ export class FolderBrowser {
   async browse(path: string): Promise<BrowseFoldersResponse> {
     const fs = await this.door.workspace();
     const target = path ? await fs.resolve(path) : await fs.root();
-    const info = await fs.stat(target).catch((err) => { throw fsError(err); });
+    const info = await fs.stat(target).catch((err) => {
+      throw fsError(err);
+    });
     if (!info.isDirectory()) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'not_a_directory', 'path is not a directory');
-    const dirents = await fs.readdir(target).catch((err) => { throw fsError(err); });
+    const dirents = await fs.readdir(target).catch((err) => {
+      throw fsError(err);
+    });
     const entries = [];
     for (const d of dirents) {
       if (d.name.startsWith('.')) continue;
@@ -38,13 +42,16 @@ export class FolderBrowser {
     assertName(name, 'invalid_directory_name');
     const fs = await this.door.workspace();
     const parent = parentPath ? await fs.resolve(parentPath) : await fs.root();
-    const info = await fs.stat(parent).catch((err) => { throw fsError(err); });
+    const info = await fs.stat(parent).catch((err) => {
+      throw fsError(err);
+    });
     if (!info.isDirectory()) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'not_a_directory', 'parent is not a directory');
     const target = await fs.child(parent, name);
     try {
       await fs.mkdir(target);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw forgeError(GrpcStatus.ALREADY_EXISTS, 'already_exists', 'a file or folder with that name already exists');
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST')
+        throw forgeError(GrpcStatus.ALREADY_EXISTS, 'already_exists', 'a file or folder with that name already exists');
       throw fsError(err);
     }
     return { path: target.real };

@@ -30,7 +30,12 @@ interface ClonePlan {
 
 @Injectable()
 export class ProjectClone {
-  constructor(private readonly projects: ProjectRegistry, private readonly door: FsDoor, private readonly git: GitRunner, @Inject(LOGGER) private readonly logger: Logger) {}
+  constructor(
+    private readonly projects: ProjectRegistry,
+    private readonly door: FsDoor,
+    private readonly git: GitRunner,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
 
   /** Validates the request; throws the contract's pre-stream errors. */
   async plan(req: CloneProjectRequest): Promise<ClonePlan> {
@@ -40,20 +45,26 @@ export class ProjectClone {
     } catch {
       throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_url', 'url is not a valid URL');
     }
-    if (url.protocol !== 'https:' && url.protocol !== 'file:') throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'unsupported_protocol', 'only https: and file: URLs can be cloned');
+    if (url.protocol !== 'https:' && url.protocol !== 'file:')
+      throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'unsupported_protocol', 'only https: and file: URLs can be cloned');
     assertName(req.folderName, 'invalid_directory_name');
-    if (!req.projectName?.trim() || req.projectName.trim().length > 200) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_name', 'projectName must not be blank');
+    if (!req.projectName?.trim() || req.projectName.trim().length > 200)
+      throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_name', 'projectName must not be blank');
     if (req.branch) assertBranchName(req.branch);
     const fs = await this.door.workspace();
     const parent = req.parentPath ? await fs.resolve(req.parentPath) : await fs.root();
-    const parentInfo = await fs.stat(parent).catch((err) => { throw fsError(err); });
+    const parentInfo = await fs.stat(parent).catch((err) => {
+      throw fsError(err);
+    });
     if (!parentInfo.isDirectory()) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'not_a_directory', 'parentPath is not a directory');
     const target = await fs.child(parent, req.folderName);
     let targetExisted = false;
     const info = await fs.statIfAny(target);
     if (info) {
-      if (!info.isDirectory()) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'target_not_a_directory', 'the target exists and is not a directory');
-      if ((await fs.readdir(target)).length > 0) throw forgeError(GrpcStatus.ALREADY_EXISTS, 'target_not_empty', 'the target folder is not empty');
+      if (!info.isDirectory())
+        throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'target_not_a_directory', 'the target exists and is not a directory');
+      if ((await fs.readdir(target)).length > 0)
+        throw forgeError(GrpcStatus.ALREADY_EXISTS, 'target_not_empty', 'the target folder is not empty');
       targetExisted = true;
     }
     const display = new URL(url.href);
@@ -64,7 +75,14 @@ export class ProjectClone {
       clone.username = 'x-access-token';
       clone.password = req.token;
     }
-    return { cloneUrl: clone.href, displayUrl: display.href, target: target.real, checked: { fs, path: target }, targetExisted, request: req };
+    return {
+      cloneUrl: clone.href,
+      displayUrl: display.href,
+      target: target.real,
+      checked: { fs, path: target },
+      targetExisted,
+      request: req,
+    };
   }
 
   run(plan: ClonePlan): Observable<Event> {
@@ -96,7 +114,8 @@ export class ProjectClone {
           await this.git.run(args, { cwd: plan.target, timeoutMs: CLONE_TIMEOUT_MS, env, onStderr, signal: abort.signal });
           if (pending) emitLine(pending);
           if (plan.cloneUrl !== plan.displayUrl) await this.git.run(['remote', 'set-url', 'origin', plan.displayUrl], { cwd: plan.target });
-          if (req.insecureTls) await this.git.run(['config', '--local', `http.${new URL(plan.displayUrl).origin}/.sslVerify`, 'false'], { cwd: plan.target });
+          if (req.insecureTls)
+            await this.git.run(['config', '--local', `http.${new URL(plan.displayUrl).origin}/.sslVerify`, 'false'], { cwd: plan.target });
           await plan.checked.fs.adoptTree(plan.checked.path); // git wrote it as the server user
           sub.next({ done: { target: plan.target } });
         } catch (err) {
@@ -140,7 +159,11 @@ function errorBody(err: unknown): { error: string; message?: string } {
   const raw = typeof e?.getError === 'function' ? e.getError() : undefined;
   const msg = typeof raw === 'object' && raw && 'message' in raw ? String((raw as { message: unknown }).message) : undefined;
   if (msg) {
-    try { return JSON.parse(msg) as { error: string; message?: string }; } catch { /* not a forge error */ }
+    try {
+      return JSON.parse(msg) as { error: string; message?: string };
+    } catch {
+      /* not a forge error */
+    }
   }
   return { error: 'internal_error', message: e?.message };
 }

@@ -28,8 +28,16 @@ describe('ProjectRegistry', () => {
     symlinkSync(join(base, 'outside'), join(ws, 'out'));
     writeFileSync(join(ws, 'file.txt'), 'x');
     const config = { WORKSPACE_PATH: ws, FORGE_DATA_DIR: data } as ForgeConfig;
-    const logger = { warn: (_o: unknown, msg: string) => { warnings.push(msg); } } as unknown as Logger;
-    const prompts = { remove: async (id: string) => { removedPrompts.push(id); } } as unknown as SystemPromptStore;
+    const logger = {
+      warn: (_o: unknown, msg: string) => {
+        warnings.push(msg);
+      },
+    } as unknown as Logger;
+    const prompts = {
+      remove: async (id: string) => {
+        removedPrompts.push(id);
+      },
+    } as unknown as SystemPromptStore;
     registry = new ProjectRegistry(config, logger, prompts, new FsDoor(config));
   });
   after(() => rmSync(base, { recursive: true, force: true }));
@@ -42,7 +50,10 @@ describe('ProjectRegistry', () => {
     writeFileSync(join(data, 'projects.json'), '{not json');
     assert.deepEqual(await registry.list(), []);
     assert.ok(warnings.some((w) => /not valid JSON/.test(w)));
-    writeFileSync(join(data, 'projects.json'), JSON.stringify([{ id: 'x' }, { id: 'ok', name: 'n', path: '/p', createdAt: 't', extra: 1 }]));
+    writeFileSync(
+      join(data, 'projects.json'),
+      JSON.stringify([{ id: 'x' }, { id: 'ok', name: 'n', path: '/p', createdAt: 't', extra: 1 }]),
+    );
     assert.deepEqual(await registry.list(), [{ id: 'ok', name: 'n', path: '/p', createdAt: 't' }]);
     rmSync(join(data, 'projects.json'));
   });
@@ -52,7 +63,10 @@ describe('ProjectRegistry', () => {
     const b = await registry.create('B', 'b');
     assert.equal(a.name, 'A');
     assert.equal(b.path, join(ws, 'b'));
-    assert.deepEqual(JSON.parse(readFileSync(join(data, 'projects.json'), 'utf8')).map((p: { id: string }) => p.id), [a.id, b.id]);
+    assert.deepEqual(
+      JSON.parse(readFileSync(join(data, 'projects.json'), 'utf8')).map((p: { id: string }) => p.id),
+      [a.id, b.id],
+    );
   });
 
   it('refuses bad input with the contract codes', async () => {
@@ -60,7 +74,8 @@ describe('ProjectRegistry', () => {
     await assert.rejects(registry.create('x'.repeat(201), 'c'), (e) => code(e) === 'invalid_name');
     await assert.rejects(registry.create('x', 'missing'), (e) => code(e) === 'not_a_directory');
     await assert.rejects(registry.create('x', 'file.txt'), (e) => code(e) === 'not_a_directory');
-    for (const path of ['../..', '/etc', 'out', join(base, 'outside'), '../missing']) await assert.rejects(registry.create('x', path), (e) => code(e) === 'path_not_allowed', path);
+    for (const path of ['../..', '/etc', 'out', join(base, 'outside'), '../missing'])
+      await assert.rejects(registry.create('x', path), (e) => code(e) === 'path_not_allowed', path);
     await assert.rejects(registry.create('dup', 'a'), (e) => code(e) === 'duplicate_path');
   });
 
@@ -77,7 +92,10 @@ describe('ProjectRegistry', () => {
     assert.equal((await registry.rename(all[0].id, ' renamed ')).name, 'renamed');
     await assert.rejects(registry.rename('nope', 'x'), (e) => code(e) === 'project_not_found');
     const reversed = all.map((p) => p.id).reverse();
-    assert.deepEqual((await registry.reorder(reversed)).map((p) => p.id), reversed);
+    assert.deepEqual(
+      (await registry.reorder(reversed)).map((p) => p.id),
+      reversed,
+    );
     await assert.rejects(registry.reorder(reversed.slice(1)), (e) => code(e) === 'invalid_project_order');
     await assert.rejects(registry.reorder([...reversed.slice(1), reversed[1]]), (e) => code(e) === 'invalid_project_order');
     await assert.rejects(registry.require(''), (e) => code(e) === 'project_not_found');

@@ -31,7 +31,12 @@ export class ProjectRegistry {
   private readonly file: string;
   private lock: Promise<unknown> = Promise.resolve();
 
-  constructor(@Inject(CONFIG) private readonly config: ForgeConfig, @Inject(LOGGER) private readonly logger: Logger, private readonly prompts: SystemPromptStore, private readonly door: FsDoor) {
+  constructor(
+    @Inject(CONFIG) private readonly config: ForgeConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly prompts: SystemPromptStore,
+    private readonly door: FsDoor,
+  ) {
     this.file = join(config.FORGE_DATA_DIR, 'projects.json');
   }
 
@@ -69,15 +74,18 @@ export class ProjectRegistry {
   /** Registers an existing folder inside the workspace; relative paths resolve against WORKSPACE_PATH. */
   async create(name: string, path: string): Promise<Project> {
     const display = cleanName(name);
-    if (typeof path !== 'string' || !path || path.includes('\0')) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'not_a_directory', 'path is not a directory');
+    if (typeof path !== 'string' || !path || path.includes('\0'))
+      throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'not_a_directory', 'path is not a directory');
     // Containment first (403 path_not_allowed for `../../etc`, `/etc` or a link leading out, even
     // when the target does not exist), then the folder check.
     const fs = await this.door.workspace();
     const target = await fs.resolve(path);
-    if (!(await fs.statIfAny(target))?.isDirectory()) throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'not_a_directory', 'path is not a directory');
+    if (!(await fs.statIfAny(target))?.isDirectory())
+      throw forgeError(GrpcStatus.INVALID_ARGUMENT, 'not_a_directory', 'path is not a directory');
     const real = target.real;
     return this.mutate((projects) => {
-      if (projects.some((p) => p.path === real)) throw forgeError(GrpcStatus.ALREADY_EXISTS, 'duplicate_path', 'a project with that path already exists');
+      if (projects.some((p) => p.path === real))
+        throw forgeError(GrpcStatus.ALREADY_EXISTS, 'duplicate_path', 'a project with that path already exists');
       const project: Project = { id: randomUUID(), name: display, path: real, createdAt: new Date().toISOString() };
       return { projects: [...projects, project], result: project };
     });
@@ -112,8 +120,12 @@ export class ProjectRegistry {
       if (index === -1) throw projectNotFound();
       return { projects: projects.filter((_, i) => i !== index), result: undefined };
     });
-    await this.prompts.remove(id).catch((err: unknown) => this.logger.warn({ err, projectId: id }, 'could not remove the project system-prompt addendum'));
-    await removeProjectEntries(this.config.FORGE_DATA_DIR, id).catch((err: unknown) => this.logger.warn({ err, projectId: id }, 'could not remove the project override entries'));
+    await this.prompts
+      .remove(id)
+      .catch((err: unknown) => this.logger.warn({ err, projectId: id }, 'could not remove the project system-prompt addendum'));
+    await removeProjectEntries(this.config.FORGE_DATA_DIR, id).catch((err: unknown) =>
+      this.logger.warn({ err, projectId: id }, 'could not remove the project override entries'),
+    );
     return { cascaded: false };
   }
 

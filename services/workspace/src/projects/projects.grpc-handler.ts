@@ -9,7 +9,12 @@ import { ADDENDUM_MAX_BYTES, SystemPromptStore } from './system-prompt-store.js'
 
 @Controller()
 export class ProjectsGrpcHandler implements Handles<ws.WorkspaceServiceController, ProjectsGrpcHandler, 'cloneProject'> {
-  constructor(private readonly projects: ProjectRegistry, private readonly folders: FolderBrowser, private readonly cloner: ProjectClone, private readonly prompts: SystemPromptStore) {}
+  constructor(
+    private readonly projects: ProjectRegistry,
+    private readonly folders: FolderBrowser,
+    private readonly cloner: ProjectClone,
+    private readonly prompts: SystemPromptStore,
+  ) {}
 
   @WorkspaceRpc.method
   async listProjects(): Promise<ws.ListProjectsResponse> {

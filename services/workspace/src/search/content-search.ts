@@ -24,7 +24,9 @@ export function findOnPath(name: string, pathVar: string | undefined): string | 
     try {
       accessSync(candidate, constants.X_OK);
       return candidate;
-    } catch { /* next */ }
+    } catch {
+      /* next */
+    }
   }
   return undefined;
 }
@@ -34,8 +36,11 @@ export function globToRegExp(glob: string): RegExp {
   let re = '';
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i];
-    if (c === '*' && glob[i + 1] === '*') { re += '.*'; i++; if (glob[i + 1] === '/') i++; }
-    else if (c === '*') re += '[^/]*';
+    if (c === '*' && glob[i + 1] === '*') {
+      re += '.*';
+      i++;
+      if (glob[i + 1] === '/') i++;
+    } else if (c === '*') re += '[^/]*';
     else if (c === '?') re += '[^/]';
     else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
   }
@@ -52,7 +57,10 @@ export class ContentSearch {
   /** Found once at start-up; the "no rg on PATH" case is a start-up PATH without it. */
   readonly ripgrep: string | undefined;
 
-  constructor(private readonly files: ProjectFiles, @Inject(CONFIG) config: ForgeConfig) {
+  constructor(
+    private readonly files: ProjectFiles,
+    @Inject(CONFIG) config: ForgeConfig,
+  ) {
     this.ripgrep = findOnPath('rg', config.inheritedEnv.PATH);
   }
 
@@ -82,19 +90,34 @@ export class ContentSearch {
       let truncated = false;
       let buffered = '';
       let stderr = '';
-      const timer = setTimeout(() => { truncated = true; child.kill('SIGKILL'); }, TIME_CAP_MS);
+      const timer = setTimeout(() => {
+        truncated = true;
+        child.kill('SIGKILL');
+      }, TIME_CAP_MS);
       const onLine = (line: string) => {
         if (!line) return;
         let event: { type: string; data: RgMatch };
-        try { event = JSON.parse(line); } catch { return; }
+        try {
+          event = JSON.parse(line);
+        } catch {
+          return;
+        }
         if (event.type !== 'match') return;
-        if (matches.length >= limit) { truncated = true; child.kill('SIGKILL'); return; }
+        if (matches.length >= limit) {
+          truncated = true;
+          child.kill('SIGKILL');
+          return;
+        }
         const d = event.data;
         const path = (d.path.text ?? '').replace(/^\.\//, '');
         const text = d.lines.text ?? '';
         const bytes = Buffer.from(text, 'utf8');
         for (const sm of d.submatches) {
-          if (matches.length >= limit) { truncated = true; child.kill('SIGKILL'); return; }
+          if (matches.length >= limit) {
+            truncated = true;
+            child.kill('SIGKILL');
+            return;
+          }
           const column = bytes.subarray(0, sm.start).toString('utf8').length + 1;
           const length = bytes.subarray(sm.start, sm.end).toString('utf8').length;
           matches.push({ path, line: d.line_number, column, length, lineSnippet: text.replace(/\r?\n$/, '').slice(0, SNIPPET_CHARS) });
@@ -107,13 +130,24 @@ export class ContentSearch {
         buffered = lines.pop() ?? '';
         for (const line of lines) onLine(line);
       });
-      child.stderr.on('data', (b: Buffer) => { if (stderr.length < 2000) stderr += b.toString('utf8'); });
-      child.once('error', (err) => { clearTimeout(timer); reject(err); });
+      child.stderr.on('data', (b: Buffer) => {
+        if (stderr.length < 2000) stderr += b.toString('utf8');
+      });
+      child.once('error', (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
       child.once('close', (code) => {
         clearTimeout(timer);
         onLine(buffered);
         if (code === 2 && matches.length === 0 && !truncated) {
-          return reject(forgeError(GrpcStatus.INVALID_ARGUMENT, 'invalid_query', stderr.trim().split('\n').slice(-3).join(' ').slice(0, 500) || 'ripgrep rejected the query'));
+          return reject(
+            forgeError(
+              GrpcStatus.INVALID_ARGUMENT,
+              'invalid_query',
+              stderr.trim().split('\n').slice(-3).join(' ').slice(0, 500) || 'ripgrep rejected the query',
+            ),
+          );
         }
         resolve({ engine: SearchEngine.SEARCH_ENGINE_RIPGREP, truncated, matches });
       });
@@ -146,13 +180,20 @@ export class ContentSearch {
     };
     await collect(await fs.root(), 0);
     const searchFile = async (file: GuardedPath) => {
-      if (matches.length >= limit || Date.now() > deadline) { truncated = true; return; }
+      if (matches.length >= limit || Date.now() > deadline) {
+        truncated = true;
+        return;
+      }
       const info = await fs.statIfAny(file);
       if (!info || info.size > FILE_CAP_BYTES) return;
       const handle = await fs.openRead(file).catch(() => undefined);
       if (!handle) return;
       let data: Buffer;
-      try { data = await handle.readFile(); } finally { await handle.close(); }
+      try {
+        data = await handle.readFile();
+      } finally {
+        await handle.close();
+      }
       if (data.subarray(0, 8000).includes(0)) return;
       const rel = file.relative;
       const lines = data.toString('utf8').split('\n');
@@ -163,16 +204,21 @@ export class ContentSearch {
         for (;;) {
           const at = hay.indexOf(needle, from);
           if (at === -1) break;
-          if (matches.length >= limit) { truncated = true; return; }
+          if (matches.length >= limit) {
+            truncated = true;
+            return;
+          }
           matches.push({ path: rel, line: i + 1, column: at + 1, length: req.query.length, lineSnippet: line.slice(0, SNIPPET_CHARS) });
           from = at + Math.max(1, needle.length);
         }
       }
     };
     let next = 0;
-    await Promise.all(Array.from({ length: NODE_CONCURRENCY }, async () => {
-      while (next < queue.length) await searchFile(queue[next++]);
-    }));
+    await Promise.all(
+      Array.from({ length: NODE_CONCURRENCY }, async () => {
+        while (next < queue.length) await searchFile(queue[next++]);
+      }),
+    );
     matches.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line || a.column - b.column));
     return { engine: SearchEngine.SEARCH_ENGINE_NODE, truncated, matches: matches.slice(0, limit) };
   }

@@ -6,7 +6,10 @@ import { detectLanguage } from '../files/language.js';
 
 describe('completion ranking', () => {
   it('ranks basename equal < prefix < contains < path contains', () => {
-    assert.deepEqual(['src/util/', 'src/utility.ts', 'a/myutil.ts', 'util-x/readme.md', 'other.ts'].map((p) => rankPath(p, 'util')), [0, 1, 2, 3, -1]);
+    assert.deepEqual(
+      ['src/util/', 'src/utility.ts', 'a/myutil.ts', 'util-x/readme.md', 'other.ts'].map((p) => rankPath(p, 'util')),
+      [0, 1, 2, 3, -1],
+    );
   });
 });
 
@@ -23,8 +26,18 @@ describe('fallback globs', () => {
 describe('language detection', () => {
   it('uses the basename first, then the extension', () => {
     const cases: Record<string, string> = {
-      'Dockerfile': 'dockerfile', 'Makefile': 'makefile', 'nginx.conf': 'nginx', '.env.local': 'properties', '.gitignore': 'properties',
-      'CMakeLists.txt': 'cmake', 'a.tsx': 'typescript', 'b.mjs': 'javascript', 'c.py': 'python', 'd.rs': 'rust', 'e.yml': 'yaml', 'f.unknown': 'plaintext',
+      Dockerfile: 'dockerfile',
+      Makefile: 'makefile',
+      'nginx.conf': 'nginx',
+      '.env.local': 'properties',
+      '.gitignore': 'properties',
+      'CMakeLists.txt': 'cmake',
+      'a.tsx': 'typescript',
+      'b.mjs': 'javascript',
+      'c.py': 'python',
+      'd.rs': 'rust',
+      'e.yml': 'yaml',
+      'f.unknown': 'plaintext',
     };
     for (const [name, lang] of Object.entries(cases)) assert.equal(detectLanguage(`/x/${name}`), lang, name);
   });

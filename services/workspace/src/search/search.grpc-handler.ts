@@ -6,7 +6,10 @@ import { PathCompletion } from './path-completion.js';
 
 @Controller()
 export class SearchGrpcHandler implements Handles<ws.WorkspaceServiceController, SearchGrpcHandler> {
-  constructor(private readonly search: ContentSearch, private readonly completion: PathCompletion) {}
+  constructor(
+    private readonly search: ContentSearch,
+    private readonly completion: PathCompletion,
+  ) {}
 
   @WorkspaceRpc.method
   searchFiles(req: ws.SearchFilesRequest): Promise<ws.SearchFilesResponse> {

@@ -4,17 +4,23 @@ import ToolCard from './ToolCard.vue';
 
 describe('ToolCard', () => {
   it('shows a bash command with its output', () => {
-    const w = mount(ToolCard, { props: { name: 'bash', args: { command: 'echo hi' }, result: { content: [{ type: 'text', text: 'hi\n' }] }, running: false } });
+    const w = mount(ToolCard, {
+      props: { name: 'bash', args: { command: 'echo hi' }, result: { content: [{ type: 'text', text: 'hi\n' }] }, running: false },
+    });
     expect(w.find('.tool-head').text()).toContain('$ echo hi');
     expect(w.find('.tool-output').text()).toBe('hi');
     expect(w.find('[aria-label="done"]').exists()).toBe(true);
   });
 
   it('shows partial output while running, and marks failures', () => {
-    const running = mount(ToolCard, { props: { name: 'bash', args: { command: 'sleep 1' }, partial: { content: [{ type: 'text', text: 'so far' }] }, running: true } });
+    const running = mount(ToolCard, {
+      props: { name: 'bash', args: { command: 'sleep 1' }, partial: { content: [{ type: 'text', text: 'so far' }] }, running: true },
+    });
     expect(running.find('[aria-label="running"]').exists()).toBe(true);
     expect(running.find('.tool-output').text()).toBe('so far');
-    const failed = mount(ToolCard, { props: { name: 'bash', args: { command: 'false' }, result: { content: 'exit 1' }, isError: true, running: false } });
+    const failed = mount(ToolCard, {
+      props: { name: 'bash', args: { command: 'false' }, result: { content: 'exit 1' }, isError: true, running: false },
+    });
     expect(failed.classes()).toContain('error');
   });
 
