@@ -230,7 +230,8 @@ describe('the web app in a browser', () => {
       const composer = page.getByLabel('Message', { exact: true });
       await composer.fill('look at @hel');
       const options = page.getByRole('listbox', { name: 'Suggestions' }).getByRole('option');
-      await expect.poll(() => options.allTextContents(), { timeout: 10_000 }).toContain('@hello.txt');
+      // What the user sees: the rendered text, not the template's line breaks.
+      await expect.poll(() => options.allInnerTexts(), { timeout: 10_000 }).toContain('@hello.txt');
       await composer.press('Tab');
       expect(await composer.inputValue()).toBe('look at @hello.txt ');
       await composer.fill('/he');
