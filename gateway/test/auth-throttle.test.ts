@@ -5,7 +5,7 @@
 // is refused with auth on and CORS_ORIGIN unset.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { WebSocket } from 'ws';
+import { terminalUpgradeOutcome, type UpgradeOutcome } from './terminal-upgrade-outcome.js';
 import { startStack, waitFor, type Stack } from '@pi-forge/test-fixtures';
 import { assertNotLogged, bearer } from './auth-support.js';
 
@@ -80,28 +80,11 @@ describe('auth: failed credentials are throttled per client IP', () => {
     await other.arrayBuffer();
   });
 
-  /** How the terminal upgrade ends: an HTTP status before the handshake, or a close code after it. */
-  function terminal(headers: Record<string, string>, query = ''): Promise<{ status?: number; code?: number; reason?: string }> {
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(`${stack.baseUrl.replace('http', 'ws')}/api/v1/terminal?projectId=no-such-project&tabId=throttle${query}`, {
-        headers,
-      });
-      const timer = setTimeout(() => {
-        ws.terminate();
-        reject(new Error('no outcome within 10 s'));
-      }, 10_000);
-      ws.on('unexpected-response', (_req, res) => {
-        clearTimeout(timer);
-        resolve({ status: res.statusCode });
-        res.resume();
-        ws.terminate();
-      });
-      ws.on('close', (code, reason) => {
-        clearTimeout(timer);
-        resolve({ code, reason: reason.toString() });
-      });
-      ws.on('error', () => {});
-    });
+  function terminal(headers: Record<string, string>, query = ''): Promise<UpgradeOutcome> {
+    return terminalUpgradeOutcome(
+      `${stack.baseUrl.replace('http', 'ws')}/api/v1/terminal?projectId=no-such-project&tabId=throttle${query}`,
+      headers,
+    );
   }
 
   it('refuses the terminal upgrade of a throttled IP with 429 before the handshake, and counts wrong ?token= there', async () => {

@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { WebSocket } from 'ws';
+import { terminalUpgradeOutcome, type UpgradeOutcome } from './terminal-upgrade-outcome.js';
 import { startStack, type Stack } from '@pi-forge/test-fixtures';
 
 const EVIL = 'rebound.evil.example.test';
@@ -115,26 +115,8 @@ describe('open gateway: Host and Origin rules while auth is off', () => {
     }
   });
 
-  /** How the terminal upgrade ends: an HTTP status before the handshake, or a close code after it. */
-  function terminal(headers: Record<string, string>): Promise<{ status?: number; code?: number; reason?: string }> {
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(`ws://127.0.0.1:${port}/api/v1/terminal?projectId=no-such-project&tabId=open`, { headers });
-      const timer = setTimeout(() => {
-        ws.terminate();
-        reject(new Error('no outcome within 10 s'));
-      }, 10_000);
-      ws.on('unexpected-response', (_req, res) => {
-        clearTimeout(timer);
-        resolve({ status: res.statusCode });
-        res.resume();
-        ws.terminate();
-      });
-      ws.on('close', (code, reason) => {
-        clearTimeout(timer);
-        resolve({ code, reason: reason.toString() });
-      });
-      ws.on('error', () => {});
-    });
+  function terminal(headers: Record<string, string>): Promise<UpgradeOutcome> {
+    return terminalUpgradeOutcome(`ws://127.0.0.1:${port}/api/v1/terminal?projectId=no-such-project&tabId=open`, headers);
   }
 
   it('refuses the terminal upgrade for a rebound Host (421) and for a foreign Origin', async () => {
