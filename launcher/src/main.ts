@@ -81,3 +81,9 @@ async function shutdown(signal: string): Promise<void> {
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGHUP', () => void shutdown('SIGHUP'));
+// A parent that started us with an IPC channel (the test fixtures do) stops us by going away, even
+// when it dies without a signal to us: its end of the channel closes, and we stop as on SIGTERM.
+if (process.channel) {
+  process.channel.unref();
+  process.on('disconnect', () => void shutdown('parent-gone'));
+}

@@ -311,6 +311,19 @@ describe('no orphans, no stale sockets', () => {
     }
   });
 
+  it('a test process that dies without stopping its stack: the launcher sees its IPC channel close and stops everything', async () => {
+    const stack = await startStack({ name: 'launcher-parent-gone' });
+    try {
+      const all = [stack.launcher.pid!, ...(['gateway', 'agent', 'pty', 'workspace'] as ProcName[]).map((p) => stack.pid(p))];
+      // What the parent's death does to the channel, without killing this test process.
+      stack.launcher.disconnect();
+      await waitFor('launcher and children gone', () => all.every(isGone), 15_000);
+      assert.ok(stack.logs.some((l) => l.msg === 'stopping pi-forge' && l.signal === 'parent-gone'));
+    } finally {
+      await stack.dispose();
+    }
+  });
+
   it('a socket file left by a killed service does not stop the next start', async () => {
     const { makeStackDirs, freePort } = await import('@pi-forge/test-fixtures');
     const { loadConfig } = await import('@pi-forge/runtime');
