@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
-import { makeStackDirs, freePort, REPO_ROOT } from '../test/fixtures/dist/src/index.js';
+import { makeStackDirs, freePort, REPO_ROOT, stackEnv } from '../test/fixtures/dist/src/index.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const median = (xs) => {
@@ -17,15 +17,7 @@ const median = (xs) => {
 async function once() {
   const dirs = makeStackDirs();
   const port = await freePort();
-  const env = {
-    ...process.env,
-    HOME: dirs.home,
-    WORKSPACE_PATH: dirs.workspace,
-    FORGE_DATA_DIR: dirs.data,
-    PI_CONFIG_DIR: dirs.piConfig,
-    PORT: String(port),
-    LOG_LEVEL: 'info',
-  };
+  const env = stackEnv(dirs, port);
   const t0 = performance.now();
   const child = spawn(process.execPath, [join(REPO_ROOT, 'launcher/dist/src/main.js')], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   const startup = {};

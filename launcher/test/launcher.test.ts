@@ -5,7 +5,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { loadConfig as loadConfigFor } from '@pi-forge/runtime';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { descendants, isGone, REPO_ROOT, startStack, waitFor, type ProcName, type Stack } from '@pi-forge/test-fixtures';
+import { descendants, isGone, REPO_ROOT, stackEnv, startStack, waitFor, type ProcName, type Stack } from '@pi-forge/test-fixtures';
 
 describe('launcher: boot, crash recovery, shutdown', () => {
   let stack: Stack;
@@ -188,14 +188,7 @@ describe('ready means ready', () => {
     const { spawn } = await import('node:child_process');
     const dirs = makeStackDirs();
     const port = await freePort();
-    const env = {
-      ...process.env,
-      HOME: dirs.home,
-      WORKSPACE_PATH: dirs.workspace,
-      FORGE_DATA_DIR: dirs.data,
-      PI_CONFIG_DIR: dirs.piConfig,
-      PORT: String(port),
-    };
+    const env = stackEnv(dirs, port);
     const launcher = spawn(process.execPath, [join(REPO_ROOT, 'launcher/dist/src/main.js')], {
       env,
       stdio: ['ignore', 'ignore', 'inherit'],
@@ -228,15 +221,7 @@ describe('each process starts alone', () => {
     const dirs = makeStackDirs();
     const port = await freePort();
     // A short wait for services: two of three never come, so the gateway listens degraded.
-    const env = {
-      ...process.env,
-      HOME: dirs.home,
-      WORKSPACE_PATH: dirs.workspace,
-      FORGE_DATA_DIR: dirs.data,
-      PI_CONFIG_DIR: dirs.piConfig,
-      PORT: String(port),
-      SERVICES_READY_TIMEOUT_MS: '500',
-    };
+    const env = stackEnv(dirs, port, { SERVICES_READY_TIMEOUT_MS: '500' });
     const { spawn } = await import('node:child_process');
     const workspace = spawn(process.execPath, [join(REPO_ROOT, 'services/workspace/dist/src/main.js')], {
       env,
