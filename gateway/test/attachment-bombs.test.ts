@@ -16,12 +16,10 @@ import {
   type SeededProject,
   type Stack,
 } from '@pi-forge/test-fixtures';
-import { makeBomb, makeDocx, makeXlsx } from './documents.js';
+import { DOCX_MIME, makeBomb, makeDocx, makeXlsx, XLSX_MIME } from './documents.js';
 import { openStream, type SseClient } from './sse-client.js';
 
 const API_KEY = 'test-key-attachment-bombs-0123456789';
-const DOCX_MIME = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
-const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** Each bomb inflates to 600 MiB: more than the gateway's whole bound below, yet quick to build. */
 const BOMB_MIB = 600;
 /** Peak resident memory of a process (kB → MB), from /proc. */

@@ -14,12 +14,10 @@ import {
   type SeededProject,
   type Stack,
 } from '@pi-forge/test-fixtures';
-import { makeDocx, makePdf, makeXlsx } from './documents.js';
+import { DOCX_MIME, makeDocx, makePdf, makeXlsx, XLSX_MIME } from './documents.js';
 import { openStream, type SseClient } from './sse-client.js';
 
 const API_KEY = 'test-key-attachments-0123456789abcdef';
-const DOCX_MIME = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
-const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 describe('document attachments', () => {
   let stack: Stack;

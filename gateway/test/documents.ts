@@ -3,6 +3,9 @@
 // our own zip code, so a bug there cannot cancel out), and decompression bombs of each kind.
 import { execFileSync } from 'node:child_process';
 
+export const DOCX_MIME = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
 /** A one-page PDF showing `line` in Helvetica (the line must not contain parentheses or backslashes). */
 export function makePdf(line: string): Buffer {
   const content = `BT /F1 18 Tf 72 720 Td (${line}) Tj ET`;
