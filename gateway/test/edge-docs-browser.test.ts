@@ -3,13 +3,11 @@
 // which it then strips from the address bar.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
-import { startStack, type Stack } from '@pi-forge/test-fixtures';
+import type { Browser } from 'playwright-core';
+import { launchChromium, startStack, type Stack } from '@pi-forge/test-fixtures';
 import { assertNotLogged } from './auth-support.js';
 
 const API_KEY = 'docs-browser-api-key-7c5a3e1f9b2d';
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p)) ?? '/usr/bin/chromium';
 
 describe('edge: Swagger UI in a browser', () => {
   let stack: Stack;
@@ -17,11 +15,7 @@ describe('edge: Swagger UI in a browser', () => {
 
   before(async () => {
     stack = await startStack({ name: 'edge-docs-browser', env: { API_KEY } });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

@@ -4,12 +4,12 @@
 // LOGIN_ATTEMPT_LIMIT_MAX wrong passwords the login page counts the lock-out down (docs/compatibility.md#auth-and-security); the
 // branding (banner, colours, cached logos) shows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import {
   REPO_ROOT,
   configureFakeLlm,
@@ -19,11 +19,11 @@ import {
   startStack,
   type FakeLlm,
   type Stack,
+  launchChromium,
 } from '@pi-forge/test-fixtures';
 
 const PASSWORD = 'login-page-password-Vb6';
 const SHOTS = join(REPO_ROOT, 'test-output', 'screenshots');
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p)) ?? '/usr/bin/chromium';
 const STEP = 60_000;
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 // Loopback logos reach the cache only with this test-only preload (see gateway/src/ui-config/address-policy.ts).
@@ -69,20 +69,7 @@ describe('the login page and hostile output in a browser', () => {
         APP_LOGO_DARK_URL: `${logoBase}/dark.png`,
       },
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 90_000);
 
   afterAll(async () => {

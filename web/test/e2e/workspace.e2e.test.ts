@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   ANSWER_TOKENS,
   REPO_ROOT,
@@ -17,11 +17,11 @@ import {
   startStack,
   type FakeLlm,
   type Stack,
+  launchChromium,
 } from '@pi-forge/test-fixtures';
 
 const PASSWORD = 'correct horse battery staple';
 const SHOTS = join(REPO_ROOT, 'test-output', 'screenshots');
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p)) ?? '/usr/bin/chromium';
 const STEP = 60_000;
 
 let stack: Stack;
@@ -94,20 +94,7 @@ describe('the web app in a browser', () => {
         GIT_COMMITTER_EMAIL: 'test@pi-forge.invalid',
       },
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     page = await context.newPage();
     page.on('console', (m) => {
@@ -655,11 +642,7 @@ describe('the web app under MINIMAL_UI', () => {
 
   beforeAll(async () => {
     mini = await startStack({ name: 'web-e2e-minimal', env: { MINIMAL_UI: 'true' } });
-    miniBrowser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
-    });
+    miniBrowser = await launchChromium();
   }, 90_000);
 
   afterAll(async () => {
