@@ -37,6 +37,14 @@ export type ServiceErrorCode =
   | 'config_unreadable'
   // agent: sandbox tool environment
   | 'invalid_sandbox_settings'
+  // agent: ask_user_question tool
+  // agent: todo tool
+  // agent: quick actions
+  // agent: process tool
+  // agent: skills, prompt templates and tool toggles
+  // agent: MCP servers
+  // agent: webhooks
+  // agent: config backup and restore
   // pty
   | 'invalid_open'
   | 'cwd_not_allowed'

@@ -14,6 +14,8 @@ import { SessionsService } from './sessions/sessions.service.js';
 import { SessionExporter } from './sessions/session-exporter.js';
 import { SessionsGrpcHandler } from './sessions/sessions.grpc-handler.js';
 import { PendingState } from './streaming/pending-state.js';
+import { ForgeTools } from './forge-tools/forge-tools.js';
+import { SessionEventBus } from './sessions/session-event-bus.js';
 import { StreamGrpcHandler } from './streaming/stream.grpc-handler.js';
 import { ConfigFiles } from './provider-config/config-files.js';
 import { ModelCatalog } from './provider-config/model-catalog.js';
@@ -51,6 +53,8 @@ export class AgentModule {
         SessionExporter,
         SystemPromptAddenda,
         PendingState,
+        ForgeTools,
+        SessionEventBus,
         ConfigFiles,
         ModelCatalog,
         ProjectSessionFolders,

@@ -1,7 +1,7 @@
 // The pi SDK as the session code sees it: an injectable port, so the session logic can be unit
 // tested with fakes and only the adapter (pi-sdk-adapter.ts) uses the SDK's values. Methods that
 // need the SDK are async: they wait for the lazily loaded module (sdk/pi-sdk.ts `loadPiSdk`).
-import type { AgentSession, BashOperations, ModelRuntime, SessionInfo, SessionManager } from './pi-sdk.js';
+import type { AgentSession, BashOperations, ModelRuntime, SessionInfo, SessionManager, ToolDefinition } from './pi-sdk.js';
 
 export const AGENT_SDK = Symbol('AGENT_SDK');
 
@@ -9,6 +9,8 @@ export interface BuildSessionOptions {
   sessionManager: SessionManager;
   /** Text appended (never replacing) to the SDK's system prompt, in order (contract §10.2 step 4). */
   appendSystemPrompt: string[];
+  /** pi-forge's own tools for this session (forge-tools/), enabled beside the built-ins. */
+  forgeTools: ToolDefinition[];
 }
 
 export interface AgentSdk {

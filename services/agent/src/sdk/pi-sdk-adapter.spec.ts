@@ -15,6 +15,8 @@ import { SessionFiles } from '../sessions/session-files.js';
 import { SessionRegistry } from '../sessions/session-registry.js';
 import { PiSdkAdapter } from './pi-sdk-adapter.js';
 import type { PiSdk, SessionInfo } from './pi-sdk.js';
+import { ForgeTools } from '../forge-tools/forge-tools.js';
+import { SessionEventBus } from '../sessions/session-event-bus.js';
 
 /** Just the SDK values the adapter uses, enough to build a FakeSession. */
 function fakeSdkModule(infos: SessionInfo[]): PiSdk {
@@ -74,7 +76,7 @@ describe('PiSdkAdapter while the SDK is still loading', () => {
     adapter = new PiSdkAdapter(config, logger, catalog, loader);
     files = new SessionFiles(config, logger, adapter);
     const addenda = new SystemPromptAddenda(config, logger, { addendum: async () => '' });
-    registry = new SessionRegistry(logger, adapter, new LiveSessions(), files, addenda);
+    registry = new SessionRegistry(logger, adapter, new LiveSessions(), files, addenda, new ForgeTools(), new SessionEventBus());
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 

@@ -47,7 +47,7 @@ export class PiSdkAdapter implements AgentSdk {
     return (await this.loadSdk()).SessionManager.listAll(dir);
   }
 
-  async buildSession({ sessionManager, appendSystemPrompt }: BuildSessionOptions): Promise<AgentSession> {
+  async buildSession({ sessionManager, appendSystemPrompt, forgeTools }: BuildSessionOptions): Promise<AgentSession> {
     const sdk = await this.loadSdk();
     const { createAgentSession, createBashToolDefinition, DefaultResourceLoader, SettingsManager } = sdk;
     const cwd = sessionManager.getCwd();
@@ -94,8 +94,8 @@ export class PiSdkAdapter implements AgentSdk {
       settingsManager,
       resourceLoader,
       sessionManager,
-      customTools: [bash as unknown as ToolDefinition, ...fileTools],
-      tools: [...new Set([...BUILTIN_TOOLS, ...extensionTools])],
+      customTools: [bash as unknown as ToolDefinition, ...fileTools, ...forgeTools],
+      tools: [...new Set([...BUILTIN_TOOLS, ...forgeTools.map((t) => t.name), ...extensionTools])],
     });
     return session;
   }

@@ -10,6 +10,8 @@ import { SystemPromptAddenda } from '../system-prompt/system-prompt-addenda.js';
 import { LiveSessions } from './live-sessions.js';
 import { SessionFiles } from './session-files.js';
 import { SessionRegistry } from './session-registry.js';
+import { ForgeTools } from '../forge-tools/forge-tools.js';
+import { SessionEventBus } from './session-event-bus.js';
 
 const CHILD_ID = 'c0ffee00-1111-2222-3333-444455556666';
 const PARENT_ID = 'abcdef00-1111-2222-3333-444455556666';
@@ -19,6 +21,8 @@ describe('SessionRegistry', () => {
   let sdk: FakeAgentSdk;
   let registry: SessionRegistry;
   let config: ForgeConfig;
+  let forgeTools: ForgeTools;
+  let bus: SessionEventBus;
   const logger = recordingLogger();
 
   beforeEach(() => {
@@ -31,7 +35,15 @@ describe('SessionRegistry', () => {
     } as unknown as ForgeConfig;
     sdk = new FakeAgentSdk();
     const addenda = new SystemPromptAddenda(config, logger, { addendum: async (id) => (id === 'p1' ? 'Project rule.' : '') });
-    registry = new SessionRegistry(logger, sdk, new LiveSessions(), new SessionFiles(config, logger, sdk), addenda);
+    registry = new SessionRegistry(
+      logger,
+      sdk,
+      new LiveSessions(),
+      new SessionFiles(config, logger, sdk),
+      addenda,
+      (forgeTools = new ForgeTools()),
+      (bus = new SessionEventBus()),
+    );
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
@@ -119,5 +131,36 @@ describe('SessionRegistry', () => {
     await registry.create({ id: 'p1', path: join(root, 'project') });
     session().emit({ type: 'agent_end', messages: [{ role: 'assistant', stopReason: 'error', errorMessage: 'quota exceeded' }] });
     assert.equal(logged(session())[0]!.errorMessage, 'quota exceeded');
+  });
+
+  it('builds sessions with the forge tool families, hands them a context that emits into the stream, and disposes them on delete', async () => {
+    const disposed: string[] = [];
+    let emit!: (e: { type: string; [k: string]: unknown }) => void;
+    forgeTools.register({
+      name: 'todo',
+      toolsFor: (ctx) => {
+        emit = ctx.emit;
+        assert.equal(ctx.projectId, 'p1');
+        return [{ name: 'todo' } as never];
+      },
+      disposeSession: (id) => void disposed.push(id),
+    });
+    forgeTools.register({ name: 'broken', toolsFor: () => [], disposeSession: () => Promise.reject(new Error('boom')) });
+    const seen: string[] = [];
+    bus.subscribe((ref, e) => seen.push(`${e.type}:${ref.projectId}`));
+    const live = await registry.create({ id: 'p1', path: join(root, 'project') });
+    assert.deepEqual(
+      sdk.built[0]!.options.forgeTools.map((t) => t.name),
+      ['todo'],
+    );
+    emit({ type: 'todo_update', sessionId: live.id, tasks: [], nextId: 1 });
+    assert.deepEqual(
+      logged(session()).map((e) => e.type),
+      ['todo_update'],
+    );
+    await registry.delete(live.id);
+    emit({ type: 'todo_update', sessionId: live.id, tasks: [], nextId: 2 });
+    assert.deepEqual(disposed, [live.id]);
+    assert.deepEqual(seen, ['session_created:p1', 'todo_update:p1', 'session_deleted:p1']);
   });
 });

@@ -11,6 +11,8 @@ import type { SessionSummary } from '@pi-forge/proto/agent';
 import type { AgentSessionEvent, SessionManager } from '../sdk/pi-sdk.js';
 import { AGENT_SDK, type AgentSdk } from '../sdk/agent-sdk.port.js';
 import { SystemPromptAddenda } from '../system-prompt/system-prompt-addenda.js';
+import { ForgeTools, type ForgeEvent, type ForgeToolContext } from '../forge-tools/forge-tools.js';
+import { SessionEventBus, type SessionRef } from './session-event-bus.js';
 import { LiveSession } from './live-session.js';
 import { LiveSessions } from './live-sessions.js';
 import { SessionFiles, sessionNotFound, type SessionFile } from './session-files.js';
@@ -39,6 +41,8 @@ export class SessionRegistry implements OnApplicationShutdown {
     private readonly sessions: LiveSessions,
     private readonly files: SessionFiles,
     private readonly addenda: SystemPromptAddenda,
+    private readonly forgeTools: ForgeTools,
+    private readonly bus: SessionEventBus,
   ) {}
 
   get size(): number {
@@ -64,6 +68,7 @@ export class SessionRegistry implements OnApplicationShutdown {
     ];
     const live = await this.build({ projectId: project.id }, await this.sdk.newSessionManager(project.path, dir));
     live.session.setSessionName(nextNewSessionName(taken));
+    this.emit(live, { type: 'session_created', sessionId: live.id, projectId: project.id, workspacePath: project.path });
     this.logger.info({ sessionId: live.id, projectId: project.id }, 'session created');
     return live;
   }
@@ -133,6 +138,11 @@ export class SessionRegistry implements OnApplicationShutdown {
     else file = (await this.files.find(id))?.path;
     if (!live && !file) throw sessionNotFound();
     if (file) await this.files.archive(id, file);
+    const projectId = live?.projectId ?? (await this.files.find(id).catch(() => undefined))?.projectId ?? '';
+    this.bus.publish(
+      { sessionId: id, projectId, cwd: live?.cwd ?? '' },
+      { type: 'session_deleted', sessionId: id, projectId, wasLive: !!live },
+    );
     this.logger.info({ sessionId: id }, 'session deleted');
   }
 
@@ -145,21 +155,52 @@ export class SessionRegistry implements OnApplicationShutdown {
     live.unsubscribe();
     live.log.close();
     live.session.dispose();
+    await this.disposeForgeTools(live.id);
   }
 
   async onApplicationShutdown(): Promise<void> {
     // A graceful stop aborts runs so the SDK writes their partial messages; a kill -9 cannot, and
     // then only the last completed entry survives, which is what the JSONL guarantees.
-    await Promise.all(this.sessions.all().map((l) => l.session.abort().catch(() => undefined)));
+    const live = this.sessions.all();
+    await Promise.all(live.map((l) => l.session.abort().catch(() => undefined)));
+    // Forge tools stop what they own (background processes, pending questions) with the service.
+    await Promise.all(live.map((l) => this.disposeForgeTools(l.id)));
+  }
+
+  private disposeForgeTools(sessionId: string): Promise<void> {
+    return this.forgeTools.disposeSession(sessionId, (family, err) =>
+      this.logger.warn({ err, sessionId, family }, 'forge tool family failed to dispose a session'),
+    );
+  }
+
+  /** A forge-native event: into the session's stream and onto the bus (nothing once the session is gone). */
+  emit(live: LiveSession, event: ForgeEvent): void {
+    if (this.sessions.find(live.id) !== live) return;
+    if (event.type !== 'session_created') live.log.append(event);
+    this.bus.publish(refOf(live), event, (err) => this.logger.warn({ err, sessionId: live.id }, 'session event listener failed'));
   }
 
   private async build(
     file: Pick<SessionFile, 'projectId' | 'parentSessionId' | 'runId'>,
     sessionManager: SessionManager,
   ): Promise<LiveSession> {
-    const session = await this.sdk.buildSession({ sessionManager, appendSystemPrompt: await this.addenda.forProject(file.projectId) });
+    let live: LiveSession | undefined;
+    const ctx: ForgeToolContext = {
+      sessionId: sessionManager.getSessionId(),
+      projectId: file.projectId,
+      cwd: sessionManager.getCwd(),
+      emit: (event) => {
+        if (live) this.emit(live, event);
+      },
+      live: () => (live && this.sessions.find(live.id) === live ? live : undefined),
+    };
+    const session = await this.sdk.buildSession({
+      sessionManager,
+      appendSystemPrompt: await this.addenda.forProject(file.projectId),
+      forgeTools: await this.forgeTools.toolsFor(ctx),
+    });
     const header = sessionManager.getHeader();
-    const live = new LiveSession(file.projectId, session, header?.timestamp ?? new Date().toISOString());
+    live = new LiveSession(file.projectId, session, header?.timestamp ?? new Date().toISOString());
     if (file.parentSessionId) {
       live.parentSessionId = file.parentSessionId;
       live.runId = file.runId;
@@ -187,16 +228,23 @@ export class SessionRegistry implements OnApplicationShutdown {
       const errorMessage = agentEndError(event.messages);
       if (errorMessage) {
         this.logger.warn({ sessionId: live.id, errorMessage }, 'provider error');
-        live.log.append({ ...event, errorMessage });
+        const failed = { ...event, errorMessage };
+        live.log.append(failed);
+        this.bus.publish(refOf(live), failed, (err) => this.logger.warn({ err, sessionId: live.id }, 'session event listener failed'));
         return;
       }
     }
     // Forwarded as emitted, `message_update.assistantMessageEvent.partial` included (docs/compatibility.md#sse-streams).
     live.log.append(event);
+    this.bus.publish(refOf(live), event, (err) => this.logger.warn({ err, sessionId: live.id }, 'session event listener failed'));
     if ((event.type === 'tool_execution_start' || event.type === 'tool_execution_end') && event.toolName === SUBAGENT_TOOL) {
       // A sub-agent child appears or finishes: clients refetch the session list (docs/compatibility.md#sse-streams).
       const reason = event.type === 'tool_execution_start' ? 'subagent_start' : 'subagent_end';
       live.log.append({ type: 'session_list_changed', reason, projectId: live.projectId, sessionId: live.id });
     }
   }
+}
+
+function refOf(live: LiveSession): SessionRef {
+  return { sessionId: live.id, projectId: live.projectId, cwd: live.cwd };
 }

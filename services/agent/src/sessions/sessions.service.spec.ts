@@ -13,6 +13,8 @@ import { SessionFiles } from './session-files.js';
 import { SessionRegistry } from './session-registry.js';
 import { SessionsService } from './sessions.service.js';
 import { SessionExporter } from './session-exporter.js';
+import { ForgeTools } from '../forge-tools/forge-tools.js';
+import { SessionEventBus } from './session-event-bus.js';
 
 describe('SessionsService', () => {
   let root: string;
@@ -41,6 +43,8 @@ describe('SessionsService', () => {
       new LiveSessions(),
       files,
       new SystemPromptAddenda(config, logger, { addendum: async () => '' }),
+      new ForgeTools(),
+      new SessionEventBus(),
     );
     service = new SessionsService(registry, files, sdk, logger, config);
     exporter = new SessionExporter(registry, files, logger);

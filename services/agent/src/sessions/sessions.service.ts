@@ -122,7 +122,7 @@ export class SessionsService {
       sessionName = titleFromPrompt(req.text);
       if (sessionName) {
         session.setSessionName(sessionName);
-        live.log.append({ type: 'session_renamed', sessionId: live.id, projectId: live.projectId, name: sessionName });
+        this.registry.emit(live, { type: 'session_renamed', sessionId: live.id, projectId: live.projectId, name: sessionName });
       }
     }
     const images = (req.images ?? []).map((i) => ({
@@ -143,7 +143,7 @@ export class SessionsService {
     running.catch((err: unknown) => {
       const errorMessage = err instanceof Error ? err.message : String(err);
       this.logger.warn({ sessionId: live.id, errorMessage }, 'prompt failed');
-      live.log.append({ type: 'agent_end', sessionId: live.id, errorMessage });
+      this.registry.emit(live, { type: 'agent_end', sessionId: live.id, errorMessage });
     });
     return sessionName ? { sessionName } : {};
   }

@@ -6,7 +6,7 @@ import type { AgentSdk, BuildSessionOptions } from '../sdk/agent-sdk.port.js';
 import type { AgentSession, SessionInfo, SessionManager } from '../sdk/pi-sdk.js';
 
 export class FakeSession {
-  readonly sessionId = randomUUID();
+  readonly sessionId: string;
   messages: { role: string; content?: unknown }[] = [];
   isStreaming = false;
   sessionName: string | undefined;
@@ -22,7 +22,9 @@ export class FakeSession {
     getModel: (p: string, id: string) => (p === 'fake' && (id === 'fake-model' || id === 'other') ? { provider: p, id } : undefined),
   };
 
-  constructor(readonly sessionManager: FakeSessionManager) {}
+  constructor(readonly sessionManager: FakeSessionManager) {
+    this.sessionId = sessionManager.getSessionId();
+  }
 
   private record(method: string, ...args: unknown[]): void {
     this.calls.push({ method, args });
@@ -56,10 +58,17 @@ export class FakeSession {
 }
 
 export class FakeSessionManager {
+  /** The id the SDK would read from the file's header; here the file name's trailing UUID, else a new one. */
+  readonly sessionId: string;
   constructor(
     readonly cwd: string,
     readonly file?: string,
-  ) {}
+  ) {
+    this.sessionId = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.jsonl$/.exec(file ?? '')?.[1] ?? randomUUID();
+  }
+  getSessionId(): string {
+    return this.sessionId;
+  }
   getCwd(): string {
     return this.cwd;
   }
