@@ -184,15 +184,17 @@ export class SessionRegistry implements OnApplicationShutdown {
     file: Pick<SessionFile, 'projectId' | 'parentSessionId' | 'runId'>,
     sessionManager: SessionManager,
   ): Promise<LiveSession> {
-    let live: LiveSession | undefined;
+    const sessionId = sessionManager.getSessionId();
+    // The context finds the session by id, so it answers for whichever LiveSession holds the id now.
     const ctx: ForgeToolContext = {
-      sessionId: sessionManager.getSessionId(),
+      sessionId,
       projectId: file.projectId,
       cwd: sessionManager.getCwd(),
       emit: (event) => {
-        if (live) this.emit(live, event);
+        const current = this.sessions.find(sessionId);
+        if (current) this.emit(current, event);
       },
-      live: () => (live && this.sessions.find(live.id) === live ? live : undefined),
+      live: () => this.sessions.find(sessionId),
     };
     const session = await this.sdk.buildSession({
       sessionManager,
@@ -200,7 +202,7 @@ export class SessionRegistry implements OnApplicationShutdown {
       forgeTools: await this.forgeTools.toolsFor(ctx),
     });
     const header = sessionManager.getHeader();
-    live = new LiveSession(file.projectId, session, header?.timestamp ?? new Date().toISOString());
+    const live = new LiveSession(file.projectId, session, header?.timestamp ?? new Date().toISOString());
     if (file.parentSessionId) {
       live.parentSessionId = file.parentSessionId;
       live.runId = file.runId;
