@@ -2,13 +2,13 @@
 // author copying them gets a working session, prompt and stream.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   ANSWER_TOKENS,
-  REPO_ROOT,
+  docExamples,
+  runProgram,
   configureFakeLlm,
   makeStackDirs,
   seedProject,
@@ -26,31 +26,9 @@ const RUNNERS: Record<string, { file: string; cmd: (file: string) => [string, st
   python: { file: 'example.py', cmd: (f) => ['python3', [f]] },
 };
 
+/** The three walk-throughs (feature examples named `<feature>/<what>` are run by their feature's tests). */
 function examples(): Map<string, string> {
-  const doc = readFileSync(join(REPO_ROOT, 'docs', 'api.md'), 'utf8');
-  const out = new Map<string, string>();
-  for (const m of doc.matchAll(/<!-- example: (\w+) -->\n```\w*\n([\s\S]*?)\n```/g)) out.set(m[1]!, m[2]!);
-  return out;
-}
-
-function run(
-  cmd: string,
-  args: string[],
-  env: Record<string, string>,
-  timeoutMs = 60_000,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return new Map([...docExamples()].filter(([name]) => name in RUNNERS));
 }
 
 describe('docs/api.md examples', () => {
@@ -85,7 +63,7 @@ describe('docs/api.md examples', () => {
       writeFileSync(file, code);
       const [cmd, args] = runner.cmd(file);
       const before = llm.requests.length;
-      const res = await run(cmd, args, { PI_FORGE_URL: stack.baseUrl, PI_FORGE_API_KEY: API_KEY, PI_FORGE_PROJECT_ID: project.id });
+      const res = await runProgram(cmd, args, { PI_FORGE_URL: stack.baseUrl, PI_FORGE_API_KEY: API_KEY, PI_FORGE_PROJECT_ID: project.id });
       assert.equal(res.code, 0, `exit ${res.code}\nstdout: ${res.stdout}\nstderr: ${res.stderr}`);
       assert.ok(res.stdout.includes(ANSWER_TOKENS.join('')), `stdout: ${res.stdout}\nstderr: ${res.stderr}`);
       assert.equal(llm.requests.length - before, 2, 'one tool call and one answer');
