@@ -160,4 +160,21 @@ export class AgentClient
   putSettings(req: agent.PutSettingsRequest): Promise<agent.PutSettingsResponse> {
     return this.channel.unary('putSettings', req, QUICK_CALL_MS);
   }
+
+  // config backup and restore
+  exportConfigFiles(req: agent.ExportConfigFilesRequest): Promise<agent.ExportConfigFilesResponse> {
+    return this.channel.unary('exportConfigFiles', req, SLOW_CALL_MS);
+  }
+
+  importConfigFiles(req: agent.ImportConfigFilesRequest): Promise<agent.ImportConfigFilesResponse> {
+    return this.channel.unary('importConfigFiles', req, SLOW_CALL_MS);
+  }
+
+  exportSkills(req: agent.ExportSkillsRequest = {}): Promise<agent.ExportSkillsResponse> {
+    return this.channel.unary('exportSkills', req, SLOW_CALL_MS);
+  }
+
+  importSkills(req: agent.ImportSkillsRequest): Promise<agent.ImportSkillsResponse> {
+    return this.channel.unary('importSkills', req, SLOW_CALL_MS);
+  }
 }

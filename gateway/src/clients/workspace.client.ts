@@ -168,4 +168,10 @@ export class WorkspaceClient extends ServiceClient<Rpc> implements PromiseClient
   applyGitHunks(req: ws.ApplyGitHunksRequest): Promise<ws.ApplyGitHunksResponse> {
     return this.call('applyGitHunks', req, FS_CALL_MS);
   }
+  exportProjectsList(req: ws.ExportProjectsListRequest = {}): Promise<ws.ExportProjectsListResponse> {
+    return this.call('exportProjectsList', req, FS_CALL_MS);
+  }
+  importProjectsList(req: ws.ImportProjectsListRequest): Promise<ws.ImportProjectsListResponse> {
+    return this.call('importProjectsList', req, FS_CALL_MS);
+  }
 }

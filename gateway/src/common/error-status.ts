@@ -43,6 +43,7 @@ export const SERVICE_ERROR_STATUS: Record<ServiceErrorCode, number> = {
   unsupported_protocol: 400,
   invalid_worktree_path: 400,
   invalid_sandbox_settings: 400,
+  invalid_archive: 400,
   // 403, 404, 410
   path_not_allowed: 403,
   permission_denied: 403,
@@ -59,10 +60,13 @@ export const SERVICE_ERROR_STATUS: Record<ServiceErrorCode, number> = {
   target_exists: 409,
   target_not_empty: 409,
   directory_not_empty: 409,
+  skills_directory_empty: 409,
+  skills_directory_too_large: 409,
   // 413, 422: too large, or well-formed but wrong
   file_too_large: 413,
   too_many_files: 413,
   aggregate_too_large: 413,
+  archive_too_large: 413,
   checksum_mismatch: 422,
   // 5xx: the server could not do it
   internal_error: 500,

@@ -45,6 +45,10 @@ export type ServiceErrorCode =
   // agent: MCP servers
   // agent: webhooks
   // agent: config backup and restore
+  | 'invalid_archive'
+  | 'archive_too_large'
+  | 'skills_directory_empty'
+  | 'skills_directory_too_large'
   // pty
   | 'invalid_open'
   | 'cwd_not_allowed'

@@ -26,6 +26,9 @@ import { ProjectSessionFolders, REMOVE_TREE, removeTree } from './project-sessio
 import { PROJECT_PROMPTS } from './system-prompt/project-prompts.port.js';
 import { SystemPromptAddenda } from './system-prompt/system-prompt-addenda.js';
 import { WorkspaceProjectPrompts } from './system-prompt/workspace-project-prompts.js';
+import { ConfigBackupGrpcHandler } from './config-backup/config-backup.grpc-handler.js';
+import { ConfigBackupService } from './config-backup/config-backup.service.js';
+import { RestoredFiles } from './config-backup/restored-files.js';
 
 @Module({})
 export class AgentModule {
@@ -41,6 +44,7 @@ export class AgentModule {
         ProviderConfigGrpcHandler,
         ProjectSessionsGrpcHandler,
         SandboxSettingsGrpcHandler,
+        ConfigBackupGrpcHandler,
       ),
       providers: [
         { provide: AGENT_SDK, useClass: PiSdkAdapter },
@@ -59,6 +63,8 @@ export class AgentModule {
         ModelCatalog,
         ProjectSessionFolders,
         { provide: REMOVE_TREE, useValue: removeTree },
+        ConfigBackupService,
+        RestoredFiles,
       ],
     };
   }

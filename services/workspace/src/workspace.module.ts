@@ -19,6 +19,8 @@ import { GitGrpcHandler } from './git/git.grpc-handler.js';
 import { GitRunner } from './git/git-runner.js';
 import { ProjectGit } from './git/project-git.js';
 import { FsDoor } from './paths/project-fs.js';
+import { ProjectsBackupGrpcHandler } from './projects/projects-backup.grpc-handler.js';
+import { ProjectsListBackup } from './projects/projects-list-backup.js';
 
 @Module({})
 export class WorkspaceModule {
@@ -27,7 +29,13 @@ export class WorkspaceModule {
       module: WorkspaceModule,
       imports: [ForgeCoreModule.forRoot(config, logger)],
       // Together they must handle every RPC of the service (a compile-time check).
-      controllers: rpcHandlers<WorkspaceServiceController>()(ProjectsGrpcHandler, FilesGrpcHandler, SearchGrpcHandler, GitGrpcHandler),
+      controllers: rpcHandlers<WorkspaceServiceController>()(
+        ProjectsGrpcHandler,
+        FilesGrpcHandler,
+        SearchGrpcHandler,
+        GitGrpcHandler,
+        ProjectsBackupGrpcHandler,
+      ),
       providers: [
         FsDoor,
         ProjectRegistry,
@@ -41,6 +49,7 @@ export class WorkspaceModule {
         PathCompletion,
         GitRunner,
         ProjectGit,
+        ProjectsListBackup,
       ],
     };
   }

@@ -3,9 +3,9 @@
 // every read-modify-write runs under one in-process lock and lands with an atomic rename.
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { CONFIG, forgeError, GrpcStatus, LOGGER, writeJsonAtomic, type ForgeConfig } from '@pi-forge/runtime';
+import { CONFIG, forgeError, GrpcStatus, LOGGER, writeFileAtomic, writeJsonAtomic, type ForgeConfig } from '@pi-forge/runtime';
 import type { Project } from '@pi-forge/proto/workspace';
 import type { Logger } from 'pino';
 import { FsDoor } from '../paths/project-fs.js';
@@ -129,6 +129,35 @@ export class ProjectRegistry {
     return { cascaded: false };
   }
 
+  /** The file's bytes and mode as they are on disk (config backup), or undefined when there is none. */
+  async readFile(): Promise<{ content: Buffer; mode: number } | undefined> {
+    try {
+      const [content, info] = await Promise.all([readFile(this.file), stat(this.file)]);
+      return { content, mode: info.mode & 0o777 };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * Replaces the file with bytes a backup import validated, under the same lock as every other change:
+   * `decide` sees the current bytes inside the lock and says what to write (nothing on a dry run or a
+   * refusal), so no change slips in between the check and the write.
+   */
+  replaceFile<T>(decide: (current: Buffer | undefined) => Promise<{ result: T; write?: Buffer }>): Promise<T> {
+    const run = this.lock.then(async () => {
+      const { result, write } = await decide((await this.readFile())?.content);
+      if (write) {
+        await mkdir(dirname(this.file), { recursive: true, mode: 0o700 });
+        await writeFileAtomic(this.file, write, { mode: 0o600 });
+      }
+      return result;
+    });
+    this.lock = run.catch(() => undefined);
+    return run;
+  }
+
   private mutate<T>(change: (projects: Project[]) => { projects: Project[]; result: T }): Promise<T> {
     const run = this.lock.then(async () => {
       const { projects, result } = change(await this.list());
@@ -141,7 +170,7 @@ export class ProjectRegistry {
   }
 }
 
-function isProject(v: unknown): v is Project {
+export function isProject(v: unknown): v is Project {
   const p = v as Partial<Project> | null;
   return !!p && typeof p.id === 'string' && typeof p.name === 'string' && typeof p.path === 'string' && typeof p.createdAt === 'string';
 }
