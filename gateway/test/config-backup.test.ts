@@ -212,6 +212,16 @@ describe('config backup and restore', () => {
     assert.deepEqual([skills.status, ((await skills.json()) as any).error], [400, 'invalid_multipart']);
   });
 
+  it('OpenAPI lists the four routes', async () => {
+    const res = await stack.api('/api/docs/json');
+    assert.equal(res.status, 200);
+    const doc = (await res.json()) as { paths: Record<string, Record<string, unknown>> };
+    assert.ok(doc.paths['/api/v1/config/export']?.get);
+    assert.ok(doc.paths['/api/v1/config/import']?.post);
+    assert.ok(doc.paths['/api/v1/config/skills/export']?.get);
+    assert.ok(doc.paths['/api/v1/config/skills/import']?.post);
+  });
+
   it('the docs example exports, dry-runs and imports with curl', async () => {
     const run = await runDocExample('backup/export-import', { PI_FORGE_URL: stack.baseUrl, PI_FORGE_API_KEY: API_KEY });
     assert.equal(run.code, 0, run.stderr);

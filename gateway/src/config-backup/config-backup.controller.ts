@@ -4,7 +4,6 @@
 import { Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiConsumes, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { RateLimit } from '../common/rate-limit.js';
 import { BodyLimit } from '../common/route-options.js';
 import { isTrue } from '../files/files.dto.js';
 import { packArchive, type ArchiveFile } from './backup-archive.js';
@@ -43,7 +42,6 @@ export class ConfigBackupController {
   @HttpCode(200)
   @ApiConsumes('multipart/form-data')
   @BodyLimit(CONFIG_IMPORT_MAX_BYTES + MULTIPART_OVERHEAD)
-  @RateLimit('upload')
   async importConfig(@Query() q: ConfigImportQuery, @Req() req: FastifyRequest) {
     const [file] = await readUploadedFiles(req, { maxBytes: CONFIG_IMPORT_MAX_BYTES, maxFiles: 1, maxTotalBytes: CONFIG_IMPORT_MAX_BYTES });
     return this.backup.importConfig(file.data, isTrue(q.dryRun));
@@ -60,7 +58,6 @@ export class ConfigBackupController {
   @HttpCode(200)
   @ApiConsumes('multipart/form-data')
   @BodyLimit(SKILLS_PART_MAX_BYTES * 2)
-  @RateLimit('upload')
   async importSkills(@Req() req: FastifyRequest) {
     const parts = await readUploadedFiles(req, {
       maxBytes: SKILLS_PART_MAX_BYTES,
