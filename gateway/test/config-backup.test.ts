@@ -212,6 +212,11 @@ describe('config backup and restore', () => {
     assert.deepEqual([skills.status, ((await skills.json()) as any).error], [400, 'invalid_multipart']);
   });
 
+  it('never logs the exported or imported secrets', async () => {
+    await stack.logsSettled();
+    assert.ok(!stack.rawLog.some((l) => l.includes(SECRET)), 'auth.json key in a log line');
+  });
+
   it('OpenAPI lists the four routes', async () => {
     const res = await stack.api('/api/docs/json');
     assert.equal(res.status, 200);

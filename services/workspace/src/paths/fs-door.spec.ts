@@ -14,7 +14,7 @@ const SRC = fileURLToPath(new URL('..', import.meta.url));
 const ALLOWED: Record<string, string[]> = {
   'paths/project-fs.js': ['*'],
   'paths/path-guard.js': ['lstat', 'realpath'],
-  'projects/project-registry.js': ['mkdir', 'readFile'], // projects.json (service-owned)
+  'projects/project-registry.js': ['mkdir', 'readFile', 'stat'], // projects.json (service-owned; stat: its mode for a backup)
   'projects/system-prompt-store.js': ['mkdir', 'readFile'], // system-prompt-overrides.json
   'projects/project-cascade.js': ['readFile'], // *-overrides.json, mcp-stdio-trust.json
   'search/content-search.js': ['accessSync', 'constants'], // finding the rg binary on PATH
