@@ -26,6 +26,10 @@ import { ProjectSessionFolders, REMOVE_TREE, removeTree } from './project-sessio
 import { PROJECT_PROMPTS } from './system-prompt/project-prompts.port.js';
 import { SystemPromptAddenda } from './system-prompt/system-prompt-addenda.js';
 import { WorkspaceProjectPrompts } from './system-prompt/workspace-project-prompts.js';
+import { McpFiles } from './mcp/mcp-files.js';
+import { McpManager } from './mcp/mcp-manager.js';
+import { McpToolBridge } from './mcp/mcp-tool-bridge.js';
+import { McpGrpcHandler } from './mcp/mcp.grpc-handler.js';
 
 @Module({})
 export class AgentModule {
@@ -41,6 +45,7 @@ export class AgentModule {
         ProviderConfigGrpcHandler,
         ProjectSessionsGrpcHandler,
         SandboxSettingsGrpcHandler,
+        McpGrpcHandler,
       ),
       providers: [
         { provide: AGENT_SDK, useClass: PiSdkAdapter },
@@ -59,6 +64,9 @@ export class AgentModule {
         ModelCatalog,
         ProjectSessionFolders,
         { provide: REMOVE_TREE, useValue: removeTree },
+        McpFiles,
+        McpManager,
+        McpToolBridge,
       ],
     };
   }
