@@ -138,7 +138,7 @@ export class McpConnection {
         'MCP call failed on the transport; reconnecting once',
       );
       await this.reconnect();
-      if (!this.client) throw new Error(`MCP server ${this.name} is not reachable: ${this.lastError ?? message(err)}`);
+      if (!this.client) throw new Error(`MCP server ${this.name} is not reachable: ${this.lastError ?? message(err)}`, { cause: err });
       return call(this.client);
     }
   }
