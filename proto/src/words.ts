@@ -1,5 +1,6 @@
 // The public words of the proto enums (see enums.ts), shared by the gateway's DTOs and the services.
 import {
+  AskAnswerKind,
   ExportFormat,
   SessionSearchMatchKind,
   StreamingBehavior,
@@ -27,3 +28,5 @@ export const SEARCH_ENGINE = enumWords(SearchEngine, 'SEARCH_ENGINE_');
 export const GIT_HUNK_MODE = enumWords(GitHunkMode, 'GIT_HUNK_MODE_');
 /** write, edit. */
 export const TURN_DIFF_TOOL = enumWords(TurnDiffTool, 'TURN_DIFF_TOOL_');
+/** option, custom, chat, multi (ask_user_question answers). */
+export const ASK_ANSWER_KIND = enumWords(AskAnswerKind, 'ASK_ANSWER_KIND_');

@@ -160,4 +160,12 @@ export class AgentClient
   putSettings(req: agent.PutSettingsRequest): Promise<agent.PutSettingsResponse> {
     return this.channel.unary('putSettings', req, QUICK_CALL_MS);
   }
+
+  listPendingQuestions(req: agent.ListPendingQuestionsRequest): Promise<agent.ListPendingQuestionsResponse> {
+    return this.channel.unary('listPendingQuestions', req, QUICK_CALL_MS);
+  }
+
+  answerQuestion(req: agent.AnswerQuestionRequest): Promise<agent.AnswerQuestionResponse> {
+    return this.channel.unary('answerQuestion', req, QUICK_CALL_MS);
+  }
 }

@@ -26,6 +26,9 @@ import { ProjectSessionFolders, REMOVE_TREE, removeTree } from './project-sessio
 import { PROJECT_PROMPTS } from './system-prompt/project-prompts.port.js';
 import { SystemPromptAddenda } from './system-prompt/system-prompt-addenda.js';
 import { WorkspaceProjectPrompts } from './system-prompt/workspace-project-prompts.js';
+import { AskUserQuestionGrpcHandler } from './ask-user-question/ask-user-question.grpc-handler.js';
+import { AskUserQuestionTools } from './ask-user-question/ask-user-question.tools.js';
+import { PendingQuestions } from './ask-user-question/pending-questions.js';
 
 @Module({})
 export class AgentModule {
@@ -41,6 +44,7 @@ export class AgentModule {
         ProviderConfigGrpcHandler,
         ProjectSessionsGrpcHandler,
         SandboxSettingsGrpcHandler,
+        AskUserQuestionGrpcHandler,
       ),
       providers: [
         { provide: AGENT_SDK, useClass: PiSdkAdapter },
@@ -59,6 +63,8 @@ export class AgentModule {
         ModelCatalog,
         ProjectSessionFolders,
         { provide: REMOVE_TREE, useValue: removeTree },
+        PendingQuestions,
+        AskUserQuestionTools,
       ],
     };
   }
