@@ -16,6 +16,7 @@ import { SessionsGrpcHandler } from './sessions/sessions.grpc-handler.js';
 import { PendingState } from './streaming/pending-state.js';
 import { ForgeTools } from './forge-tools/forge-tools.js';
 import { SessionEventBus } from './sessions/session-event-bus.js';
+import { SessionEvictor } from './sessions/session-evictor.js';
 import { StreamGrpcHandler } from './streaming/stream.grpc-handler.js';
 import { ConfigFiles } from './provider-config/config-files.js';
 import { ModelCatalog } from './provider-config/model-catalog.js';
@@ -59,6 +60,7 @@ export class AgentModule {
         PendingState,
         ForgeTools,
         SessionEventBus,
+        SessionEvictor,
         ConfigFiles,
         ModelCatalog,
         ProjectSessionFolders,
