@@ -46,6 +46,11 @@ export class AskUserQuestionTools implements ForgeToolProvider, OnModuleInit {
     return [tool as unknown as ToolDefinition];
   }
 
+  /** A session waiting on the user stays loaded (its run is waiting, too). */
+  holdsSession(sessionId: string): boolean {
+    return this.pending.count(sessionId) > 0;
+  }
+
   disposeSession(sessionId: string): void {
     this.pending.dropSession(sessionId);
   }

@@ -125,8 +125,10 @@ describe('AskUserQuestionTools', () => {
     assert.deepEqual(forgeTools.names, ['ask_user_question']);
     const [tool] = await forgeTools.toolsFor(ctx);
     assert.equal(tool!.name, 'ask_user_question');
+    assert.equal(forgeTools.holdsSession('s1'), false);
     const running = family.execute(ctx, { questions: QUESTIONS }, undefined);
     assert.equal(live.pendingQuestions, 1);
+    assert.equal(forgeTools.holdsSession('s1'), true, 'a waiting session is not evicted');
     const redelivered = pendingState.eventsFor(live) as ForgeEvent[];
     assert.equal(redelivered.length, 1);
     assert.equal(redelivered[0]!.type, 'ask_user_question');
