@@ -197,4 +197,14 @@ export class AgentClient
   untrustMcpProject(req: agent.UntrustMcpProjectRequest): Promise<agent.UntrustMcpProjectResponse> {
     return this.channel.unary('untrustMcpProject', req, SLOW_CALL_MS);
   }
+
+  // --- ask_user_question ---
+
+  listPendingQuestions(req: agent.ListPendingQuestionsRequest): Promise<agent.ListPendingQuestionsResponse> {
+    return this.channel.unary('listPendingQuestions', req, QUICK_CALL_MS);
+  }
+
+  answerQuestion(req: agent.AnswerQuestionRequest): Promise<agent.AnswerQuestionResponse> {
+    return this.channel.unary('answerQuestion', req, QUICK_CALL_MS);
+  }
 }
