@@ -18,6 +18,8 @@ import { WebAppModule } from './web-app/web-app.module.js';
 import { ProjectsModule } from './projects/projects.module.js';
 import { FilesModule } from './files/files.module.js';
 import { GitModule } from './git/git.module.js';
+import { McpModule } from './mcp/mcp.module.js';
+import { AskUserQuestionModule } from './ask-user-question/ask-user-question.module.js';
 import { ConfigBackupModule } from './config-backup/config-backup.module.js';
 
 @Module({})
@@ -39,7 +41,9 @@ export class AppModule {
         ProjectsModule,
         FilesModule,
         GitModule,
+        McpModule,
         UiConfigModule,
+        AskUserQuestionModule,
         ConfigBackupModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ErrorEnvelopeFilter }],

@@ -1,6 +1,8 @@
 // The public words of the proto enums (see enums.ts), shared by the gateway's DTOs and the services.
 import {
+  AskAnswerKind,
   ExportFormat,
+  McpServerState,
   SessionSearchMatchKind,
   StreamingBehavior,
   ThinkingLevel,
@@ -27,3 +29,7 @@ export const SEARCH_ENGINE = enumWords(SearchEngine, 'SEARCH_ENGINE_');
 export const GIT_HUNK_MODE = enumWords(GitHunkMode, 'GIT_HUNK_MODE_');
 /** write, edit. */
 export const TURN_DIFF_TOOL = enumWords(TurnDiffTool, 'TURN_DIFF_TOOL_');
+/** idle, connecting, connected, error, disabled, trust_required (snake_case, as the MCP status entries spell it). */
+export const MCP_SERVER_STATE = enumWords(McpServerState, 'MCP_SERVER_STATE_', 'snake_case');
+/** option, custom, chat, multi (ask_user_question answers). */
+export const ASK_ANSWER_KIND = enumWords(AskAnswerKind, 'ASK_ANSWER_KIND_');

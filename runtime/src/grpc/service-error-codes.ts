@@ -38,11 +38,15 @@ export type ServiceErrorCode =
   // agent: sandbox tool environment
   | 'invalid_sandbox_settings'
   // agent: ask_user_question tool
+  | 'request_not_found'
+  | 'invalid_answer'
   // agent: todo tool
   // agent: quick actions
   // agent: process tool
   // agent: skills, prompt templates and tool toggles
   // agent: MCP servers
+  | 'mcp_invalid_config'
+  | 'mcp_server_not_found'
   // agent: webhooks
   // agent: config backup and restore
   | 'invalid_archive'

@@ -16,6 +16,7 @@ import { SessionsGrpcHandler } from './sessions/sessions.grpc-handler.js';
 import { PendingState } from './streaming/pending-state.js';
 import { ForgeTools } from './forge-tools/forge-tools.js';
 import { SessionEventBus } from './sessions/session-event-bus.js';
+import { SessionEvictor } from './sessions/session-evictor.js';
 import { StreamGrpcHandler } from './streaming/stream.grpc-handler.js';
 import { ConfigFiles } from './provider-config/config-files.js';
 import { ModelCatalog } from './provider-config/model-catalog.js';
@@ -26,6 +27,13 @@ import { ProjectSessionFolders, REMOVE_TREE, removeTree } from './project-sessio
 import { PROJECT_PROMPTS } from './system-prompt/project-prompts.port.js';
 import { SystemPromptAddenda } from './system-prompt/system-prompt-addenda.js';
 import { WorkspaceProjectPrompts } from './system-prompt/workspace-project-prompts.js';
+import { McpFiles } from './mcp/mcp-files.js';
+import { McpManager } from './mcp/mcp-manager.js';
+import { McpToolBridge } from './mcp/mcp-tool-bridge.js';
+import { McpGrpcHandler } from './mcp/mcp.grpc-handler.js';
+import { AskUserQuestionGrpcHandler } from './ask-user-question/ask-user-question.grpc-handler.js';
+import { AskUserQuestionTools } from './ask-user-question/ask-user-question.tools.js';
+import { PendingQuestions } from './ask-user-question/pending-questions.js';
 import { ConfigBackupGrpcHandler } from './config-backup/config-backup.grpc-handler.js';
 import { ConfigBackupService } from './config-backup/config-backup.service.js';
 import { RestoredFiles } from './config-backup/restored-files.js';
@@ -44,6 +52,8 @@ export class AgentModule {
         ProviderConfigGrpcHandler,
         ProjectSessionsGrpcHandler,
         SandboxSettingsGrpcHandler,
+        McpGrpcHandler,
+        AskUserQuestionGrpcHandler,
         ConfigBackupGrpcHandler,
       ),
       providers: [
@@ -59,10 +69,16 @@ export class AgentModule {
         PendingState,
         ForgeTools,
         SessionEventBus,
+        SessionEvictor,
         ConfigFiles,
         ModelCatalog,
         ProjectSessionFolders,
         { provide: REMOVE_TREE, useValue: removeTree },
+        McpFiles,
+        McpManager,
+        McpToolBridge,
+        PendingQuestions,
+        AskUserQuestionTools,
         ConfigBackupService,
         RestoredFiles,
       ],

@@ -19,6 +19,7 @@ import { GitGrpcHandler } from './git/git.grpc-handler.js';
 import { GitRunner } from './git/git-runner.js';
 import { ProjectGit } from './git/project-git.js';
 import { FsDoor } from './paths/project-fs.js';
+import { StatsGrpcHandler } from './stats/stats.grpc-handler.js';
 import { ProjectsBackupGrpcHandler } from './projects/projects-backup.grpc-handler.js';
 import { ProjectsListBackup } from './projects/projects-list-backup.js';
 
@@ -30,6 +31,7 @@ export class WorkspaceModule {
       imports: [ForgeCoreModule.forRoot(config, logger)],
       // Together they must handle every RPC of the service (a compile-time check).
       controllers: rpcHandlers<WorkspaceServiceController>()(
+        StatsGrpcHandler,
         ProjectsGrpcHandler,
         FilesGrpcHandler,
         SearchGrpcHandler,

@@ -10,6 +10,8 @@ import {
   type SkillsImportResult,
 } from '../services/backup.api';
 
+export type { DownloadedArchive, ExportOptIn };
+
 export const useBackupStore = defineStore('backup', () => {
   const include = ref<ExportOptIn[]>([]);
   const busy = ref(false);
