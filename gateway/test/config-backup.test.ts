@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeStackDirs, runDocExample, seedProject, startStack, type Stack, type StackDirs } from '@pi-forge/test-fixtures';
+import { makeStackDirs, runDocExample, seedProject, startStack, waitFor, type Stack, type StackDirs } from '@pi-forge/test-fixtures';
 import { fingerprint, makeTarGz, postFiles, readTarGz } from './backup-support.js';
 
 const API_KEY = 'test-key-backup-0123456789abcdef';
@@ -142,7 +142,16 @@ describe('config backup and restore', () => {
       assert.ok(readFileSync(path).equals(before[name]), `${name} restored byte for byte`);
       assert.equal(statSync(path).mode & 0o777, mode, `${name} mode`);
     }
-    // The restored registry is the live one.
+    // The restored files are the live ones: the registry, and the MCP servers (reloaded on restore).
+    await waitFor(
+      'the restored MCP server',
+      async () => {
+        const mcp = (await (await stack.api('/api/v1/mcp/servers')).json()) as { servers: Record<string, unknown> };
+        return 'docs' in mcp.servers;
+      },
+      30_000,
+    );
+
     const projects = (await (await stack.api('/api/v1/projects')).json()) as any;
     assert.equal((projects.projects ?? projects)[0].name, 'backup-project');
   });

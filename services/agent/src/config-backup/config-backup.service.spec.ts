@@ -71,12 +71,13 @@ describe('ConfigBackupService (agent)', () => {
         file('skills-overrides.json', '{"projects":{"p":{"enable":"all"}}}'),
         file('skills/../x.md', '#'),
         file('password-hash', 'x'),
+        file('mcp.json', '{"servers":{"a__b":{"url":"file:///etc"}}}'),
       ],
       false,
     );
     assert.deepEqual(
       res.errors!.map((e) => e.name),
-      ['quick-actions.json', 'auth.json', 'webhooks.json', 'tool-overrides.json', 'skills-overrides.json', 'skills/../x.md'],
+      ['quick-actions.json', 'auth.json', 'webhooks.json', 'tool-overrides.json', 'skills-overrides.json', 'skills/../x.md', 'mcp.json'],
     );
     assert.deepEqual(
       res.skipped!.map((s) => s.name),
@@ -92,7 +93,7 @@ describe('ConfigBackupService (agent)', () => {
     const res = await service.importFiles(
       [
         file('settings.json', '{"a":1}'),
-        file('mcp.json', '{"servers":{"x":{}}}'),
+        file('mcp.json', '{"servers":{"x":{"url":"http://127.0.0.1:1/mcp"}}}'),
         file('theme.json', '{}'),
         file('skills/a/SKILL.md', '# a'),
       ],

@@ -1,6 +1,8 @@
 // Which config files travel in a backup, where each lives, the mode it is written with (contract
 // §7.2/§7.3) and the cheap shape check an imported copy must pass. The contract's export set is the
 // default; the rest are opt-in (docs/backup.md). projects.json is the workspace service's, not here.
+// A feature that has its own validator lends it here (mcp.json: the MCP module's).
+import { serverConfigProblem, serverNameProblem } from '../mcp/mcp-config.js';
 
 export type PortableHome = 'pi-config' | 'forge-data';
 
@@ -37,6 +39,15 @@ const overrides: Check = (v) => {
 };
 const credentials: Check = (v) =>
   anObject(v) ?? (Object.values(v as object).every(isObject) ? undefined : 'every provider entry must be an object');
+const mcpServers: Check = (v) => {
+  const problem = withObjectField('servers')(v);
+  if (problem || !isObject(v) || v.servers === undefined) return problem;
+  for (const [name, cfg] of Object.entries(v.servers as Record<string, unknown>)) {
+    const bad = serverNameProblem(name) ?? serverConfigProblem(cfg);
+    if (bad) return `servers.${name}: ${bad}`;
+  }
+  return undefined;
+};
 const webhooks: Check = (v) =>
   anArrayOfObjects(v) ??
   ((v as Record<string, unknown>[]).every((w) => typeof w.url === 'string' && /^https?:\/\//i.test(w.url))
@@ -44,7 +55,7 @@ const webhooks: Check = (v) =>
     : 'every webhook needs an http(s) url');
 
 export const PORTABLE_FILES: readonly PortableFileSpec[] = [
-  { name: 'mcp.json', home: 'forge-data', mode: 0o600, byDefault: true, check: withObjectField('servers') },
+  { name: 'mcp.json', home: 'forge-data', mode: 0o600, byDefault: true, check: mcpServers },
   { name: 'settings.json', home: 'pi-config', mode: 0o600, byDefault: true, check: anObject },
   { name: 'models.json', home: 'pi-config', mode: 0o600, byDefault: true, check: withObjectField('providers') },
   { name: 'skills-overrides.json', home: 'forge-data', mode: 0o600, byDefault: true, check: overrides },

@@ -2,7 +2,7 @@
 // on every settings/server change (only changed entries reconnect), and one pool per project from its
 // `.mcp.json`, loaded lazily (first session, status query or trust) and read once per pool. A project's stdio
 // servers run commands from the repository, so they stay `trust_required` until the project is trusted.
-import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { forgeError, GrpcStatus, LOGGER } from '@pi-forge/runtime';
 import {
@@ -18,6 +18,7 @@ import {
 } from './mcp-config.js';
 import { McpConnection, type McpScope, type McpState } from './mcp-connection.js';
 import { McpFiles } from './mcp-files.js';
+import { RestoredFiles } from '../config-backup/restored-files.js';
 import { bridgedToolName } from './mcp-tool-names.js';
 
 /** How long a session being created waits for MCP servers still connecting; slower ones are left out of it. */
@@ -78,10 +79,18 @@ export class McpManager implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly files: McpFiles,
+    @Optional() private readonly restored?: RestoredFiles,
   ) {}
 
   onModuleInit(): void {
     this.globalLoad = this.reloadGlobal();
+    // A config restore replaced mcp.json on disk: connect what it says now (docs/backup.md).
+    this.restored?.subscribe((names) => {
+      if (!names.includes('mcp.json')) return;
+      this.globalLoad = this.globalLoad
+        .then(() => this.reloadGlobal())
+        .catch((err: unknown) => this.logger.warn({ err }, 'could not reload mcp.json after a config restore'));
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
