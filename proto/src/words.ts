@@ -5,6 +5,7 @@ import {
   StreamingBehavior,
   ThinkingLevel,
   TurnDiffTool,
+  WebhookDeliveryStatus,
 } from '../gen/forge/agent/v1/agent_service.js';
 import { GitFileKind, GitHunkMode, SearchEngine, TreeNodeType } from '../gen/forge/workspace/v1/workspace_service.js';
 import { enumWords } from './enums.js';
@@ -27,3 +28,5 @@ export const SEARCH_ENGINE = enumWords(SearchEngine, 'SEARCH_ENGINE_');
 export const GIT_HUNK_MODE = enumWords(GitHunkMode, 'GIT_HUNK_MODE_');
 /** write, edit. */
 export const TURN_DIFF_TOOL = enumWords(TurnDiffTool, 'TURN_DIFF_TOOL_');
+/** delivered, failed, error. */
+export const WEBHOOK_DELIVERY_STATUS = enumWords(WebhookDeliveryStatus, 'WEBHOOK_DELIVERY_STATUS_');

@@ -43,6 +43,11 @@ export const SERVICE_ERROR_STATUS: Record<ServiceErrorCode, number> = {
   unsupported_protocol: 400,
   invalid_worktree_path: 400,
   invalid_sandbox_settings: 400,
+  // webhooks
+  no_events: 400,
+  invalid_secret: 400,
+  invalid_header: 400,
+  webhook_not_found: 404,
   // 403, 404, 410
   path_not_allowed: 403,
   permission_denied: 403,

@@ -44,6 +44,10 @@ export type ServiceErrorCode =
   // agent: skills, prompt templates and tool toggles
   // agent: MCP servers
   // agent: webhooks
+  | 'no_events'
+  | 'invalid_secret'
+  | 'invalid_header'
+  | 'webhook_not_found'
   // agent: config backup and restore
   // pty
   | 'invalid_open'

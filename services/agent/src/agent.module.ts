@@ -26,6 +26,8 @@ import { ProjectSessionFolders, REMOVE_TREE, removeTree } from './project-sessio
 import { PROJECT_PROMPTS } from './system-prompt/project-prompts.port.js';
 import { SystemPromptAddenda } from './system-prompt/system-prompt-addenda.js';
 import { WorkspaceProjectPrompts } from './system-prompt/workspace-project-prompts.js';
+import { WebhooksGrpcHandler } from './webhooks/webhooks.grpc-handler.js';
+import { WEBHOOK_PROVIDERS } from './webhooks/webhooks.providers.js';
 
 @Module({})
 export class AgentModule {
@@ -41,6 +43,7 @@ export class AgentModule {
         ProviderConfigGrpcHandler,
         ProjectSessionsGrpcHandler,
         SandboxSettingsGrpcHandler,
+        WebhooksGrpcHandler,
       ),
       providers: [
         { provide: AGENT_SDK, useClass: PiSdkAdapter },
@@ -59,6 +62,7 @@ export class AgentModule {
         ModelCatalog,
         ProjectSessionFolders,
         { provide: REMOVE_TREE, useValue: removeTree },
+        ...WEBHOOK_PROVIDERS,
       ],
     };
   }
