@@ -2,7 +2,8 @@
 // to the server once and is never kept here; an empty secret field on edit leaves the stored one.
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import { webhooksApi, type Webhook, type WebhookDelivery, type WebhookInput } from '../services/webhooks.api';
+import { webhooksApi } from '../services/webhooks.api';
+import type { Webhook, WebhookDelivery, WebhookInput } from '../services/webhook-types';
 
 export const useWebhooksStore = defineStore('webhooks', () => {
   const webhooks = ref<Webhook[]>([]);

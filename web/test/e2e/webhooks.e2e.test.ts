@@ -53,13 +53,13 @@ describe('webhooks settings in a browser', () => {
       await dialog.getByRole('tab', { name: 'Webhooks' }).click();
       await dialog.getByRole('button', { name: 'Add webhook' }).click();
       const form = dialog.getByRole('form', { name: 'New webhook' });
-      await form.getByLabel('Name').fill('Browser hook');
-      await form.getByLabel('URL').fill(`${receiver.url}/browser`);
+      await form.getByLabel('Name', { exact: true }).fill('Browser hook');
+      await form.getByLabel('URL', { exact: true }).fill(`${receiver.url}/browser`);
       await form.getByLabel('session_created').check();
       await form.getByLabel('Signing secret').fill(SECRET);
       await form.getByRole('button', { name: 'Save webhook' }).click();
       await dialog.getByRole('status').filter({ hasText: 'Webhook saved.' }).waitFor();
-      await dialog.getByRole('cell', { name: 'Browser hook' }).waitFor();
+      await dialog.getByRole('cell', { name: 'Browser hook', exact: true }).waitFor();
       await page.screenshot({ path: join(SHOTS, 'webhooks-01-list.png') });
 
       await dialog.getByRole('button', { name: 'Send a test event to Browser hook' }).click();
