@@ -19,6 +19,7 @@ import { WebAppModule } from './web-app/web-app.module.js';
 import { ProjectsModule } from './projects/projects.module.js';
 import { FilesModule } from './files/files.module.js';
 import { GitModule } from './git/git.module.js';
+import { McpModule } from './mcp/mcp.module.js';
 
 @Module({})
 export class AppModule {
@@ -40,6 +41,7 @@ export class AppModule {
         ProjectsModule,
         FilesModule,
         GitModule,
+        McpModule,
         UiConfigModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ErrorEnvelopeFilter }],

@@ -1,6 +1,7 @@
 // The public words of the proto enums (see enums.ts), shared by the gateway's DTOs and the services.
 import {
   ExportFormat,
+  McpServerState,
   SessionSearchMatchKind,
   StreamingBehavior,
   ThinkingLevel,
@@ -28,5 +29,7 @@ export const SEARCH_ENGINE = enumWords(SearchEngine, 'SEARCH_ENGINE_');
 export const GIT_HUNK_MODE = enumWords(GitHunkMode, 'GIT_HUNK_MODE_');
 /** write, edit. */
 export const TURN_DIFF_TOOL = enumWords(TurnDiffTool, 'TURN_DIFF_TOOL_');
+/** idle, connecting, connected, error, disabled, trust_required (snake_case, as the MCP status entries spell it). */
+export const MCP_SERVER_STATE = enumWords(McpServerState, 'MCP_SERVER_STATE_', 'snake_case');
 /** delivered, failed, error. */
 export const WEBHOOK_DELIVERY_STATUS = enumWords(WebhookDeliveryStatus, 'WEBHOOK_DELIVERY_STATUS_');

@@ -43,6 +43,8 @@ export type ServiceErrorCode =
   // agent: process tool
   // agent: skills, prompt templates and tool toggles
   // agent: MCP servers
+  | 'mcp_invalid_config'
+  | 'mcp_server_not_found'
   // agent: webhooks
   | 'no_events'
   | 'invalid_secret'

@@ -16,6 +16,7 @@ import { SessionsGrpcHandler } from './sessions/sessions.grpc-handler.js';
 import { PendingState } from './streaming/pending-state.js';
 import { ForgeTools } from './forge-tools/forge-tools.js';
 import { SessionEventBus } from './sessions/session-event-bus.js';
+import { SessionEvictor } from './sessions/session-evictor.js';
 import { StreamGrpcHandler } from './streaming/stream.grpc-handler.js';
 import { ConfigFiles } from './provider-config/config-files.js';
 import { ModelCatalog } from './provider-config/model-catalog.js';
@@ -26,6 +27,10 @@ import { ProjectSessionFolders, REMOVE_TREE, removeTree } from './project-sessio
 import { PROJECT_PROMPTS } from './system-prompt/project-prompts.port.js';
 import { SystemPromptAddenda } from './system-prompt/system-prompt-addenda.js';
 import { WorkspaceProjectPrompts } from './system-prompt/workspace-project-prompts.js';
+import { McpFiles } from './mcp/mcp-files.js';
+import { McpManager } from './mcp/mcp-manager.js';
+import { McpToolBridge } from './mcp/mcp-tool-bridge.js';
+import { McpGrpcHandler } from './mcp/mcp.grpc-handler.js';
 import { WebhooksGrpcHandler } from './webhooks/webhooks.grpc-handler.js';
 import { WEBHOOK_PROVIDERS } from './webhooks/webhooks.providers.js';
 
@@ -43,6 +48,7 @@ export class AgentModule {
         ProviderConfigGrpcHandler,
         ProjectSessionsGrpcHandler,
         SandboxSettingsGrpcHandler,
+        McpGrpcHandler,
         WebhooksGrpcHandler,
       ),
       providers: [
@@ -58,10 +64,14 @@ export class AgentModule {
         PendingState,
         ForgeTools,
         SessionEventBus,
+        SessionEvictor,
         ConfigFiles,
         ModelCatalog,
         ProjectSessionFolders,
         { provide: REMOVE_TREE, useValue: removeTree },
+        McpFiles,
+        McpManager,
+        McpToolBridge,
         ...WEBHOOK_PROVIDERS,
       ],
     };
