@@ -20,6 +20,7 @@ import { ProjectsModule } from './projects/projects.module.js';
 import { FilesModule } from './files/files.module.js';
 import { GitModule } from './git/git.module.js';
 import { McpModule } from './mcp/mcp.module.js';
+import { AskUserQuestionModule } from './ask-user-question/ask-user-question.module.js';
 
 @Module({})
 export class AppModule {
@@ -43,6 +44,7 @@ export class AppModule {
         GitModule,
         McpModule,
         UiConfigModule,
+        AskUserQuestionModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ErrorEnvelopeFilter }],
     };

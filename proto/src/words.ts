@@ -1,5 +1,6 @@
 // The public words of the proto enums (see enums.ts), shared by the gateway's DTOs and the services.
 import {
+  AskAnswerKind,
   ExportFormat,
   McpServerState,
   SessionSearchMatchKind,
@@ -31,5 +32,7 @@ export const GIT_HUNK_MODE = enumWords(GitHunkMode, 'GIT_HUNK_MODE_');
 export const TURN_DIFF_TOOL = enumWords(TurnDiffTool, 'TURN_DIFF_TOOL_');
 /** idle, connecting, connected, error, disabled, trust_required (snake_case, as the MCP status entries spell it). */
 export const MCP_SERVER_STATE = enumWords(McpServerState, 'MCP_SERVER_STATE_', 'snake_case');
+/** option, custom, chat, multi (ask_user_question answers). */
+export const ASK_ANSWER_KIND = enumWords(AskAnswerKind, 'ASK_ANSWER_KIND_');
 /** delivered, failed, error. */
 export const WEBHOOK_DELIVERY_STATUS = enumWords(WebhookDeliveryStatus, 'WEBHOOK_DELIVERY_STATUS_');

@@ -198,6 +198,16 @@ export class AgentClient
     return this.channel.unary('untrustMcpProject', req, SLOW_CALL_MS);
   }
 
+  // --- ask_user_question ---
+
+  listPendingQuestions(req: agent.ListPendingQuestionsRequest): Promise<agent.ListPendingQuestionsResponse> {
+    return this.channel.unary('listPendingQuestions', req, QUICK_CALL_MS);
+  }
+
+  answerQuestion(req: agent.AnswerQuestionRequest): Promise<agent.AnswerQuestionResponse> {
+    return this.channel.unary('answerQuestion', req, QUICK_CALL_MS);
+  }
+
   listWebhooks(req: agent.ListWebhooksRequest): Promise<agent.ListWebhooksResponse> {
     return this.channel.unary('listWebhooks', req, QUICK_CALL_MS);
   }

@@ -44,6 +44,7 @@ export const SERVICE_ERROR_STATUS: Record<ServiceErrorCode, number> = {
   invalid_worktree_path: 400,
   invalid_sandbox_settings: 400,
   mcp_invalid_config: 400,
+  invalid_answer: 400,
   // webhooks
   no_events: 400,
   invalid_secret: 400,
@@ -57,6 +58,7 @@ export const SERVICE_ERROR_STATUS: Record<ServiceErrorCode, number> = {
   auth_provider_not_found: 404,
   project_not_found: 404,
   mcp_server_not_found: 404,
+  request_not_found: 404,
   session_tombstoned: 410,
   // 409: conflicts with the current state
   session_busy: 409,

@@ -38,6 +38,8 @@ export type ServiceErrorCode =
   // agent: sandbox tool environment
   | 'invalid_sandbox_settings'
   // agent: ask_user_question tool
+  | 'request_not_found'
+  | 'invalid_answer'
   // agent: todo tool
   // agent: quick actions
   // agent: process tool
