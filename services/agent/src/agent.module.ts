@@ -34,6 +34,8 @@ import { McpGrpcHandler } from './mcp/mcp.grpc-handler.js';
 import { AskUserQuestionGrpcHandler } from './ask-user-question/ask-user-question.grpc-handler.js';
 import { AskUserQuestionTools } from './ask-user-question/ask-user-question.tools.js';
 import { PendingQuestions } from './ask-user-question/pending-questions.js';
+import { WebhooksGrpcHandler } from './webhooks/webhooks.grpc-handler.js';
+import { WEBHOOK_PROVIDERS } from './webhooks/webhooks.providers.js';
 
 @Module({})
 export class AgentModule {
@@ -51,6 +53,7 @@ export class AgentModule {
         SandboxSettingsGrpcHandler,
         McpGrpcHandler,
         AskUserQuestionGrpcHandler,
+        WebhooksGrpcHandler,
       ),
       providers: [
         { provide: AGENT_SDK, useClass: PiSdkAdapter },
@@ -75,6 +78,7 @@ export class AgentModule {
         McpToolBridge,
         PendingQuestions,
         AskUserQuestionTools,
+        ...WEBHOOK_PROVIDERS,
       ],
     };
   }
