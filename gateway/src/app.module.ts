@@ -11,6 +11,7 @@ import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ProviderConfigModule } from './provider-config/provider-config.module.js';
 import { SandboxConfigModule } from './sandbox/sandbox-config.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
 import { TerminalModule } from './terminal/terminal.module.js';
 import { UiConfigModule } from './ui-config/ui-config.module.js';
@@ -38,6 +39,7 @@ export class AppModule {
         SessionsModule,
         ProviderConfigModule,
         SandboxConfigModule,
+        WebhooksModule,
         ProjectsModule,
         FilesModule,
         GitModule,

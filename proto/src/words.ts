@@ -7,6 +7,7 @@ import {
   StreamingBehavior,
   ThinkingLevel,
   TurnDiffTool,
+  WebhookDeliveryStatus,
 } from '../gen/forge/agent/v1/agent_service.js';
 import { GitFileKind, GitHunkMode, SearchEngine, TreeNodeType } from '../gen/forge/workspace/v1/workspace_service.js';
 import { enumWords } from './enums.js';
@@ -33,3 +34,5 @@ export const TURN_DIFF_TOOL = enumWords(TurnDiffTool, 'TURN_DIFF_TOOL_');
 export const MCP_SERVER_STATE = enumWords(McpServerState, 'MCP_SERVER_STATE_', 'snake_case');
 /** option, custom, chat, multi (ask_user_question answers). */
 export const ASK_ANSWER_KIND = enumWords(AskAnswerKind, 'ASK_ANSWER_KIND_');
+/** delivered, failed, error. */
+export const WEBHOOK_DELIVERY_STATUS = enumWords(WebhookDeliveryStatus, 'WEBHOOK_DELIVERY_STATUS_');

@@ -46,6 +46,11 @@ export const SERVICE_ERROR_STATUS: Record<ServiceErrorCode, number> = {
   mcp_invalid_config: 400,
   invalid_answer: 400,
   invalid_archive: 400,
+  // webhooks
+  no_events: 400,
+  invalid_secret: 400,
+  invalid_header: 400,
+  webhook_not_found: 404,
   // 403, 404, 410
   path_not_allowed: 403,
   permission_denied: 403,

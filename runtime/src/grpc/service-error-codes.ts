@@ -48,6 +48,10 @@ export type ServiceErrorCode =
   | 'mcp_invalid_config'
   | 'mcp_server_not_found'
   // agent: webhooks
+  | 'no_events'
+  | 'invalid_secret'
+  | 'invalid_header'
+  | 'webhook_not_found'
   // agent: config backup and restore
   | 'invalid_archive'
   | 'archive_too_large'

@@ -34,6 +34,8 @@ import { McpGrpcHandler } from './mcp/mcp.grpc-handler.js';
 import { AskUserQuestionGrpcHandler } from './ask-user-question/ask-user-question.grpc-handler.js';
 import { AskUserQuestionTools } from './ask-user-question/ask-user-question.tools.js';
 import { PendingQuestions } from './ask-user-question/pending-questions.js';
+import { WebhooksGrpcHandler } from './webhooks/webhooks.grpc-handler.js';
+import { WEBHOOK_PROVIDERS } from './webhooks/webhooks.providers.js';
 import { ConfigBackupGrpcHandler } from './config-backup/config-backup.grpc-handler.js';
 import { ConfigBackupService } from './config-backup/config-backup.service.js';
 import { RestoredFiles } from './config-backup/restored-files.js';
@@ -54,6 +56,7 @@ export class AgentModule {
         SandboxSettingsGrpcHandler,
         McpGrpcHandler,
         AskUserQuestionGrpcHandler,
+        WebhooksGrpcHandler,
         ConfigBackupGrpcHandler,
       ),
       providers: [
@@ -79,6 +82,7 @@ export class AgentModule {
         McpToolBridge,
         PendingQuestions,
         AskUserQuestionTools,
+        ...WEBHOOK_PROVIDERS,
         ConfigBackupService,
         RestoredFiles,
       ],
