@@ -18,6 +18,7 @@ import { WebAppModule } from './web-app/web-app.module.js';
 import { ProjectsModule } from './projects/projects.module.js';
 import { FilesModule } from './files/files.module.js';
 import { GitModule } from './git/git.module.js';
+import { ProcessesModule } from './processes/processes.module.js';
 
 @Module({})
 export class AppModule {
@@ -39,6 +40,7 @@ export class AppModule {
         FilesModule,
         GitModule,
         UiConfigModule,
+        ProcessesModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ErrorEnvelopeFilter }],
     };

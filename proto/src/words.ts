@@ -1,6 +1,8 @@
 // The public words of the proto enums (see enums.ts), shared by the gateway's DTOs and the services.
 import {
   ExportFormat,
+  ProcessLogStream,
+  ProcessStatus,
   SessionSearchMatchKind,
   StreamingBehavior,
   ThinkingLevel,
@@ -27,3 +29,7 @@ export const SEARCH_ENGINE = enumWords(SearchEngine, 'SEARCH_ENGINE_');
 export const GIT_HUNK_MODE = enumWords(GitHunkMode, 'GIT_HUNK_MODE_');
 /** write, edit. */
 export const TURN_DIFF_TOOL = enumWords(TurnDiffTool, 'TURN_DIFF_TOOL_');
+/** running, terminating, terminate_timeout, exited, killed (snake_case, as ProcessInfo spells it). */
+export const PROCESS_STATUS = enumWords(ProcessStatus, 'PROCESS_STATUS_', 'snake_case');
+/** stdout, stderr. */
+export const PROCESS_LOG_STREAM = enumWords(ProcessLogStream, 'PROCESS_LOG_STREAM_');

@@ -696,6 +696,18 @@ export const CONFIG_OPTIONS = [
     help: 'With the sandbox on: trees handed to the tool uid (recursively, group rwX) at start. Only the workspace, AGENT_TOOL_HOME and PI_CONFIG_DIR/{skills,npm,git,extensions,prompts,themes}; anything else is a start-up error.',
   },
 
+  {
+    env: 'PROCESS_MAX_PER_SESSION',
+    flag: 'process-max-per-session',
+    type: 'int',
+    category: 'Agent',
+    default: '8',
+    min: 1,
+    max: 256,
+    processes: ['agent'],
+    help: 'Most background processes (the `process` tool) one session may have running at once; one more is refused (tool error, HTTP 429 `too_many_processes`).',
+  },
+
   // Services (ours, beyond the original)
   {
     env: 'FORGE_RUNTIME_DIR',

@@ -26,6 +26,9 @@ import { ProjectSessionFolders, REMOVE_TREE, removeTree } from './project-sessio
 import { PROJECT_PROMPTS } from './system-prompt/project-prompts.port.js';
 import { SystemPromptAddenda } from './system-prompt/system-prompt-addenda.js';
 import { WorkspaceProjectPrompts } from './system-prompt/workspace-project-prompts.js';
+import { ProcessesGrpcHandler } from './processes/processes.grpc-handler.js';
+import { ProcessManager, PROCESS_KILL_SEAMS, REAL_KILL_SEAMS } from './processes/process-manager.js';
+import { ProcessTool } from './processes/process-tool.js';
 
 @Module({})
 export class AgentModule {
@@ -41,6 +44,7 @@ export class AgentModule {
         ProviderConfigGrpcHandler,
         ProjectSessionsGrpcHandler,
         SandboxSettingsGrpcHandler,
+        ProcessesGrpcHandler,
       ),
       providers: [
         { provide: AGENT_SDK, useClass: PiSdkAdapter },
@@ -59,6 +63,9 @@ export class AgentModule {
         ModelCatalog,
         ProjectSessionFolders,
         { provide: REMOVE_TREE, useValue: removeTree },
+        ProcessManager,
+        ProcessTool,
+        { provide: PROCESS_KILL_SEAMS, useValue: REAL_KILL_SEAMS },
       ],
     };
   }
