@@ -8,6 +8,7 @@ import { ApiError } from '../services/http';
 import { KEYS } from '../services/storage-keys';
 import { applyStreamEvent, emptyChat, type ChatState } from './chat-events';
 import { useSessionsStore } from './sessions';
+import { useProcessesStore } from './processes';
 
 export const useChatStore = defineStore('chat', () => {
   const sessionId = ref<string | null>(null);
@@ -40,6 +41,7 @@ export const useChatStore = defineStore('chat', () => {
     connectionNote.value = '';
     chosenModel.value = null;
     chosenThinking.value = '';
+    useProcessesStore().open(id);
     if (!id) return;
     const stored = localStorage.getItem(KEYS.model(id));
     if (stored) chosenModel.value = JSON.parse(stored) as { provider: string; modelId: string };
@@ -50,6 +52,7 @@ export const useChatStore = defineStore('chat', () => {
         state.value = applyStreamEvent(state.value, e);
         sessions.setStreaming(id, state.value.isStreaming);
         if (e.type === 'session_renamed' && typeof e.name === 'string') sessions.patch(id, { name: e.name });
+        if (e.type.startsWith('process_')) useProcessesStore().applyEvent(id, e);
       },
       onStatus: (s, d) => {
         if (sessionId.value !== id) return;
