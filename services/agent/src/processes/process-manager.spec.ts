@@ -157,7 +157,8 @@ describe('ProcessManager', () => {
   });
 
   it('kill: SIGTERM, then SIGKILL for a process that ignores SIGTERM; no alert for a kill asked for', async () => {
-    const p = await start(`trap '' TERM; while :; do sleep 0.05; done`);
+    const p = await start(`trap '' TERM; echo ready; while :; do sleep 0.05; done`);
+    await until('the trap set', () => manager.output(SID, p.id).stdout.includes('ready'));
     const sent: string[] = [];
     signal = (pgid, sig) => {
       sent.push(sig);
@@ -212,5 +213,31 @@ describe('ProcessManager', () => {
     await until('all gone', () => !alive(p.pid) && children.every((c) => !alive(c)), 5_000);
     assert.ok(!existsSync(join(root, 'data', 'processes', SID)));
     assert.throws(() => manager.output(SID, p.id), /process_not_found/);
+  });
+});
+
+describe('ProcessManager at start', () => {
+  it('kills the process groups a crashed predecessor left behind and removes their folders', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'process-orphans-'));
+    const config = {
+      FORGE_DATA_DIR: join(root, 'data'),
+      PROCESS_MAX_PER_SESSION: 4,
+      MINIMAL_UI: false,
+      AGENT_TOOL_SANDBOX_ENABLED: false,
+      TERMINAL_PASSTHROUGH_ENV: [],
+      inheritedEnv: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+    } as unknown as ForgeConfig;
+    const seams = { signal: signalGroup, timings: { termGraceMs: 400, killGraceMs: 400 } };
+    const crashed = new ProcessManager(config, recordingLogger(), seams);
+    const p = await crashed.start('s', { command: 'sleep 60 & wait', cwd: root });
+    await until('the child', () => readFileSync(`/proc/${p.pid}/task/${p.pid}/children`, 'utf8').trim().length > 0);
+    const child = Number(readFileSync(`/proc/${p.pid}/task/${p.pid}/children`, 'utf8').trim());
+    // The old manager is dropped without dispose (as in a kill -9); a new one starts on the same data.
+    const logger = recordingLogger();
+    await new ProcessManager(config, logger, seams).onModuleInit();
+    await until('the group gone', () => !alive(p.pid) && !alive(child), 5_000);
+    assert.ok(!existsSync(join(root, 'data', 'processes')));
+    assert.ok(logger.lines.some((l) => l.msg.includes('left by an earlier agent service')));
+    rmSync(root, { recursive: true, force: true });
   });
 });

@@ -2,7 +2,7 @@
 // may start one (the per-session cap, MINIMAL_UI), where its logs go, what its listeners hear and
 // how the whole set goes away with the session. The processes are children of the agent service,
 // so they outlive a gateway restart; they die with the session or the service.
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -19,6 +19,7 @@ import {
   type ProcessOptions,
 } from './managed-process.js';
 import type { WatchMatch } from './log-watches.js';
+import { sweepOrphans, writeProcessRecord } from './orphan-sweep.js';
 import type { EndReason, KillResult, ProcessInfo, ProcessOutput, StdinResult } from './process-info.js';
 
 /** What one session's owner (the process tool) hears about its processes. */
@@ -60,7 +61,7 @@ interface SessionProcesses {
 export const processNotFound = () => forgeError(GrpcStatus.NOT_FOUND, 'process_not_found', 'no process with that id in this session');
 
 @Injectable()
-export class ProcessManager {
+export class ProcessManager implements OnModuleInit {
   private readonly sessions = new Map<string, SessionProcesses>();
 
   constructor(
@@ -68,6 +69,12 @@ export class ProcessManager {
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(PROCESS_KILL_SEAMS) private readonly seams: ProcessKillSeams,
   ) {}
+
+  /** Processes and logs a crashed predecessor left behind; none of them belongs to a live session now. */
+  async onModuleInit(): Promise<void> {
+    const killed = await sweepOrphans(join(this.config.FORGE_DATA_DIR, 'processes'), this.seams.signal);
+    if (killed > 0) this.logger.warn({ killed }, 'background processes left by an earlier agent service were killed');
+  }
 
   /** The session's log folder: FORGE_DATA_DIR/processes/<sessionId>. */
   sessionDir(sessionId: string): string {
@@ -140,6 +147,7 @@ export class ProcessManager {
       throw forgeError(GrpcStatus.INTERNAL, 'internal_error', `the process could not be started: ${(err as Error).message}`);
     });
     state.processes.set(id, proc);
+    writeProcessRecord(dir, proc.info.pid);
     this.logger.info({ sessionId, processId: id, pid: proc.info.pid }, 'background process started');
     this.publish(sessionId);
     return { ...proc.info };
