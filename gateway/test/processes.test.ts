@@ -177,6 +177,19 @@ describe('processes: the process tool and its routes', () => {
     assert.ok(!existsSync(join(stack.dirs.data, 'processes', sid, p.id)), 'cleared logs are removed');
   });
 
+  it('every process route is in the OpenAPI document', async () => {
+    const doc = await json<{ paths: Record<string, Record<string, unknown>> }>(await api('/../docs/json'), 200);
+    const base = '/api/v1/sessions/{id}/processes';
+    for (const [path, methods] of [
+      [base, ['get', 'post', 'delete']],
+      [`${base}/{processId}/output`, ['get']],
+      [`${base}/{processId}/logs/file`, ['get']],
+      [`${base}/{processId}/kill`, ['post']],
+      [`${base}/{processId}/stdin`, ['post']],
+    ] as const)
+      for (const m of methods) assert.ok(doc.paths[path]?.[m], `${m.toUpperCase()} ${path}`);
+  });
+
   it('the docs example lists, reads and kills a process', async () => {
     const sid = await newSession();
     const p = await start(sid, 'echo first; echo second; sleep 60', 'docs');
@@ -289,5 +302,26 @@ describe('processes: the process tool and its routes', () => {
     await waitFor('no orphan left', () => pids.every(isGone), 15_000);
     assert.ok(!existsSync(join(stack.dirs.data, 'processes', sid)), 'the log folder is gone');
     assert.equal((await api(`/sessions/${sid}/processes`)).status, 404);
+  });
+
+  it('a killed agent service leaves no process behind: the next start kills it and removes the logs', async () => {
+    const sid = await newSession();
+    const p = await start(sid, 'sleep 300 & wait', 'orphan');
+    await waitFor('the child', () => descendants(p.pid).length >= 1, 10_000);
+    const pids = [p.pid, ...descendants(p.pid)];
+    await stack.kill9('agent');
+    await waitFor(
+      'the agent back',
+      async () => {
+        try {
+          return (await stack.health()).services.agent === 'serving';
+        } catch {
+          return false;
+        }
+      },
+      60_000,
+    );
+    await waitFor('the orphans killed', () => pids.every(isGone), 15_000);
+    assert.ok(!existsSync(join(stack.dirs.data, 'processes')), 'the stale log folders are removed');
   });
 });
