@@ -5,6 +5,8 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { processesApi, type ProcessInfo, type ProcessOutput } from '../services/processes.api';
+
+export type { ProcessInfo, ProcessOutput };
 import { ApiError } from '../services/http';
 
 const ALIVE = new Set(['running', 'terminating', 'terminate_timeout']);
