@@ -19,6 +19,8 @@ import { ProjectsModule } from './projects/projects.module.js';
 import { FilesModule } from './files/files.module.js';
 import { GitModule } from './git/git.module.js';
 import { ProcessesModule } from './processes/processes.module.js';
+import { McpModule } from './mcp/mcp.module.js';
+import { AskUserQuestionModule } from './ask-user-question/ask-user-question.module.js';
 
 @Module({})
 export class AppModule {
@@ -39,8 +41,10 @@ export class AppModule {
         ProjectsModule,
         FilesModule,
         GitModule,
+        McpModule,
         UiConfigModule,
         ProcessesModule,
+        AskUserQuestionModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ErrorEnvelopeFilter }],
     };

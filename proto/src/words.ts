@@ -1,8 +1,10 @@
 // The public words of the proto enums (see enums.ts), shared by the gateway's DTOs and the services.
 import {
+  AskAnswerKind,
   ExportFormat,
   ProcessLogStream,
   ProcessStatus,
+  McpServerState,
   SessionSearchMatchKind,
   StreamingBehavior,
   ThinkingLevel,
@@ -33,3 +35,7 @@ export const TURN_DIFF_TOOL = enumWords(TurnDiffTool, 'TURN_DIFF_TOOL_');
 export const PROCESS_STATUS = enumWords(ProcessStatus, 'PROCESS_STATUS_', 'snake_case');
 /** stdout, stderr. */
 export const PROCESS_LOG_STREAM = enumWords(ProcessLogStream, 'PROCESS_LOG_STREAM_');
+/** idle, connecting, connected, error, disabled, trust_required (snake_case, as the MCP status entries spell it). */
+export const MCP_SERVER_STATE = enumWords(McpServerState, 'MCP_SERVER_STATE_', 'snake_case');
+/** option, custom, chat, multi (ask_user_question answers). */
+export const ASK_ANSWER_KIND = enumWords(AskAnswerKind, 'ASK_ANSWER_KIND_');

@@ -43,6 +43,8 @@ export const SERVICE_ERROR_STATUS: Record<ServiceErrorCode, number> = {
   unsupported_protocol: 400,
   invalid_worktree_path: 400,
   invalid_sandbox_settings: 400,
+  mcp_invalid_config: 400,
+  invalid_answer: 400,
   // 403, 404, 410
   path_not_allowed: 403,
   permission_denied: 403,
@@ -50,6 +52,8 @@ export const SERVICE_ERROR_STATUS: Record<ServiceErrorCode, number> = {
   session_not_found: 404,
   auth_provider_not_found: 404,
   project_not_found: 404,
+  mcp_server_not_found: 404,
+  request_not_found: 404,
   session_tombstoned: 410,
   // 409: conflicts with the current state
   session_busy: 409,

@@ -652,6 +652,17 @@ export const CONFIG_OPTIONS = [
     help: 'Extra env var names inherited by terminals and `!` exec.',
   },
 
+  // Long runs (ours, beyond the original)
+  {
+    env: 'SESSION_IDLE_EVICT_MS',
+    flag: 'session-idle-evict-ms',
+    type: 'int',
+    category: 'Agent',
+    default: '1800000',
+    processes: ['agent'],
+    help: 'Unload a live session idle this long (not running, no stream open, nothing pending); it resumes from its JSONL on the next call. 0 = never.',
+  },
+
   // Sandbox (docs/compatibility.md#auth-and-security): the identity the agent's tools and the terminals run as
   {
     env: 'AGENT_TOOL_SANDBOX_ENABLED',
@@ -694,6 +705,17 @@ export const CONFIG_OPTIONS = [
     category: 'Agent',
     processes: ['workspace'],
     help: 'With the sandbox on: trees handed to the tool uid (recursively, group rwX) at start. Only the workspace, AGENT_TOOL_HOME and PI_CONFIG_DIR/{skills,npm,git,extensions,prompts,themes}; anything else is a start-up error.',
+  },
+  {
+    env: 'ASK_USER_QUESTION_TIMEOUT_MS',
+    flag: 'ask-user-question-timeout-ms',
+    type: 'int',
+    category: 'Agent',
+    default: '1800000',
+    min: 1000,
+    max: 7 * 24 * 3_600_000,
+    processes: ['agent'],
+    help: 'How long an ask_user_question call waits for an answer; then the run goes on without one (tool result `cancelled`, error `timeout`; SSE `ask_user_question_cancelled` reason `timeout`).',
   },
 
   {

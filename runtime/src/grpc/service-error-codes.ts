@@ -38,6 +38,8 @@ export type ServiceErrorCode =
   // agent: sandbox tool environment
   | 'invalid_sandbox_settings'
   // agent: ask_user_question tool
+  | 'request_not_found'
+  | 'invalid_answer'
   // agent: todo tool
   // agent: quick actions
   // agent: process tool
@@ -47,6 +49,8 @@ export type ServiceErrorCode =
   | 'minimal_ui_disabled'
   // agent: skills, prompt templates and tool toggles
   // agent: MCP servers
+  | 'mcp_invalid_config'
+  | 'mcp_server_not_found'
   // agent: webhooks
   // agent: config backup and restore
   // pty

@@ -16,6 +16,7 @@ import { SessionsGrpcHandler } from './sessions/sessions.grpc-handler.js';
 import { PendingState } from './streaming/pending-state.js';
 import { ForgeTools } from './forge-tools/forge-tools.js';
 import { SessionEventBus } from './sessions/session-event-bus.js';
+import { SessionEvictor } from './sessions/session-evictor.js';
 import { StreamGrpcHandler } from './streaming/stream.grpc-handler.js';
 import { ConfigFiles } from './provider-config/config-files.js';
 import { ModelCatalog } from './provider-config/model-catalog.js';
@@ -29,6 +30,13 @@ import { WorkspaceProjectPrompts } from './system-prompt/workspace-project-promp
 import { ProcessesGrpcHandler } from './processes/processes.grpc-handler.js';
 import { ProcessManager, PROCESS_KILL_SEAMS, REAL_KILL_SEAMS } from './processes/process-manager.js';
 import { ProcessTool } from './processes/process-tool.js';
+import { McpFiles } from './mcp/mcp-files.js';
+import { McpManager } from './mcp/mcp-manager.js';
+import { McpToolBridge } from './mcp/mcp-tool-bridge.js';
+import { McpGrpcHandler } from './mcp/mcp.grpc-handler.js';
+import { AskUserQuestionGrpcHandler } from './ask-user-question/ask-user-question.grpc-handler.js';
+import { AskUserQuestionTools } from './ask-user-question/ask-user-question.tools.js';
+import { PendingQuestions } from './ask-user-question/pending-questions.js';
 
 @Module({})
 export class AgentModule {
@@ -45,6 +53,8 @@ export class AgentModule {
         ProjectSessionsGrpcHandler,
         SandboxSettingsGrpcHandler,
         ProcessesGrpcHandler,
+        McpGrpcHandler,
+        AskUserQuestionGrpcHandler,
       ),
       providers: [
         { provide: AGENT_SDK, useClass: PiSdkAdapter },
@@ -59,10 +69,17 @@ export class AgentModule {
         PendingState,
         ForgeTools,
         SessionEventBus,
+        SessionEvictor,
         ConfigFiles,
         ModelCatalog,
         ProjectSessionFolders,
         { provide: REMOVE_TREE, useValue: removeTree },
+        McpFiles,
+        McpManager,
+        McpToolBridge,
+        PendingQuestions,
+        AskUserQuestionTools,
+        // After ask_user_question: pending state follows the snapshot in registration order (questions, todos, processes).
         ProcessManager,
         ProcessTool,
         { provide: PROCESS_KILL_SEAMS, useValue: REAL_KILL_SEAMS },

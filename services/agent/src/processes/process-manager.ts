@@ -90,6 +90,11 @@ export class ProcessManager implements OnModuleInit {
     return [...(this.sessions.get(sessionId)?.processes.values() ?? [])].map((p) => ({ ...p.info }));
   }
 
+  /** True while any process of the session is running or stopping. */
+  hasRunning(sessionId: string): boolean {
+    return [...(this.sessions.get(sessionId)?.processes.values() ?? [])].some((p) => p.alive);
+  }
+
   /** By id, else by exact name (the newest with that name), as the tool accepts either. */
   find(sessionId: string, idOrName: string): ManagedProcess | undefined {
     const all = this.sessions.get(sessionId)?.processes;

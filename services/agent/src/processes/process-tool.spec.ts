@@ -186,6 +186,14 @@ describe('ProcessTool', () => {
     assert.equal((await call({ action: 'clear' })).details.cleared, 1);
   });
 
+  it('holds the session against idle eviction while a process runs', async () => {
+    assert.equal(forgeTools.holdsSession(SID), false);
+    const started = await call({ action: 'start', command: 'sleep 30' });
+    assert.equal(forgeTools.holdsSession(SID), true);
+    await call({ action: 'kill', id: started.details.process!.id });
+    assert.equal(forgeTools.holdsSession(SID), false);
+  });
+
   it('re-delivers the process list after every snapshot', async () => {
     const live = { id: SID } as unknown as LiveSession;
     assert.deepEqual(pending.eventsFor(live), [{ type: 'process_update', sessionId: SID, processes: [] }]);

@@ -98,6 +98,11 @@ export class ProcessTool implements ForgeToolProvider, OnModuleInit {
     return [tool as unknown as ToolDefinition];
   }
 
+  /** A session with a running process stays loaded: idle eviction would kill it. */
+  holdsSession(sessionId: string): boolean {
+    return this.manager.hasRunning(sessionId);
+  }
+
   async disposeSession(sessionId: string): Promise<void> {
     this.throttles.delete(sessionId);
     await this.manager.disposeSession(sessionId);
