@@ -19,6 +19,7 @@ import { WebAppModule } from './web-app/web-app.module.js';
 import { ProjectsModule } from './projects/projects.module.js';
 import { FilesModule } from './files/files.module.js';
 import { GitModule } from './git/git.module.js';
+import { ProcessesModule } from './processes/processes.module.js';
 import { McpModule } from './mcp/mcp.module.js';
 import { AskUserQuestionModule } from './ask-user-question/ask-user-question.module.js';
 import { ConfigBackupModule } from './config-backup/config-backup.module.js';
@@ -45,6 +46,7 @@ export class AppModule {
         GitModule,
         McpModule,
         UiConfigModule,
+        ProcessesModule,
         AskUserQuestionModule,
         ConfigBackupModule,
       ],

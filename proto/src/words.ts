@@ -2,6 +2,8 @@
 import {
   AskAnswerKind,
   ExportFormat,
+  ProcessLogStream,
+  ProcessStatus,
   McpServerState,
   SessionSearchMatchKind,
   StreamingBehavior,
@@ -30,6 +32,10 @@ export const SEARCH_ENGINE = enumWords(SearchEngine, 'SEARCH_ENGINE_');
 export const GIT_HUNK_MODE = enumWords(GitHunkMode, 'GIT_HUNK_MODE_');
 /** write, edit. */
 export const TURN_DIFF_TOOL = enumWords(TurnDiffTool, 'TURN_DIFF_TOOL_');
+/** running, terminating, terminate_timeout, exited, killed (snake_case, as ProcessInfo spells it). */
+export const PROCESS_STATUS = enumWords(ProcessStatus, 'PROCESS_STATUS_', 'snake_case');
+/** stdout, stderr. */
+export const PROCESS_LOG_STREAM = enumWords(ProcessLogStream, 'PROCESS_LOG_STREAM_');
 /** idle, connecting, connected, error, disabled, trust_required (snake_case, as the MCP status entries spell it). */
 export const MCP_SERVER_STATE = enumWords(McpServerState, 'MCP_SERVER_STATE_', 'snake_case');
 /** option, custom, chat, multi (ask_user_question answers). */

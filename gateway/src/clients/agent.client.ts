@@ -11,12 +11,13 @@ import { QUICK_CALL_MS, ServiceClient } from './service-client.js';
 const SLOW_CALL_MS = 60_000;
 
 export type AgentEventStream = ClientReadableStream<agent.StreamEventsResponse>;
+export type ProcessLogStream = ClientReadableStream<agent.ReadProcessLogResponse>;
 
 /** Every AgentService RPC as a promise, except the event stream (a raw stream). */
 @Injectable()
 export class AgentClient
   extends ServiceClient<agent.AgentServiceClient>
-  implements PromiseClient<agent.AgentServiceClient, 'streamEvents'>
+  implements PromiseClient<agent.AgentServiceClient, 'streamEvents' | 'readProcessLog'>
 {
   constructor(@Inject(CONFIG) config: ForgeConfig) {
     super(AGENT_CONTRACT, config.AGENT_GRPC_URL, config);
@@ -160,6 +161,39 @@ export class AgentClient
   putSettings(req: agent.PutSettingsRequest): Promise<agent.PutSettingsResponse> {
     return this.channel.unary('putSettings', req, QUICK_CALL_MS);
   }
+
+  // --- process tool ---
+
+  listProcesses(req: agent.ListProcessesRequest): Promise<agent.ListProcessesResponse> {
+    return this.channel.unary('listProcesses', req, QUICK_CALL_MS);
+  }
+
+  startProcess(req: agent.StartProcessRequest): Promise<agent.StartProcessResponse> {
+    return this.channel.unary('startProcess', req, QUICK_CALL_MS);
+  }
+
+  getProcessOutput(req: agent.GetProcessOutputRequest): Promise<agent.GetProcessOutputResponse> {
+    return this.channel.unary('getProcessOutput', req, QUICK_CALL_MS);
+  }
+
+  /** A raw stream: the route pipes it to the socket at the socket's pace. */
+  readProcessLog(req: agent.ReadProcessLogRequest): ProcessLogStream {
+    return this.channel.serverStream('readProcessLog', req, 10 * 60_000);
+  }
+
+  /** The stop sequence takes up to 7 s (SIGTERM, 5 s, SIGKILL, 2 s). */
+  killProcess(req: agent.KillProcessRequest): Promise<agent.KillProcessResponse> {
+    return this.channel.unary('killProcess', req, SLOW_CALL_MS);
+  }
+
+  clearProcesses(req: agent.ClearProcessesRequest): Promise<agent.ClearProcessesResponse> {
+    return this.channel.unary('clearProcesses', req, QUICK_CALL_MS);
+  }
+
+  writeProcessStdin(req: agent.WriteProcessStdinRequest): Promise<agent.WriteProcessStdinResponse> {
+    return this.channel.unary('writeProcessStdin', req, QUICK_CALL_MS);
+  }
+
   // --- MCP servers (probe and trust wait for connection attempts: up to 10 s each, so the slow deadline) ---
 
   getMcpSettings(req: agent.GetMcpSettingsRequest = {}): Promise<agent.GetMcpSettingsResponse> {

@@ -93,6 +93,11 @@ export const SERVICE_ERROR_STATUS: Record<ServiceErrorCode, number> = {
   set_model_timeout: 504,
   navigate_timeout: 504,
   compact_timeout: 504,
+  // agent: process tool
+  process_not_found: 404,
+  too_many_processes: 429,
+  process_exited: 409,
+  minimal_ui_disabled: 403,
 };
 
 /** For a code this gateway does not know (a service of a newer version): the gRPC status decides. */

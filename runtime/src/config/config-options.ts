@@ -718,6 +718,18 @@ export const CONFIG_OPTIONS = [
     help: 'How long an ask_user_question call waits for an answer; then the run goes on without one (tool result `cancelled`, error `timeout`; SSE `ask_user_question_cancelled` reason `timeout`).',
   },
 
+  {
+    env: 'PROCESS_MAX_PER_SESSION',
+    flag: 'process-max-per-session',
+    type: 'int',
+    category: 'Agent',
+    default: '8',
+    min: 1,
+    max: 256,
+    processes: ['agent'],
+    help: 'Most background processes (the `process` tool) one session may have running at once; one more is refused (tool error, HTTP 429 `too_many_processes`).',
+  },
+
   // Services (ours, beyond the original)
   {
     env: 'FORGE_RUNTIME_DIR',

@@ -43,6 +43,10 @@ export type ServiceErrorCode =
   // agent: todo tool
   // agent: quick actions
   // agent: process tool
+  | 'process_not_found'
+  | 'too_many_processes'
+  | 'process_exited'
+  | 'minimal_ui_disabled'
   // agent: skills, prompt templates and tool toggles
   // agent: MCP servers
   | 'mcp_invalid_config'

@@ -27,6 +27,9 @@ import { ProjectSessionFolders, REMOVE_TREE, removeTree } from './project-sessio
 import { PROJECT_PROMPTS } from './system-prompt/project-prompts.port.js';
 import { SystemPromptAddenda } from './system-prompt/system-prompt-addenda.js';
 import { WorkspaceProjectPrompts } from './system-prompt/workspace-project-prompts.js';
+import { ProcessesGrpcHandler } from './processes/processes.grpc-handler.js';
+import { ProcessManager, PROCESS_KILL_SEAMS, REAL_KILL_SEAMS } from './processes/process-manager.js';
+import { ProcessTool } from './processes/process-tool.js';
 import { McpFiles } from './mcp/mcp-files.js';
 import { McpManager } from './mcp/mcp-manager.js';
 import { McpToolBridge } from './mcp/mcp-tool-bridge.js';
@@ -54,6 +57,7 @@ export class AgentModule {
         ProviderConfigGrpcHandler,
         ProjectSessionsGrpcHandler,
         SandboxSettingsGrpcHandler,
+        ProcessesGrpcHandler,
         McpGrpcHandler,
         AskUserQuestionGrpcHandler,
         WebhooksGrpcHandler,
@@ -85,6 +89,10 @@ export class AgentModule {
         ...WEBHOOK_PROVIDERS,
         ConfigBackupService,
         RestoredFiles,
+        // After ask_user_question: pending state follows the snapshot in registration order (questions, todos, processes).
+        ProcessManager,
+        ProcessTool,
+        { provide: PROCESS_KILL_SEAMS, useValue: REAL_KILL_SEAMS },
       ],
     };
   }

@@ -8,6 +8,7 @@ import { ApiError } from '../services/http';
 import { KEYS } from '../services/storage-keys';
 import { applyStreamEvent, emptyChat, type ChatState } from './chat-events';
 import { useSessionsStore } from './sessions';
+import { useProcessesStore } from './processes';
 import { useAskUserQuestionStore } from './ask-user-question';
 
 export const useChatStore = defineStore('chat', () => {
@@ -41,6 +42,7 @@ export const useChatStore = defineStore('chat', () => {
     connectionNote.value = '';
     chosenModel.value = null;
     chosenThinking.value = '';
+    useProcessesStore().open(id);
     if (!id) return;
     const stored = localStorage.getItem(KEYS.model(id));
     if (stored) chosenModel.value = JSON.parse(stored) as { provider: string; modelId: string };
@@ -53,6 +55,7 @@ export const useChatStore = defineStore('chat', () => {
         asks.apply(id, e);
         sessions.setStreaming(id, state.value.isStreaming);
         if (e.type === 'session_renamed' && typeof e.name === 'string') sessions.patch(id, { name: e.name });
+        if (e.type.startsWith('process_')) useProcessesStore().applyEvent(id, e);
       },
       onStatus: (s, d) => {
         if (sessionId.value !== id) return;

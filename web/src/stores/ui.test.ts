@@ -40,7 +40,7 @@ describe('ui store', () => {
     );
     const ui = useUiStore();
     await ui.loadConfig();
-    expect(ui.rightTabs).toEqual(['files', 'search', 'changes', 'git']);
+    expect(ui.rightTabs).toEqual(['files', 'search', 'changes', 'git', 'processes']);
     expect(ui.rightTab).toBe('git');
   });
 

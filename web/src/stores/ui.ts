@@ -7,7 +7,7 @@ import type { UiConfig } from '../services/api-types';
 import { KEYS } from '../services/storage-keys';
 
 export type Theme = 'dark' | 'light';
-export type RightTab = 'files' | 'search' | 'changes' | 'git';
+export type RightTab = 'files' | 'search' | 'changes' | 'git' | 'processes';
 
 export const useUiStore = defineStore('ui', () => {
   const config = ref<UiConfig | null>(null);
@@ -19,7 +19,7 @@ export const useUiStore = defineStore('ui', () => {
 
   const minimal = computed(() => config.value?.minimal ?? false);
   /** MINIMAL_UI hides the terminal, git and last-turn panes (docs/compatibility.md#auth-and-security). */
-  const rightTabs = computed<RightTab[]>(() => (minimal.value ? ['files', 'search'] : ['files', 'search', 'changes', 'git']));
+  const rightTabs = computed<RightTab[]>(() => (minimal.value ? ['files', 'search'] : ['files', 'search', 'changes', 'git', 'processes']));
 
   watch(theme, (t) => {
     localStorage.setItem(KEYS.theme, t);

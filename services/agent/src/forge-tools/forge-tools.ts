@@ -15,10 +15,15 @@ export interface ForgeToolContext {
   /**
    * Appends a forge-native event (`{type, sessionId, …}`, one of docs/compatibility.md#sse-streams)
    * to the session's stream and the session event bus. Does nothing once the session is gone.
+   * `publishOnly` puts it on the bus alone: for events meant for listeners (webhooks), not browsers.
    */
-  emit(event: ForgeEvent): void;
+  emit(event: ForgeEvent, options?: ForgeEmitOptions): void;
   /** The live session (undefined while it is being built or after it is disposed). */
   live(): LiveSession | undefined;
+}
+
+export interface ForgeEmitOptions {
+  publishOnly?: boolean;
 }
 
 export interface ForgeEvent {

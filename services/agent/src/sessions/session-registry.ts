@@ -11,7 +11,7 @@ import type { SessionSummary } from '@pi-forge/proto/agent';
 import type { AgentSessionEvent, SessionManager } from '../sdk/pi-sdk.js';
 import { AGENT_SDK, type AgentSdk } from '../sdk/agent-sdk.port.js';
 import { SystemPromptAddenda } from '../system-prompt/system-prompt-addenda.js';
-import { ForgeTools, type ForgeEvent, type ForgeToolContext } from '../forge-tools/forge-tools.js';
+import { ForgeTools, type ForgeEmitOptions, type ForgeEvent, type ForgeToolContext } from '../forge-tools/forge-tools.js';
 import { SessionEventBus, type SessionRef } from './session-event-bus.js';
 import { LiveSession } from './live-session.js';
 import { LiveSessions } from './live-sessions.js';
@@ -197,9 +197,9 @@ export class SessionRegistry implements OnApplicationShutdown {
   }
 
   /** A forge-native event: into the session's stream and onto the bus (nothing once the session is gone). */
-  emit(live: LiveSession, event: ForgeEvent): void {
+  emit(live: LiveSession, event: ForgeEvent, options: ForgeEmitOptions = {}): void {
     if (this.sessions.find(live.id) !== live) return;
-    if (event.type !== 'session_created') live.log.append(event);
+    if (event.type !== 'session_created' && !options.publishOnly) live.log.append(event);
     this.bus.publish(refOf(live), event, (err) => this.logger.warn({ err, sessionId: live.id }, 'session event listener failed'));
   }
 
@@ -213,9 +213,9 @@ export class SessionRegistry implements OnApplicationShutdown {
       sessionId,
       projectId: file.projectId,
       cwd: sessionManager.getCwd(),
-      emit: (event) => {
+      emit: (event, options) => {
         const current = this.sessions.find(sessionId);
-        if (current) this.emit(current, event);
+        if (current) this.emit(current, event, options);
       },
       live: () => this.sessions.find(sessionId),
     };
