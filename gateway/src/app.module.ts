@@ -18,6 +18,7 @@ import { WebAppModule } from './web-app/web-app.module.js';
 import { ProjectsModule } from './projects/projects.module.js';
 import { FilesModule } from './files/files.module.js';
 import { GitModule } from './git/git.module.js';
+import { ResourceTogglesModule } from './resource-toggles/resource-toggles.module.js';
 
 @Module({})
 export class AppModule {
@@ -39,6 +40,7 @@ export class AppModule {
         FilesModule,
         GitModule,
         UiConfigModule,
+        ResourceTogglesModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ErrorEnvelopeFilter }],
     };

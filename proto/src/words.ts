@@ -27,3 +27,16 @@ export const SEARCH_ENGINE = enumWords(SearchEngine, 'SEARCH_ENGINE_');
 export const GIT_HUNK_MODE = enumWords(GitHunkMode, 'GIT_HUNK_MODE_');
 /** write, edit. */
 export const TURN_DIFF_TOOL = enumWords(TurnDiffTool, 'TURN_DIFF_TOOL_');
+
+// Skills, prompt templates and tool toggles.
+import { ResourceDiagnosticType, ResourceSource, ToggleOverride, ToggleScope, ToolFamily } from '../gen/forge/agent/v1/agent_service.js';
+/** global, project. */
+export const TOGGLE_SCOPE = enumWords(ToggleScope, 'TOGGLE_SCOPE_');
+/** enabled, disabled (no word: no override). */
+export const TOGGLE_OVERRIDE = enumWords(ToggleOverride, 'TOGGLE_OVERRIDE_');
+/** builtin, mcp, extension. */
+export const TOOL_FAMILY = enumWords(ToolFamily, 'TOOL_FAMILY_');
+/** global, project, extension. */
+export const RESOURCE_SOURCE = enumWords(ResourceSource, 'RESOURCE_SOURCE_');
+/** warning, error, collision. */
+export const RESOURCE_DIAGNOSTIC_TYPE = enumWords(ResourceDiagnosticType, 'RESOURCE_DIAGNOSTIC_TYPE_');

@@ -43,6 +43,10 @@ export const SERVICE_ERROR_STATUS: Record<ServiceErrorCode, number> = {
   unsupported_protocol: 400,
   invalid_worktree_path: 400,
   invalid_sandbox_settings: 400,
+  // skills, prompt templates and tool toggles
+  skill_not_found: 404,
+  prompt_not_found: 404,
+  missing_project_id: 400,
   // 403, 404, 410
   path_not_allowed: 403,
   permission_denied: 403,

@@ -42,6 +42,9 @@ export type ServiceErrorCode =
   // agent: quick actions
   // agent: process tool
   // agent: skills, prompt templates and tool toggles
+  | 'skill_not_found'
+  | 'prompt_not_found'
+  | 'missing_project_id'
   // agent: MCP servers
   // agent: webhooks
   // agent: config backup and restore

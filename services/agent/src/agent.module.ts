@@ -26,6 +26,14 @@ import { ProjectSessionFolders, REMOVE_TREE, removeTree } from './project-sessio
 import { PROJECT_PROMPTS } from './system-prompt/project-prompts.port.js';
 import { SystemPromptAddenda } from './system-prompt/system-prompt-addenda.js';
 import { WorkspaceProjectPrompts } from './system-prompt/workspace-project-prompts.js';
+import { ResourceTogglesGrpcHandler } from './resource-toggles/resource-toggles.grpc-handler.js';
+import { ResourceToggles } from './resource-toggles/resource-toggles.service.js';
+import { ToolToggles } from './resource-toggles/tool-toggles.service.js';
+import { SessionToggleSource } from './resource-toggles/session-toggles.js';
+import { OverridesStore } from './resource-toggles/overrides-store.js';
+import { RESOURCE_SCANNER } from './resource-toggles/resource-scanner.port.js';
+import { SdkResourceScanner } from './resource-toggles/sdk-resource-scanner.js';
+import { MCP_TOOL_CATALOG, NoMcpTools } from './resource-toggles/mcp-tool-catalog.port.js';
 
 @Module({})
 export class AgentModule {
@@ -41,6 +49,7 @@ export class AgentModule {
         ProviderConfigGrpcHandler,
         ProjectSessionsGrpcHandler,
         SandboxSettingsGrpcHandler,
+        ResourceTogglesGrpcHandler,
       ),
       providers: [
         { provide: AGENT_SDK, useClass: PiSdkAdapter },
@@ -59,6 +68,13 @@ export class AgentModule {
         ModelCatalog,
         ProjectSessionFolders,
         { provide: REMOVE_TREE, useValue: removeTree },
+        // skills, prompt templates and tool toggles (the MCP feature rebinds MCP_TOOL_CATALOG)
+        OverridesStore,
+        ResourceToggles,
+        ToolToggles,
+        SessionToggleSource,
+        { provide: RESOURCE_SCANNER, useClass: SdkResourceScanner },
+        { provide: MCP_TOOL_CATALOG, useClass: NoMcpTools },
       ],
     };
   }
