@@ -19,6 +19,7 @@ import { ProjectsModule } from './projects/projects.module.js';
 import { FilesModule } from './files/files.module.js';
 import { GitModule } from './git/git.module.js';
 import { ResourceTogglesModule } from './resource-toggles/resource-toggles.module.js';
+import { McpModule } from './mcp/mcp.module.js';
 
 @Module({})
 export class AppModule {
@@ -39,6 +40,7 @@ export class AppModule {
         ProjectsModule,
         FilesModule,
         GitModule,
+        McpModule,
         UiConfigModule,
         ResourceTogglesModule,
       ],

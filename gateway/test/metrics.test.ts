@@ -79,6 +79,10 @@ describe('metrics: GET /metrics', () => {
       forge_http_request_duration_seconds: 'histogram',
       forge_grpc_client_duration_seconds: 'histogram',
       forge_gateway_process_resident_memory_bytes: 'gauge',
+      forge_process_resident_memory_bytes: 'gauge',
+      forge_session_messages: 'gauge',
+      forge_session_replay_bytes: 'gauge',
+      forge_session_stream_subscribers: 'gauge',
     };
     for (const [name, type] of Object.entries(expected)) assert.equal(exp.types.get(name), type, name);
     for (const service of ['agent', 'pty', 'workspace']) {
@@ -88,6 +92,11 @@ describe('metrics: GET /metrics', () => {
     assert.equal(sampleValue(exp, 'forge_active_sessions'), 0);
     assert.equal(sampleValue(exp, 'forge_active_ptys'), 0);
     assert.equal(sampleValue(exp, 'forge_sse_clients'), 0);
+    // Each process reports its own RSS (the services over gRPC, as they would from other pods).
+    for (const process of ['gateway', 'agent', 'pty', 'workspace']) {
+      const rss = sampleValue(exp, 'forge_process_resident_memory_bytes', { process }) ?? 0;
+      assert.ok(rss > 20e6 && rss < 2e9, `${process} rss ${rss}`);
+    }
   });
 
   it('counts requests by route pattern and times gRPC calls by service', async () => {
@@ -115,6 +124,7 @@ describe('metrics: GET /metrics', () => {
     assert.equal(created.status, 201);
     const { sessionId } = (await created.json()) as { sessionId: string };
     assert.equal(await value('forge_active_sessions'), 1);
+    assert.equal(sampleValue(await scrape(), 'forge_session_stream_subscribers', { session_id: sessionId, project_id: project.id }), 0);
 
     const sse = new AbortController();
     const stream = await fetch(`${stack.baseUrl}/api/v1/sessions/${sessionId}/stream`, {
@@ -125,6 +135,7 @@ describe('metrics: GET /metrics', () => {
     const reader = stream.body!.getReader();
     await reader.read(); // the snapshot
     assert.equal(await value('forge_sse_clients'), 1);
+    assert.equal(sampleValue(await scrape(), 'forge_session_stream_subscribers', { session_id: sessionId, project_id: project.id }), 1);
 
     const ws = new WebSocket(`ws://127.0.0.1:${stack.port}/api/v1/terminal?projectId=${project.id}&tabId=metrics&token=${API_KEY}`);
     let output = '';

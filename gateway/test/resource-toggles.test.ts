@@ -1,6 +1,7 @@
 // Skills, prompt templates and tools toggles (contract V1-V5, docs/compatibility.md#skills-prompts-and-tools)
 // through the gateway against the real agent service and SDK: real skill and template files on
-// disk (PI_CONFIG_DIR, the project's .pi and a local pi package), a real extension, the fake LLM
+// disk (PI_CONFIG_DIR, the project's .pi and a local pi package), a real extension, a real MCP
+// server on loopback (its tools bridged as <server>__<tool>), the fake LLM
 // recording what each session is offered. A toggle changes sessions built after it, never a live one.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +13,9 @@ import {
   runDocExample,
   seedProject,
   startFakeLlm,
+  startMcpHttpServer,
   startStack,
+  type McpHttpFixture,
   type FakeLlm,
   type SeededProject,
   type Stack,
@@ -42,6 +45,7 @@ type Json = Record<string, any>;
 describe('skills, prompt templates and tools toggles', () => {
   let stack: Stack;
   let llm: FakeLlm;
+  let mcp: McpHttpFixture;
   let dirs: StackDirs;
   let project: SeededProject;
   let other: SeededProject;
@@ -83,6 +87,7 @@ describe('skills, prompt templates and tools toggles', () => {
 
   before(async () => {
     llm = await startFakeLlm();
+    mcp = await startMcpHttpServer({ label: 'remote' });
     dirs = makeStackDirs();
     const pkg = join(dirs.root, 'toggle-pkg');
     write(
@@ -104,12 +109,15 @@ describe('skills, prompt templates and tools toggles', () => {
     write(join(project.path, '.pi', 'skills', 'project-helper', 'SKILL.md'), skill('project-helper', 'Project only PROJECT-SKILL-DESC'));
     write(join(project.path, '.pi', 'prompts', 'deploy.md'), '---\ndescription: Deploy it\n---\nDEPLOY-TEMPLATE-MARKER $@\n');
     stack = await startStack({ name: 'resource-toggles', dirs, env: { API_KEY } });
+    const added = await stack.api('/api/v1/mcp/servers/remote', { method: 'PUT', json: { url: mcp.url } });
+    assert.equal(added.status, 200, await added.text());
     // Built before any toggle: keeps its tools and skills (V5).
     liveSessionId = await newSession();
   });
   after(async () => {
     for (const c of clients) c.close();
     await stack?.dispose();
+    await mcp?.close();
     await llm?.close();
   });
 
@@ -161,7 +169,13 @@ describe('skills, prompt templates and tools toggles', () => {
       ['read', 'bash', 'edit', 'write', 'grep', 'find', 'ls', 'ask_user_question', 'todo', 'process'],
     );
     assert.ok((tools.body.builtin as Json[]).every((t) => t.enabled === true && t.globalEnabled === true && t.description));
-    assert.deepEqual(tools.body.mcp, [], 'no MCP bridge bound yet');
+    const servers = tools.body.mcp as Json[];
+    assert.deepEqual(
+      servers.map((m) => [m.server, m.scope, m.enabled, m.state]),
+      [['remote', 'global', true, 'connected']],
+    );
+    const echo = (servers[0]!.tools as Json[]).find((t) => t.name === 'remote__echo');
+    assert.deepEqual(echo, { name: 'remote__echo', shortName: 'echo', description: echo?.description, enabled: true, globalEnabled: true });
     const ext = tools.body.extension as Json[];
     const pkgGroup = ext.find((e) => String(e.packageSource).includes('toggle-pkg'));
     assert.deepEqual(
@@ -207,6 +221,8 @@ describe('skills, prompt templates and tools toggles', () => {
     assert.deepEqual(res.body, { family: 'extension', name: 'probe_tool', enabled: false, scope: 'project', projectId: project.id });
     res = await put(`/config/tools/builtin/grep/enabled?projectId=${other.id}`, { enabled: true, scope: 'project' });
     assert.equal(res.status, 200);
+    res = await put(`/config/tools/mcp/remote__echo/enabled?projectId=${project.id}`, { enabled: false, scope: 'project' });
+    assert.equal(res.status, 200);
 
     const tools = await get(`/config/tools?projectId=${other.id}`);
     const grep = (tools.body.builtin as Json[]).find((t) => t.name === 'grep')!;
@@ -220,7 +236,7 @@ describe('skills, prompt templates and tools toggles', () => {
       projects: {
         [project.id]: {
           builtin: { enable: [], disable: [] },
-          mcp: { enable: [], disable: [] },
+          mcp: { enable: [], disable: ['remote__echo'] },
           extension: { enable: [], disable: ['probe_tool'] },
         },
         [other.id]: {
@@ -240,13 +256,17 @@ describe('skills, prompt templates and tools toggles', () => {
     const fresh = await ask(await newSession(), '/deploy now');
     assert.ok(!fresh.tools.includes('grep'), `grep is not offered: ${fresh.tools.join()}`);
     assert.ok(!fresh.tools.includes('probe_tool'), 'the project-disabled extension tool is not offered');
-    assert.ok(fresh.tools.includes('read') && fresh.tools.includes('pkg_tool'), 'the rest stays');
+    assert.ok(!fresh.tools.includes('remote__echo'), 'the project-disabled MCP tool is not offered');
+    assert.ok(fresh.tools.includes('read') && fresh.tools.includes('pkg_tool') && fresh.tools.includes('remote__whoami'), 'the rest stays');
     assert.ok(!fresh.system.includes('global-helper'), 'the disabled skill is not in the system prompt');
     assert.ok(fresh.system.includes('project-helper'));
     assert.equal(fresh.lastUserText, '/deploy now', 'a disabled template is not expanded');
 
     const live = await ask(liveSessionId, 'still there?');
-    assert.ok(live.tools.includes('grep') && live.tools.includes('probe_tool'), `the live session keeps its tools: ${live.tools.join()}`);
+    assert.ok(
+      live.tools.includes('grep') && live.tools.includes('probe_tool') && live.tools.includes('remote__echo'),
+      `the live session keeps its tools: ${live.tools.join()}`,
+    );
     assert.ok(live.system.includes('global-helper'), 'and its skills');
 
     // The other project's override turns grep and the skill back on there.

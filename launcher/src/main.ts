@@ -9,7 +9,7 @@ import {
   loadProcessConfig,
   removeServiceSocket,
   type ProcessName,
-} from '@pi-forge/runtime';
+} from '@pi-forge/runtime/supervisor';
 import { SupervisedProcess } from './supervised-process.js';
 
 const t0 = performance.now();

@@ -1,6 +1,7 @@
 // The public words of the proto enums (see enums.ts), shared by the gateway's DTOs and the services.
 import {
   ExportFormat,
+  McpServerState,
   SessionSearchMatchKind,
   StreamingBehavior,
   ThinkingLevel,
@@ -40,3 +41,5 @@ export const TOOL_FAMILY = enumWords(ToolFamily, 'TOOL_FAMILY_');
 export const RESOURCE_SOURCE = enumWords(ResourceSource, 'RESOURCE_SOURCE_');
 /** warning, error, collision. */
 export const RESOURCE_DIAGNOSTIC_TYPE = enumWords(ResourceDiagnosticType, 'RESOURCE_DIAGNOSTIC_TYPE_');
+/** idle, connecting, connected, error, disabled, trust_required (snake_case, as the MCP status entries spell it). */
+export const MCP_SERVER_STATE = enumWords(McpServerState, 'MCP_SERVER_STATE_', 'snake_case');

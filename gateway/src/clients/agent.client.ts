@@ -209,4 +209,42 @@ export class AgentClient
   getToolOverrides(req: agent.GetToolOverridesRequest = {}): Promise<agent.GetToolOverridesResponse> {
     return this.channel.unary('getToolOverrides', req, QUICK_CALL_MS);
   }
+
+  // --- MCP servers (probe and trust wait for connection attempts: up to 10 s each, so the slow deadline) ---
+
+  getMcpSettings(req: agent.GetMcpSettingsRequest = {}): Promise<agent.GetMcpSettingsResponse> {
+    return this.channel.unary('getMcpSettings', req, QUICK_CALL_MS);
+  }
+
+  putMcpSettings(req: agent.PutMcpSettingsRequest): Promise<agent.PutMcpSettingsResponse> {
+    return this.channel.unary('putMcpSettings', req, SLOW_CALL_MS);
+  }
+
+  listMcpServers(req: agent.ListMcpServersRequest): Promise<agent.ListMcpServersResponse> {
+    return this.channel.unary('listMcpServers', req, QUICK_CALL_MS);
+  }
+
+  putMcpServer(req: agent.PutMcpServerRequest): Promise<agent.PutMcpServerResponse> {
+    return this.channel.unary('putMcpServer', req, SLOW_CALL_MS);
+  }
+
+  deleteMcpServer(req: agent.DeleteMcpServerRequest): Promise<agent.DeleteMcpServerResponse> {
+    return this.channel.unary('deleteMcpServer', req, SLOW_CALL_MS);
+  }
+
+  probeMcpServer(req: agent.ProbeMcpServerRequest): Promise<agent.ProbeMcpServerResponse> {
+    return this.channel.unary('probeMcpServer', req, SLOW_CALL_MS);
+  }
+
+  listMcpTools(req: agent.ListMcpToolsRequest): Promise<agent.ListMcpToolsResponse> {
+    return this.channel.unary('listMcpTools', req, QUICK_CALL_MS);
+  }
+
+  trustMcpProject(req: agent.TrustMcpProjectRequest): Promise<agent.TrustMcpProjectResponse> {
+    return this.channel.unary('trustMcpProject', req, SLOW_CALL_MS);
+  }
+
+  untrustMcpProject(req: agent.UntrustMcpProjectRequest): Promise<agent.UntrustMcpProjectResponse> {
+    return this.channel.unary('untrustMcpProject', req, SLOW_CALL_MS);
+  }
 }

@@ -33,6 +33,10 @@ export class WorkspaceClient extends ServiceClient<Rpc> implements PromiseClient
   }
 
   // Projects
+  getStats(req: ws.GetStatsRequest = {}, timeoutMs = QUICK_CALL_MS): Promise<ws.GetStatsResponse> {
+    return this.call('getStats', req, timeoutMs);
+  }
+
   listProjects(req: ws.ListProjectsRequest = {}): Promise<ws.ListProjectsResponse> {
     return this.call('listProjects', req);
   }

@@ -47,6 +47,7 @@ export const SERVICE_ERROR_STATUS: Record<ServiceErrorCode, number> = {
   skill_not_found: 404,
   prompt_not_found: 404,
   missing_project_id: 400,
+  mcp_invalid_config: 400,
   // 403, 404, 410
   path_not_allowed: 403,
   permission_denied: 403,
@@ -54,6 +55,7 @@ export const SERVICE_ERROR_STATUS: Record<ServiceErrorCode, number> = {
   session_not_found: 404,
   auth_provider_not_found: 404,
   project_not_found: 404,
+  mcp_server_not_found: 404,
   session_tombstoned: 410,
   // 409: conflicts with the current state
   session_busy: 409,

@@ -22,6 +22,30 @@ export class ForgeMetrics {
     help: 'Live terminals, attached or detached (pty service).',
     registers: [this.registry],
   });
+  readonly residentMemory = new Gauge({
+    name: 'forge_process_resident_memory_bytes',
+    help: 'Resident set size of each pi-forge process (the services report their own at scrape time).',
+    labelNames: ['process'],
+    registers: [this.registry],
+  });
+  readonly sessionMessages = new Gauge({
+    name: 'forge_session_messages',
+    help: 'Messages held by each live agent session.',
+    labelNames: ['session_id', 'project_id'],
+    registers: [this.registry],
+  });
+  readonly sessionReplayBytes = new Gauge({
+    name: 'forge_session_replay_bytes',
+    help: 'Bytes of events each live session keeps for stream replay (bounded, freed when idle).',
+    labelNames: ['session_id', 'project_id'],
+    registers: [this.registry],
+  });
+  readonly sessionSubscribers = new Gauge({
+    name: 'forge_session_stream_subscribers',
+    help: 'Open event streams (gateway fan-outs) per live session.',
+    labelNames: ['session_id', 'project_id'],
+    registers: [this.registry],
+  });
   readonly sseClients = new Gauge({
     name: 'forge_sse_clients',
     help: 'Open SSE streams served by this gateway.',

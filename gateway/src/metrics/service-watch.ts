@@ -14,6 +14,9 @@ import type { ServiceClient } from '../clients/service-client.js';
 import { HealthService } from '../health/health.service.js';
 import { ForgeMetrics, type ServiceName } from './forge-metrics.js';
 
+/** Deadline of the stats calls a scrape makes (a dead service must not stall the scrape). */
+const SCRAPE_CALL_MS = 800;
+
 @Injectable()
 export class ServiceWatch implements OnModuleInit, OnApplicationShutdown {
   private stopped = false;
@@ -41,10 +44,30 @@ export class ServiceWatch implements OnModuleInit, OnApplicationShutdown {
 
   /** Refreshes the gauges that come from the services (called once per scrape). */
   async refresh(): Promise<void> {
-    const report = await this.health.report();
+    const t = SCRAPE_CALL_MS;
+    const [report, agent, pty, workspace] = await Promise.all([
+      this.health.report(),
+      this.agent.getStats({}, t).catch(() => undefined),
+      this.pty.getStats({}, t).catch(() => undefined),
+      this.workspace.getStats({}, t).catch(() => undefined),
+    ]);
     this.metrics.activeSessions.set(report.activeSessions);
     this.metrics.activePtys.set(report.activePtys);
     for (const [service, state] of Object.entries(report.services)) this.metrics.serviceUp.set({ service }, state === 'serving' ? 1 : 0);
+    const m = this.metrics;
+    m.residentMemory.reset();
+    m.residentMemory.set({ process: 'gateway' }, process.memoryUsage.rss());
+    if (agent) m.residentMemory.set({ process: 'agent' }, agent.residentMemoryBytes);
+    if (pty) m.residentMemory.set({ process: 'pty' }, pty.residentMemoryBytes);
+    if (workspace) m.residentMemory.set({ process: 'workspace' }, workspace.residentMemoryBytes);
+    // Per-session series exist only while the session is live (evicted and deleted ones vanish).
+    for (const g of [m.sessionMessages, m.sessionReplayBytes, m.sessionSubscribers]) g.reset();
+    for (const s of agent?.sessions ?? []) {
+      const labels = { session_id: s.sessionId, project_id: s.projectId };
+      m.sessionMessages.set(labels, s.messages);
+      m.sessionReplayBytes.set(labels, s.replayBytes);
+      m.sessionSubscribers.set(labels, s.subscribers);
+    }
   }
 
   private watch(service: ServiceName, channel: Channel): void {

@@ -652,6 +652,17 @@ export const CONFIG_OPTIONS = [
     help: 'Extra env var names inherited by terminals and `!` exec.',
   },
 
+  // Long runs (ours, beyond the original)
+  {
+    env: 'SESSION_IDLE_EVICT_MS',
+    flag: 'session-idle-evict-ms',
+    type: 'int',
+    category: 'Agent',
+    default: '1800000',
+    processes: ['agent'],
+    help: 'Unload a live session idle this long (not running, no stream open, nothing pending); it resumes from its JSONL on the next call. 0 = never.',
+  },
+
   // Sandbox (docs/compatibility.md#auth-and-security): the identity the agent's tools and the terminals run as
   {
     env: 'AGENT_TOOL_SANDBOX_ENABLED',

@@ -46,6 +46,8 @@ export type ServiceErrorCode =
   | 'prompt_not_found'
   | 'missing_project_id'
   // agent: MCP servers
+  | 'mcp_invalid_config'
+  | 'mcp_server_not_found'
   // agent: webhooks
   // agent: config backup and restore
   // pty

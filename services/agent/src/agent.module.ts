@@ -16,6 +16,7 @@ import { SessionsGrpcHandler } from './sessions/sessions.grpc-handler.js';
 import { PendingState } from './streaming/pending-state.js';
 import { ForgeTools } from './forge-tools/forge-tools.js';
 import { SessionEventBus } from './sessions/session-event-bus.js';
+import { SessionEvictor } from './sessions/session-evictor.js';
 import { StreamGrpcHandler } from './streaming/stream.grpc-handler.js';
 import { ConfigFiles } from './provider-config/config-files.js';
 import { ModelCatalog } from './provider-config/model-catalog.js';
@@ -33,7 +34,12 @@ import { SessionToggleSource } from './resource-toggles/session-toggles.js';
 import { OverridesStore } from './resource-toggles/overrides-store.js';
 import { RESOURCE_SCANNER } from './resource-toggles/resource-scanner.port.js';
 import { SdkResourceScanner } from './resource-toggles/sdk-resource-scanner.js';
-import { MCP_TOOL_CATALOG, NoMcpTools } from './resource-toggles/mcp-tool-catalog.port.js';
+import { MCP_TOOL_CATALOG } from './resource-toggles/mcp-tool-catalog.port.js';
+import { McpManagerToolCatalog } from './resource-toggles/mcp-manager-tool-catalog.js';
+import { McpFiles } from './mcp/mcp-files.js';
+import { McpManager } from './mcp/mcp-manager.js';
+import { McpToolBridge } from './mcp/mcp-tool-bridge.js';
+import { McpGrpcHandler } from './mcp/mcp.grpc-handler.js';
 
 @Module({})
 export class AgentModule {
@@ -50,6 +56,7 @@ export class AgentModule {
         ProjectSessionsGrpcHandler,
         SandboxSettingsGrpcHandler,
         ResourceTogglesGrpcHandler,
+        McpGrpcHandler,
       ),
       providers: [
         { provide: AGENT_SDK, useClass: PiSdkAdapter },
@@ -64,17 +71,21 @@ export class AgentModule {
         PendingState,
         ForgeTools,
         SessionEventBus,
+        SessionEvictor,
         ConfigFiles,
         ModelCatalog,
         ProjectSessionFolders,
         { provide: REMOVE_TREE, useValue: removeTree },
-        // skills, prompt templates and tool toggles (the MCP feature rebinds MCP_TOOL_CATALOG)
+        // skills, prompt templates and tool toggles
         OverridesStore,
         ResourceToggles,
         ToolToggles,
         SessionToggleSource,
         { provide: RESOURCE_SCANNER, useClass: SdkResourceScanner },
-        { provide: MCP_TOOL_CATALOG, useClass: NoMcpTools },
+        { provide: MCP_TOOL_CATALOG, useClass: McpManagerToolCatalog },
+        McpFiles,
+        McpManager,
+        McpToolBridge,
       ],
     };
   }

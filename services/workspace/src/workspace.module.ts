@@ -19,6 +19,7 @@ import { GitGrpcHandler } from './git/git.grpc-handler.js';
 import { GitRunner } from './git/git-runner.js';
 import { ProjectGit } from './git/project-git.js';
 import { FsDoor } from './paths/project-fs.js';
+import { StatsGrpcHandler } from './stats/stats.grpc-handler.js';
 
 @Module({})
 export class WorkspaceModule {
@@ -27,7 +28,13 @@ export class WorkspaceModule {
       module: WorkspaceModule,
       imports: [ForgeCoreModule.forRoot(config, logger)],
       // Together they must handle every RPC of the service (a compile-time check).
-      controllers: rpcHandlers<WorkspaceServiceController>()(ProjectsGrpcHandler, FilesGrpcHandler, SearchGrpcHandler, GitGrpcHandler),
+      controllers: rpcHandlers<WorkspaceServiceController>()(
+        StatsGrpcHandler,
+        ProjectsGrpcHandler,
+        FilesGrpcHandler,
+        SearchGrpcHandler,
+        GitGrpcHandler,
+      ),
       providers: [
         FsDoor,
         ProjectRegistry,

@@ -33,6 +33,8 @@ export interface ForgeToolProvider {
   toolsFor(ctx: ForgeToolContext): ToolDefinition[] | Promise<ToolDefinition[]>;
   /** The session is going away (deleted, evicted, the service stopping): free its state, stop its children. */
   disposeSession?(sessionId: string): void | Promise<void>;
+  /** True while the family holds state only the live session can serve (a running process, a pending question): no idle eviction. */
+  holdsSession?(sessionId: string): boolean;
 }
 
 @Injectable()
@@ -55,6 +57,11 @@ export class ForgeTools {
     const out: ToolDefinition[] = [];
     for (const p of this.providers) out.push(...(await p.toolsFor(ctx)));
     return out;
+  }
+
+  /** True when any family still needs the session loaded. */
+  holdsSession(sessionId: string): boolean {
+    return this.providers.some((p) => p.holdsSession?.(sessionId) ?? false);
   }
 
   /** Tells every family the session is gone; one family's failure does not stop the others. */

@@ -1,6 +1,6 @@
-// The MCP bridge's side of the tools settings, as a port: the MCP feature (services/agent/src/mcp/,
-// built separately) binds MCP_TOOL_CATALOG to its own implementation; until then NoMcpTools lists
-// no servers. Only listing goes through here: toggling and applying MCP tools needs no MCP code,
+// The MCP bridge's side of the tools settings, as a port: the agent module binds MCP_TOOL_CATALOG
+// to McpManagerToolCatalog (mcp-manager-tool-catalog.ts, over the MCP feature's McpManager);
+// NoMcpTools lists no servers (unit specs). Only listing goes through here: toggling and applying MCP tools needs no MCP code,
 // because a bridged tool is a forge tool named `<server>__<tool>` (contract §10.3) and the session
 // build filters it by that name like every other tool (session-toggles.ts).
 export const MCP_TOOL_CATALOG = Symbol('MCP_TOOL_CATALOG');
@@ -27,8 +27,8 @@ export interface McpCatalogServer {
 }
 
 export interface McpToolCatalog {
-  /** The global servers and, when a project is given, that project's servers; never throws for a dead server. */
-  servers(projectId?: string): Promise<McpCatalogServer[]>;
+  /** The global servers and, when a project is given, that project's servers too; never throws for a dead server. */
+  servers(project?: { id: string; path: string }): Promise<McpCatalogServer[]>;
 }
 
 /** The catalog while no MCP bridge is bound: no servers. */

@@ -37,13 +37,13 @@ describe('ToolToggles', () => {
     },
   };
   const mcp: McpToolCatalog = {
-    servers: async (projectId) => [
+    servers: async (project) => [
       {
         server: 'srv',
         scope: 'global',
         enabled: true,
         state: 'connected',
-        tools: [{ name: 'srv__search', shortName: 'search', description: `search ${projectId ?? 'global'}` }],
+        tools: [{ name: 'srv__search', shortName: 'search', description: `search ${project?.id ?? 'global'}` }],
       },
     ],
   };

@@ -43,7 +43,7 @@ export class ToolToggles {
     const [doc, scan, servers] = await Promise.all([
       this.store.readTools(),
       this.scanner.scan(project?.path ?? this.config.PI_CONFIG_DIR),
-      this.mcp.servers(project?.id),
+      this.mcp.servers(project),
     ]);
     const view = (family: ToolFamilyName, t: { name: string; shortName?: string; description: string }): ToolView => {
       const override = project ? overrideOf(doc.projects[project.id]?.[family], t.name) : undefined;

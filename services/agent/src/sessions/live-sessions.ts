@@ -49,6 +49,11 @@ export class LiveSessions {
     this.sessions.delete(id);
   }
 
+  /** Forgets a session without a tombstone (idle eviction: the next call resumes it from disk). */
+  unload(id: string): void {
+    this.sessions.delete(id);
+  }
+
   /** Throws 410 session_tombstoned while the id is freshly deleted. */
   assertNotTombstoned(id: string): void {
     const until = this.tombstones.get(id);

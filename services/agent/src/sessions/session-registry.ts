@@ -158,6 +158,28 @@ export class SessionRegistry implements OnApplicationShutdown {
     await this.disposeForgeTools(live.id);
   }
 
+  /**
+   * Unloads an idle session to free its memory (docs/agent-service.md#long-runs): no tombstone, no
+   * archive; the next call that needs it resumes it from its JSONL. False when it is busy after all.
+   */
+  async evict(live: LiveSession): Promise<boolean> {
+    if (this.sessions.find(live.id) !== live || live.session.isStreaming || live.log.subscriberCount > 0) return false;
+    if (this.forgeTools.holdsSession(live.id)) return false;
+    this.sessions.unload(live.id);
+    clearTimeout(live.replayTimer);
+    live.unsubscribe();
+    live.log.close();
+    live.session.dispose();
+    await this.disposeForgeTools(live.id);
+    this.logger.info({ sessionId: live.id, projectId: live.projectId }, 'idle session unloaded');
+    return true;
+  }
+
+  /** True when nothing needs the session loaded right now (eviction candidates). */
+  isIdle(live: LiveSession): boolean {
+    return !live.session.isStreaming && live.log.subscriberCount === 0 && !this.forgeTools.holdsSession(live.id);
+  }
+
   async onApplicationShutdown(): Promise<void> {
     // A graceful stop aborts runs so the SDK writes their partial messages; a kill -9 cannot, and
     // then only the last completed entry survives, which is what the JSONL guarantees.

@@ -9,6 +9,18 @@ export class StatsGrpcHandler implements Handles<AgentServiceController, StatsGr
 
   @AgentRpc.method
   getStats(): GetStatsResponse {
-    return { activeSessions: this.sessions.size };
+    const sessions = this.sessions.all().map((l) => {
+      const replay = l.log.replaySize;
+      return {
+        sessionId: l.id,
+        projectId: l.projectId,
+        messages: l.session.messages.length,
+        replayEvents: replay.events,
+        replayBytes: replay.bytes,
+        subscribers: l.log.subscriberCount,
+        streaming: l.session.isStreaming,
+      };
+    });
+    return { activeSessions: sessions.length, residentMemoryBytes: process.memoryUsage.rss(), sessions };
   }
 }

@@ -40,6 +40,11 @@ export class EventLog {
     return this.sinks.size;
   }
 
+  /** Events and serialized bytes held for replay (per-session gauges). */
+  get replaySize(): { events: number; bytes: number } {
+    return { events: this.buffer.length, bytes: this.bufferBytes };
+  }
+
   append(event: object): LoggedEvent {
     const seq = ++this.seq;
     const logged: LoggedEvent = { id: `${this.epoch}-${seq}`, seq, json: JSON.stringify(event) };

@@ -9,6 +9,11 @@ export class StatsGrpcHandler implements Handles<PtyServiceController, StatsGrpc
 
   @PtyRpc.method
   getStats(): GetStatsResponse {
-    return { activePtys: this.terminals.size, attachedPtys: this.terminals.attachedCount, pausedPtys: this.terminals.pausedCount };
+    return {
+      activePtys: this.terminals.size,
+      attachedPtys: this.terminals.attachedCount,
+      pausedPtys: this.terminals.pausedCount,
+      residentMemoryBytes: process.memoryUsage.rss(),
+    };
   }
 }

@@ -58,6 +58,21 @@ describe('ProjectRegistry', () => {
     rmSync(join(data, 'projects.json'));
   });
 
+  it('serves repeated lists from its cache yet sees a hand edit of the same size at once, and hands out copies', async () => {
+    mkdirSync(data, { recursive: true });
+    const file = join(data, 'projects.json');
+    const entry = (name: string) => ({ id: 'h1', name, path: '/p', createdAt: 't' });
+    writeFileSync(file, JSON.stringify([entry('aaaa')]));
+    const first = await registry.list();
+    first[0]!.name = 'mutated by a caller';
+    assert.equal((await registry.list())[0]!.name, 'aaaa');
+    // Same length, written in place (same inode): only mtime/ctime tell the edit apart.
+    writeFileSync(file, JSON.stringify([entry('bbbb')]));
+    assert.equal((await registry.list())[0]!.name, 'bbbb');
+    rmSync(file);
+    assert.deepEqual(await registry.list(), []);
+  });
+
   it('creates projects from absolute or relative paths, stored as realpaths, trimmed names', async () => {
     const a = await registry.create('  A  ', join(ws, 'a'));
     const b = await registry.create('B', 'b');

@@ -3,7 +3,7 @@
 // every read-modify-write runs under one in-process lock and lands with an atomic rename.
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { CONFIG, forgeError, GrpcStatus, LOGGER, writeJsonAtomic, type ForgeConfig } from '@pi-forge/runtime';
 import type { Project } from '@pi-forge/proto/workspace';
@@ -40,7 +40,27 @@ export class ProjectRegistry {
     this.file = join(config.FORGE_DATA_DIR, 'projects.json');
   }
 
+  /**
+   * The parsed file with the stat it was read at. Every call stats the file and re-reads it only
+   * when inode, size, mtime or ctime moved, so `GET /projects` costs one stat while hand edits
+   * (or another process's atomic rename) still show up on the very next call.
+   */
+  private cache: { key: string; projects: Project[] } | undefined;
+
   async list(): Promise<Project[]> {
+    let key: string;
+    try {
+      const st = await stat(this.file, { bigint: true });
+      key = `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    if (this.cache?.key !== key) this.cache = { key, projects: await this.read() };
+    return this.cache.projects.map((p) => ({ ...p }));
+  }
+
+  private async read(): Promise<Project[]> {
     let text: string;
     try {
       text = await readFile(this.file, 'utf8');
