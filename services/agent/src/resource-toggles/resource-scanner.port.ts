@@ -46,6 +46,10 @@ export interface ScannedResources {
 }
 
 export interface ResourceScanner {
-  /** Everything the SDK would load for a session in `cwd`, globally disabled names included. */
-  scan(cwd: string): Promise<ScannedResources>;
+  /**
+   * Everything the SDK would load for a session in `cwd`, globally disabled names included. The
+   * extensions are loaded (their code runs) only when `extensionTools` is asked for; skills and
+   * templates of packages do not need it (the package manager finds them).
+   */
+  scan(cwd: string, options?: { extensionTools?: boolean }): Promise<ScannedResources>;
 }

@@ -1,8 +1,9 @@
 // The ResourceScanner over the SDK: a throwaway DefaultResourceLoader built like a session's
 // (pi-sdk-adapter.ts: same settings, same packages and extensions, pi-subagents left out in
 // sandbox mode) but with the name toggles hidden, so globally disabled skills and templates are
-// listed too. Extensions are loaded (their code runs, as it does for every session) because only
-// a loaded extension says which tools it registers.
+// listed too. For the tools list the extensions are loaded (their code runs, as it does for every
+// session) because only a loaded extension says which tools it registers; the skills and prompts
+// lists leave them out.
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { CONFIG, LOGGER, sandboxIdentity, type ForgeConfig } from '@pi-forge/runtime';
@@ -47,7 +48,7 @@ export class SdkResourceScanner implements ResourceScanner {
     @Inject(PI_SDK_LOADER) private readonly loadSdk: PiSdkLoader,
   ) {}
 
-  async scan(cwd: string): Promise<ScannedResources> {
+  async scan(cwd: string, options: { extensionTools?: boolean } = {}): Promise<ScannedResources> {
     const { DefaultResourceLoader, SettingsManager } = await this.loadSdk();
     const agentDir = this.config.PI_CONFIG_DIR;
     const settingsManager = withoutNameTogglePatterns(SettingsManager.create(cwd, agentDir));
@@ -59,6 +60,7 @@ export class SdkResourceScanner implements ResourceScanner {
       settingsManager,
       noThemes: true,
       noContextFiles: true,
+      noExtensions: !options.extensionTools,
       ...(sandboxed ? { extensionsOverride: dropPiSubagentsExtensions } : {}),
     });
     await loader.reload();

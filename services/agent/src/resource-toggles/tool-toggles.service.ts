@@ -42,7 +42,7 @@ export class ToolToggles {
     // with no .pi of its own (PI_CONFIG_DIR itself).
     const [doc, scan, servers] = await Promise.all([
       this.store.readTools(),
-      this.scanner.scan(project?.path ?? this.config.PI_CONFIG_DIR),
+      this.scanner.scan(project?.path ?? this.config.PI_CONFIG_DIR, { extensionTools: true }),
       this.mcp.servers(project),
     ]);
     const view = (family: ToolFamilyName, t: { name: string; shortName?: string; description: string }): ToolView => {
