@@ -11,6 +11,7 @@ import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ProviderConfigModule } from './provider-config/provider-config.module.js';
 import { SandboxConfigModule } from './sandbox/sandbox-config.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
 import { TerminalModule } from './terminal/terminal.module.js';
 import { UiConfigModule } from './ui-config/ui-config.module.js';
@@ -20,6 +21,7 @@ import { FilesModule } from './files/files.module.js';
 import { GitModule } from './git/git.module.js';
 import { ResourceTogglesModule } from './resource-toggles/resource-toggles.module.js';
 import { McpModule } from './mcp/mcp.module.js';
+import { AskUserQuestionModule } from './ask-user-question/ask-user-question.module.js';
 
 @Module({})
 export class AppModule {
@@ -37,12 +39,14 @@ export class AppModule {
         SessionsModule,
         ProviderConfigModule,
         SandboxConfigModule,
+        WebhooksModule,
         ProjectsModule,
         FilesModule,
         GitModule,
         McpModule,
         UiConfigModule,
         ResourceTogglesModule,
+        AskUserQuestionModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ErrorEnvelopeFilter }],
     };

@@ -1,11 +1,13 @@
 // The public words of the proto enums (see enums.ts), shared by the gateway's DTOs and the services.
 import {
+  AskAnswerKind,
   ExportFormat,
   McpServerState,
   SessionSearchMatchKind,
   StreamingBehavior,
   ThinkingLevel,
   TurnDiffTool,
+  WebhookDeliveryStatus,
 } from '../gen/forge/agent/v1/agent_service.js';
 import { GitFileKind, GitHunkMode, SearchEngine, TreeNodeType } from '../gen/forge/workspace/v1/workspace_service.js';
 import { enumWords } from './enums.js';
@@ -43,3 +45,7 @@ export const RESOURCE_SOURCE = enumWords(ResourceSource, 'RESOURCE_SOURCE_');
 export const RESOURCE_DIAGNOSTIC_TYPE = enumWords(ResourceDiagnosticType, 'RESOURCE_DIAGNOSTIC_TYPE_');
 /** idle, connecting, connected, error, disabled, trust_required (snake_case, as the MCP status entries spell it). */
 export const MCP_SERVER_STATE = enumWords(McpServerState, 'MCP_SERVER_STATE_', 'snake_case');
+/** option, custom, chat, multi (ask_user_question answers). */
+export const ASK_ANSWER_KIND = enumWords(AskAnswerKind, 'ASK_ANSWER_KIND_');
+/** delivered, failed, error. */
+export const WEBHOOK_DELIVERY_STATUS = enumWords(WebhookDeliveryStatus, 'WEBHOOK_DELIVERY_STATUS_');

@@ -247,4 +247,38 @@ export class AgentClient
   untrustMcpProject(req: agent.UntrustMcpProjectRequest): Promise<agent.UntrustMcpProjectResponse> {
     return this.channel.unary('untrustMcpProject', req, SLOW_CALL_MS);
   }
+
+  // --- ask_user_question ---
+
+  listPendingQuestions(req: agent.ListPendingQuestionsRequest): Promise<agent.ListPendingQuestionsResponse> {
+    return this.channel.unary('listPendingQuestions', req, QUICK_CALL_MS);
+  }
+
+  answerQuestion(req: agent.AnswerQuestionRequest): Promise<agent.AnswerQuestionResponse> {
+    return this.channel.unary('answerQuestion', req, QUICK_CALL_MS);
+  }
+
+  listWebhooks(req: agent.ListWebhooksRequest): Promise<agent.ListWebhooksResponse> {
+    return this.channel.unary('listWebhooks', req, QUICK_CALL_MS);
+  }
+
+  createWebhook(req: agent.CreateWebhookRequest): Promise<agent.CreateWebhookResponse> {
+    return this.channel.unary('createWebhook', req, QUICK_CALL_MS);
+  }
+
+  updateWebhook(req: agent.UpdateWebhookRequest): Promise<agent.UpdateWebhookResponse> {
+    return this.channel.unary('updateWebhook', req, QUICK_CALL_MS);
+  }
+
+  deleteWebhook(req: agent.DeleteWebhookRequest): Promise<agent.DeleteWebhookResponse> {
+    return this.channel.unary('deleteWebhook', req, QUICK_CALL_MS);
+  }
+
+  testWebhook(req: agent.TestWebhookRequest): Promise<agent.TestWebhookResponse> {
+    return this.channel.unary('testWebhook', req, QUICK_CALL_MS);
+  }
+
+  listWebhookDeliveries(req: agent.ListWebhookDeliveriesRequest): Promise<agent.ListWebhookDeliveriesResponse> {
+    return this.channel.unary('listWebhookDeliveries', req, QUICK_CALL_MS);
+  }
 }

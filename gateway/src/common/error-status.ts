@@ -48,6 +48,12 @@ export const SERVICE_ERROR_STATUS: Record<ServiceErrorCode, number> = {
   prompt_not_found: 404,
   missing_project_id: 400,
   mcp_invalid_config: 400,
+  invalid_answer: 400,
+  // webhooks
+  no_events: 400,
+  invalid_secret: 400,
+  invalid_header: 400,
+  webhook_not_found: 404,
   // 403, 404, 410
   path_not_allowed: 403,
   permission_denied: 403,
@@ -56,6 +62,7 @@ export const SERVICE_ERROR_STATUS: Record<ServiceErrorCode, number> = {
   auth_provider_not_found: 404,
   project_not_found: 404,
   mcp_server_not_found: 404,
+  request_not_found: 404,
   session_tombstoned: 410,
   // 409: conflicts with the current state
   session_busy: 409,

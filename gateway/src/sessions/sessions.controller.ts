@@ -36,6 +36,7 @@ function liveSummary(s: SessionSummary | undefined): Record<string, unknown> {
     isLive: s.isLive,
     messageCount: s.messageCount,
     isStreaming: s.isStreaming,
+    pendingQuestions: s.pendingQuestions ?? 0,
   };
   if (s.name) out.name = s.name;
   if (s.isLive) {
@@ -58,6 +59,7 @@ function unifiedSummary(s: SessionSummary): Record<string, unknown> {
     createdAt: s.createdAt,
     messageCount: s.messageCount,
     firstMessage: s.firstMessage,
+    pendingQuestions: s.pendingQuestions ?? 0,
   };
   if (s.name) out.name = s.name;
   if (s.path) out.path = s.path;

@@ -706,6 +706,17 @@ export const CONFIG_OPTIONS = [
     processes: ['workspace'],
     help: 'With the sandbox on: trees handed to the tool uid (recursively, group rwX) at start. Only the workspace, AGENT_TOOL_HOME and PI_CONFIG_DIR/{skills,npm,git,extensions,prompts,themes}; anything else is a start-up error.',
   },
+  {
+    env: 'ASK_USER_QUESTION_TIMEOUT_MS',
+    flag: 'ask-user-question-timeout-ms',
+    type: 'int',
+    category: 'Agent',
+    default: '1800000',
+    min: 1000,
+    max: 7 * 24 * 3_600_000,
+    processes: ['agent'],
+    help: 'How long an ask_user_question call waits for an answer; then the run goes on without one (tool result `cancelled`, error `timeout`; SSE `ask_user_question_cancelled` reason `timeout`).',
+  },
 
   // Services (ours, beyond the original)
   {

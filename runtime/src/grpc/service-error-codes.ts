@@ -38,6 +38,8 @@ export type ServiceErrorCode =
   // agent: sandbox tool environment
   | 'invalid_sandbox_settings'
   // agent: ask_user_question tool
+  | 'request_not_found'
+  | 'invalid_answer'
   // agent: todo tool
   // agent: quick actions
   // agent: process tool
@@ -49,6 +51,10 @@ export type ServiceErrorCode =
   | 'mcp_invalid_config'
   | 'mcp_server_not_found'
   // agent: webhooks
+  | 'no_events'
+  | 'invalid_secret'
+  | 'invalid_header'
+  | 'webhook_not_found'
   // agent: config backup and restore
   // pty
   | 'invalid_open'

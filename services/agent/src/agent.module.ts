@@ -40,6 +40,11 @@ import { McpFiles } from './mcp/mcp-files.js';
 import { McpManager } from './mcp/mcp-manager.js';
 import { McpToolBridge } from './mcp/mcp-tool-bridge.js';
 import { McpGrpcHandler } from './mcp/mcp.grpc-handler.js';
+import { AskUserQuestionGrpcHandler } from './ask-user-question/ask-user-question.grpc-handler.js';
+import { AskUserQuestionTools } from './ask-user-question/ask-user-question.tools.js';
+import { PendingQuestions } from './ask-user-question/pending-questions.js';
+import { WebhooksGrpcHandler } from './webhooks/webhooks.grpc-handler.js';
+import { WEBHOOK_PROVIDERS } from './webhooks/webhooks.providers.js';
 
 @Module({})
 export class AgentModule {
@@ -57,6 +62,8 @@ export class AgentModule {
         SandboxSettingsGrpcHandler,
         ResourceTogglesGrpcHandler,
         McpGrpcHandler,
+        AskUserQuestionGrpcHandler,
+        WebhooksGrpcHandler,
       ),
       providers: [
         { provide: AGENT_SDK, useClass: PiSdkAdapter },
@@ -86,6 +93,9 @@ export class AgentModule {
         McpFiles,
         McpManager,
         McpToolBridge,
+        PendingQuestions,
+        AskUserQuestionTools,
+        ...WEBHOOK_PROVIDERS,
       ],
     };
   }

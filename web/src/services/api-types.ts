@@ -63,6 +63,8 @@ export interface SessionSummary {
   modelId?: string;
   thinkingLevel?: string;
   parentSessionId?: string;
+  /** ask_user_question requests waiting on the user. */
+  pendingQuestions?: number;
 }
 
 export type ContentBlock =
@@ -171,3 +173,25 @@ export interface AgentSettings {
 }
 
 export const THINKING_LEVELS = ['off', 'minimal', 'low', 'medium', 'high', 'xhigh'] as const;
+
+/** One question of an ask_user_question request (docs/api.md, section 7). */
+export interface AskQuestion {
+  question: string;
+  header: string;
+  multiSelect: boolean;
+  options: { label: string; description: string; preview?: string }[];
+}
+
+export interface PendingQuestionRequest {
+  requestId: string;
+  questions: AskQuestion[];
+}
+
+export interface AskAnswer {
+  questionIndex: number;
+  question: string;
+  kind: 'option' | 'custom' | 'chat' | 'multi';
+  answer?: string | null;
+  selected?: string[];
+  notes?: string;
+}

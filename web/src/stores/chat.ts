@@ -8,6 +8,7 @@ import { ApiError } from '../services/http';
 import { KEYS } from '../services/storage-keys';
 import { applyStreamEvent, emptyChat, type ChatState } from './chat-events';
 import { useSessionsStore } from './sessions';
+import { useAskUserQuestionStore } from './ask-user-question';
 
 export const useChatStore = defineStore('chat', () => {
   const sessionId = ref<string | null>(null);
@@ -44,10 +45,12 @@ export const useChatStore = defineStore('chat', () => {
     const stored = localStorage.getItem(KEYS.model(id));
     if (stored) chosenModel.value = JSON.parse(stored) as { provider: string; modelId: string };
     const sessions = useSessionsStore();
+    const asks = useAskUserQuestionStore();
     stream = openSessionStream(id, {
       onEvent: (e) => {
         if (sessionId.value !== id) return;
         state.value = applyStreamEvent(state.value, e);
+        asks.apply(id, e);
         sessions.setStreaming(id, state.value.isStreaming);
         if (e.type === 'session_renamed' && typeof e.name === 'string') sessions.patch(id, { name: e.name });
       },

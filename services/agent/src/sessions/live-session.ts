@@ -15,6 +15,8 @@ export class LiveSession {
   /** Set for a sub-agent child session (found nested under its parent's folder). */
   parentSessionId?: string;
   runId?: string;
+  /** ask_user_question requests waiting on the user (the session list marks such sessions). */
+  pendingQuestions = 0;
 
   constructor(
     readonly projectId: string,

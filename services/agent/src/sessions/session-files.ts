@@ -192,6 +192,7 @@ export function diskSummary(file: Pick<SessionFile, 'projectId' | 'parentSession
     name: info.name,
     firstMessage: info.firstMessage,
     path: info.path,
+    pendingQuestions: 0,
     ...(file.parentSessionId ? { parentSessionId: file.parentSessionId, runId: file.runId } : {}),
   };
 }

@@ -133,12 +133,13 @@ export class SessionRegistry implements OnApplicationShutdown {
   /** Aborts (bounded), disposes and archives a session; NOT_FOUND when it exists nowhere. */
   async delete(id: string): Promise<void> {
     const live = this.sessions.find(id);
-    let file = live?.session.sessionFile;
+    // Looked up before the archive moves the file, so session_deleted still names the project.
+    const onDisk = live ? undefined : await this.files.find(id);
+    const file = live ? live.session.sessionFile : onDisk?.path;
     if (live) await this.dispose(live);
-    else file = (await this.files.find(id))?.path;
     if (!live && !file) throw sessionNotFound();
     if (file) await this.files.archive(id, file);
-    const projectId = live?.projectId ?? (await this.files.find(id).catch(() => undefined))?.projectId ?? '';
+    const projectId = live?.projectId ?? onDisk?.projectId ?? '';
     this.bus.publish(
       { sessionId: id, projectId, cwd: live?.cwd ?? '' },
       { type: 'session_deleted', sessionId: id, projectId, wasLive: !!live },

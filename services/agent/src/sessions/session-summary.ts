@@ -24,6 +24,7 @@ export function liveSummary(live: LiveSession): SessionSummary {
     modelId: s.model?.id,
     firstMessage: firstUserText(messages),
     path: file && existsSync(file) ? file : undefined,
+    pendingQuestions: live.pendingQuestions,
     ...(live.parentSessionId ? { parentSessionId: live.parentSessionId, runId: live.runId } : {}),
   };
 }

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { AskUserQuestionController } from './ask-user-question.controller.js';
+
+@Module({ controllers: [AskUserQuestionController] })
+export class AskUserQuestionModule {}
