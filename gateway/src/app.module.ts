@@ -20,6 +20,7 @@ import { ProjectsModule } from './projects/projects.module.js';
 import { FilesModule } from './files/files.module.js';
 import { GitModule } from './git/git.module.js';
 import { ProcessesModule } from './processes/processes.module.js';
+import { ResourceTogglesModule } from './resource-toggles/resource-toggles.module.js';
 import { McpModule } from './mcp/mcp.module.js';
 import { AskUserQuestionModule } from './ask-user-question/ask-user-question.module.js';
 import { ConfigBackupModule } from './config-backup/config-backup.module.js';
@@ -47,6 +48,7 @@ export class AppModule {
         McpModule,
         UiConfigModule,
         ProcessesModule,
+        ResourceTogglesModule,
         AskUserQuestionModule,
         ConfigBackupModule,
       ],

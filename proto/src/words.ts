@@ -36,6 +36,19 @@ export const TURN_DIFF_TOOL = enumWords(TurnDiffTool, 'TURN_DIFF_TOOL_');
 export const PROCESS_STATUS = enumWords(ProcessStatus, 'PROCESS_STATUS_', 'snake_case');
 /** stdout, stderr. */
 export const PROCESS_LOG_STREAM = enumWords(ProcessLogStream, 'PROCESS_LOG_STREAM_');
+
+// Skills, prompt templates and tool toggles.
+import { ResourceDiagnosticType, ResourceSource, ToggleOverride, ToggleScope, ToolFamily } from '../gen/forge/agent/v1/agent_service.js';
+/** global, project. */
+export const TOGGLE_SCOPE = enumWords(ToggleScope, 'TOGGLE_SCOPE_');
+/** enabled, disabled (no word: no override). */
+export const TOGGLE_OVERRIDE = enumWords(ToggleOverride, 'TOGGLE_OVERRIDE_');
+/** builtin, mcp, extension. */
+export const TOOL_FAMILY = enumWords(ToolFamily, 'TOOL_FAMILY_');
+/** global, project, extension. */
+export const RESOURCE_SOURCE = enumWords(ResourceSource, 'RESOURCE_SOURCE_');
+/** warning, error, collision. */
+export const RESOURCE_DIAGNOSTIC_TYPE = enumWords(ResourceDiagnosticType, 'RESOURCE_DIAGNOSTIC_TYPE_');
 /** idle, connecting, connected, error, disabled, trust_required (snake_case, as the MCP status entries spell it). */
 export const MCP_SERVER_STATE = enumWords(McpServerState, 'MCP_SERVER_STATE_', 'snake_case');
 /** option, custom, chat, multi (ask_user_question answers). */

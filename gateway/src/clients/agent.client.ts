@@ -194,6 +194,55 @@ export class AgentClient
     return this.channel.unary('writeProcessStdin', req, QUICK_CALL_MS);
   }
 
+  // skills, prompt templates and tool toggles: listing loads the project's resources (and extensions) through the SDK.
+  listSkills(req: agent.ListSkillsRequest): Promise<agent.ListSkillsResponse> {
+    return this.channel.unary('listSkills', req, SLOW_CALL_MS);
+  }
+
+  setSkillEnabled(req: agent.SetSkillEnabledRequest): Promise<agent.SetSkillEnabledResponse> {
+    return this.channel.unary('setSkillEnabled', req, SLOW_CALL_MS);
+  }
+
+  clearSkillOverride(req: agent.ClearSkillOverrideRequest): Promise<agent.ClearSkillOverrideResponse> {
+    return this.channel.unary('clearSkillOverride', req, SLOW_CALL_MS);
+  }
+
+  getSkillOverrides(req: agent.GetSkillOverridesRequest = {}): Promise<agent.GetSkillOverridesResponse> {
+    return this.channel.unary('getSkillOverrides', req, QUICK_CALL_MS);
+  }
+
+  listPrompts(req: agent.ListPromptsRequest): Promise<agent.ListPromptsResponse> {
+    return this.channel.unary('listPrompts', req, SLOW_CALL_MS);
+  }
+
+  setPromptEnabled(req: agent.SetPromptEnabledRequest): Promise<agent.SetPromptEnabledResponse> {
+    return this.channel.unary('setPromptEnabled', req, SLOW_CALL_MS);
+  }
+
+  clearPromptOverride(req: agent.ClearPromptOverrideRequest): Promise<agent.ClearPromptOverrideResponse> {
+    return this.channel.unary('clearPromptOverride', req, SLOW_CALL_MS);
+  }
+
+  getPromptOverrides(req: agent.GetPromptOverridesRequest = {}): Promise<agent.GetPromptOverridesResponse> {
+    return this.channel.unary('getPromptOverrides', req, QUICK_CALL_MS);
+  }
+
+  listTools(req: agent.ListToolsRequest): Promise<agent.ListToolsResponse> {
+    return this.channel.unary('listTools', req, SLOW_CALL_MS);
+  }
+
+  setToolEnabled(req: agent.SetToolEnabledRequest): Promise<agent.SetToolEnabledResponse> {
+    return this.channel.unary('setToolEnabled', req, QUICK_CALL_MS);
+  }
+
+  clearToolOverride(req: agent.ClearToolOverrideRequest): Promise<agent.ClearToolOverrideResponse> {
+    return this.channel.unary('clearToolOverride', req, QUICK_CALL_MS);
+  }
+
+  getToolOverrides(req: agent.GetToolOverridesRequest = {}): Promise<agent.GetToolOverridesResponse> {
+    return this.channel.unary('getToolOverrides', req, QUICK_CALL_MS);
+  }
+
   // --- MCP servers (probe and trust wait for connection attempts: up to 10 s each, so the slow deadline) ---
 
   getMcpSettings(req: agent.GetMcpSettingsRequest = {}): Promise<agent.GetMcpSettingsResponse> {

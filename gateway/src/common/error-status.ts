@@ -43,6 +43,10 @@ export const SERVICE_ERROR_STATUS: Record<ServiceErrorCode, number> = {
   unsupported_protocol: 400,
   invalid_worktree_path: 400,
   invalid_sandbox_settings: 400,
+  // skills, prompt templates and tool toggles
+  skill_not_found: 404,
+  prompt_not_found: 404,
+  missing_project_id: 400,
   mcp_invalid_config: 400,
   invalid_answer: 400,
   invalid_archive: 400,

@@ -48,6 +48,9 @@ export type ServiceErrorCode =
   | 'process_exited'
   | 'minimal_ui_disabled'
   // agent: skills, prompt templates and tool toggles
+  | 'skill_not_found'
+  | 'prompt_not_found'
+  | 'missing_project_id'
   // agent: MCP servers
   | 'mcp_invalid_config'
   | 'mcp_server_not_found'

@@ -30,6 +30,15 @@ import { WorkspaceProjectPrompts } from './system-prompt/workspace-project-promp
 import { ProcessesGrpcHandler } from './processes/processes.grpc-handler.js';
 import { ProcessManager, PROCESS_KILL_SEAMS, REAL_KILL_SEAMS } from './processes/process-manager.js';
 import { ProcessTool } from './processes/process-tool.js';
+import { ResourceTogglesGrpcHandler } from './resource-toggles/resource-toggles.grpc-handler.js';
+import { ResourceToggles } from './resource-toggles/resource-toggles.service.js';
+import { ToolToggles } from './resource-toggles/tool-toggles.service.js';
+import { SessionToggleSource } from './resource-toggles/session-toggles.js';
+import { OverridesStore } from './resource-toggles/overrides-store.js';
+import { RESOURCE_SCANNER } from './resource-toggles/resource-scanner.port.js';
+import { SdkResourceScanner } from './resource-toggles/sdk-resource-scanner.js';
+import { MCP_TOOL_CATALOG } from './resource-toggles/mcp-tool-catalog.port.js';
+import { McpManagerToolCatalog } from './resource-toggles/mcp-manager-tool-catalog.js';
 import { McpFiles } from './mcp/mcp-files.js';
 import { McpManager } from './mcp/mcp-manager.js';
 import { McpToolBridge } from './mcp/mcp-tool-bridge.js';
@@ -58,6 +67,7 @@ export class AgentModule {
         ProjectSessionsGrpcHandler,
         SandboxSettingsGrpcHandler,
         ProcessesGrpcHandler,
+        ResourceTogglesGrpcHandler,
         McpGrpcHandler,
         AskUserQuestionGrpcHandler,
         WebhooksGrpcHandler,
@@ -81,6 +91,13 @@ export class AgentModule {
         ModelCatalog,
         ProjectSessionFolders,
         { provide: REMOVE_TREE, useValue: removeTree },
+        // skills, prompt templates and tool toggles
+        OverridesStore,
+        ResourceToggles,
+        ToolToggles,
+        SessionToggleSource,
+        { provide: RESOURCE_SCANNER, useClass: SdkResourceScanner },
+        { provide: MCP_TOOL_CATALOG, useClass: McpManagerToolCatalog },
         McpFiles,
         McpManager,
         McpToolBridge,

@@ -666,7 +666,13 @@ describe('the web app under MINIMAL_UI', () => {
       expect(await p.getByRole('tablist', { name: 'Workspace panes' }).getByRole('tab').allTextContents()).toEqual(['Files', 'Search']);
       expect(await p.getByRole('button', { name: 'Terminal' }).count()).toBe(0);
       await p.getByRole('button', { name: 'Settings' }).click();
-      expect(await p.getByRole('dialog', { name: 'Settings' }).getByRole('tab').allTextContents()).toEqual(['Appearance', 'General']);
+      expect(await p.getByRole('dialog', { name: 'Settings' }).getByRole('tab').allTextContents()).toEqual([
+        'Skills',
+        'Prompts',
+        'Tools',
+        'Appearance',
+        'General',
+      ]);
       await shot(p, '17-minimal-ui');
     },
     STEP,

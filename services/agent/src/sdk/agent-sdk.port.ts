@@ -7,6 +7,8 @@ export const AGENT_SDK = Symbol('AGENT_SDK');
 
 export interface BuildSessionOptions {
   sessionManager: SessionManager;
+  /** The project the session belongs to: its skill, prompt-template and tool toggles apply. */
+  projectId: string;
   /** Text appended (never replacing) to the SDK's system prompt, in order (contract §10.2 step 4). */
   appendSystemPrompt: string[];
   /** pi-forge's own tools for this session (forge-tools/), enabled beside the built-ins. */

@@ -17,6 +17,7 @@ import { PiSdkAdapter } from './pi-sdk-adapter.js';
 import type { PiSdk, SessionInfo } from './pi-sdk.js';
 import { ForgeTools } from '../forge-tools/forge-tools.js';
 import { SessionEventBus } from '../sessions/session-event-bus.js';
+import { ALL_ENABLED, type SessionToggleSource } from '../resource-toggles/session-toggles.js';
 
 /** Just the SDK values the adapter uses, enough to build a FakeSession. */
 function fakeSdkModule(infos: SessionInfo[]): PiSdk {
@@ -26,7 +27,7 @@ function fakeSdkModule(infos: SessionInfo[]): PiSdk {
       open: (file: string) => new FakeSessionManager('/project', file),
       listAll: async () => infos,
     },
-    SettingsManager: { create: () => ({}) },
+    SettingsManager: { create: () => ({ getGlobalSettings: () => ({}), getProjectSettings: () => ({}) }) },
     DefaultResourceLoader: class {
       async reload(): Promise<void> {}
       getExtensions() {
@@ -73,7 +74,7 @@ describe('PiSdkAdapter while the SDK is still loading', () => {
       config,
       loader,
     );
-    adapter = new PiSdkAdapter(config, logger, catalog, loader);
+    adapter = new PiSdkAdapter(config, logger, catalog, loader, { forProject: async () => ALL_ENABLED } as unknown as SessionToggleSource);
     files = new SessionFiles(config, logger, adapter);
     const addenda = new SystemPromptAddenda(config, logger, { addendum: async () => '' });
     registry = new SessionRegistry(logger, adapter, new LiveSessions(), files, addenda, new ForgeTools(), new SessionEventBus());

@@ -22,6 +22,8 @@ import { sandboxedShellOperations } from '../tools/sandboxed-shell.js';
 import { scopedFileTools } from '../tools/scoped-file-tools.js';
 import { sandboxPathPolicy } from '../tools/tool-path-policy.js';
 import { dropPiSubagentsExtensions, withoutPiSubagents } from './sandbox-packages.js';
+import { SessionToggleSource, toolAllowlist } from '../resource-toggles/session-toggles.js';
+import { withoutNameTogglePatterns } from '../resource-toggles/sdk-settings.js';
 
 /** The SDK built-ins pi-forge enables (an explicit list enables all seven, not only four). */
 export const BUILTIN_TOOLS = ['read', 'bash', 'edit', 'write', 'grep', 'find', 'ls'];
@@ -33,6 +35,7 @@ export class PiSdkAdapter implements AgentSdk {
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly catalog: ModelCatalog,
     @Inject(PI_SDK_LOADER) private readonly loadSdk: PiSdkLoader,
+    private readonly toggles: SessionToggleSource,
   ) {}
 
   async newSessionManager(cwd: string, dir: string): Promise<SessionManager> {
@@ -47,12 +50,16 @@ export class PiSdkAdapter implements AgentSdk {
     return (await this.loadSdk()).SessionManager.listAll(dir);
   }
 
-  async buildSession({ sessionManager, appendSystemPrompt, forgeTools }: BuildSessionOptions): Promise<AgentSession> {
+  async buildSession({ sessionManager, projectId, appendSystemPrompt, forgeTools }: BuildSessionOptions): Promise<AgentSession> {
     const sdk = await this.loadSdk();
     const { createAgentSession, createBashToolDefinition, DefaultResourceLoader, SettingsManager } = sdk;
     const cwd = sessionManager.getCwd();
     const agentDir = this.config.PI_CONFIG_DIR;
-    const settingsManager = SettingsManager.create(cwd, agentDir);
+    // Skills and prompt templates are filtered by name with the project's toggles (V1, V3, V5):
+    // the SDK sees the settings without pi-forge's name patterns and loads everything, then the
+    // overrides below keep the effective ones.
+    const toggles = await this.toggles.forProject(projectId);
+    const settingsManager = withoutNameTogglePatterns(SettingsManager.create(cwd, agentDir));
     // In sandbox mode the tool runs as the tool identity with the operator's tool env (§5.15, C7).
     const identity = sandboxIdentity(this.config);
     // Extensions and packages load as in the original (global ones from PI_CONFIG_DIR, project
@@ -65,6 +72,8 @@ export class PiSdkAdapter implements AgentSdk {
       settingsManager,
       noThemes: true,
       appendSystemPrompt,
+      skillsOverride: (base) => ({ ...base, skills: base.skills.filter((s) => toggles.skillEnabled(s.name)) }),
+      promptsOverride: (base) => ({ ...base, prompts: base.prompts.filter((p) => toggles.promptEnabled(p.name)) }),
       ...(identity ? { extensionsOverride: dropPiSubagentsExtensions } : {}),
     });
     await resourceLoader.reload();
@@ -95,7 +104,8 @@ export class PiSdkAdapter implements AgentSdk {
       resourceLoader,
       sessionManager,
       customTools: [bash as unknown as ToolDefinition, ...fileTools, ...forgeTools],
-      tools: [...new Set([...BUILTIN_TOOLS, ...forgeTools.map((t) => t.name), ...extensionTools])],
+      // The allowlist less the tools toggled off for this project (V2): a disabled tool is not offered.
+      tools: toolAllowlist(toggles, { builtin: BUILTIN_TOOLS, forge: forgeTools.map((t) => t.name), extension: extensionTools }),
     });
     return session;
   }

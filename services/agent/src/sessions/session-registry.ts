@@ -221,6 +221,7 @@ export class SessionRegistry implements OnApplicationShutdown {
     };
     const session = await this.sdk.buildSession({
       sessionManager,
+      projectId: file.projectId,
       appendSystemPrompt: await this.addenda.forProject(file.projectId),
       forgeTools: await this.forgeTools.toolsFor(ctx),
     });
