@@ -117,11 +117,11 @@ describe('edge: auth before the body, body limits, JSON caps', () => {
       }
     })();
     // One to a route with the contract's 100 MB cap (only auth stops it), one to a public route (1 MiB).
+    // The probe stops however the floods end, so a failed flood cannot leave it fetching after the test.
     const [write, login] = await Promise.all([
       flood(stack.baseUrl, 'PUT', '/api/v1/files/write', FLOOD_BYTES),
       flood(stack.baseUrl, 'POST', '/api/v1/auth/login', FLOOD_BYTES),
-    ]);
-    done = true;
+    ]).finally(() => (done = true));
     await probe;
     assert.equal(write.status, 401, write.body);
     assert.equal(JSON.parse(write.body).error, 'missing_token');
