@@ -109,7 +109,9 @@ describe('pty service Attach / CloseTerminal over gRPC', () => {
     assert.equal(attached.reattached, false);
     call.write({ input: Buffer.from('echo "hi-$((1+1))"; pwd\r') });
     await waitFor('echo', () => /hi-2\r\n/.test(out) && out.includes(realpathSync(projectDir)));
-    assert.deepEqual(await stats(), { activePtys: 1, attachedPtys: 1, pausedPtys: 0 });
+    const { residentMemoryBytes, ...counts } = (await stats()) as { residentMemoryBytes?: number; activePtys: number };
+    assert.deepEqual(counts, { activePtys: 1, attachedPtys: 1, pausedPtys: 0 });
+    assert.ok((residentMemoryBytes ?? 0) > 20e6, `rss ${residentMemoryBytes}`);
 
     const closed = await new Promise<{ closed: boolean }>((resolve, reject) =>
       (stub.CloseTerminal as (...a: unknown[]) => void)({ projectId: 'p', tabId: 'good' }, (e: Error | null, r: { closed: boolean }) =>
